@@ -1,0 +1,314 @@
+"""The discharge process: from discharge-ready to departure, a graph of steps per pathway.
+
+A step starts when every step it waits for has finished. Steps without a shared resource (a
+duration in working hours, a ward round, a panel) get their finish time by calendar arithmetic,
+with no simulation event. Steps that need a shared resource (staff, a placement) request it at
+their start time and finish when granted plus their work. So a patient costs a few events, not
+one process per step, and parallel branches need no ``AllOf``.
+
+All of a patient's draws are made when they become discharge-ready, one stream per step and
+purpose, whether or not the step ends up used: scenarios that change one step leave the draws of
+every other step, and every other patient, unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from .calendar import DAY_NAMES, HOURS_PER_DAY, SessionTimes, WorkingHours
+from .config import (
+    Config,
+    DelayStep,
+    PlacementStep,
+    SessionStep,
+    StaffedStep,
+)
+from .distributions import pick, sampler, uniform_sampler
+from .patient import Patient
+from .resources import CountingResource
+from .social_care import PlacementPool
+from .streams import Streams
+
+DELAY, SESSION, STAFFED, PLACEMENT = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Counterfactual switches applied to a config without changing its random streams.
+
+    ``instant_owners``: steps owned by these take no time and need no staff.
+    ``unlimited_owners``: staff teams and placement pools owned by these never make anyone wait.
+    """
+
+    instant_owners: frozenset[str] = frozenset()
+    unlimited_owners: frozenset[str] = frozenset()
+
+    @property
+    def label(self) -> str:
+        parts = [f"instant:{o}" for o in sorted(self.instant_owners)]
+        parts += [f"unlimited:{o}" for o in sorted(self.unlimited_owners)]
+        return ",".join(parts) or "as_configured"
+
+
+class StaffTeam:
+    """A team doing one kind of work in its working hours, e.g. ward pharmacists."""
+
+    def __init__(self, env: simpy.Environment, name: str, owner: str, count: int,
+                 hours: WorkingHours, dtoc_code: str | None, unlimited: bool):
+        self.name = name
+        self.owner = owner
+        self.hours = hours
+        self.dtoc_code = dtoc_code
+        self.unlimited = unlimited
+        self.resource = CountingResource(env, count)
+
+
+def working_hours(windows: list[Any]) -> WorkingHours:
+    return WorkingHours.from_days(
+        ([DAY_NAMES.index(d) for d in w.days], w.start_hour, w.end_hour) for w in windows
+    )
+
+
+@dataclass
+class StepRunner:
+    """A configured step, compiled: what it is, who owns it, and its samplers."""
+
+    index: int
+    name: str
+    type: int
+    owner: str
+    kind: str
+    dtoc_code: str
+    probability: float
+    instant: bool
+    duration: Callable[[], float]
+    need_u: Callable[[], float]
+    choice_u: Callable[[], float]
+    hours: WorkingHours | None = None
+    sessions: SessionTimes | None = None
+    staff: StaffTeam | None = None
+    pools: list[PlacementPool] = field(default_factory=list)
+    pool_cumulative: list[float] = field(default_factory=list)
+
+
+@dataclass
+class PathwayPlan:
+    """One pathway's step graph in topological order, as index lists."""
+
+    steps: list[StepRunner]
+    preds: list[list[int]]
+    succs: list[list[int]]
+    roots: list[int]
+
+
+class DischargeRun:
+    """One patient's passage through their pathway's steps: the times each step began (became
+    ready to start), was granted its resource, and finished; ``None`` until known."""
+
+    __slots__ = (
+        "done", "duration", "finish", "granted", "held", "patient", "plan", "pool", "remaining",
+        "skip", "start", "u",
+    )
+
+    def __init__(self, patient: Patient, plan: PathwayPlan):
+        n = len(plan.steps)
+        self.patient = patient
+        self.plan = plan
+        self.start: list[float | None] = [None] * n
+        self.granted: list[float | None] = [None] * n
+        self.finish: list[float | None] = [None] * n
+        self.remaining = [len(p) for p in plan.preds]
+        self.done = 0
+        self.skip = [False] * n
+        self.duration = [0.0] * n
+        self.u = [1.0] * n
+        self.pool: list[PlacementPool | None] = [None] * n
+        self.held: list[PlacementPool] = []
+        """Pools in which the patient holds a place until departure (and then their stay)."""
+
+
+class DischargeProcess:
+    """Runs every discharge-ready patient through their pathway and reports their departure."""
+
+    def __init__(self, env: simpy.Environment, config: Config, streams: Streams,
+                 pools: dict[str, PlacementPool], variant: Variant,
+                 on_departure_known: Callable[[Patient, float], None]):
+        self.env = env
+        self._on_departure_known = on_departure_known
+        self.step_names = list(config.steps)
+        hours = {name: working_hours(w) for name, w in config.schedules.items()}
+        self.staff = {
+            name: StaffTeam(env, name, s.owner, s.count, hours[s.schedule], s.dtoc_code,
+                            unlimited=s.owner in variant.unlimited_owners)
+            for name, s in config.staff.items()
+        }
+        self.runners: dict[str, StepRunner] = {}
+        for index, (name, step) in enumerate(config.steps.items()):
+            self.runners[name] = self._compile_step(index, name, step, hours, pools, streams, variant)
+        self.plans = {p: self._compile_plan(graph) for p, graph in config.pathways.items()}
+
+    # --- compiling ------------------------------------------------------------------------
+    def _compile_step(self, index: int, name: str, step: Any, hours: dict[str, WorkingHours],
+                      pools: dict[str, PlacementPool], streams: Streams, variant: Variant) -> StepRunner:
+        duration_cfg = getattr(step, "duration", None) or getattr(step, "handover", None)
+        duration = (sampler(duration_cfg.shape, streams.generator(f"step.{name}.duration"))
+                    if duration_cfg is not None else (lambda: 0.0))
+        runner = StepRunner(
+            index=index, name=name, type=DELAY, owner=step.owner, kind=step.kind,
+            dtoc_code=step.dtoc_code, probability=step.probability,
+            instant=step.owner in variant.instant_owners,
+            duration=duration,
+            need_u=uniform_sampler(streams.generator(f"step.{name}.need")),
+            choice_u=uniform_sampler(streams.generator(f"step.{name}.choice")),
+        )
+        if isinstance(step, DelayStep):
+            runner.hours = hours[step.schedule] if step.schedule else None
+        elif isinstance(step, SessionStep):
+            runner.type = SESSION
+            s = step.sessions
+            runner.sessions = SessionTimes(
+                (DAY_NAMES.index(d) * HOURS_PER_DAY + h,
+                 s.weekend_probability if DAY_NAMES.index(d) >= 5 else s.weekday_probability)
+                for d in s.days for h in s.hours
+            )
+        elif isinstance(step, StaffedStep):
+            runner.type = STAFFED
+            runner.staff = self.staff[step.staff]
+        elif isinstance(step, PlacementStep):
+            runner.type = PLACEMENT
+            runner.hours = hours[step.schedule] if step.schedule else None
+            total = 0.0
+            for pool_name, share in step.pools.items():
+                total += share
+                runner.pools.append(pools[pool_name])
+                runner.pool_cumulative.append(total)
+        return runner
+
+    def _compile_plan(self, graph: dict[str, list[str]]) -> PathwayPlan:
+        order: list[str] = []
+        placed: set[str] = set()
+        while len(order) < len(graph):
+            for name, after in graph.items():  # config order among steps that are ready
+                if name not in placed and all(a in placed for a in after):
+                    order.append(name)
+                    placed.add(name)
+                    break
+        position = {name: i for i, name in enumerate(order)}
+        preds = [[position[a] for a in graph[name]] for name in order]
+        succs: list[list[int]] = [[] for _ in order]
+        for i, ps in enumerate(preds):
+            for p in ps:
+                succs[p].append(i)
+        return PathwayPlan(
+            steps=[self.runners[name] for name in order],
+            preds=preds,
+            succs=succs,
+            roots=[i for i, ps in enumerate(preds) if not ps],
+        )
+
+    # --- running ------------------------------------------------------------------------
+    def start(self, patient: Patient) -> None:
+        """The patient is discharge-ready now: draw their step values and begin the root steps."""
+        plan = self.plans[patient.pathway]
+        run = DischargeRun(patient, plan)
+        patient.discharge = run
+        for i, step in enumerate(plan.steps):
+            need = step.need_u()
+            run.duration[i] = step.duration()
+            run.u[i] = step.choice_u()
+            run.skip[i] = step.instant or need > step.probability
+            if step.type == PLACEMENT:
+                run.pool[i] = step.pools[pick(step.pool_cumulative, run.u[i])]
+        if not plan.steps:
+            self._complete(run)
+            return
+        for i in plan.roots:
+            self._begin(run, i, patient.ready)
+
+    def _begin(self, run: DischargeRun, i: int, t: float) -> None:
+        step = run.plan.steps[i]
+        if run.skip[i]:
+            self._finish(run, i, t, t, t)
+        elif step.type == DELAY:
+            hours = step.hours
+            d = run.duration[i]
+            self._finish(run, i, t, t, hours.advance(t, d) if hours is not None else t + d)
+        elif step.type == SESSION:
+            assert step.sessions is not None
+            self._finish(run, i, t, t, step.sessions.first_success(t, run.u[i]))
+        else:
+            unlimited = step.staff.unlimited if step.staff is not None else run.pool[i].unlimited  # type: ignore[union-attr]
+            if unlimited:
+                self._granted(run, i, t, t, held=False)
+            elif t > self.env.now:
+                self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._request(run, i, t))
+            else:
+                self._request(run, i, t)
+
+    def _request(self, run: DischargeRun, i: int, t: float) -> None:
+        step = run.plan.steps[i]
+        resource = step.staff.resource if step.staff is not None else run.pool[i].resource  # type: ignore[union-attr]
+        if resource.try_take():
+            # max(): the clock reached t through a timeout of (t - now), which may round below t.
+            self._granted(run, i, t, max(t, self.env.now), held=True)
+        else:
+            resource.request().callbacks.append(
+                lambda _ev: self._granted(run, i, t, max(t, self.env.now), held=True)
+            )
+
+    def _granted(self, run: DischargeRun, i: int, t: float, g: float, held: bool) -> None:
+        step = run.plan.steps[i]
+        staff = step.staff
+        if staff is not None:
+            f = staff.hours.advance(g, run.duration[i])
+            if held:
+                if f > g:
+                    self.env.timeout(f - g).callbacks.append(staff.resource.free)
+                else:
+                    staff.resource.free()
+        else:
+            hours = step.hours
+            f = hours.advance(g, run.duration[i]) if hours is not None else g + run.duration[i]
+            if held:
+                run.held.append(run.pool[i])  # type: ignore[arg-type]
+        self._finish(run, i, t, g, f)
+
+    def _finish(self, run: DischargeRun, i: int, s: float, g: float, f: float) -> None:
+        run.start[i] = s
+        run.granted[i] = g
+        run.finish[i] = f
+        run.done += 1
+        plan = run.plan
+        if run.done == len(plan.steps):  # the last step: nothing left to begin
+            self._complete(run)
+            return
+        finish = run.finish
+        for j in plan.succs[i]:
+            run.remaining[j] -= 1
+            if run.remaining[j] == 0:
+                self._begin(run, j, max(finish[p] for p in plan.preds[j]))  # type: ignore[type-var]
+
+    def _complete(self, run: DischargeRun) -> None:
+        patient = run.patient
+        departure = max(run.finish, default=patient.ready)  # type: ignore[type-var,arg-type]
+        for pool in run.held:
+            pool.hold_until(departure + pool.stay())
+        self._on_departure_known(patient, departure)  # type: ignore[arg-type]
+
+    def step_meta(self) -> list[tuple[str, str, str, str]]:
+        """(name, owner, kind, dtoc_code) per step index."""
+        return [(r.name, r.owner, r.kind, r.dtoc_code) for r in self.runners.values()]
+
+
+def queue_owner(step: StepRunner, pool: PlacementPool | None) -> tuple[str, str]:
+    """(owner, dtoc_code) of the time a step spends queueing for its resource."""
+    if step.staff is not None:
+        return step.staff.owner, step.staff.dtoc_code or step.dtoc_code
+    if pool is not None:
+        return pool.owner, pool.dtoc_code
+    return step.owner, step.dtoc_code
+

@@ -1,0 +1,157 @@
+"""Admissions and the acute bed pool: arrivals, boarding, cancelled electives, stays, departures.
+
+Emergency admissions arrive as a non-homogeneous Poisson process whose rate follows an
+hour-of-day and a day-of-week profile; arrival times are found by inverting the cumulative rate
+(exact, and no rejected candidates as with thinning). An emergency that finds no free bed waits
+for one (boarding). Electives are booked on weekdays and arrive at a set hour; with no free bed
+the operation is cancelled. A bed is held from admission to departure, including the whole delay.
+
+A patient is a handful of event callbacks rather than a process: arrival, bed granted,
+discharge-ready, departure.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from .calendar import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, next_time_of_day
+from .config import Config, EmergencySettings
+from .distributions import BlockSampler, pick, sampler, uniform_sampler
+from .patient import Patient
+from .resources import CountingResource
+from .streams import Streams
+
+
+class EmergencyRate:
+    """Piecewise-constant hourly arrival rate over the week, and its inverse cumulative."""
+
+    def __init__(self, cfg: EmergencySettings):
+        hod = np.asarray(cfg.hour_of_day_profile, dtype=float)
+        dow = np.asarray(cfg.day_of_week_profile, dtype=float)
+        hod = hod / hod.mean()
+        dow = dow / dow.mean()
+        per_hour = cfg.admissions_per_day / HOURS_PER_DAY
+        self.rates: list[float] = (per_hour * np.outer(dow, hod).ravel()).tolist()
+        self.constant = len(set(self.rates)) == 1
+        self.cumulative: list[float] = [0.0, *np.cumsum(self.rates).tolist()]
+        self.weekly = self.cumulative[-1]
+
+    def cumulative_at(self, t: float) -> float:
+        week, rem = divmod(t, HOURS_PER_WEEK)
+        h = min(int(rem), 167)
+        return week * self.weekly + self.cumulative[h] + self.rates[h] * (rem - h)
+
+    def time_of(self, x: float) -> float:
+        """The clock time at which the cumulative rate reaches ``x``."""
+        week, rem = divmod(x, self.weekly)
+        h = min(bisect_right(self.cumulative, rem) - 1, 167)
+        while self.rates[h] == 0.0:  # rem sits on a boundary before a closed stretch
+            h += 1
+        return week * HOURS_PER_WEEK + h + (rem - self.cumulative[h]) / self.rates[h]
+
+
+class Hospital:
+    """The acute bed pool and the admissions that fill it."""
+
+    def __init__(self, env: simpy.Environment, config: Config, streams: Streams,
+                 on_ready: Callable[[Patient], None]):
+        self.env = env
+        self.beds = CountingResource(env, config.hospital.beds)
+        self.capacity = config.hospital.beds
+        self.fitness_review_hour = config.hospital.fitness_review_hour
+        self.on_ready = on_ready
+        self.patients: list[Patient] = []
+        self.group_names = list(config.groups)
+        groups = list(config.groups.values())
+        self._stay = [
+            sampler(g.length_of_stay.shape, streams.generator(f"group.{name}.length_of_stay"))
+            for name, g in config.groups.items()
+        ]
+        self._pathway_u = [uniform_sampler(streams.generator(f"group.{name}.pathway")) for name in config.groups]
+        self._pathways = [sorted(g.pathway_mix) for g in groups]
+        self._pathway_cumulative = [np.cumsum([g.pathway_mix[p] for p in sorted(g.pathway_mix)]).tolist() for g in groups]
+        self._emergency_cumulative = np.cumsum([g.emergency_share for g in groups]).tolist()
+        self._elective_cumulative = np.cumsum([g.elective_share for g in groups]).tolist()
+        self._emergency_group_u = uniform_sampler(streams.generator("emergency.group"))
+        self._elective_group_u = uniform_sampler(streams.generator("elective.group"))
+        self._rate = EmergencyRate(config.emergency)
+        gap_rng = streams.generator("emergency.arrivals")
+        self._unit_gaps = BlockSampler(lambda n: gap_rng.exponential(1.0, n))
+        if config.emergency.admissions_per_day > 0:
+            env.process(self._emergency_arrivals())
+        booked = config.elective.admissions_per_weekday
+        if any(booked.values()):
+            counts = [booked.get(day, 0) for day in DAY_NAMES]  # type: ignore[call-overload]
+            env.process(self._elective_arrivals(counts, config.elective.admission_hour))
+
+    # --- arrivals -------------------------------------------------------------------------
+    def _emergency_arrivals(self) -> Generator[simpy.events.Event, Any, None]:
+        env = self.env
+        rate = self._rate
+        gap = self._unit_gaps
+        if rate.constant:
+            mean_gap = 1.0 / rate.rates[0]
+            while True:
+                yield env.timeout(gap() * mean_gap)
+                self._emergency()
+        level = 0.0
+        while True:
+            level += gap()
+            yield env.timeout(rate.time_of(level) - env.now)
+            self._emergency()
+
+    def _elective_arrivals(self, counts: list[int], hour: float) -> Generator[simpy.events.Event, Any, None]:
+        env = self.env
+        while True:
+            yield env.timeout(next_time_of_day(env.now, hour) - env.now)
+            for _ in range(counts[int(env.now // HOURS_PER_DAY) % 7]):
+                self._elective()
+            yield env.timeout(1.0)  # move past this day's admission hour
+
+    def _new_patient(self, cumulative: list[float], u: float, elective: bool) -> Patient:
+        group = pick(cumulative, u)
+        pathway = self._pathways[group][pick(self._pathway_cumulative[group], self._pathway_u[group]())]
+        patient = Patient(len(self.patients), group, pathway, elective, self.env.now)
+        self.patients.append(patient)
+        return patient
+
+    def _emergency(self) -> None:
+        patient = self._new_patient(self._emergency_cumulative, self._emergency_group_u(), False)
+        stay = self._stay[patient.group]()
+        if self.beds.try_take():
+            self._admit(patient, stay)
+        else:
+            self.beds.request().callbacks.append(lambda _ev: self._admit(patient, stay))
+
+    def _elective(self) -> None:
+        patient = self._new_patient(self._elective_cumulative, self._elective_group_u(), True)
+        stay = self._stay[patient.group]()
+        if self.beds.try_take():
+            self._admit(patient, stay)
+        else:
+            patient.cancelled = True
+
+    # --- stay and departure ---------------------------------------------------------------
+    def _admit(self, patient: Patient, stay: float) -> None:
+        now = self.env.now
+        patient.admitted = now
+        ready = now + stay
+        if self.fitness_review_hour is not None:
+            ready = next_time_of_day(ready, self.fitness_review_hour)
+        patient.ready = ready
+        self.env.timeout(ready - now).callbacks.append(lambda _ev: self.on_ready(patient))
+
+    def depart_at(self, patient: Patient, departure: float) -> None:
+        """Free the patient's bed at ``departure`` (now or later)."""
+        delay = departure - self.env.now
+        if delay > 0:
+            self.env.timeout(delay).callbacks.append(self.beds.free)
+        else:
+            self.beds.free()
+        patient.departure = departure
+

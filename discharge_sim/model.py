@@ -1,0 +1,173 @@
+"""One replication of a scenario: build the SimPy model, run it, return flat records.
+
+The result holds plain numpy arrays and name lists only, so it pickles cheaply back from a worker
+process, and nothing here touches files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from .config import DTOC_CODES, KINDS, OWNERS, Config
+from .discharge import DischargeProcess, Variant, queue_owner
+from .hospital import Hospital
+from .ledger import QUEUE, critical_path
+from .patient import Patient
+from .social_care import PlacementPool
+from .streams import Streams
+
+CAPACITY_KIND = KINDS.index("capacity")
+
+
+@dataclass
+class ReplicationResult:
+    """Everything one replication produced, as columns of equal length per table."""
+
+    replication: int
+    seed: int
+    variant: str
+    horizon_hours: float
+    warmup_hours: float
+    beds: int
+    group_names: list[str]
+    step_names: list[str]
+    pool_names: list[str]
+    patients: dict[str, np.ndarray]
+    """id, group, pathway, elective, cancelled, arrival, admitted, ready, departure (NaN: not yet)."""
+    segments: dict[str, np.ndarray]
+    """patient, start, end, step, owner, kind, dtoc: one row per ledger segment."""
+    pools_daily: dict[str, np.ndarray] = field(default_factory=dict)
+    """day, then ``<pool>_in_use`` and ``<pool>_queue`` at each midnight."""
+    events: int = 0
+
+
+def run_replication(config: Config, replication: int = 0, seed: int | None = None,
+                    variant: Variant | None = None) -> ReplicationResult:
+    """Simulate ``config`` once; replication ``r`` under ``seed`` always gives the same result."""
+    seed = config.run.seed if seed is None else seed
+    variant = variant or Variant()
+    streams = Streams(seed, replication)
+    env = simpy.Environment()
+    pools = {
+        name: PlacementPool(env, name, cfg, streams, unlimited=cfg.owner in variant.unlimited_owners)
+        for name, cfg in config.pools.items()
+    }
+    hospital: Hospital
+    discharge = DischargeProcess(
+        env, config, streams, pools, variant,
+        on_departure_known=lambda patient, departure: hospital.depart_at(patient, departure),
+    )
+    hospital = Hospital(env, config, streams, on_ready=discharge.start)
+    snapshots: dict[str, list[float]] = {"day": []}
+    for name in pools:
+        snapshots[f"{name}_in_use"] = []
+        snapshots[f"{name}_queue"] = []
+    if pools:
+        env.process(_daily_pool_census(env, pools, snapshots))
+    horizon = config.horizon_hours
+    events = _run_counting(env, horizon)
+    return ReplicationResult(
+        replication=replication,
+        seed=seed,
+        variant=variant.label,
+        horizon_hours=horizon,
+        warmup_hours=config.warmup_hours,
+        beds=config.hospital.beds,
+        group_names=list(config.groups),
+        step_names=discharge.step_names,
+        pool_names=list(pools),
+        patients=_patient_columns(hospital.patients, horizon),
+        segments=_ledger(hospital.patients, discharge, horizon),
+        pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
+        events=events,
+    )
+
+
+def _run_counting(env: simpy.Environment, until: float) -> int:
+    """``env.run(until)``, also counting the events processed (for the benchmarks)."""
+    env.timeout(until).callbacks.append(_stop)
+    step = env.step
+    events = 0
+    try:
+        while True:
+            step()
+            events += 1
+    except (_Stopped, simpy.core.EmptySchedule):
+        pass
+    return events
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stop(_event: Any) -> None:
+    raise _Stopped
+
+
+def _daily_pool_census(env: simpy.Environment, pools: dict[str, PlacementPool],
+                       out: dict[str, list[float]]) -> Generator[simpy.events.Event, Any, None]:
+    day = 0
+    while True:
+        out["day"].append(day)
+        for name, pool in pools.items():
+            out[f"{name}_in_use"].append(pool.in_use())
+            out[f"{name}_queue"].append(pool.queue_length())
+        day += 1
+        yield env.timeout(day * 24.0 - env.now)
+
+
+def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.ndarray]:
+    """Columns of the patient records; a departure scheduled after the horizon is NaN (in bed)."""
+    return {
+        "id": np.fromiter((p.id for p in patients), dtype=np.int64, count=len(patients)),
+        "group": np.fromiter((p.group for p in patients), dtype=np.int16, count=len(patients)),
+        "pathway": np.fromiter((p.pathway for p in patients), dtype=np.int8, count=len(patients)),
+        "elective": np.fromiter((p.elective for p in patients), dtype=bool, count=len(patients)),
+        "cancelled": np.fromiter((p.cancelled for p in patients), dtype=bool, count=len(patients)),
+        "arrival": np.fromiter((p.arrival for p in patients), dtype=float, count=len(patients)),
+        "admitted": np.fromiter((p.admitted for p in patients), dtype=float, count=len(patients)),
+        "ready": np.fromiter((p.ready for p in patients), dtype=float, count=len(patients)),
+        "departure": np.fromiter(
+            (p.departure if p.departure <= horizon else math.nan for p in patients), dtype=float, count=len(patients)
+        ),
+    }
+
+
+def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float) -> dict[str, np.ndarray]:
+    """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.ledger`)."""
+    owner_index = {o: i for i, o in enumerate(OWNERS)}
+    kind_index = {k: i for i, k in enumerate(KINDS)}
+    code_index = {c: i for i, c in enumerate(DTOC_CODES)}
+    rows: list[tuple[int, float, float, int, int, int, int]] = []
+    for patient in patients:
+        run = patient.discharge
+        if run is None or not patient.ready < horizon:
+            continue
+        departure = patient.departure
+        end = departure if departure == departure and departure <= horizon else horizon
+        steps = run.plan.steps
+        for seg in critical_path(patient.ready, end, run.start, run.granted, run.finish, run.plan.preds):
+            step = steps[seg.step]
+            if seg.part == QUEUE:
+                owner, code = queue_owner(step, run.pool[seg.step])
+                kind = CAPACITY_KIND
+            else:
+                owner, code, kind = step.owner, step.dtoc_code, kind_index[step.kind]
+            rows.append((patient.id, seg.start, seg.end, step.index, owner_index[owner], kind, code_index[code]))
+    columns = list(zip(*rows)) if rows else [()] * 7
+    return {
+        "patient": np.asarray(columns[0], dtype=np.int64),
+        "start": np.asarray(columns[1], dtype=float),
+        "end": np.asarray(columns[2], dtype=float),
+        "step": np.asarray(columns[3], dtype=np.int16),
+        "owner": np.asarray(columns[4], dtype=np.int8),
+        "kind": np.asarray(columns[5], dtype=np.int8),
+        "dtoc": np.asarray(columns[6], dtype=np.int8),
+    }

@@ -1,0 +1,248 @@
+"""Tables and summaries from replication results: pure functions, arrays in, arrays out.
+
+Every metric is measured over the observation window [warm-up, horizon): intervals (a bed held,
+a delay segment, boarding) are clipped to it, so bed-days are the days that fell in the window,
+as a monthly statistic counts the days in its month. Attribution is a partition, so clipped
+segment hours still sum to the clipped total by owner, by kind and by code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from .config import DTOC_CODES, KINDS, OWNERS
+from .model import ReplicationResult
+
+HOURS_PER_DAY = 24.0
+DELAY_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("1", 1, 1), ("2_3", 2, 3), ("4_6", 4, 6), ("7_13", 7, 13), ("14_20", 14, 20), ("21_plus", 21, 10**9),
+)
+HEADLINE: tuple[tuple[str, str], ...] = (
+    ("delayed_bed_days_hospital", "Hospital-internal (administration and hospital staff)"),
+    ("delayed_bed_days_social_care_capacity", "Social-care capacity (places, staff)"),
+    ("delayed_bed_days_social_care_process", "Social-care process (assessment, panels)"),
+    ("delayed_bed_days_nhs_community", "NHS community (intermediate care, equipment)"),
+    ("delayed_bed_days_patient_family", "Patient or family"),
+    ("delayed_bed_days_other", "Other"),
+    ("delayed_bed_days", "Total delayed bed-days"),
+)
+
+
+def overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Length of each [start, end) inside [lo, hi); NaN ends count as open (still going)."""
+    end = np.where(np.isnan(end), hi, end)
+    return np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None)
+
+
+def replication_metrics(r: ReplicationResult) -> dict[str, float]:
+    """The scalar results of one replication, by name."""
+    lo, hi = r.warmup_hours, r.horizon_hours
+    window_days = (hi - lo) / HOURS_PER_DAY
+    p = r.patients
+    emergency = ~p["elective"]
+    admitted = ~np.isnan(p["admitted"])
+    in_window = (p["arrival"] >= lo) & (p["arrival"] < hi)
+    m: dict[str, float] = {}
+    m["emergency_arrivals"] = float(np.sum(emergency & in_window))
+    m["elective_bookings"] = float(np.sum(p["elective"] & in_window))
+    m["cancelled_electives"] = float(np.sum(p["cancelled"] & in_window))
+    adm_in = admitted & (p["admitted"] >= lo) & (p["admitted"] < hi)
+    m["admissions"] = float(np.sum(adm_in))
+    dep = p["departure"]
+    departed_in = ~np.isnan(dep) & (dep >= lo) & (dep < hi)
+    m["discharges"] = float(np.sum(departed_in))
+    occupied = overlap(p["admitted"][admitted], dep[admitted], lo, hi).sum() / (hi - lo)
+    m["mean_occupied_beds"] = float(occupied)
+    m["occupancy"] = float(occupied / r.beds)
+    boarding = overlap(p["arrival"][emergency], p["admitted"][emergency], lo, hi)
+    m["boarding_hours"] = float(boarding.sum())
+    waited = emergency & in_window & (np.isnan(p["admitted"]) | (p["admitted"] > p["arrival"]))
+    m["emergencies_boarded_share"] = _ratio(np.sum(waited), m["emergency_arrivals"])
+
+    s = r.segments
+    hours = overlap(s["start"], s["end"], lo, hi)
+    total = hours.sum()
+    m["delayed_bed_days"] = float(total / HOURS_PER_DAY)
+    m["mean_delayed_beds"] = float(total / HOURS_PER_DAY / window_days)
+    m["delayed_share_of_occupied_bed_days"] = _ratio(total / (hi - lo), occupied)
+    for oi, owner in enumerate(OWNERS):
+        own = s["owner"] == oi
+        m[f"delayed_bed_days_{owner}"] = float(hours[own].sum() / HOURS_PER_DAY)
+        for ki, kind in enumerate(KINDS):
+            m[f"delayed_bed_days_{owner}_{kind}"] = float(hours[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY)
+    for ki, kind in enumerate(KINDS):
+        m[f"delayed_bed_days_kind_{kind}"] = float(hours[s["kind"] == ki].sum() / HOURS_PER_DAY)
+    for ci, code in enumerate(DTOC_CODES):
+        m[f"delayed_bed_days_dtoc_{code}"] = float(hours[s["dtoc"] == ci].sum() / HOURS_PER_DAY)
+
+    # National-style delay lengths: whole days between the discharge-ready date and the
+    # departure date, for patients who left in the window.
+    days = delay_days(p["ready"][departed_in], dep[departed_in])
+    delayed = days >= 1
+    m["delayed_discharges"] = float(delayed.sum())
+    m["delayed_discharge_share"] = _ratio(delayed.sum(), days.size)
+    m["mean_delay_days_of_delayed"] = float(days[delayed].mean()) if delayed.any() else math.nan
+    for label, a, b in DELAY_BANDS:
+        m[f"delay_band_{label}_share"] = _ratio(np.sum((days >= a) & (days <= b)), delayed.sum())
+    m["mean_delay_hours_per_discharge"] = (
+        float(np.mean(dep[departed_in] - p["ready"][departed_in])) if departed_in.any() else math.nan
+    )
+    return m
+
+
+def delay_days(ready: np.ndarray, departure: np.ndarray) -> np.ndarray:
+    """Calendar days from the discharge-ready date to the departure date (0: left the same day)."""
+    return (np.floor(departure / HOURS_PER_DAY) - np.floor(ready / HOURS_PER_DAY)).astype(np.int64)
+
+
+def headline_groups(m: Mapping[str, float]) -> dict[str, float]:
+    """The side-by-side split users ask for: who holds the bed-days."""
+    return {
+        "delayed_bed_days_hospital": m["delayed_bed_days_hospital"],
+        "delayed_bed_days_social_care_capacity": m["delayed_bed_days_social_care_capacity"],
+        "delayed_bed_days_social_care_process": m["delayed_bed_days_social_care_process"],
+        "delayed_bed_days_nhs_community": m["delayed_bed_days_nhs_community"],
+        "delayed_bed_days_patient_family": m["delayed_bed_days_patient_family"],
+        "delayed_bed_days_other": m["delayed_bed_days_other"],
+        "delayed_bed_days": m["delayed_bed_days"],
+    }
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den else math.nan
+
+
+# --- across replications ----------------------------------------------------------------------
+
+def t_interval(values: Sequence[float], level: float = 0.95) -> dict[str, float]:
+    """Mean, sd and the two-sided t confidence interval of the mean."""
+    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    n = x.size
+    out = {"n": float(n), "mean": math.nan, "sd": math.nan, "ci_low": math.nan,
+           "ci_high": math.nan, "half_width": math.nan}
+    if n == 0:
+        return out
+    mean = float(x.mean())
+    out["mean"] = mean
+    if n > 1:
+        sd = float(x.std(ddof=1))
+        half = float(stats.t.ppf(0.5 + level / 2.0, n - 1) * sd / math.sqrt(n))
+        out.update(sd=sd, ci_low=mean - half, ci_high=mean + half, half_width=half)
+    return out
+
+
+def summarise(rows: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Per metric: mean, sd and 95% t-interval across replications."""
+    if not rows:
+        return {}
+    return {name: t_interval([row[name] for row in rows]) for name in rows[0]}
+
+
+# --- tidy tables ----------------------------------------------------------------------------
+
+def replication_table(results: Sequence[ReplicationResult]) -> dict[str, list[Any]]:
+    rows = [replication_metrics(r) for r in results]
+    table: dict[str, list[Any]] = {
+        "replication": [r.replication for r in results],
+        "seed": [r.seed for r in results],
+    }
+    for name in rows[0] if rows else []:
+        table[name] = [row[name] for row in rows]
+    return table
+
+
+def patient_table(r: ReplicationResult) -> dict[str, Any]:
+    p = r.patients
+    hi = r.horizon_hours
+    dep = p["departure"]
+    adm = p["admitted"]
+    ready = p["ready"]
+    status = np.where(
+        p["cancelled"], "cancelled",
+        np.where(np.isnan(adm), "boarding",
+                 np.where(~np.isnan(dep), "departed",
+                          np.where(np.isnan(ready) | (ready >= hi), "acute", "delayed_in_bed"))),
+    )
+    end = np.where(np.isnan(dep), hi, dep)
+    delay = np.where(np.isnan(ready) | (ready >= hi), np.nan, end - ready)
+    boarding = np.where(p["elective"], 0.0, np.where(np.isnan(adm), hi, adm) - p["arrival"])
+    boarding = np.where(p["cancelled"], np.nan, boarding)
+    days = np.where(np.isnan(dep), -1, delay_days(np.nan_to_num(ready), np.nan_to_num(dep)))
+    return {
+        "replication": np.full(p["id"].size, r.replication),
+        "patient": p["id"],
+        "group": np.asarray(r.group_names, dtype=object)[p["group"]] if p["id"].size else np.array([], dtype=object),
+        "admission": np.where(p["elective"], "elective", "emergency"),
+        "pathway": p["pathway"],
+        "status": status,
+        "arrival_hours": p["arrival"],
+        "admitted_hours": adm,
+        "ready_hours": ready,
+        "departure_hours": dep,
+        "boarding_hours": boarding,
+        "delay_hours": delay,
+        "delay_days": np.where(days < 0, np.nan, days),
+    }
+
+
+def segment_table(r: ReplicationResult) -> dict[str, Any]:
+    s = r.segments
+    steps = np.asarray(r.step_names, dtype=object)
+    n = s["patient"].size
+    return {
+        "replication": np.full(n, r.replication),
+        "patient": s["patient"],
+        "start_hours": s["start"],
+        "end_hours": s["end"],
+        "hours": s["end"] - s["start"],
+        "step": steps[s["step"]] if n else np.array([], dtype=object),
+        "owner": np.asarray(OWNERS, dtype=object)[s["owner"]] if n else np.array([], dtype=object),
+        "kind": np.asarray(KINDS, dtype=object)[s["kind"]] if n else np.array([], dtype=object),
+        "dtoc_code": np.asarray(DTOC_CODES, dtype=object)[s["dtoc"]] if n else np.array([], dtype=object),
+    }
+
+
+def daily_average(starts: np.ndarray, ends: np.ndarray, n_days: int) -> np.ndarray:
+    """Time-average number of intervals [start, end) open during each day 0..n_days-1."""
+    edges = np.arange(n_days + 1) * HOURS_PER_DAY
+    integral = _open_integral(starts, edges) - _open_integral(ends, edges)
+    return np.diff(integral) / HOURS_PER_DAY
+
+
+def _open_integral(points: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """sum over points p < x of (x - p), at each edge x."""
+    points = np.sort(points)
+    cumulative = np.concatenate([[0.0], np.cumsum(points)])
+    k = np.searchsorted(points, edges, side="left")
+    return k * edges - cumulative[k]
+
+
+def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
+    n_days = int(math.ceil(r.horizon_hours / HOURS_PER_DAY))
+    hi = r.horizon_hours
+    p = r.patients
+    adm = ~np.isnan(p["admitted"])
+    dep = np.where(np.isnan(p["departure"]), hi, p["departure"])
+    ready = ~np.isnan(p["ready"]) & (p["ready"] < hi)
+    emergency = ~p["elective"]
+    board_end = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
+    table: dict[str, Any] = {
+        "replication": np.full(n_days, r.replication),
+        "day": np.arange(n_days),
+        "beds_occupied": daily_average(p["admitted"][adm], dep[adm], n_days),
+        "delayed_patients_in_beds": daily_average(p["ready"][ready], dep[ready], n_days),
+        "emergencies_boarding": daily_average(p["arrival"][emergency], board_end[emergency], n_days),
+    }
+    table["occupancy"] = table["beds_occupied"] / r.beds
+    for name in r.pool_names:
+        for suffix in ("in_use", "queue"):
+            column = r.pools_daily[f"{name}_{suffix}"]
+            values = np.full(n_days, np.nan)
+            values[: min(n_days, column.size)] = column[:n_days]
+            table[f"{name}_{suffix}_at_midnight"] = values
+    return table
