@@ -64,7 +64,9 @@ class Distribution(Strict):
         hours = self.mean_hours is not None or self.sd_hours is not None
         days = self.mean_days is not None or self.sd_days is not None
         if hours == days:
-            raise ValueError("give the mean in exactly one unit: mean_hours (with sd_hours) or mean_days (with sd_days)")
+            raise ValueError(
+                "give the mean in exactly one unit: mean_hours (with sd_hours) or mean_days (with sd_days)"
+            )
         mean = self.mean_hours if hours else self.mean_days
         sd = self.sd_hours if hours else self.sd_days
         unit = "hours" if hours else "days"
@@ -321,16 +323,18 @@ class Config(Strict):
         for pathway, graph in self.pathways.items():
             if pathway not in PATHWAYS:
                 raise ValueError(f"pathways: pathway {pathway} is not one of 0, 1, 2, 3")
-            for step, after in graph.items():
-                for name in (step, *after):
+            for step_name, after in graph.items():
+                for name in (step_name, *after):
                     if name not in self.steps:
                         raise ValueError(
-                            f"pathways.{pathway}.{step}: unknown step {name!r}; defined steps: {_listing(self.steps)}"
+                            f"pathways.{pathway}.{step_name}: unknown step {name!r}; "
+                            f"defined steps: {_listing(self.steps)}"
                         )
                 for name in after:
                     if name not in graph:
                         raise ValueError(
-                            f"pathways.{pathway}.{step}: waits for {name!r}, which is not a step of pathway {pathway}"
+                            f"pathways.{pathway}.{step_name}: waits for {name!r}, "
+                            f"which is not a step of pathway {pathway}"
                         )
             cycle = find_cycle(graph)
             if cycle:

@@ -231,6 +231,7 @@ class DischargeProcess:
 
     def _begin(self, run: DischargeRun, i: int, t: float) -> None:
         step = run.plan.steps[i]
+        run.start[i] = t  # known now: the ledger needs it even if the step is unfinished at the horizon
         if run.skip[i]:
             self._finish(run, i, t, t, t)
         elif step.type == DELAY:
@@ -290,18 +291,14 @@ class DischargeProcess:
         for j in plan.succs[i]:
             run.remaining[j] -= 1
             if run.remaining[j] == 0:
-                self._begin(run, j, max(finish[p] for p in plan.preds[j]))  # type: ignore[type-var]
+                self._begin(run, j, max(finish[p] for p in plan.preds[j]))  # type: ignore[type-var,arg-type]
 
     def _complete(self, run: DischargeRun) -> None:
         patient = run.patient
-        departure = max(run.finish, default=patient.ready)  # type: ignore[type-var,arg-type]
+        departure: float = max((f for f in run.finish if f is not None), default=patient.ready)
         for pool in run.held:
             pool.hold_until(departure + pool.stay())
-        self._on_departure_known(patient, departure)  # type: ignore[arg-type]
-
-    def step_meta(self) -> list[tuple[str, str, str, str]]:
-        """(name, owner, kind, dtoc_code) per step index."""
-        return [(r.name, r.owner, r.kind, r.dtoc_code) for r in self.runners.values()]
+        self._on_departure_known(patient, departure)
 
 
 def queue_owner(step: StepRunner, pool: PlacementPool | None) -> tuple[str, str]:

@@ -74,7 +74,9 @@ class Hospital:
         ]
         self._pathway_u = [uniform_sampler(streams.generator(f"group.{name}.pathway")) for name in config.groups]
         self._pathways = [sorted(g.pathway_mix) for g in groups]
-        self._pathway_cumulative = [np.cumsum([g.pathway_mix[p] for p in sorted(g.pathway_mix)]).tolist() for g in groups]
+        self._pathway_cumulative = [
+            np.cumsum([g.pathway_mix[p] for p in sorted(g.pathway_mix)]).tolist() for g in groups
+        ]
         self._emergency_cumulative = np.cumsum([g.emergency_share for g in groups]).tolist()
         self._elective_cumulative = np.cumsum([g.elective_share for g in groups]).tolist()
         self._emergency_group_u = uniform_sampler(streams.generator("emergency.group"))

@@ -15,7 +15,7 @@ import numpy as np
 import simpy
 
 from .config import DTOC_CODES, KINDS, OWNERS, Config
-from .discharge import DischargeProcess, Variant, queue_owner
+from .discharge import PLACEMENT, STAFFED, DischargeProcess, Variant, queue_owner
 from .hospital import Hospital
 from .ledger import QUEUE, critical_path
 from .patient import Patient
@@ -23,6 +23,7 @@ from .social_care import PlacementPool
 from .streams import Streams
 
 CAPACITY_KIND = KINDS.index("capacity")
+PROCESS_KIND = KINDS.index("process")
 
 
 @dataclass
@@ -45,6 +46,9 @@ class ReplicationResult:
     pools_daily: dict[str, np.ndarray] = field(default_factory=dict)
     """day, then ``<pool>_in_use`` and ``<pool>_queue`` at each midnight."""
     events: int = 0
+    final_state: dict[str, int] = field(default_factory=dict)
+    """Resource counts at the horizon, for conservation checks: beds in use, emergencies queueing,
+    and per pool places in use."""
 
 
 def run_replication(config: Config, replication: int = 0, seed: int | None = None,
@@ -86,6 +90,11 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         segments=_ledger(hospital.patients, discharge, horizon),
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
         events=events,
+        final_state={
+            "beds_in_use": hospital.beds.in_use,
+            "emergencies_waiting": len(hospital.beds.queue),
+            **{f"{name}_in_use": pool.in_use() for name, pool in pools.items()},
+        },
     )
 
 
@@ -158,7 +167,9 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             if seg.part == QUEUE:
                 owner, code = queue_owner(step, run.pool[seg.step])
                 kind = CAPACITY_KIND
-            else:
+            elif step.type in (STAFFED, PLACEMENT):  # the work of a resource step is process
+                owner, code, kind = step.owner, step.dtoc_code, PROCESS_KIND
+            else:  # a delay or session step is of the kind it declares
                 owner, code, kind = step.owner, step.dtoc_code, kind_index[step.kind]
             rows.append((patient.id, seg.start, seg.end, step.index, owner_index[owner], kind, code_index[code]))
     columns = list(zip(*rows)) if rows else [()] * 7

@@ -85,10 +85,10 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     days = delay_days(p["ready"][departed_in], dep[departed_in])
     delayed = days >= 1
     m["delayed_discharges"] = float(delayed.sum())
-    m["delayed_discharge_share"] = _ratio(delayed.sum(), days.size)
+    m["delayed_discharge_share"] = _ratio(float(delayed.sum()), days.size)
     m["mean_delay_days_of_delayed"] = float(days[delayed].mean()) if delayed.any() else math.nan
     for label, a, b in DELAY_BANDS:
-        m[f"delay_band_{label}_share"] = _ratio(np.sum((days >= a) & (days <= b)), delayed.sum())
+        m[f"delay_band_{label}_share"] = _ratio(float(np.sum((days >= a) & (days <= b))), float(delayed.sum()))
     m["mean_delay_hours_per_discharge"] = (
         float(np.mean(dep[departed_in] - p["ready"][departed_in])) if departed_in.any() else math.nan
     )
@@ -223,7 +223,7 @@ def _open_integral(points: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 
 def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
-    n_days = int(math.ceil(r.horizon_hours / HOURS_PER_DAY))
+    n_days = math.ceil(r.horizon_hours / HOURS_PER_DAY)
     hi = r.horizon_hours
     p = r.patients
     adm = ~np.isnan(p["admitted"])

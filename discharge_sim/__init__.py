@@ -1,0 +1,35 @@
+"""discharge-sim: who causes delayed hospital discharge, hospital administration or social care?
+
+Python API for notebooks::
+
+    import discharge_sim as ds
+    config = ds.load_config("configs/baseline.yaml")
+    result = ds.run(config, replications=5, seed=1)
+    result.summary["delayed_bed_days"]        # mean, sd, 95% interval
+    result.table("delays")                    # ledger segments as numpy columns
+    result.frame("patients")                  # pandas DataFrame, if pandas is installed
+"""
+
+from importlib import metadata as _metadata
+
+try:
+    __version__ = _metadata.version("discharge-sim")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+from .config import Config, ConfigError, load_config
+from .discharge import Variant
+from .experiment import ExperimentResult, run
+from .model import ReplicationResult, run_replication
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "ExperimentResult",
+    "ReplicationResult",
+    "Variant",
+    "__version__",
+    "load_config",
+    "run",
+    "run_replication",
+]
