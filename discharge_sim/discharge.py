@@ -115,7 +115,8 @@ class DischargeRun:
     )
 
     def __init__(self, patient: Patient, plan: PathwayPlan):
-        n = len(plan.steps)
+        steps = plan.steps
+        n = len(steps)
         self.patient = patient
         self.plan = plan
         self.start: list[float | None] = [None] * n
@@ -123,10 +124,15 @@ class DischargeRun:
         self.finish: list[float | None] = [None] * n
         self.remaining = [len(p) for p in plan.preds]
         self.done = 0
-        self.skip = [False] * n
-        self.duration = [0.0] * n
-        self.u = [1.0] * n
-        self.pool: list[PlacementPool | None] = [None] * n
+        # Every draw is made now, used or not, so each step's streams stay aligned across scenarios.
+        need = [step.need_u() for step in steps]
+        self.duration = [step.duration() for step in steps]
+        self.u = [step.choice_u() for step in steps]
+        self.skip = [step.instant or need[i] > step.probability for i, step in enumerate(steps)]
+        self.pool: list[PlacementPool | None] = [
+            step.pools[pick(step.pool_cumulative, self.u[i])] if step.type == PLACEMENT else None
+            for i, step in enumerate(steps)
+        ]
         self.held: list[PlacementPool] = []
         """Pools in which the patient holds a place until departure (and then their stay)."""
 
@@ -214,18 +220,11 @@ class DischargeProcess:
     def start(self, patient: Patient) -> None:
         """The patient is discharge-ready now: draw their step values and begin the root steps."""
         plan = self.plans[patient.pathway]
+        if not plan.steps:  # nothing to wait for: leave now, no delay to record
+            self._on_departure_known(patient, patient.ready)
+            return
         run = DischargeRun(patient, plan)
         patient.discharge = run
-        for i, step in enumerate(plan.steps):
-            need = step.need_u()
-            run.duration[i] = step.duration()
-            run.u[i] = step.choice_u()
-            run.skip[i] = step.instant or need > step.probability
-            if step.type == PLACEMENT:
-                run.pool[i] = step.pools[pick(step.pool_cumulative, run.u[i])]
-        if not plan.steps:
-            self._complete(run)
-            return
         for i in plan.roots:
             self._begin(run, i, patient.ready)
 
@@ -287,11 +286,17 @@ class DischargeProcess:
         if run.done == len(plan.steps):  # the last step: nothing left to begin
             self._complete(run)
             return
-        finish = run.finish
+        remaining = run.remaining
         for j in plan.succs[i]:
-            run.remaining[j] -= 1
-            if run.remaining[j] == 0:
-                self._begin(run, j, max(finish[p] for p in plan.preds[j]))  # type: ignore[type-var,arg-type]
+            left = remaining[j] - 1
+            remaining[j] = left
+            if left == 0:
+                preds = plan.preds[j]
+                if len(preds) == 1:  # i was the only step j waited for
+                    self._begin(run, j, f)
+                else:  # steps finish out of time order, so take the latest finish
+                    finish = run.finish
+                    self._begin(run, j, max([finish[p] for p in preds]))  # type: ignore[type-var,arg-type]
 
     def _complete(self, run: DischargeRun) -> None:
         patient = run.patient

@@ -16,18 +16,14 @@ taken to finish at the horizon, and ties go to the step later in the pathway's o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 QUEUE, WORK = 0, 1
 
 
-class Segment(NamedTuple):
-    start: float
-    end: float
-    step: int
-    """Position of the step in the pathway's plan."""
-    part: int
-    """QUEUE (waiting for the step's resource) or WORK (the step itself)."""
+Segment = tuple[float, float, int, int]
+"""(start, end, step, part): ``step`` is the step's position in the pathway's plan, ``part`` is
+QUEUE (waiting for the step's resource) or WORK (the step itself). Plain tuples: a year of the
+baseline makes about a hundred thousand of them."""
 
 
 def critical_path(
@@ -45,24 +41,30 @@ def critical_path(
     """
     if end <= ready:
         return []
-
-    def clipped(value: float | None) -> float:
-        return end if value is None or value > end else value
-
-    begun = [i for i, s in enumerate(start) if s is not None and s < end]
-    node = max(begun, key=lambda i: (clipped(finish[i]), i))
+    # Finish times cut at ``end``; unknown (still running) counts as ``end``.
+    fin = [end if f is None or f > end else f for f in finish]
+    node, best = -1, -1.0
+    for i, s in enumerate(start):  # the latest-finishing step begun before the end
+        if s is not None and s < end and fin[i] >= best:
+            node, best = i, fin[i]
     segments: list[Segment] = []
     while True:
         s = start[node]
         assert s is not None
-        f = clipped(finish[node])
-        g = min(clipped(granted[node]), f)
+        f = fin[node]
+        g = granted[node]
+        if g is None or g > f:
+            g = f
         if f > g:
-            segments.append(Segment(g, f, node, WORK))
+            segments.append((g, f, node, WORK))
         if g > s:
-            segments.append(Segment(s, g, node, QUEUE))
-        if not preds[node]:
+            segments.append((s, g, node, QUEUE))
+        ps = preds[node]
+        if not ps:
             break
-        node = max(preds[node], key=lambda p: (clipped(finish[p]), p))
+        node = ps[0]
+        for p in ps[1:]:  # the predecessor that finished last; ties to the later step
+            if fin[p] > fin[node] or (fin[p] == fin[node] and p > node):
+                node = p
     segments.reverse()
     return segments

@@ -38,7 +38,8 @@ class CountingResource(simpy.Resource):
         Takes an optional argument so it can be an event callback directly.
         """
         self.in_use -= 1
-        self._trigger_put(None)
+        if self.put_queue:
+            self._trigger_put(None)
 
     def _do_put(self, event: Any) -> None:
         if self.in_use < self._capacity:
