@@ -55,7 +55,7 @@ def bare_simpy_mmc(c: int, per_hour: float, mean_stay_hours: float, until: float
 
 
 def ciw_mmc(c: int, per_hour: float, mean_stay_hours: float, until: float, seed: int) -> int:
-    import ciw  # noqa: PLC0415 - optional benchmark dependency
+    import ciw  # optional benchmark dependency
 
     network = ciw.create_network(
         arrival_distributions=[ciw.dists.Exponential(rate=per_hour)],
@@ -120,7 +120,7 @@ def main() -> None:
 
     record("discharge-sim mmc config", best_of(args.repeats, engine_mmc))
     try:
-        import ciw  # noqa: F401, PLC0415
+        import ciw  # noqa: F401
 
         record("Ciw M/M/c", best_of(args.repeats, lambda: (ciw_mmc(c, per_hour, stay, until, 1), 0)))
     except ImportError:
@@ -146,12 +146,11 @@ def main() -> None:
     engine = per_patient["discharge-sim mmc config"]
     year = per_patient["discharge-sim baseline, 1 year"]
     print()
-    print("per patient                          vs bare SimPy   vs bare SimPy, gc paused   target")
-    print(f"mmc config                                {engine / bare:5.2f}x                  {engine / paused:5.2f}x   <= 1.2x")
-    print(f"baseline, 1 year                          {year / bare:5.2f}x                  {year / paused:5.2f}x   <= 4x")
+    print(f"{'per patient':34s} {'vs bare SimPy':>14s} {'vs gc paused':>13s} {'target':>8s}")
+    print(f"{'mmc config':34s} {engine / bare:13.2f}x {engine / paused:12.2f}x {'<= 1.2x':>8s}")
+    print(f"{'baseline':34s} {year / bare:13.2f}x {year / paused:12.2f}x {'<= 4x':>8s}")
     if "Ciw M/M/c" in per_patient:
-        print(f"mmc config vs Ciw                         {engine / per_patient['Ciw M/M/c']:5.2f}x"
-              "                             < 1x")
+        print(f"{'mmc config vs Ciw':34s} {engine / per_patient['Ciw M/M/c']:13.2f}x {'':13s} {'< 1x':>8s}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -75,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
@@ -104,14 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     path = args.config or default_config()
     overrides: dict[str, Any] = {}
-    if args.days is not None:
-        overrides["run.days"] = args.days
-    if args.warmup_days is not None:
-        overrides["run.warmup_days"] = args.warmup_days
-    config = load_config(path, overrides)
-    replications = args.replications or config.run.replications
-    seed = config.run.seed if args.seed is None else args.seed
-    out = args.out or Path("results") / f"{config.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    for key, value in (("run.days", args.days), ("run.warmup_days", args.warmup_days),
+                       ("run.replications", args.replications), ("run.seed", args.seed)):
+        if value is not None:
+            overrides[key] = value
+    config = load_config(path, overrides)  # the config as run: the manifest records exactly this
+    replications = config.run.replications
+    seed = config.run.seed
+    out = args.out or default_out(config.name)
     if out.exists():
         raise OutputError(f"{out}: already exists; choose another --out (results are never overwritten)")
     say = _printer(args.quiet)
@@ -125,7 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"({time.perf_counter() - clock:.1f} s)")
 
     result = run_experiment(config, replications, seed, on_replication=progress)
-    manifest = build_manifest(config, path, seed, replications, started, datetime.now(UTC))
+    manifest = build_manifest(config, path, args.argv, started, datetime.now(UTC))
     write_results(out, result, manifest)
     say("")
     say(headline_table(result))
@@ -136,8 +139,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     print(f"# {args.config}: valid config {config.name!r}")
+    for line in capacity_notes(config):
+        print(f"# {line}")
     print(yaml.safe_dump(config_to_dict(config), sort_keys=False, width=100), end="")
     return EXIT_OK
+
+
+def capacity_notes(config: Config) -> list[str]:
+    """Each pool's load from community referrals alone (rate x mean stay) against its places.
+
+    Hospital discharges come on top; a pool whose whole load exceeds its places has a queue that
+    grows for ever.
+    """
+    notes = []
+    for name, pool in config.pools.items():
+        load = pool.community_referrals_per_day * pool.length_of_stay.shape.mean / 24.0
+        warn = "  <- already over capacity before any hospital discharge" if load >= pool.places else ""
+        notes.append(f"pool {name}: {pool.places} places; community load {load:,.1f} places "
+                     f"({load / pool.places:.0%}) before hospital discharges{warn}")
+    return notes
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -150,16 +170,27 @@ def default_config() -> Path:
     return beside if beside.exists() else DEFAULT_CONFIG
 
 
-def build_manifest(config: Config, path: Path, seed: int, replications: int,
+def default_out(name: str) -> Path:
+    """results/<name>-<time>, made safe for a folder name and never an existing folder."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "run"
+    stem = Path("results") / f"{safe}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    out, k = stem, 1
+    while out.exists():
+        k += 1
+        out = stem.with_name(f"{stem.name}-{k}")
+    return out
+
+
+def build_manifest(config: Config, path: Path, argv: Sequence[str],
                    started: datetime, finished: datetime) -> dict[str, Any]:
     return {
         "tool": "discharge-sim",
         "version": __version__,
-        "command": ["discharge-sim", *sys.argv[1:]],
+        "command": ["discharge-sim", *argv],
         "config_path": str(path),
         "config_name": config.name,
-        "seed": seed,
-        "replications": replications,
+        "seed": config.run.seed,
+        "replications": config.run.replications,
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
         "python": platform.python_version(),

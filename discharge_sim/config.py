@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -466,9 +467,17 @@ def format_validation_error(exc: ValidationError, raw: Mapping[str, Any], source
         if kind == "missing":
             lines.append(f"  {field}: required setting is missing")
             continue
+        if kind in ("union_tag_not_found", "union_tag_invalid"):
+            given = err["input"].get("type") if isinstance(err.get("input"), dict) else None
+            shown = "missing" if given is None else f"= {_show(given)}"
+            lines.append(f"  {field}.type {shown}: every step needs a type, one of {', '.join(STEP_TYPES)}")
+            continue
         message = err["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
+        if not loc and re.match(r"^[a-z_]+[.:]", message):  # a cross-reference error names its field itself
+            lines.append(f"  {message}")
+            continue
         value = err.get("input")
         if kind.startswith(("value_error", "assertion_error")) and isinstance(value, dict | list):
             lines.append(f"  {field}: {message}")
@@ -510,6 +519,8 @@ def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
             set(DelayStep.model_fields) | set(SessionStep.model_fields)
             | set(StaffedStep.model_fields) | set(PlacementStep.model_fields)
         )
+    elif len(parent) == 3 and parent[0] == "schedules":
+        model = Window
     elif parent and parent[-1] in ("length_of_stay", "duration", "handover"):
         model = Distribution
     elif parent and parent[-1] == "sessions":

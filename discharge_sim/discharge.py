@@ -7,8 +7,9 @@ their start time and finish when granted plus their work. So a patient costs a f
 one process per step, and parallel branches need no ``AllOf``.
 
 All of a patient's draws are made when they become discharge-ready, one stream per step and
-purpose, whether or not the step ends up used: scenarios that change one step leave the draws of
-every other step, and every other patient, unchanged.
+purpose, whether or not the step ends up used. A scenario that changes one step therefore leaves
+every other step's streams untouched; patients take their draws in the order they become ready,
+which stays the same unless the scenario changes bed pressure enough to reorder admissions.
 """
 
 from __future__ import annotations

@@ -144,7 +144,8 @@ def _daily_pool_census(env: simpy.Environment, pools: dict[str, PlacementPool],
 
 
 def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.ndarray]:
-    """Columns of the patient records; a departure scheduled after the horizon is NaN (in bed)."""
+    """Columns of the patient records; a departure at or after the horizon is NaN (still in bed:
+    the simulation stops before processing events at the horizon itself)."""
     return {
         "id": np.fromiter((p.id for p in patients), dtype=np.int64, count=len(patients)),
         "group": np.fromiter((p.group for p in patients), dtype=np.int16, count=len(patients)),
@@ -155,7 +156,7 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
         "admitted": np.fromiter((p.admitted for p in patients), dtype=float, count=len(patients)),
         "ready": np.fromiter((p.ready for p in patients), dtype=float, count=len(patients)),
         "departure": np.fromiter(
-            (p.departure if p.departure <= horizon else math.nan for p in patients), dtype=float, count=len(patients)
+            (p.departure if p.departure < horizon else math.nan for p in patients), dtype=float, count=len(patients)
         ),
     }
 
@@ -171,7 +172,7 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
         if run is None or not patient.ready < horizon:
             continue
         departure = patient.departure
-        end = departure if departure == departure and departure <= horizon else horizon
+        end = departure if departure < horizon else horizon  # NaN compares False: horizon
         steps = run.plan.steps
         for start, end_, index, part in critical_path(
             patient.ready, end, run.start, run.granted, run.finish, run.plan.preds
@@ -180,8 +181,12 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             if part == QUEUE:
                 owner, code = queue_owner(step, run.pool[index])
                 kind = CAPACITY_KIND
-            elif step.type in (STAFFED, PLACEMENT):  # the work of a resource step is process
+            elif step.type == STAFFED:  # the work of a resource step is process
                 owner, code, kind = step.owner, step.dtoc_code, PROCESS_KIND
+            elif step.type == PLACEMENT:  # ... coded by the place it is for (Di or Dii)
+                pool = run.pool[index]
+                owner, kind = step.owner, PROCESS_KIND
+                code = pool.dtoc_code if pool is not None else step.dtoc_code
             else:  # a delay or session step is of the kind it declares
                 owner, code, kind = step.owner, step.dtoc_code, kind_index[step.kind]
             rows.append((patient.id, start, end_, step.index, owner_index[owner], kind, code_index[code]))

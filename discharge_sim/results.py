@@ -100,19 +100,6 @@ def delay_days(ready: np.ndarray, departure: np.ndarray) -> np.ndarray:
     return (np.floor(departure / HOURS_PER_DAY) - np.floor(ready / HOURS_PER_DAY)).astype(np.int64)
 
 
-def headline_groups(m: Mapping[str, float]) -> dict[str, float]:
-    """The side-by-side split users ask for: who holds the bed-days."""
-    return {
-        "delayed_bed_days_hospital": m["delayed_bed_days_hospital"],
-        "delayed_bed_days_social_care_capacity": m["delayed_bed_days_social_care_capacity"],
-        "delayed_bed_days_social_care_process": m["delayed_bed_days_social_care_process"],
-        "delayed_bed_days_nhs_community": m["delayed_bed_days_nhs_community"],
-        "delayed_bed_days_patient_family": m["delayed_bed_days_patient_family"],
-        "delayed_bed_days_other": m["delayed_bed_days_other"],
-        "delayed_bed_days": m["delayed_bed_days"],
-    }
-
-
 def _ratio(num: float, den: float) -> float:
     return float(num / den) if den else math.nan
 
@@ -144,17 +131,6 @@ def summarise(rows: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]
 
 
 # --- tidy tables ----------------------------------------------------------------------------
-
-def replication_table(results: Sequence[ReplicationResult]) -> dict[str, list[Any]]:
-    rows = [replication_metrics(r) for r in results]
-    table: dict[str, list[Any]] = {
-        "replication": [r.replication for r in results],
-        "seed": [r.seed for r in results],
-    }
-    for name in rows[0] if rows else []:
-        table[name] = [row[name] for row in rows]
-    return table
-
 
 def patient_table(r: ReplicationResult) -> dict[str, Any]:
     p = r.patients
@@ -207,11 +183,16 @@ def segment_table(r: ReplicationResult) -> dict[str, Any]:
     }
 
 
-def daily_average(starts: np.ndarray, ends: np.ndarray, n_days: int) -> np.ndarray:
-    """Time-average number of intervals [start, end) open during each day 0..n_days-1."""
+def daily_average(starts: np.ndarray, ends: np.ndarray, n_days: int, horizon: float | None = None) -> np.ndarray:
+    """Time-average number of intervals [start, end) open during each day 0..n_days-1.
+
+    With ``horizon``, the last day is averaged over the hours up to the horizon only.
+    """
     edges = np.arange(n_days + 1) * HOURS_PER_DAY
+    if horizon is not None:
+        edges = np.minimum(edges, horizon)
     integral = _open_integral(starts, edges) - _open_integral(ends, edges)
-    return np.diff(integral) / HOURS_PER_DAY
+    return np.diff(integral) / np.diff(edges)
 
 
 def _open_integral(points: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -234,9 +215,9 @@ def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
     table: dict[str, Any] = {
         "replication": np.full(n_days, r.replication),
         "day": np.arange(n_days),
-        "beds_occupied": daily_average(p["admitted"][adm], dep[adm], n_days),
-        "delayed_patients_in_beds": daily_average(p["ready"][ready], dep[ready], n_days),
-        "emergencies_boarding": daily_average(p["arrival"][emergency], board_end[emergency], n_days),
+        "beds_occupied": daily_average(p["admitted"][adm], dep[adm], n_days, hi),
+        "delayed_patients_in_beds": daily_average(p["ready"][ready], dep[ready], n_days, hi),
+        "emergencies_boarding": daily_average(p["arrival"][emergency], board_end[emergency], n_days, hi),
     }
     table["occupancy"] = table["beds_occupied"] / r.beds
     for name in r.pool_names:
