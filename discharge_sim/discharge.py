@@ -42,7 +42,9 @@ class Variant:
     """Counterfactual switches applied to a config without changing its random streams.
 
     ``instant_owners``: steps owned by these take no time and need no staff.
-    ``unlimited_owners``: staff teams and placement pools owned by these never make anyone wait.
+    ``unlimited_owners``: staff teams and placement pools owned by these never make anyone wait,
+    and their ``delay`` or ``session`` steps declared ``capacity`` (a shortage modelled as a
+    duration, such as waiting for housing) take no time.
     """
 
     instant_owners: frozenset[str] = frozenset()
@@ -167,7 +169,11 @@ class DischargeProcess:
         runner = StepRunner(
             index=index, name=name, type=DELAY, owner=step.owner, kind=step.kind,
             dtoc_code=step.dtoc_code, probability=step.probability,
-            instant=step.owner in variant.instant_owners,
+            instant=step.owner in variant.instant_owners or (
+                step.owner in variant.unlimited_owners
+                and step.kind == "capacity"
+                and isinstance(step, DelayStep | SessionStep)
+            ),
             duration=duration,
             need_u=uniform_sampler(streams.generator(f"step.{name}.need")),
             choice_u=uniform_sampler(streams.generator(f"step.{name}.choice")),

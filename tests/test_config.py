@@ -58,7 +58,7 @@ BAD = {
     "group shares": (_edit(**{"groups.surgical.emergency_share": 0.5}), ["emergency_share", "sum to 1", "1.32"]),
     "unknown step": (_edit(**{"pathways.0.teleport": []}), ["pathways.0.teleport", "unknown step 'teleport'", "senior_review"]),
     "cyclic graph": (_edit(**{"pathways.0.senior_review": ["transport"]}), ["pathways.0", "cycle", "transport"]),
-    "warm-up too long": (_edit(**{"run.warmup_days": 400}), ["warmup_days", "400", "shorter than days"]),
+    "warm-up too long": (_edit(**{"run.warmup_days": 500}), ["warmup_days", "500", "shorter than days"]),
     "unknown staff": (_edit(**{"steps.medicines.staff": "robots"}), ["steps.medicines.staff", "robots", "pharmacists"]),
     "sd missing": (_edit(**{"groups.surgical.length_of_stay": {"distribution": "lognormal", "mean_days": 3}}),
                    ["groups.surgical.length_of_stay", "sd_days"]),
