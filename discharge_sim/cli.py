@@ -7,6 +7,8 @@ Exit status: 0 success, 2 bad input (config, arguments, output folder), 1 intern
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import platform
 import re
@@ -81,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = argv
     if args.command is None:
         parser.print_help()
+        print("discharge-sim: error: choose a command (run or check)", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         if args.command == "run":
@@ -146,18 +149,38 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def capacity_notes(config: Config) -> list[str]:
-    """Each pool's load from community referrals alone (rate x mean stay) against its places.
+    """Each pool's expected offered load (referrals a day x mean stay) against its places.
 
-    Hospital discharges come on top; a pool whose whole load exceeds its places has a queue that
-    grows for ever.
+    Hospital referrals are estimated from admissions, group shares, pathway mixes and step
+    probabilities (every admission assumed to reach discharge, no cancellations); a pool whose
+    load reaches its places has a queue that grows for ever.
     """
+    hospital = hospital_referrals_per_day(config)
     notes = []
     for name, pool in config.pools.items():
-        load = pool.community_referrals_per_day * pool.length_of_stay.shape.mean / 24.0
-        warn = "  <- already over capacity before any hospital discharge" if load >= pool.places else ""
-        notes.append(f"pool {name}: {pool.places} places; community load {load:,.1f} places "
-                     f"({load / pool.places:.0%}) before hospital discharges{warn}")
+        stay_days = pool.length_of_stay.shape.mean / 24.0
+        community = pool.community_referrals_per_day * stay_days
+        from_hospital = hospital.get(name, 0.0) * stay_days
+        load = community + from_hospital
+        flag = "  <- at or over capacity: the queue will grow without end" if load >= pool.places else ""
+        notes.append(f"pool {name}: {pool.places} places; expected load {load:,.1f} places ({load / pool.places:.0%}): "
+                     f"community {community:,.1f} + hospital {from_hospital:,.1f}{flag}")
     return notes
+
+
+def hospital_referrals_per_day(config: Config) -> dict[str, float]:
+    """Expected hospital referrals a day to each pool, from the config's rates and shares."""
+    electives_per_day = sum(config.elective.admissions_per_weekday.values()) / 7.0
+    rates: dict[str, float] = {}
+    for group in config.groups.values():
+        admissions = (config.emergency.admissions_per_day * group.emergency_share
+                      + electives_per_day * group.elective_share)
+        for pathway, share in group.pathway_mix.items():
+            for step_name in config.pathways.get(pathway, {}):
+                step = config.steps[step_name]
+                for pool, pool_share in getattr(step, "pools", {}).items():
+                    rates[pool] = rates.get(pool, 0.0) + admissions * share * step.probability * pool_share
+    return rates
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -195,8 +218,15 @@ def build_manifest(config: Config, path: Path, argv: Sequence[str],
         "finished": finished.isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
+        "config_sha256": config_hash(config),
         "config": config_to_dict(config),
     }
+
+
+def config_hash(config: Config) -> str:
+    """SHA-256 of the config as run (canonical JSON): equal hashes, equal scenarios."""
+    text = json.dumps(config_to_dict(config), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _version(name: str) -> str | None:
@@ -212,30 +242,49 @@ def headline_table(result: ExperimentResult) -> str:
     n = len(result.replications)
     days = result.config.run.days - result.config.run.warmup_days
     total = s["delayed_bed_days"]["mean"]
+    late_total = s["delayed_bed_days_after_ready_day"]["mean"]
     lines = [
-        f"Delayed bed-days over {days:g} measured days: mean of {n} replication(s), 95% interval",
-        f"  {'cause':56s} {'bed-days':>10s}  {'95% interval':>21s}  {'share':>6s}",
+        f"Delayed bed-days over the {days:g} measured days: mean of {n} replication(s), with 95% interval.",
+        "'All delayed hours' counts every hour from discharge-ready to departure, same-day hours included;",
+        "'after the ready day' counts only hours after midnight of the ready date, as national figures do.",
+        "",
+        f"  {'cause':54s} {'all delayed hours':>17s} {'95% interval':>20s} {'share':>6s}"
+        f"  {'after the ready day':>19s} {'share':>6s}",
     ]
     for key, label in HEADLINE:
         m = s[key]
-        share = m["mean"] / total * 100 if total else float("nan")
+        late = s[key.replace("delayed_bed_days", "delayed_bed_days_after_ready_day", 1)]["mean"]
         if key == "delayed_bed_days":
-            lines.append("  " + "-" * 99)
-        lines.append(f"  {label:56s} {m['mean']:10,.0f}  {_interval(m):>21s}  {share:5.1f}%")
+            lines.append("  " + "-" * 128)
+        lines.append(
+            f"  {label:54s} {m['mean']:17,.0f} {_interval(m):>20s} {_share(m['mean'], total):>6s}"
+            f"  {late:19,.0f} {_share(late, late_total):>6s}"
+        )
     lines.append("")
     for key, label, fmt in (
         ("occupancy", "Mean bed occupancy", "{:.1%}"),
         ("mean_delayed_beds", "Beds held by delayed patients (mean)", "{:,.1f}"),
-        ("delayed_discharge_share", "Discharges delayed past the ready date", "{:.1%}"),
-        ("mean_delay_days_of_delayed", "Mean delay of those delayed (days)", "{:.2f}"),
-        ("boarding_hours", "Emergency boarding hours (waiting for a bed)", "{:,.0f}"),
-        ("cancelled_electives", "Cancelled elective admissions", "{:,.0f}"),
+        ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
+        ("mean_delay_days_of_delayed", "Mean delay of those, in days past the ready date", "{:.2f}"),
+        ("boarding_hours", "Emergency hours waiting for a bed (total over the period)", "{:,.0f}"),
+        ("cancelled_electives", "Cancelled elective admissions (total over the period)", "{:,.0f}"),
     ):
         m = s[key]
         interval = "" if m["n"] < 2 or m["ci_low"] != m["ci_low"] else \
             f"  ({fmt.format(m['ci_low'])} to {fmt.format(m['ci_high'])})"
-        lines.append(f"  {label:56s} {fmt.format(m['mean']):>10s}{interval}")
+        lines.append(f"  {label:58s} {fmt.format(m['mean']):>10s}{interval}")
+    prefix = "delayed_bed_days_step_"
+    steps = sorted(((v["mean"], k[len(prefix):]) for k, v in s.items() if k.startswith(prefix)), reverse=True)[:5]
+    if steps and total:
+        lines.append("")
+        lines.append("  Steps holding the most delayed bed-days: " + ", ".join(
+            f"{name} {value:,.0f} ({_share(value, total).strip()})" for value, name in steps
+        ))
     return "\n".join(lines)
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole * 100:5.1f}%" if whole else "     -"
 
 
 def _interval(m: dict[str, float]) -> str:

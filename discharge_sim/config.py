@@ -412,7 +412,9 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         if mark is not None:
             where = f" at line {mark.line + 1}, column {mark.column + 1}"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{p}: not valid YAML{where}: {problem}") from None
+        raise ConfigError(
+            f"{p}: not valid YAML{where}: {problem} (check the indentation and the colons and brackets there)"
+        ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{p}: not a text file (expected YAML)") from None
     if not isinstance(data, dict):

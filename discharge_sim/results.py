@@ -79,6 +79,21 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
         m[f"delayed_bed_days_kind_{kind}"] = float(hours[s["kind"] == ki].sum() / HOURS_PER_DAY)
     for ci, code in enumerate(DTOC_CODES):
         m[f"delayed_bed_days_dtoc_{code}"] = float(hours[s["dtoc"] == ci].sum() / HOURS_PER_DAY)
+    for si, step in enumerate(r.step_names):
+        m[f"delayed_bed_days_step_{step}"] = float(hours[s["step"] == si].sum() / HOURS_PER_DAY)
+
+    # The same split counting only hours after the ready date's midnight: national statistics
+    # count delay in days past the discharge-ready date, so same-day hours are not "lost days".
+    cutoff = (np.floor(p["ready"][s["patient"]] / HOURS_PER_DAY) + 1.0) * HOURS_PER_DAY
+    late = overlap(np.maximum(s["start"], cutoff), s["end"], lo, hi)
+    m["delayed_bed_days_after_ready_day"] = float(late.sum() / HOURS_PER_DAY)
+    for oi, owner in enumerate(OWNERS):
+        own = s["owner"] == oi
+        m[f"delayed_bed_days_after_ready_day_{owner}"] = float(late[own].sum() / HOURS_PER_DAY)
+        for ki, kind in enumerate(KINDS):
+            m[f"delayed_bed_days_after_ready_day_{owner}_{kind}"] = float(
+                late[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY
+            )
 
     # National-style delay lengths: whole days between the discharge-ready date and the
     # departure date, for patients who left in the window.

@@ -88,3 +88,36 @@ def test_module_entry_point_and_console_script(tmp_path):
         assert "hospital.beds = 0" in done.stderr and "Traceback" not in done.stderr
     version = subprocess.run([sys.executable, "-m", "discharge_sim", "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and "discharge-sim" in version.stdout
+
+
+def test_check_estimates_pool_loads(capsys):
+    from .conftest import BASELINE
+
+    assert main(["check", str(BASELINE)]) == 0
+    out = capsys.readouterr().out
+    assert "pool nursing_home:" in out and "community" in out and "hospital" in out
+
+
+def test_check_flags_an_overloaded_pool(tmp_path, capsys):
+    import yaml
+
+    from discharge_sim.config import read_yaml
+
+    from .conftest import BASELINE
+
+    raw = read_yaml(BASELINE)
+    raw["pools"]["nursing_home"]["places"] = 100
+    path = tmp_path / "tight.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "pool nursing_home: 100 places" in out and "over capacity" in out
+
+
+def test_manifest_has_config_hash(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["run", *SHORT, "--quiet", "--out", str(a)]) == 0
+    assert main(["run", *SHORT, "--quiet", "--seed", "4", "--out", str(b)]) == 0
+    ha = json.loads((a / "manifest.json").read_text())["config_sha256"]
+    hb = json.loads((b / "manifest.json").read_text())["config_sha256"]
+    assert len(ha) == 64 and ha != hb  # the seed is part of the config as run

@@ -80,3 +80,23 @@ def test_totals_by_owner_kind_and_code_sum_to_total(short_run):
     assert math.isclose(sum(m[k] for k in codes), total, rel_tol=1e-9)
     owner_kind = [f"delayed_bed_days_{o}_{k}" for o in OWNERS for k in ("process", "capacity")]
     assert math.isclose(sum(m[k] for k in owner_kind), total, rel_tol=1e-9)
+
+
+def test_step_and_after_ready_day_totals(short_run):
+    """Per-step totals partition the total; the after-ready-day part is the hours past the ready
+    date's midnight, recomputed here patient by patient from the raw ledger."""
+    r = short_run
+    m = replication_metrics(r)
+    steps = [k for k in m if k.startswith("delayed_bed_days_step_")]
+    assert len(steps) == len(r.step_names)
+    assert math.isclose(sum(m[k] for k in steps), m["delayed_bed_days"], rel_tol=1e-9)
+    lo, hi = r.warmup_hours, r.horizon_hours
+    s = r.segments
+    late = 0.0
+    for pid, start, end in zip(s["patient"].tolist(), s["start"].tolist(), s["end"].tolist(), strict=True):
+        midnight = (math.floor(r.patients["ready"][pid] / 24) + 1) * 24
+        late += max(0.0, min(end, hi) - max(start, midnight, lo))
+    assert math.isclose(m["delayed_bed_days_after_ready_day"], late / 24, rel_tol=1e-9)
+    assert 0 < m["delayed_bed_days_after_ready_day"] < m["delayed_bed_days"]
+    owners = sum(m[f"delayed_bed_days_after_ready_day_{o}"] for o in OWNERS)
+    assert math.isclose(owners, m["delayed_bed_days_after_ready_day"], rel_tol=1e-9)
