@@ -244,10 +244,19 @@ class StaffedStep(StepBase):
 
 
 class PlacementStep(StepBase):
-    """Wait for a place in one of the pools (chosen by share), then an optional handover."""
+    """Find and wait for a place in one of the pools (chosen by share), then an optional handover.
+
+    ``search`` is the time to find a provider willing to take the patient (a home-care agency
+    with carers in the area, a care home that accepts the patient's needs at the council's rate)
+    before a place can be taken: a shortage the place count alone does not capture. With the
+    queue for the place it is waiting for capacity, owned and coded by the chosen pool.
+    """
 
     type: Literal["placement"]
     pools: dict[str, Probability] = Field(min_length=1)
+    search: Distribution | None = None
+    search_probability: Probability = 1.0
+    """Chance a search is needed at all (otherwise a provider is known at once)."""
     handover: Distribution | None = None
     schedule: str | None = None
     """Hours in which the handover (the provider's own assessment, first visit) progresses."""

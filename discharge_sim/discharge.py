@@ -91,6 +91,9 @@ class StepRunner:
     duration: Callable[[], float]
     need_u: Callable[[], float]
     choice_u: Callable[[], float]
+    search: Callable[[], float] = lambda: 0.0
+    search_need_u: Callable[[], float] = lambda: 1.0
+    search_probability: float = 1.0
     hours: WorkingHours | None = None
     sessions: SessionTimes | None = None
     staff: StaffTeam | None = None
@@ -114,7 +117,7 @@ class DischargeRun:
 
     __slots__ = (
         "done", "duration", "finish", "granted", "held", "patient", "plan", "pool", "remaining",
-        "skip", "start", "u",
+        "search", "skip", "start", "u",
     )
 
     def __init__(self, patient: Patient, plan: PathwayPlan):
@@ -132,6 +135,10 @@ class DischargeRun:
         self.duration = [step.duration() for step in steps]
         self.u = [step.choice_u() for step in steps]
         self.skip = [step.instant or need[i] > step.probability for i, step in enumerate(steps)]
+        self.search = [
+            search if step.search_need_u() <= step.search_probability else 0.0
+            for step, search in ((step, step.search()) for step in steps)
+        ]
         self.pool: list[PlacementPool | None] = [
             step.pools[pick(step.pool_cumulative, self.u[i])] if step.type == PLACEMENT else None
             for i, step in enumerate(steps)
@@ -194,6 +201,10 @@ class DischargeProcess:
         elif isinstance(step, PlacementStep):
             runner.type = PLACEMENT
             runner.hours = hours[step.schedule] if step.schedule else None
+            if step.search is not None:
+                runner.search = sampler(step.search.shape, streams.generator(f"step.{name}.search"))
+                runner.search_need_u = uniform_sampler(streams.generator(f"step.{name}.search_need"))
+                runner.search_probability = step.search_probability
             total = 0.0
             for pool_name, share in step.pools.items():
                 total += share
@@ -249,22 +260,25 @@ class DischargeProcess:
             self._finish(run, i, t, t, step.sessions.first_success(t, run.u[i]))
         else:
             unlimited = step.staff.unlimited if step.staff is not None else run.pool[i].unlimited  # type: ignore[union-attr]
-            if unlimited:
+            if unlimited:  # no queue, and no search for a provider either
                 self._granted(run, i, t, t, held=False)
-            elif t > self.env.now:
-                self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._request(run, i, t))
+                return
+            at = t + run.search[i]  # ask for the resource once a provider has been found
+            if at > self.env.now:
+                self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._request(run, i, t, at))
             else:
-                self._request(run, i, t)
+                self._request(run, i, t, at)
 
-    def _request(self, run: DischargeRun, i: int, t: float) -> None:
+    def _request(self, run: DischargeRun, i: int, t: float, at: float) -> None:
+        """Ask for step ``i``'s resource at time ``at``; the step began at ``t``."""
         step = run.plan.steps[i]
         resource = step.staff.resource if step.staff is not None else run.pool[i].resource  # type: ignore[union-attr]
         if resource.try_take():
-            # max(): the clock reached t through a timeout of (t - now), which may round below t.
-            self._granted(run, i, t, max(t, self.env.now), held=True)
+            # max(): the clock reached ``at`` through a timeout of (at - now), which may round below it.
+            self._granted(run, i, t, max(at, self.env.now), held=True)
         else:
             resource.request().callbacks.append(
-                lambda _ev: self._granted(run, i, t, max(t, self.env.now), held=True)
+                lambda _ev: self._granted(run, i, t, max(at, self.env.now), held=True)
             )
 
     def _granted(self, run: DischargeRun, i: int, t: float, g: float, held: bool) -> None:

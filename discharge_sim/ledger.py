@@ -2,12 +2,13 @@
 
 The delay of a patient is the interval [discharge-ready, departure). Walking back from departure,
 the step that finished last among those the departure waited for (the critical path) owns that
-stretch; within a step, time queueing for a resource is a *capacity* segment of the resource's
-owner, and the work is a segment of the step's owner: *process* for a step that uses a resource
-(staff, a placement), the step's declared kind for a step without one (a modelled delay such as
-waiting for housing may be declared capacity). Because every step starts
-exactly when its last predecessor finished, the segments tile the interval with no gap and no
-overlap: their boundaries are the same floating-point numbers.
+stretch. Within a step, time waiting for a resource (for a placement, searching for a provider
+and then queueing for the place) is a *capacity* segment of the resource's owner; the work is a
+segment of the step's owner: *process* for a step that uses a resource (staff, a placement), the
+step's declared kind for a step without one (a modelled delay such as waiting for housing may be
+declared capacity). Because every step starts exactly when its last predecessor finished, the
+segments tile the interval with no gap and no overlap: their boundaries are the same
+floating-point numbers.
 
 Patients still in hospital at the end of the run are cut at the horizon: steps under way then are
 taken to finish at the horizon, and ties go to the step later in the pathway's order.
