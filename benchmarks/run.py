@@ -96,7 +96,7 @@ def main() -> None:
     per_hour = mmc.emergency.admissions_per_day / 24.0
     stay = mmc.groups["all"].length_of_stay.shape.mean
     until = mmc.horizon_hours
-    baseline = load_config(ROOT / "configs" / "baseline.yaml")
+    baseline = load_config(ROOT / "configs" / "baseline.yaml", {"run.days": 365, "run.warmup_days": 0})
 
     rows: list[tuple[str, float, int, int]] = []
 
