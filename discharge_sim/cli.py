@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from . import __version__
+from .capacity import pool_loads
 from .config import Config, ConfigError, config_to_dict, load_config
 from .experiment import ExperimentResult
 from .experiment import run as run_experiment
@@ -152,38 +153,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def capacity_notes(config: Config) -> list[str]:
-    """Each pool's expected offered load (referrals a day x mean stay) against its places.
-
-    Hospital referrals are estimated from admissions, group shares, pathway mixes and step
-    probabilities (every admission assumed to reach discharge, no cancellations); a pool whose
-    load reaches its places has a queue that grows for ever.
-    """
-    hospital = hospital_referrals_per_day(config)
+    """One line per pool: expected offered load against places, flagged when unstable."""
     notes = []
-    for name, pool in config.pools.items():
-        stay_days = pool.length_of_stay.shape.mean / 24.0
-        community = pool.community_referrals_per_day * stay_days
-        from_hospital = hospital.get(name, 0.0) * stay_days
-        load = community + from_hospital
-        flag = "  <- at or over capacity: the queue will grow without end" if load >= pool.places else ""
-        notes.append(f"pool {name}: {pool.places} places; expected load {load:,.1f} places ({load / pool.places:.0%}): "
-                     f"community {community:,.1f} + hospital {from_hospital:,.1f}{flag}")
+    for name, load in pool_loads(config).items():
+        flag = "  <- at or over capacity: the queue will grow without end" if load.unstable else ""
+        notes.append(f"pool {name}: {load.places} places; expected load {load.total:,.1f} places "
+                     f"({load.utilisation:.0%}): community {load.community:,.1f} + hospital {load.hospital:,.1f}{flag}")
     return notes
-
-
-def hospital_referrals_per_day(config: Config) -> dict[str, float]:
-    """Expected hospital referrals a day to each pool, from the config's rates and shares."""
-    electives_per_day = sum(config.elective.admissions_per_weekday.values()) / 7.0
-    rates: dict[str, float] = {}
-    for group in config.groups.values():
-        admissions = (config.emergency.admissions_per_day * group.emergency_share
-                      + electives_per_day * group.elective_share)
-        for pathway, share in group.pathway_mix.items():
-            for step_name in config.pathways.get(pathway, {}):
-                step = config.steps[step_name]
-                for pool, pool_share in getattr(step, "pools", {}).items():
-                    rates[pool] = rates.get(pool, 0.0) + admissions * share * step.probability * pool_share
-    return rates
 
 
 # --- helpers -------------------------------------------------------------------------------

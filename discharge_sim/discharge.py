@@ -135,10 +135,9 @@ class DischargeRun:
         self.duration = [step.duration() for step in steps]
         self.u = [step.choice_u() for step in steps]
         self.skip = [step.instant or need[i] > step.probability for i, step in enumerate(steps)]
-        self.search = [
-            search if step.search_need_u() <= step.search_probability else 0.0
-            for step, search in ((step, step.search()) for step in steps)
-        ]
+        search = [step.search() for step in steps]
+        searching = [step.search_need_u() <= step.search_probability for step in steps]
+        self.search = [s if needed else 0.0 for s, needed in zip(search, searching, strict=True)]
         self.pool: list[PlacementPool | None] = [
             step.pools[pick(step.pool_cumulative, self.u[i])] if step.type == PLACEMENT else None
             for i, step in enumerate(steps)
