@@ -34,10 +34,6 @@ DEFAULT_CONFIG = Path("configs") / "baseline.yaml"
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-class UsageError(Exception):
-    """Bad arguments that argparse cannot see (e.g. a value out of range)."""
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -92,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return cmd_check(args)
         raise AssertionError(args.command)
-    except (ConfigError, OutputError, UsageError) as exc:
+    except (ConfigError, OutputError) as exc:
         print(f"discharge-sim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -185,6 +181,7 @@ def default_out(name: str) -> Path:
 
 def build_manifest(config: Config, path: Path, argv: Sequence[str],
                    started: datetime, finished: datetime) -> dict[str, Any]:
+    as_run = config_to_dict(config)
     return {
         "tool": "discharge-sim",
         "version": __version__,
@@ -197,14 +194,14 @@ def build_manifest(config: Config, path: Path, argv: Sequence[str],
         "finished": finished.isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
-        "config_sha256": config_hash(config),
-        "config": config_to_dict(config),
+        "config_sha256": config_hash(as_run),
+        "config": as_run,
     }
 
 
-def config_hash(config: Config) -> str:
+def config_hash(as_run: dict[str, Any]) -> str:
     """SHA-256 of the config as run (canonical JSON): equal hashes, equal scenarios."""
-    text = json.dumps(config_to_dict(config), sort_keys=True, separators=(",", ":"))
+    text = json.dumps(as_run, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -326,11 +326,21 @@ class DischargeProcess:
         self._on_departure_known(patient, departure)
 
 
-def queue_owner(step: StepRunner, pool: PlacementPool | None) -> tuple[str, str]:
-    """(owner, dtoc_code) of the time a step spends queueing for its resource."""
-    if step.staff is not None:
-        return step.staff.owner, step.staff.dtoc_code or step.dtoc_code
-    if pool is not None:
-        return pool.owner, pool.dtoc_code
-    return step.owner, step.dtoc_code
+def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) -> tuple[str, str, str]:
+    """(owner, kind, dtoc_code) of a ledger segment of ``step`` (see :mod:`discharge_sim.ledger`).
 
+    Waiting for a resource is capacity of the resource's owner; the work of a staffed or
+    placement step is process of the step's owner (a placement coded by the pool it is in, Di or
+    Dii); a delay or session step is of the kind it declares.
+    """
+    if queueing:
+        if step.staff is not None:
+            return step.staff.owner, "capacity", step.staff.dtoc_code or step.dtoc_code
+        if pool is not None:
+            return pool.owner, "capacity", pool.dtoc_code
+        return step.owner, "capacity", step.dtoc_code
+    if step.type == STAFFED:
+        return step.owner, "process", step.dtoc_code
+    if step.type == PLACEMENT:
+        return step.owner, "process", pool.dtoc_code if pool is not None else step.dtoc_code
+    return step.owner, step.kind, step.dtoc_code

@@ -16,15 +16,12 @@ import numpy as np
 import simpy
 
 from .config import DTOC_CODES, KINDS, OWNERS, Config
-from .discharge import PLACEMENT, STAFFED, DischargeProcess, Variant, queue_owner
+from .discharge import DischargeProcess, Variant, segment_cause
 from .hospital import Hospital
 from .ledger import QUEUE, critical_path
 from .patient import Patient
 from .social_care import PlacementPool
 from .streams import Streams
-
-CAPACITY_KIND = KINDS.index("capacity")
-PROCESS_KIND = KINDS.index("process")
 
 
 @dataclass
@@ -178,18 +175,8 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             patient.ready, end, run.start, run.granted, run.finish, run.plan.preds
         ):
             step = steps[index]
-            if part == QUEUE:
-                owner, code = queue_owner(step, run.pool[index])
-                kind = CAPACITY_KIND
-            elif step.type == STAFFED:  # the work of a resource step is process
-                owner, code, kind = step.owner, step.dtoc_code, PROCESS_KIND
-            elif step.type == PLACEMENT:  # ... coded by the place it is for (Di or Dii)
-                pool = run.pool[index]
-                owner, kind = step.owner, PROCESS_KIND
-                code = pool.dtoc_code if pool is not None else step.dtoc_code
-            else:  # a delay or session step is of the kind it declares
-                owner, code, kind = step.owner, step.dtoc_code, kind_index[step.kind]
-            rows.append((patient.id, start, end_, step.index, owner_index[owner], kind, code_index[code]))
+            owner, kind, code = segment_cause(step, run.pool[index], part == QUEUE)
+            rows.append((patient.id, start, end_, step.index, owner_index[owner], kind_index[kind], code_index[code]))
     columns = list(zip(*rows)) if rows else [()] * 7
     return {
         "patient": np.asarray(columns[0], dtype=np.int64),

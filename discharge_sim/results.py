@@ -70,11 +70,7 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     m["delayed_bed_days"] = float(total / HOURS_PER_DAY)
     m["mean_delayed_beds"] = float(total / HOURS_PER_DAY / window_days)
     m["delayed_share_of_occupied_bed_days"] = _ratio(total / (hi - lo), occupied)
-    for oi, owner in enumerate(OWNERS):
-        own = s["owner"] == oi
-        m[f"delayed_bed_days_{owner}"] = float(hours[own].sum() / HOURS_PER_DAY)
-        for ki, kind in enumerate(KINDS):
-            m[f"delayed_bed_days_{owner}_{kind}"] = float(hours[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY)
+    _by_owner_and_kind(m, "delayed_bed_days", hours, s)
     for ki, kind in enumerate(KINDS):
         m[f"delayed_bed_days_kind_{kind}"] = float(hours[s["kind"] == ki].sum() / HOURS_PER_DAY)
     for ci, code in enumerate(DTOC_CODES):
@@ -87,13 +83,7 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     cutoff = (np.floor(p["ready"][s["patient"]] / HOURS_PER_DAY) + 1.0) * HOURS_PER_DAY
     late = overlap(np.maximum(s["start"], cutoff), s["end"], lo, hi)
     m["delayed_bed_days_after_ready_day"] = float(late.sum() / HOURS_PER_DAY)
-    for oi, owner in enumerate(OWNERS):
-        own = s["owner"] == oi
-        m[f"delayed_bed_days_after_ready_day_{owner}"] = float(late[own].sum() / HOURS_PER_DAY)
-        for ki, kind in enumerate(KINDS):
-            m[f"delayed_bed_days_after_ready_day_{owner}_{kind}"] = float(
-                late[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY
-            )
+    _by_owner_and_kind(m, "delayed_bed_days_after_ready_day", late, s)
 
     # National-style delay lengths: whole days between the discharge-ready date and the
     # departure date, for patients who left in the window.
@@ -108,6 +98,15 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
         float(np.mean(dep[departed_in] - p["ready"][departed_in])) if departed_in.any() else math.nan
     )
     return m
+
+
+def _by_owner_and_kind(m: dict[str, float], prefix: str, hours: np.ndarray, s: dict[str, np.ndarray]) -> None:
+    """``<prefix>_<owner>`` and ``<prefix>_<owner>_<kind>`` bed-days from per-segment hours."""
+    for oi, owner in enumerate(OWNERS):
+        own = s["owner"] == oi
+        m[f"{prefix}_{owner}"] = float(hours[own].sum() / HOURS_PER_DAY)
+        for ki, kind in enumerate(KINDS):
+            m[f"{prefix}_{owner}_{kind}"] = float(hours[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY)
 
 
 def delay_days(ready: np.ndarray, departure: np.ndarray) -> np.ndarray:
