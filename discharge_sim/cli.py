@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import platform
-import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -24,11 +24,20 @@ import yaml
 
 from . import __version__
 from .capacity import pool_loads
-from .config import Config, ConfigError, config_to_dict, load_config
-from .experiment import ExperimentResult
-from .experiment import run as run_experiment
+from .config import Config, ConfigError, apply_overrides, config_to_dict, load_config, read_yaml
+from .execution import SchedulerError, execute
+from .experiment import (
+    Experiment,
+    ReplicationPlan,
+    Scenario,
+    scenario_labels,
+    shared_run_settings,
+    sweep_scenarios,
+)
+from .outputs import Outcome, write_outputs
+from .progress import ProgressBar
 from .results import HEADLINE
-from .storage import OutputError, write_results
+from .storage import OutputError, PartialResults
 
 DEFAULT_CONFIG = Path("configs") / "baseline.yaml"
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -55,22 +64,71 @@ def build_parser() -> argparse.ArgumentParser:
                          "write a results folder and print delayed bed-days by cause.")
     run.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
                      help="YAML config (default: configs/baseline.yaml)")
-    run.add_argument("--out", type=Path, default=None, metavar="DIR",
-                     help="results folder to create (default: results/<name>-<time>); must not exist")
-    run.add_argument("--replications", type=_positive_int, default=None, metavar="N",
-                     help="replications (default: run.replications in the config)")
-    run.add_argument("--seed", type=_non_negative_int, default=None, metavar="S",
-                     help="experiment seed (default: run.seed in the config)")
-    run.add_argument("--days", type=_positive_float, default=None, metavar="D",
-                     help="days to simulate in total (default: run.days)")
-    run.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
-                     help="days discarded before measuring (default: run.warmup_days)")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _experiment_options(run, detail=True)
+
+    compare = sub.add_parser(
+        "compare", help="run configs under the same seeds and compare them pairwise",
+        description="Run every CONFIG with the same replication seeds (common random numbers) and "
+        "report, for each metric, each config's mean and its paired difference from the first config "
+        "with a 95%% interval. The run settings (days, warm-up, replications, seed) of the first "
+        "config apply to all, so replications pair up.")
+    compare.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="two or more YAML configs")
+    _experiment_options(compare, detail=False)
+
+    sweep = sub.add_parser(
+        "sweep", help="run a config over a grid of settings",
+        description="Run CONFIG at every combination of the --set values, every point with the "
+        "same replication seeds.")
+    sweep.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to vary")
+    sweep.add_argument("--set", dest="settings", action="append", type=_setting, required=True,
+                       metavar="KEY=VALUES",
+                       help="a dotted config key and its values: KEY=v1,v2,v3 or KEY=start:stop:step "
+                       "(stop included); repeat for a grid")
+    _experiment_options(sweep, detail=False)
+
+    warmup = sub.add_parser(
+        "warmup", help="suggest a warm-up period from the occupancy series (MSER-5)",
+        description="Run CONFIG with no warm-up, average the daily bed occupancy and delayed-patient "
+        "series over replications, and suggest the warm-up that MSER-5 finds, with a plot.")
+    warmup.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
+                        help="YAML config (default: configs/baseline.yaml)")
+    _experiment_options(warmup, detail=None)
 
     check = sub.add_parser("check", help="validate a config and print it as it would run",
                            description="Validate CONFIG and print it with every default filled in.")
     check.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to check")
     return parser
+
+
+def _experiment_options(p: argparse.ArgumentParser, detail: bool | None) -> None:
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="results folder to create (default: results/<name>-<time>); must not exist")
+    p.add_argument("--replications", type=_replications, default=None, metavar="N",
+                   help="replications per config, or 'auto': add replications until the 95%% interval of "
+                   "total delayed bed-days is within --target-half-width of its mean (default: run.replications)")
+    p.add_argument("--target-half-width", type=_fraction, default=0.05, metavar="F",
+                   help="with --replications auto: relative half-width to reach, e.g. 0.05 or 5%% (default 5%%)")
+    p.add_argument("--min-replications", type=_positive_int, default=5, metavar="N",
+                   help="with --replications auto: replications to run at least (default 5)")
+    p.add_argument("--max-replications", type=_positive_int, default=100, metavar="N",
+                   help="with --replications auto: replications to run at most (default 100)")
+    p.add_argument("--seed", type=_non_negative_int, default=None, metavar="S",
+                   help="experiment seed (default: run.seed in the config)")
+    p.add_argument("--days", type=_positive_float, default=None, metavar="D",
+                   help="days to simulate in total (default: run.days)")
+    if detail is not None:
+        p.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
+                       help="days discarded before measuring (default: run.warmup_days)")
+        p.add_argument("--detail", action=argparse.BooleanOptionalAction, default=detail,
+                       help="also write the per-patient and per-delay-segment tables "
+                       f"(default: {'yes' if detail else 'no'})")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                   help=f"local worker processes (default: the number of CPUs, {_cpus()})")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on a Dask distributed cluster at this scheduler address, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--resume", action="store_true",
+                   help="insist on resuming an interrupted run of this command (a rerun resumes anyway)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,19 +138,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = argv
     if args.command is None:
         parser.print_help()
-        print("discharge-sim: error: choose a command (run or check)", file=sys.stderr)
+        print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
+    commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup, "check": cmd_check}
     try:
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "check":
-            return cmd_check(args)
-        raise AssertionError(args.command)
-    except (ConfigError, OutputError) as exc:
+        return commands[args.command](args)
+    except (ConfigError, OutputError, SchedulerError, UsageError) as exc:
         print(f"discharge-sim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Interrupted as exc:
+        print(f"\ndischarge-sim: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        print("discharge-sim: interrupted; no results were written", file=sys.stderr)
+        print("\ndischarge-sim: interrupted; no results were written", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -105,37 +163,83 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+class UsageError(Exception):
+    """Arguments that parse but do not make sense together."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C during an experiment: finished replications are kept for a resume."""
+
+
 # --- commands -----------------------------------------------------------------------------
 
 def cmd_run(args: argparse.Namespace) -> int:
     path = args.config or default_config()
-    overrides: dict[str, Any] = {}
-    for key, value in (("run.days", args.days), ("run.warmup_days", args.warmup_days),
-                       ("run.replications", args.replications), ("run.seed", args.seed)):
-        if value is not None:
-            overrides[key] = value
-    config = load_config(path, overrides)  # the config as run: the manifest records exactly this
-    replications = config.run.replications
-    seed = config.run.seed
-    out = args.out or default_out(config.name)
-    if out.exists():
-        raise OutputError(f"{out}: already exists; choose another --out (results are never overwritten)")
+    config = load_config(path, _run_overrides(args))  # the config as run: the manifest records exactly this
+    tables = ("patients", "delays", "occupancy") if args.detail else ("occupancy",)
+    experiment = Experiment("run", (Scenario(config.name, config),), config.run.seed, _plan(args, config), tables)
+    outcome, out = carry_out(args, experiment, config.name, [path])
     say = _printer(args.quiet)
-    say(f"discharge-sim {__version__}: {config.name}, {replications} replication(s) of "
-        f"{config.run.days:g} days ({config.run.warmup_days:g} warm-up), seed {seed}")
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
-
-    def progress(rep: Any) -> None:
-        say(f"  replication {rep.replication + 1}/{replications} done "
-            f"({time.perf_counter() - clock:.1f} s)")
-
-    result = run_experiment(config, replications, seed, on_replication=progress)
-    manifest = build_manifest(config, path, args.argv, started, datetime.now(UTC))
-    write_results(out, result, manifest)
     say("")
-    say(headline_table(result))
-    say(f"\nResults: {out}")
+    say(headline_table(outcome.summaries[0], config, outcome.replications))
+    say(f"\n{_rule_note(outcome)}")
+    say(f"Results: {out}")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    if len(args.configs) < 2:
+        raise UsageError("compare needs at least two configs")
+    configs = [load_config(path, _run_overrides(args)) for path in args.configs]
+    configs, notes = shared_run_settings(configs)
+    labels = scenario_labels([c.name for c in configs], [p.stem for p in args.configs])
+    scenarios = tuple(Scenario(label, cfg) for label, cfg in zip(labels, configs))
+    tables = ("patients", "delays", "occupancy") if args.detail else ()
+    experiment = Experiment("compare", scenarios, configs[0].run.seed, _plan(args, configs[0]), tables)
+    say = _printer(args.quiet)
+    for note in notes:
+        say(f"note: {note}")
+    outcome, out = carry_out(args, experiment, "compare-" + "-vs-".join(labels)[:80], args.configs)
+    say("")
+    say(comparison_lines(outcome))
+    say(f"\n{_rule_note(outcome)}")
+    say(f"Results: {out}")
+    return EXIT_OK
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    keys = [key for key, _ in args.settings]
+    for key in keys:
+        if key in ("run.seed", "run.replications"):
+            raise UsageError(f"--set {key}: use --{key.split('.')[1]} instead; every sweep point shares it")
+        if keys.count(key) > 1:
+            raise UsageError(f"--set {key}: given more than once; list all its values in one --set")
+    raw = apply_overrides(read_yaml(args.config), _run_overrides(args))
+    scenarios = sweep_scenarios(raw, args.settings, source=str(args.config))
+    config = scenarios[0].config
+    tables = ("patients", "delays", "occupancy") if args.detail else ()
+    experiment = Experiment("sweep", tuple(scenarios), config.run.seed, _plan(args, config), tables)
+    outcome, out = carry_out(args, experiment, f"sweep-{config.name}", [args.config])
+    say = _printer(args.quiet)
+    say("")
+    say(sweep_lines(outcome))
+    say(f"\n{_rule_note(outcome)}")
+    say(f"Results: {out}")
+    return EXIT_OK
+
+
+def cmd_warmup(args: argparse.Namespace) -> int:
+    path = args.config or default_config()
+    configured = load_config(path, _run_overrides(args))
+    config = configured.model_copy(update={"run": configured.run.model_copy(update={"warmup_days": 0.0})})
+    experiment = Experiment("warmup", (Scenario(config.name, config),), config.run.seed,
+                            _plan(args, config), ("occupancy",))
+    _, out = carry_out(args, experiment, f"warmup-{config.name}", [path],
+                             configured_warmup=configured.run.warmup_days)
+    say = _printer(args.quiet)
+    say("")
+    say(warmup_lines(json.loads((out / "summary.json").read_text(encoding="utf-8"))["warmup"]))
+    say(f"\nResults and plot: {out}")
     return EXIT_OK
 
 
@@ -146,6 +250,62 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"# {line}")
     print(yaml.safe_dump(config_to_dict(config), sort_keys=False, width=100), end="")
     return EXIT_OK
+
+
+def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths: Sequence[Path],
+              configured_warmup: float | None = None) -> tuple[Outcome, Path]:
+    """Run (or resume) ``experiment`` into a results folder; return its outcome and the folder."""
+    say = _printer(args.quiet)
+    workers = args.workers or _cpus()
+    fingerprint = experiment.fingerprint(__version__)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    job = {"started": started, "command": ["discharge-sim", *args.argv]}
+    with PartialResults.open(fingerprint, args.out, Path("results"), name, job, resume=args.resume) as store:
+        done = store.done()
+        n_scenarios = len(experiment.scenarios)
+        where = f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"on {workers} worker(s)"
+        say(f"discharge-sim {__version__}: {experiment.kind} of {n_scenarios} scenario(s), "
+            f"{experiment.plan.describe()}, seed {experiment.seed}, {where}")
+        if store.resumed:
+            say(f"resuming: {len(done)} replication(s) already finished in {store.work}")
+        bar = ProgressBar(experiment.plan.most * n_scenarios,
+                          sum(1 for (_, r) in done if r < experiment.plan.most), ProgressBar.wanted(args.quiet))
+        clock = time.perf_counter()
+        try:
+            schedule = execute(experiment, store, workers, args.scheduler, bar.update)
+        except KeyboardInterrupt:
+            bar.close()
+            kept = len(store.done())
+            raise Interrupted(f"interrupted; {kept} finished replication(s) kept in {store.work}. "
+                              "Run the same command again to resume.") from None
+        bar.close()
+        assert schedule.final is not None
+        outcome = Outcome.collect(experiment, store, schedule.final, schedule.reason)
+        manifest = build_manifest(experiment, paths, args, store, outcome,
+                                  wall_seconds=time.perf_counter() - clock, workers=workers)
+        store.finish(lambda folder: write_outputs(folder, outcome, store, manifest, configured_warmup))
+    return outcome, store.out
+
+
+def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for key, value in (("run.days", args.days), ("run.warmup_days", getattr(args, "warmup_days", None)),
+                       ("run.seed", args.seed)):
+        if value is not None:
+            overrides[key] = value
+    if isinstance(args.replications, int):
+        overrides["run.replications"] = args.replications
+    return overrides
+
+
+def _plan(args: argparse.Namespace, config: Config) -> ReplicationPlan:
+    if args.replications != "auto":
+        return ReplicationPlan(fixed=config.run.replications)
+    if args.min_replications > args.max_replications:
+        raise UsageError(f"--min-replications {args.min_replications} is more than "
+                         f"--max-replications {args.max_replications}")
+    return ReplicationPlan(fixed=None, target=args.target_half_width,
+                           minimum=max(2, args.min_replications), maximum=args.max_replications)
 
 
 def capacity_notes(config: Config) -> list[str]:
@@ -168,35 +328,46 @@ def default_config() -> Path:
     return beside if beside.exists() else DEFAULT_CONFIG
 
 
-def default_out(name: str) -> Path:
-    """results/<name>-<time>, made safe for a folder name and never an existing folder."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "run"
-    stem = Path("results") / f"{safe}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    out, k = stem, 1
-    while out.exists():
-        k += 1
-        out = stem.with_name(f"{stem.name}-{k}")
-    return out
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
-def build_manifest(config: Config, path: Path, argv: Sequence[str],
-                   started: datetime, finished: datetime) -> dict[str, Any]:
-    as_run = config_to_dict(config)
-    return {
+def build_manifest(experiment: Experiment, paths: Sequence[Path], args: argparse.Namespace,
+                   store: PartialResults, outcome: Outcome, wall_seconds: float, workers: int) -> dict[str, Any]:
+    """Provenance: what ran (configs as run, seed, plan), with what, where and when."""
+    scenarios: list[dict[str, Any]] = []
+    for s in experiment.scenarios:
+        as_run = config_to_dict(s.config)
+        scenarios.append({"label": s.label, "settings": dict(s.settings), "config_sha256": config_hash(as_run),
+                          "config": as_run})
+    manifest: dict[str, Any] = {
         "tool": "discharge-sim",
         "version": __version__,
-        "command": ["discharge-sim", *argv],
-        "config_path": str(path),
-        "config_name": config.name,
-        "seed": config.run.seed,
-        "replications": config.run.replications,
-        "started": started.isoformat(timespec="seconds"),
-        "finished": finished.isoformat(timespec="seconds"),
+        "command": ["discharge-sim", *args.argv],
+        "kind": experiment.kind,
+        "config_paths": [str(p) for p in paths],
+        "seed": experiment.seed,
+        "replications": outcome.replications,
+        "replication_rule": outcome.rule,
+        "started": store.job.get("started"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "resumed": store.resumed,
+        "wall_seconds_this_session": round(wall_seconds, 3),
+        "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
         "python": platform.python_version(),
         "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
-        "config_sha256": config_hash(as_run),
-        "config": as_run,
+        "experiment_sha256": experiment.fingerprint(__version__),
     }
+    if len(scenarios) == 1:
+        only = scenarios[0]
+        manifest.update(config_path=str(paths[0]), config_name=only["config"]["name"],
+                        config_sha256=only["config_sha256"], config=only["config"])
+    else:
+        manifest["scenarios"] = scenarios
+    return manifest
 
 
 def config_hash(as_run: dict[str, Any]) -> str:
@@ -212,11 +383,9 @@ def _version(name: str) -> str | None:
         return None
 
 
-def headline_table(result: ExperimentResult) -> str:
+def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int) -> str:
     """Delayed bed-days by cause with 95% intervals, and the knock-on effects."""
-    s = result.summary
-    n = len(result.replications)
-    days = result.config.run.days - result.config.run.warmup_days
+    days = config.run.days - config.run.warmup_days
     total = s["delayed_bed_days"]["mean"]
     late_total = s["delayed_bed_days_after_ready_day"]["mean"]
     lines = [
@@ -263,7 +432,7 @@ def _share(part: float, whole: float) -> str:
     return f"{part / whole * 100:5.1f}%" if whole else "     -"
 
 
-def _interval(m: dict[str, float]) -> str:
+def _interval(m: Mapping[str, float]) -> str:
     if m["n"] < 2 or m["ci_low"] != m["ci_low"]:
         return "(one replication)"
     return f"{m['ci_low']:,.0f} to {m['ci_high']:,.0f}"
@@ -275,6 +444,153 @@ def _printer(quiet: bool) -> Any:
             print(text, flush=True)
 
     return say
+
+
+COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
+    *((key, label, "{:,.0f}") for key, label in HEADLINE),
+    ("occupancy", "Mean bed occupancy", "{:.1%}"),
+    ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
+    ("mean_delay_days_of_delayed", "Mean delay of those (days past ready date)", "{:.2f}"),
+    ("boarding_hours", "Emergency hours waiting for a bed", "{:,.0f}"),
+)
+
+
+def comparison_lines(outcome: Outcome) -> str:
+    """Each config's mean and, against the first, the paired difference with its 95% interval;
+    * marks an interval that excludes zero."""
+    labels = outcome.labels
+    width = max(12, *(len(label) for label in labels))
+    lines = [
+        f"Paired comparison over {outcome.replications} replication(s) with common random numbers; "
+        f"differences are against {labels[0]!r}",
+        "(mean difference and its 95% interval; * the interval excludes zero).",
+        "",
+        f"  {'metric':54s}" + "".join(f" {label:>{width}s}" for label in labels)
+        + "".join(f"  {'difference ' + label:>34s}" for label in labels[1:]),
+    ]
+    for key, label, fmt in COMPARE_ROWS:
+        means = [summary.get(key, {}).get("mean", math.nan) for summary in outcome.summaries]
+        row = f"  {label:54s}" + "".join(f" {_fmt(fmt, m):>{width}s}" for m in means)
+        for diff in outcome.differences[1:]:
+            d = diff.get(key)
+            if d is None or d["n"] < 2:
+                cell = "-"
+            else:
+                star = "*" if d["excludes_zero"] else " "
+                cell = f"{_fmt(fmt, d['mean'], signed=True)} ({_fmt(fmt, d['ci_low'], signed=True)} to " \
+                       f"{_fmt(fmt, d['ci_high'], signed=True)}){star}"
+            row += f"  {cell:>34s}"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def sweep_lines(outcome: Outcome) -> str:
+    """A row per grid point: total delayed bed-days with its interval, the split, occupancy."""
+    keys = [("delayed_bed_days", "total delayed bed-days (95% interval)"),
+            ("delayed_bed_days_hospital", "hospital"),
+            ("delayed_bed_days_social_care", "social care"),
+            ("occupancy", "occupancy")]
+    labels = [s.label for s in outcome.experiment.scenarios]
+    width = max(20, *(len(label) for label in labels))
+    lines = [f"Sweep of {len(labels)} point(s), {outcome.replications} replication(s) each, same seeds at every point.",
+             "", f"  {'point':{width}s}  {keys[0][1]:>38s} {keys[1][1]:>10s} {keys[2][1]:>12s} {keys[3][1]:>10s}"]
+    for label, s in zip(labels, outcome.summaries):
+        total = s["delayed_bed_days"]
+        lines.append(f"  {label:{width}s}  {total['mean']:>14,.0f} {_interval(total):>23s} "
+                     f"{s['delayed_bed_days_hospital']['mean']:>10,.0f} "
+                     f"{s['delayed_bed_days_social_care']['mean']:>12,.0f} "
+                     f"{s['occupancy']['mean']:>10.1%}")
+    return "\n".join(lines)
+
+
+def warmup_lines(w: Mapping[str, Any]) -> str:
+    lines = [f"MSER-5 on the daily series averaged over {w['replications']} replication(s) of {w['days']} days:"]
+    for series in w["series"]:
+        lines.append(f"  {series['label']:40s} truncation {series['truncation_days']:>5g} days"
+                     + ("  (still changing at mid-run: run longer)" if series["unreliable"] else ""))
+    suggested, configured = w["suggested_warmup_days"], w["configured_warmup_days"]
+    lines.append(f"Suggested warm-up: {suggested:g} days (configured: {configured:g}).")
+    if suggested > configured:
+        lines.append("The configured warm-up is shorter than suggested: "
+                     "set run.warmup_days to at least the suggestion.")
+    return "\n".join(lines)
+
+
+def _rule_note(outcome: Outcome) -> str:
+    plan = outcome.experiment.plan
+    if outcome.rule == "fixed":
+        return f"Replications: {outcome.replications} (fixed)."
+    worst = max(_relative_half_width(s.get(plan.metric, {})) for s in outcome.summaries)
+    if outcome.rule == "target":
+        return (f"Replications: {outcome.replications}, chosen automatically: the 95% interval of {plan.metric} is "
+                f"within ±{worst:.1%} of the mean (target ±{plan.target:.1%}).")
+    return (f"Replications: {outcome.replications}, the cap (--max-replications): the 95% interval of "
+            f"{plan.metric} is ±{worst:.1%} of the mean, short of the target ±{plan.target:.1%}.")
+
+
+def _relative_half_width(m: Mapping[str, float]) -> float:
+    if not m or m["n"] < 2:
+        return math.inf
+    return m["half_width"] / abs(m["mean"]) if m["mean"] else 0.0
+
+
+def _fmt(fmt: str, value: float, signed: bool = False) -> str:
+    if value != value:
+        return "-"
+    if fmt.format(abs(value)) == fmt.format(0.0):
+        value = 0.0  # no "-0" from rounding
+    text = fmt.format(value)
+    return f"+{text}" if signed and value >= 0 else text
+
+
+def _replications(text: str) -> int | str:
+    return "auto" if text.strip().lower() == "auto" else _positive_int(text)
+
+
+def _fraction(text: str) -> float:
+    value = _number(text.strip().rstrip("%"), float) / (100 if text.strip().endswith("%") else 1)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a fraction between 0 and 1, such as 0.05 or 5%")
+    return float(value)
+
+
+def _setting(text: str) -> tuple[str, list[Any]]:
+    """``key=v1,v2`` or ``key=start:stop:step`` (stop included) -> (key, values)."""
+    key, sep, spec = text.partition("=")
+    key, spec = key.strip(), spec.strip()
+    if not sep or not key or not spec:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=v1,v2,... or KEY=start:stop:step")
+    if "," not in spec and spec.count(":") == 2:
+        return key, _range(text, *spec.split(":"))
+    values = [_scalar(v.strip()) for v in spec.split(",")]
+    if any(v == "" for v in values):
+        raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+    return key, values
+
+
+def _range(text: str, *parts: str) -> list[Any]:
+    numbers = [_scalar(p.strip()) for p in parts]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        raise argparse.ArgumentTypeError(f"{text!r}: start:stop:step must be three numbers")
+    start, stop, step = numbers
+    if not step > 0 or stop < start:
+        raise argparse.ArgumentTypeError(f"{text!r}: needs step > 0 and stop >= start")
+    count = (math.floor((stop - start) / step + 1e-9)) + 1
+    if count > 10_000:
+        raise argparse.ArgumentTypeError(f"{text!r}: {count} values; at most 10,000")
+    if all(isinstance(v, int) for v in numbers):
+        return [start + i * step for i in range(count)]
+    return [round(start + i * step, 10) for i in range(count)]
+
+
+def _scalar(text: str) -> Any:
+    """A command-line value as YAML would read it, with 1e3-style numbers read as numbers."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return yaml.safe_load(text) if text else ""
 
 
 def _positive_int(text: str) -> int:

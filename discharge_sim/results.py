@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit  # Student t quantile; scipy.stats takes a second to import
 
 from .config import DTOC_CODES, KINDS, OWNERS
 from .model import ReplicationResult
@@ -132,7 +132,7 @@ def t_interval(values: Sequence[float], level: float = 0.95) -> dict[str, float]
     out["mean"] = mean
     if n > 1:
         sd = float(x.std(ddof=1))
-        half = float(stats.t.ppf(0.5 + level / 2.0, n - 1) * sd / math.sqrt(n))
+        half = float(stdtrit(n - 1, 0.5 + level / 2.0) * sd / math.sqrt(n))
         out.update(sd=sd, ci_low=mean - half, ci_high=mean + half, half_width=half)
     return out
 
@@ -241,3 +241,68 @@ def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
             values[: min(n_days, column.size)] = column[:n_days]
             table[f"{name}_{suffix}_at_midnight"] = values
     return table
+
+
+# --- comparisons ------------------------------------------------------------------------------
+
+def paired_differences(base: Sequence[Mapping[str, float]],
+                       other: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Per metric, ``other - base`` replication by replication (common random numbers), with the
+    95% t-interval of the mean difference and whether it excludes zero (1.0) or not (0.0)."""
+    names = [name for name in base[0] if name in other[0]] if base and other else []
+    out = {}
+    for name in names:
+        ci = t_interval([o[name] - b[name] for b, o in zip(base, other, strict=True)])
+        ci["excludes_zero"] = float(ci["ci_low"] > 0 or ci["ci_high"] < 0)
+        out[name] = ci
+    return out
+
+
+def metric_names(rows_by_scenario: Sequence[Sequence[Mapping[str, float]]]) -> list[str]:
+    """Every metric any scenario has, in order of first appearance."""
+    names: dict[str, None] = {}
+    for rows in rows_by_scenario:
+        for row in rows[:1]:
+            names.update(dict.fromkeys(row))
+    return list(names)
+
+
+def comparison_table(labels: Sequence[str], summaries: Sequence[Mapping[str, Mapping[str, float]]],
+                     differences: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, np.ndarray]:
+    """compare.csv: a row per metric and config; the difference columns are against the first
+    config (empty on its own rows)."""
+    names = list(dict.fromkeys(name for s in summaries for name in s))
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "metric", "config", "n", "mean", "sd", "ci_low", "ci_high",
+        "difference", "difference_ci_low", "difference_ci_high", "difference_excludes_zero")}
+    nan = math.nan
+    for name in names:
+        for i, label in enumerate(labels):
+            s = summaries[i].get(name, {})
+            d = differences[i].get(name, {}) if i else {}
+            cols["metric"].append(name)
+            cols["config"].append(label)
+            cols["n"].append(int(s.get("n", 0)))
+            for key in ("mean", "sd", "ci_low", "ci_high"):
+                cols[key].append(s.get(key, nan))
+            cols["difference"].append(d.get("mean", nan))
+            cols["difference_ci_low"].append(d.get("ci_low", nan))
+            cols["difference_ci_high"].append(d.get("ci_high", nan))
+            cols["difference_excludes_zero"].append("" if not d else ("yes" if d["excludes_zero"] else "no"))
+    return {k: np.asarray(v, dtype=float if k in FLOAT_COLUMNS else object) for k, v in cols.items()}
+
+
+FLOAT_COLUMNS = frozenset({"mean", "sd", "ci_low", "ci_high", "difference", "difference_ci_low", "difference_ci_high"})
+
+
+def points_table(settings: Sequence[Sequence[tuple[str, Any]]],
+                 summaries: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, np.ndarray]:
+    """points.csv: a row per sweep point: its settings, then mean and 95% interval of every metric."""
+    cols: dict[str, np.ndarray] = {"point": np.arange(len(settings))}
+    for key, _ in settings[0] if settings else ():
+        cols[key] = np.asarray([dict(s)[key] for s in settings], dtype=object)
+    cols["n"] = np.asarray([int(next(iter(s.values()))["n"]) if s else 0 for s in summaries])
+    for name in list(dict.fromkeys(n for s in summaries for n in s)):
+        for stat in ("mean", "ci_low", "ci_high"):
+            cols[f"{name}_{stat}"] = np.asarray([s.get(name, {}).get(stat, math.nan) for s in summaries], dtype=float)
+    return cols

@@ -12,7 +12,7 @@ import pytest
 from discharge_sim import cli
 from discharge_sim.cli import main
 
-SHORT = ["--days", "40", "--warmup-days", "10", "--replications", "2", "--seed", "3"]
+SHORT = ["--days", "40", "--warmup-days", "10", "--replications", "2", "--seed", "3", "--workers", "1"]
 
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["check", "--help"]])
@@ -62,21 +62,23 @@ def test_internal_error_exits_1_without_traceback(tmp_path, capsys, monkeypatch)
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "run_experiment", broken)
+    monkeypatch.setattr(cli, "execute", broken)
     assert main(["run", *SHORT, "--out", str(tmp_path / "r")]) == 1
     err = capsys.readouterr().err
     assert "internal error" in err and "boom" in err and "Traceback" not in err
     assert not (tmp_path / "r").exists()
 
 
-def test_interrupt_exits_130_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+def test_interrupt_exits_130_and_keeps_finished_work_for_a_resume(tmp_path, capsys, monkeypatch):
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "run_experiment", interrupted)
+    monkeypatch.setattr(cli, "execute", interrupted)
     assert main(["run", *SHORT, "--out", str(tmp_path / "r")]) == 130
-    assert "interrupted" in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == []
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Run the same command again to resume" in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()  # no results folder until the experiment is complete
+    assert [p.name.endswith(".partial") for p in tmp_path.iterdir()] == [True]
 
 
 def test_module_entry_point_and_console_script(tmp_path):

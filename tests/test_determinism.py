@@ -7,7 +7,7 @@ import json
 from discharge_sim.cli import main
 
 FILES = ("replications.csv", "patients.csv", "delays.csv", "occupancy.csv", "summary.json")
-ARGS = ["run", "--days", "45", "--warmup-days", "10", "--replications", "2", "--quiet"]
+ARGS = ["run", "--days", "45", "--warmup-days", "10", "--replications", "2", "--quiet", "--workers", "1"]
 
 
 def test_same_seed_byte_identical(tmp_path):

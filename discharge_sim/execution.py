@@ -1,0 +1,309 @@
+"""Where replications run: in this process, on a local process pool, or on a Dask cluster.
+
+Replications are handed out in order (replication 0 of every scenario, then 1, ...) through a
+small window of tasks in flight, so memory stays flat however many replications a sweep has.
+Each finished replication goes straight to a :class:`RecordSink` (the results folder), which
+makes an interrupted experiment resumable: what the sink already holds is never run again.
+The results never depend on the number of workers or on the order replications finish in.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import math
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .experiment import Experiment, ReplicationPlan, ReplicationRecord, Task, simulate
+from .results import t_interval
+from .storage import csv_text
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be used (not installed, or not reachable)."""
+
+
+@dataclass
+class Finished:
+    """A replication as it comes back from a worker: the record, tables already as CSV text
+    (formatting is done by the workers, in parallel)."""
+
+    record: ReplicationRecord
+    texts: dict[str, str]
+
+
+def work(task: Task) -> Finished:
+    """Run one task on a worker and encode its tables."""
+    record = simulate(task)
+    texts = {name: csv_text(columns) for name, columns in record.tables.items()}
+    record.tables = {}
+    return Finished(record, texts)
+
+
+class RecordSink(Protocol):
+    def done(self) -> Mapping[tuple[int, int], Mapping[str, float]]:
+        """Metrics of the replications already finished, by (scenario, replication)."""
+
+    def save(self, finished: Finished) -> None:
+        """Keep one finished replication, atomically."""
+
+
+# --- how many replications ------------------------------------------------------------------------
+
+class Schedule:
+    """Hands out (scenario, replication) pairs in replication order and decides when to stop.
+
+    With a fixed plan it stops after ``fixed`` replications of every scenario. With ``auto`` it
+    stops at the smallest n (from ``minimum``) at which the first n replications of every scenario
+    meet the precision target, or at ``maximum``. n depends only on the replications' values, never
+    on how many ran at once: replications run ahead of n are left out of the results.
+    """
+
+    def __init__(self, scenarios: int, plan: ReplicationPlan, done: Mapping[tuple[int, int], Mapping[str, float]]):
+        self.plan = plan
+        self.scenarios = scenarios
+        self.values: list[dict[int, float]] = [{} for _ in range(scenarios)]
+        self.final: int | None = plan.fixed
+        self.reason = "fixed" if plan.fixed is not None else ""
+        self.complete_prefix = 0
+        self._issued: set[tuple[int, int]] = set()
+        self._cursor = 0
+        for (s, r), metrics in done.items():
+            if s < scenarios:
+                self.values[s][r] = metrics.get(plan.metric, math.nan)
+        self.already_done = sum(1 for s in range(scenarios) for r in self.values[s] if r < plan.most)
+        self._advance()
+
+    @property
+    def limit(self) -> int:
+        return self.final if self.final is not None else self.plan.maximum
+
+    @property
+    def complete(self) -> bool:
+        return self.final is not None and self.complete_prefix >= self.final
+
+    def next(self) -> tuple[int, int] | None:
+        """The next (scenario, replication) to run, or None if none is needed now."""
+        while self._cursor < self.limit * self.scenarios:
+            r, s = divmod(self._cursor, self.scenarios)
+            self._cursor += 1
+            if r not in self.values[s] and (s, r) not in self._issued:
+                self._issued.add((s, r))
+                return s, r
+        return None
+
+    def record(self, scenario: int, replication: int, metrics: Mapping[str, float]) -> None:
+        self.values[scenario][replication] = metrics.get(self.plan.metric, math.nan)
+        self._advance()
+
+    def _advance(self) -> None:
+        while self.complete_prefix < self.limit and all(self.complete_prefix in v for v in self.values):
+            self.complete_prefix += 1
+            n = self.complete_prefix
+            if self.final is None:
+                if n >= self.plan.minimum and self.precise(n):
+                    self.final, self.reason = n, "target"
+                elif n >= self.plan.maximum:
+                    self.final, self.reason = self.plan.maximum, "cap"
+
+    def precise(self, n: int) -> bool:
+        """Whether the first n replications of every scenario meet the relative half-width target."""
+        return all(relative_half_width([v[r] for r in range(n)]) <= self.plan.target for v in self.values)
+
+    def worst_precision(self) -> float:
+        n = self.final or self.complete_prefix
+        return max((relative_half_width([v[r] for r in range(n)]) for v in self.values), default=math.nan)
+
+
+def relative_half_width(values: list[float]) -> float:
+    """Half-width of the 95% t-interval over the absolute mean (0 if every value is 0)."""
+    ci = t_interval(values)
+    if ci["n"] < 2:
+        return math.inf
+    if ci["half_width"] == 0:
+        return 0.0
+    return ci["half_width"] / abs(ci["mean"]) if ci["mean"] else math.inf
+
+
+# --- backends -------------------------------------------------------------------------------
+
+class Backend(Protocol):
+    slots: int
+
+    def submit(self, task: Task) -> Any: ...
+
+    def wait(self, pending: set[Any]) -> set[Any]:
+        """Block until at least one of ``pending`` has finished; return the finished ones."""
+
+    def result(self, future: Any) -> Finished: ...
+
+    def cancel(self) -> None:
+        """Stop everything still running (after an interrupt or an early stop)."""
+
+
+class InProcess:
+    """Runs each task here, when it is waited for: one worker, no processes to start."""
+
+    slots = 1
+
+    def submit(self, task: Task) -> Task:
+        return task
+
+    def wait(self, pending: set[Any]) -> set[Any]:
+        first = min(pending, key=lambda t: (t.replication, t.scenario))
+        return {first}
+
+    def result(self, future: Task) -> Finished:
+        return work(future)
+
+    def cancel(self) -> None:
+        pass
+
+
+class ProcessPool:
+    """A local pool of worker processes (forkserver: fast to start, no inherited threads)."""
+
+    def __init__(self, workers: int):
+        self.slots = workers
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["discharge_sim.execution"])
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                           initializer=_worker_setup, initargs=(os.getpid(),))
+
+    def submit(self, task: Task) -> cf.Future[Finished]:
+        return self.pool.submit(work, task)
+
+    def wait(self, pending: set[Any]) -> set[Any]:
+        return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done
+
+    def result(self, future: cf.Future[Finished]) -> Finished:
+        return future.result()
+
+    def cancel(self) -> None:
+        processes = list(getattr(self.pool, "_processes", {}).values())  # no public way to stop a running task
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+def _worker_setup(parent: int) -> None:
+    """Ctrl-C is the parent's to handle; and a worker whose parent was killed stops too."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    import time
+
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # pragma: no cover - pid reused by another user's process
+            os._exit(1)
+
+
+class DaskCluster:
+    """A ``dask.distributed`` cluster reached through its scheduler address."""
+
+    def __init__(self, address: str):
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise SchedulerError("--scheduler needs dask.distributed: pip install 'discharge-sim[dask]'") from None
+        try:
+            self.client = Client(address, timeout="10s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self.slots = max(1, sum(self.client.nthreads().values()))
+        self.futures: set[Any] = set()
+
+    def submit(self, task: Task) -> Any:
+        future = self.client.submit(work, task, pure=False)
+        self.futures.add(future)
+        return future
+
+    def wait(self, pending: set[Any]) -> set[Any]:
+        from dask.distributed import wait
+
+        done = set(wait(list(pending), return_when="FIRST_COMPLETED").done)
+        self.futures -= done
+        return done
+
+    def result(self, future: Any) -> Finished:
+        finished: Finished = future.result()
+        future.release()
+        return finished
+
+    def cancel(self) -> None:
+        if self.futures:
+            self.client.cancel(list(self.futures))
+        self.futures.clear()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@contextmanager
+def backend(workers: int, scheduler: str | None, tasks: int) -> Iterator[Backend]:
+    """The backend for ``workers`` local processes or a Dask ``scheduler`` address."""
+    chosen: InProcess | ProcessPool | DaskCluster
+    if scheduler:
+        chosen = DaskCluster(scheduler)
+    elif min(workers, tasks) <= 1:
+        chosen = InProcess()
+    else:
+        chosen = ProcessPool(min(workers, tasks))
+    try:
+        yield chosen
+    except BaseException:
+        chosen.cancel()
+        raise
+    finally:
+        if not isinstance(chosen, InProcess):
+            chosen.close()
+
+
+# --- the loop ---------------------------------------------------------------------------------
+
+def execute(experiment: Experiment, sink: RecordSink, workers: int = 1, scheduler: str | None = None,
+            on_progress: Callable[[Schedule, ReplicationRecord], None] | None = None) -> Schedule:
+    """Run the replications ``sink`` does not already hold until the plan is met.
+
+    Returns the schedule, whose ``final`` is the number of replications of every scenario that
+    make up the results (replications 0 to final - 1).
+    """
+    schedule = Schedule(len(experiment.scenarios), experiment.plan, sink.done())
+    if schedule.complete:
+        return schedule
+    todo = experiment.plan.most * len(experiment.scenarios) - schedule.already_done
+    with backend(workers, scheduler, todo) as runner:
+        pending: set[Any] = set()
+        window = 2 * runner.slots
+        while not schedule.complete:
+            while len(pending) < window and (job := schedule.next()) is not None:
+                pending.add(runner.submit(experiment.task(*job)))
+            if not pending:  # pragma: no cover - a complete prefix always leaves work or completion
+                raise RuntimeError("nothing left to run, but the plan is not met")
+            for future in runner.wait(pending):
+                pending.discard(future)
+                finished = runner.result(future)
+                sink.save(finished)
+                record = finished.record
+                schedule.record(record.scenario, record.replication, record.metrics)
+                if on_progress is not None:
+                    on_progress(schedule, record)
+        if pending:
+            runner.cancel()  # replications run ahead of an auto stop: not needed
+    return schedule

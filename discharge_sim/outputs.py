@@ -1,0 +1,167 @@
+"""What an experiment leaves in its results folder, from the replications kept on disk.
+
+Every folder has ``replications.csv`` (a row per scenario and replication), ``summary.json`` and
+``manifest.json``, plus the per-replication tables the experiment kept (patients, delays,
+occupancy). ``compare`` adds ``compare.csv`` (paired differences against the first config) and
+``sweep`` adds ``points.csv`` (a row per grid point). Files hold nothing that depends on how the
+replications were run, so the same seed gives the same bytes with any number of workers.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .experiment import Experiment
+from .results import comparison_table, metric_names, paired_differences, points_table, summarise
+from .storage import PartialResults, concatenate_tables, write_json, write_table
+from .warmup import daily_means, mser
+
+CONFIDENCE_LEVEL = 0.95
+
+
+@dataclass
+class Outcome:
+    """The replications that make up an experiment's results, and their summaries."""
+
+    experiment: Experiment
+    replications: int
+    rule: str
+    """fixed, target (the auto precision target was met) or cap (auto stopped at its maximum)."""
+    rows: list[list[dict[str, float]]]
+    """Per scenario, per replication: the metrics."""
+    summaries: list[dict[str, dict[str, float]]]
+    differences: list[dict[str, dict[str, float]]]
+    """Per scenario, paired differences against the first (empty for the first itself)."""
+
+    @classmethod
+    def collect(cls, experiment: Experiment, store: PartialResults, replications: int, rule: str) -> Outcome:
+        rows = store.metrics(len(experiment.scenarios), replications)
+        summaries = [summarise(r) for r in rows]
+        differences: list[dict[str, dict[str, float]]] = [{}] + [paired_differences(rows[0], r) for r in rows[1:]]
+        return cls(experiment, replications, rule, rows, summaries, differences)
+
+    @property
+    def labels(self) -> list[str]:
+        return [s.label for s in self.experiment.scenarios]
+
+
+def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifest: Mapping[str, Any],
+                  configured_warmup: float | None = None) -> None:
+    """Fill ``folder`` with the tables, summary and manifest of ``outcome``."""
+    exp = outcome.experiment
+    write_table(folder / "replications.csv", replications_table(outcome))
+    for table in exp.tables:
+        concatenate_tables(folder / f"{table}.csv", store.table_parts(table, len(exp.scenarios), outcome.replications))
+    if exp.kind == "compare":
+        write_table(folder / "compare.csv", comparison_table(outcome.labels, outcome.summaries, outcome.differences))
+    if exp.kind == "sweep":
+        write_table(folder / "points.csv", points_table([s.settings for s in exp.scenarios], outcome.summaries))
+    summary = summary_document(outcome)
+    if exp.kind == "warmup":
+        summary["warmup"] = write_warmup(folder, outcome, configured_warmup or 0.0)
+    write_json(folder / "summary.json", summary)
+    write_json(folder / "manifest.json", manifest)
+
+
+WARMUP_SERIES = (("beds_occupied", "Occupied beds"), ("delayed_patients_in_beds", "Delayed patients in beds"))
+
+
+def write_warmup(folder: Path, outcome: Outcome, configured: float) -> dict[str, Any]:
+    """MSER-5 on each daily series averaged over replications: ``warmup.csv``, the figure in
+    ``figures/``, and the suggestion (the longest truncation of the series) for the summary."""
+    config = outcome.experiment.scenarios[0].config
+    table = read_columns(folder / "occupancy.csv", ["replication", "day", *(name for name, _ in WARMUP_SERIES)])
+    full_days = table["day"] < math.floor(config.run.days)  # a last part-day is not comparable
+    columns: dict[str, np.ndarray] = {}
+    found = []
+    for name, label in WARMUP_SERIES:
+        days, mean = daily_means(table[name][full_days], table["day"][full_days], table["replication"][full_days])
+        columns["day"] = days
+        columns[f"{name}_mean"] = mean
+        truncation = mser(mean)
+        found.append((name, label, mean, truncation))
+    suggested = max(t.truncation_days for *_, t in found)
+    write_table(folder / "warmup.csv", columns)
+    from .plots import save_figure, warmup_figure  # matplotlib: imported only when a figure is drawn
+
+    title = f"Warm-up by MSER-5: {config.name}, {outcome.replications} replication(s)"
+    figure = warmup_figure(columns["day"], [(label, mean, t.truncation_days) for _, label, mean, t in found],
+                           suggested, configured, title)
+    save_figure(figure, folder / "figures", "warmup")
+    return {
+        "method": "MSER-5 on daily means over replications",
+        "replications": outcome.replications,
+        "days": int(columns["day"].size),
+        "series": [{"name": name, "label": label, "truncation_days": t.truncation_days,
+                    "batches": t.batches, "unreliable": t.unreliable} for name, label, _, t in found],
+        "suggested_warmup_days": suggested,
+        "configured_warmup_days": configured,
+    }
+
+
+def read_columns(path: Path, names: list[str]) -> dict[str, np.ndarray]:
+    """Numeric columns of a CSV by name (empty cells as NaN)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        where = [header.index(name) for name in names]
+        rows = [[float(row[i]) if row[i] else math.nan for i in where] for row in reader]
+    data = np.asarray(rows, dtype=float).reshape(-1, len(names))
+    return {name: data[:, i] for i, name in enumerate(names)}
+
+
+def replications_table(outcome: Outcome) -> dict[str, np.ndarray]:
+    """A row per scenario and replication: which scenario, its settings, then every metric."""
+    exp = outcome.experiment
+    n = outcome.replications
+    scenarios = range(len(exp.scenarios))
+    cols: dict[str, np.ndarray] = {}
+    if exp.scenario_column is not None:
+        cols[exp.scenario_column] = np.asarray([exp.scenario_key(s) for s in scenarios for _ in range(n)], dtype=object)
+    for i, (key, _) in enumerate(exp.scenarios[0].settings):
+        cols[key] = np.asarray([exp.scenarios[s].settings[i][1] for s in scenarios for _ in range(n)], dtype=object)
+    cols["replication"] = np.asarray([r for _ in scenarios for r in range(n)], dtype=np.int64)
+    cols["seed"] = np.full(n * len(exp.scenarios), exp.seed, dtype=np.int64)
+    for name in metric_names(outcome.rows):
+        cols[name] = np.asarray([row.get(name, math.nan) for rows in outcome.rows for row in rows], dtype=float)
+    return cols
+
+
+def summary_document(outcome: Outcome) -> dict[str, Any]:
+    exp = outcome.experiment
+    first = exp.scenarios[0].config
+    doc: dict[str, Any] = {
+        "kind": exp.kind,
+        "seed": exp.seed,
+        "replications": outcome.replications,
+        "replication_rule": outcome.rule,
+        "days": first.run.days,
+        "warmup_days": first.run.warmup_days,
+        "confidence_level": CONFIDENCE_LEVEL,
+    }
+    if exp.plan.fixed is None:
+        doc["precision"] = {"metric": exp.plan.metric, "target_relative_half_width": exp.plan.target,
+                            "minimum": exp.plan.minimum, "maximum": exp.plan.maximum}
+    if exp.kind == "compare":
+        doc["configs"] = outcome.labels
+        doc["baseline"] = outcome.labels[0]
+        doc["metrics"] = dict(zip(outcome.labels, outcome.summaries))
+        doc["differences"] = {label: d for label, d in zip(outcome.labels[1:], outcome.differences[1:])}
+    elif exp.kind == "sweep":
+        doc["config"] = first.name
+        doc["settings"] = [key for key, _ in exp.scenarios[0].settings]
+        doc["points"] = [
+            {"point": i, "label": s.label, "settings": dict(s.settings), "metrics": summary}
+            for i, (s, summary) in enumerate(zip(exp.scenarios, outcome.summaries))
+        ]
+    else:
+        doc["config"] = first.name
+        doc["metrics"] = outcome.summaries[0]
+    return doc

@@ -1,0 +1,47 @@
+"""A progress bar with ETA on stderr: replications done out of replications planned.
+
+Shown only when stderr is a terminal and the user did not ask for quiet, so logs and pipes get
+no control characters. tqdm draws it (rate, ETA and terminal width handled there).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .execution import Schedule
+from .experiment import ReplicationRecord
+
+
+class ProgressBar:
+    """Counts finished replications; with ``--replications auto`` the total shrinks to the
+    number actually needed once the precision target is met."""
+
+    def __init__(self, total: int, done: int, enabled: bool):
+        self.bar: Any = None
+        if enabled:
+            from tqdm import tqdm
+
+            tqdm.monitor_interval = 0  # no monitor thread: worker processes are started after this
+            self.bar = tqdm(total=total, initial=done, unit="rep", file=sys.stderr, dynamic_ncols=True,
+                            desc="replications", smoothing=0.1)
+
+    @staticmethod
+    def wanted(quiet: bool) -> bool:
+        return not quiet and sys.stderr.isatty()
+
+    def update(self, schedule: Schedule, record: ReplicationRecord) -> None:
+        if self.bar is None:
+            return
+        if schedule.final is not None:
+            needed = schedule.final * schedule.scenarios
+            if self.bar.total != needed:
+                self.bar.total = max(needed, self.bar.n)
+                self.bar.refresh()
+        if record.replication < schedule.limit:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
