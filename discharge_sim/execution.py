@@ -14,6 +14,7 @@ import math
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -167,12 +168,20 @@ class InProcess:
 
 
 class ProcessPool:
-    """A local pool of worker processes (forkserver: fast to start, no inherited threads)."""
+    """A local pool of worker processes.
+
+    On Linux, workers are forked from this process when it runs no other thread (they start at
+    once, with everything imported); otherwise they come from a fork server, as forking a
+    threaded process (or any process on macOS) is unsafe.
+    """
 
     def __init__(self, workers: int):
         self.slots = workers
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["discharge_sim.execution"])
+        if sys.platform.startswith("linux") and threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["discharge_sim.execution"])
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                            initializer=_worker_setup, initargs=(os.getpid(),))
 
@@ -219,7 +228,7 @@ class DaskCluster:
 
     def __init__(self, address: str):
         try:
-            from dask.distributed import Client
+            from dask.distributed import Client, as_completed
         except ImportError:
             raise SchedulerError("--scheduler needs dask.distributed: pip install 'discharge-sim[dask]'") from None
         try:
@@ -228,16 +237,16 @@ class DaskCluster:
             raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.slots = max(1, sum(self.client.nthreads().values()))
         self.futures: set[Any] = set()
+        self.completed = as_completed([], loop=self.client.loop)  # this client's, not a default one
 
     def submit(self, task: Task) -> Any:
         future = self.client.submit(work, task, pure=False)
         self.futures.add(future)
+        self.completed.add(future)
         return future
 
     def wait(self, pending: set[Any]) -> set[Any]:
-        from dask.distributed import wait
-
-        done = set(wait(list(pending), return_when="FIRST_COMPLETED").done)
+        done = {next(self.completed), *self.completed.next_batch(block=False)}
         self.futures -= done
         return done
 

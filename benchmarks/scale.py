@@ -1,0 +1,196 @@
+"""Benchmark of experiment execution at scale: parallel speed-up and memory against replications.
+
+    pip install -e ".[bench]" && python benchmarks/scale.py [--json PATH] [--quick]
+
+Every case runs the real command line (``python -m discharge_sim run configs/baseline.yaml``) in a
+subprocess, into a fresh temporary results folder that is deleted afterwards. It measures:
+  * speed-up of 2 local worker processes over 1 (target at least 1.8x): replications are
+    independent, so the process pool should scale almost linearly, less the start-up of the pool;
+  * speed-up of a 2-worker Dask cluster on loopback over 1 local worker (target at least 1.6x):
+    the same work sent through a scheduler, with its extra serialisation and network hops
+    (the cluster is started before the clock and is not part of the timed run);
+  * that all three runs write byte-identical replications.csv and summary.json, as the results
+    must not depend on how or where replications ran;
+  * peak resident memory of a 1-worker run for few and for many replications (target: less than
+    20% apart): finished replications stream to disk and are assembled file to file, so memory
+    should stay flat however many replications an experiment has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "configs" / "baseline.yaml"
+COMPARED = ("replications.csv", "summary.json")
+
+
+class RunFailed(Exception):
+    """The CLI exited with an error."""
+
+
+def run_cli(extra: list[str]) -> tuple[float, dict[str, bytes]]:
+    """Wall seconds of one ``run`` of the baseline into a fresh folder, and the bytes of COMPARED."""
+    parent = Path(tempfile.mkdtemp(prefix="discharge-sim-scale-"))
+    out = parent / "out"  # --out must not exist yet; its .partial work folder goes beside it, in parent
+    command = [sys.executable, "-m", "discharge_sim", "run", str(CONFIG), "--no-detail", "--quiet",
+               "--out", str(out), *extra]
+    try:
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RunFailed(f"exit status {done.returncode}: {' '.join(command)}\n{done.stderr}")
+        return wall, {name: (out / name).read_bytes() for name in COMPARED}
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+def measure_rss(cli_args: list[str]) -> None:
+    """Helper mode: run the CLI once as our only child and print its peak RSS in KiB.
+
+    Why a helper: RUSAGE_CHILDREN's ru_maxrss is the largest peak of any child waited for so far,
+    so each case needs a fresh process with exactly one child. And on Linux a child's ru_maxrss
+    starts from its parent's RSS at the fork/exec (a 300 MiB parent makes ``true`` report 314 MiB),
+    so the helper must stay small: it imports only the standard library (a floor of ~14 MiB, far
+    below the CLI's), whereas the benchmark process itself grows once it has imported Dask.
+    With --workers 1 the CLI runs every replication in its own process (no pool), so the child's
+    peak is the whole run's peak.
+    """
+    parent = Path(tempfile.mkdtemp(prefix="discharge-sim-rss-"))
+    try:
+        command = [sys.executable, "-m", "discharge_sim", *cli_args, "--out", str(parent / "out")]
+        code = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL).returncode
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+    if code != 0:
+        raise SystemExit(code)
+    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # KiB on Linux
+
+
+def peak_rss_mib(replications: int, extra: list[str]) -> float:
+    """Peak RSS of a 1-worker run of ``replications``, measured in a fresh helper process."""
+    cli = ["run", str(CONFIG), "--no-detail", "--quiet", "--workers", "1", "--replications", str(replications), *extra]
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--measure-rss", *cli],
+                          cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"memory run of {replications} replications failed ({done.returncode}):\n{done.stderr}")
+    return int(done.stdout.split()[-1]) / 1024
+
+
+def dask_run(replications: int, extra: list[str]) -> tuple[float, dict[str, bytes]]:
+    """The run through a 2-worker Dask cluster on loopback, started (and closed) outside the clock."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        return run_cli(["--replications", str(replications), "--scheduler", cluster.scheduler_address, *extra])
+
+
+def positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
+    return int(text)
+
+
+def pair(text: str) -> tuple[int, int]:
+    """``FEW,MANY`` -> (few, many), both whole numbers of at least 1."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected two whole numbers, such as 10,200")
+    return positive(parts[0]), positive(parts[1])
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": len(os.sched_getaffinity(0)), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--measure-rss"]:  # internal helper mode; see measure_rss
+        measure_rss(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--replications", type=positive, default=8, metavar="N",
+                        help="replications for the speed-ups (default 8)")
+    parser.add_argument("--memory-replications", type=pair, default=(10, 200), metavar="FEW,MANY",
+                        help="replications of the two memory runs (default 10,200; 200 take ~8 min on 1 worker)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 2 replications, memory 2,4, --days 60 --warmup-days 10")
+    parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the figures as JSON")
+    args = parser.parse_args()
+    reps = 2 if args.quick else args.replications
+    few, many = (2, 4) if args.quick else args.memory_replications
+    extra = ["--days", "60", "--warmup-days", "10"] if args.quick else []
+
+    info = machine()
+    print(f"machine: {info['cpus']} CPU(s) available, Python {info['python']}, {info['platform']}")
+    print(f"config: {CONFIG.relative_to(ROOT)}{' ' + ' '.join(extra) if extra else ''}, --no-detail"
+          + (" (quick smoke test: timings mean nothing)" if args.quick else ""))
+    print()
+
+    one, one_files = run_cli(["--replications", str(reps), "--workers", "1", *extra])
+    two, two_files = run_cli(["--replications", str(reps), "--workers", "2", *extra])
+    try:
+        dask: float | None
+        dask, dask_files = dask_run(reps, extra)
+    except RunFailed as exc:  # report it and go on to the memory runs
+        dask, dask_files, dask_error = None, {}, str(exc)
+    same_two, same_dask = two_files == one_files, dask_files == one_files
+    print(f"{reps} replications{'':24s} {'wall s':>8s} {'speed-up':>9s} {'target':>8s} {'met':>4s}  "
+          f"same {' and '.join(COMPARED)} as 1 worker")
+    print(f"  {'1 local worker':36s} {one:8.2f}")
+    for name, wall, target, same in (("2 local workers", two, 1.8, same_two),
+                                     ("Dask, 2 workers on loopback", dask, 1.6, same_dask)):
+        if wall is None:
+            print(f"  {name:36s} {'failed':>8s} {'-':>9s} {f'>= {target:g}x':>8s} {'no':>4s}  -")
+            continue
+        speedup = one / wall
+        print(f"  {name:36s} {wall:8.2f} {speedup:8.2f}x {f'>= {target:g}x':>8s} "
+              f"{'yes' if speedup >= target else 'no':>4s}  {'yes' if same else 'NO'}")
+    if dask is None:
+        print(f"\nThe Dask run failed, {dask_error}")
+    print()
+
+    peak_few, peak_many = peak_rss_mib(few, extra), peak_rss_mib(many, extra)
+    growth = (peak_many - peak_few) / peak_few
+    print(f"peak RSS of the CLI, 1 worker{'':9s} {'MiB':>8s}")
+    print(f"  {few:>4d} replications{'':19s} {peak_few:8.1f}")
+    print(f"  {many:>4d} replications{'':19s} {peak_many:8.1f}")
+    print(f"  relative difference{'':18s} {growth:+8.1%}  target < 20%  met: {'yes' if abs(growth) < 0.2 else 'no'}")
+
+    if args.json:
+        figures = {
+            "machine": info,
+            "quick": args.quick,
+            "speedup": {
+                "replications": reps,
+                "wall_seconds": {"workers_1": one, "workers_2": two, "dask_2": dask},
+                "workers_2": {"speedup": one / two, "target": 1.8, "identical": same_two},
+                "dask_2": {"speedup": one / dask if dask else None, "target": 1.6,
+                           "identical": same_dask if dask else None},
+            },
+            "memory": {"replications": [few, many], "peak_rss_mib": [peak_few, peak_many],
+                       "relative_difference": growth, "target": 0.2},
+        }
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"\nfigures written to {args.json}")
+    if dask is None:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except RunFailed as exc:
+        sys.exit(f"discharge-sim failed, {exc}")
