@@ -8,6 +8,9 @@ Python API for notebooks::
     result.summary["delayed_bed_days"]        # mean, sd, 95% interval
     result.table("delays")                    # ledger segments as numpy columns
     result.frame("patients")                  # pandas DataFrame, if pandas is installed
+    more = ds.load_config("configs/baseline.yaml", {"pools.nursing_home.places": 620})
+    comparison = ds.compare([config, more], replications=5, labels=["now", "more places"])
+    comparison.differences["more places"]["delayed_bed_days"]   # paired difference, 95% interval
 """
 
 from importlib import metadata as _metadata
@@ -19,16 +22,18 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 from .config import Config, ConfigError, load_config
 from .discharge import Variant
-from .experiment import ExperimentResult, run
+from .experiment import Comparison, ExperimentResult, compare, run
 from .model import ReplicationResult, run_replication
 
 __all__ = [
+    "Comparison",
     "Config",
     "ConfigError",
     "ExperimentResult",
     "ReplicationResult",
     "Variant",
     "__version__",
+    "compare",
     "load_config",
     "run",
     "run_replication",

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
 from .experiment import Experiment, ReplicationPlan, ReplicationRecord, Task, simulate
@@ -177,11 +178,13 @@ class ProcessPool:
 
     def __init__(self, workers: int):
         self.slots = workers
+        context: BaseContext
         if sys.platform.startswith("linux") and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
         else:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["discharge_sim.execution"])
+            server = multiprocessing.get_context("forkserver")
+            server.set_forkserver_preload(["discharge_sim.execution"])
+            context = server
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                            initializer=_worker_setup, initargs=(os.getpid(),))
 

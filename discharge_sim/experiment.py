@@ -25,7 +25,9 @@ from .config import Config, ConfigError, apply_overrides, config_from_dict, conf
 from .discharge import Variant
 from .model import ReplicationResult, run_replication
 from .results import (
+    comparison_table,
     occupancy_table,
+    paired_differences,
     patient_table,
     replication_metrics,
     segment_table,
@@ -274,3 +276,49 @@ def run(config: Config, replications: int | None = None, seed: int | None = None
         if on_replication is not None:
             on_replication(rep)
     return result
+
+
+@dataclass
+class Comparison:
+    """Several configs run with the same replication seeds: per-replication metrics, summaries
+    and paired differences against the first config."""
+
+    labels: list[str]
+    seed: int
+    metrics: list[list[dict[str, float]]]
+    """Per config, one dict of scalar results per replication."""
+
+    @cached_property
+    def summaries(self) -> dict[str, dict[str, dict[str, float]]]:
+        return {label: summarise(rows) for label, rows in zip(self.labels, self.metrics)}
+
+    @cached_property
+    def differences(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Per config after the first: per metric, the paired difference from the first, with its
+        95% interval and ``excludes_zero``."""
+        return {label: paired_differences(self.metrics[0], rows)
+                for label, rows in zip(self.labels[1:], self.metrics[1:])}
+
+    def table(self) -> dict[str, np.ndarray]:
+        """The rows of compare.csv as named columns."""
+        summaries = [self.summaries[label] for label in self.labels]
+        differences: list[dict[str, dict[str, float]]] = [{}] + [self.differences[label] for label in self.labels[1:]]
+        return comparison_table(self.labels, summaries, differences)
+
+
+def compare(configs: Sequence[Config], replications: int | None = None, seed: int | None = None,
+            variant: Variant | None = None, labels: Sequence[str] | None = None) -> Comparison:
+    """Run every config with the same seeds (the first config's run settings apply to all, as in
+    ``discharge-sim compare``), in order, in this process. ``labels`` default to config names."""
+    if len(configs) < 2:
+        raise ValueError("compare needs at least two configs")
+    if labels is not None and (len(labels) != len(configs) or len(set(labels)) != len(labels)):
+        raise ValueError("labels must be one distinct label per config")
+    paired, _ = shared_run_settings(list(configs))
+    n = paired[0].run.replications if replications is None else replications
+    seed = paired[0].run.seed if seed is None else seed
+    if labels is None:
+        labels = scenario_labels([c.name for c in paired], [f"config_{i + 1}" for i in range(len(paired))])
+    metrics = [[simulate(Task(s, r, cfg, seed, variant=variant)).metrics for r in range(n)]
+               for s, cfg in enumerate(paired)]
+    return Comparison(list(labels), seed, metrics)

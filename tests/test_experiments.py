@@ -198,3 +198,22 @@ def test_simulate_tags_tables_of_multi_scenario_experiments():
     assert set(record.tables["occupancy"]["point"]) == {0}
     single = Experiment("run", (Scenario("p", cfg),), seed=2, plan=ReplicationPlan(fixed=1), tables=("occupancy",))
     assert next(iter(simulate(single.task(0, 0)).tables["occupancy"])) == "replication"
+
+
+def test_api_compare_pairs_replications_and_matches_simulate():
+    import discharge_sim as ds
+
+    a = short_baseline(days=40, warmup=10)
+    b = short_baseline(days=40, warmup=10, **{"hospital.beds": 560})
+    comparison = ds.compare([a, b], replications=2, seed=6, labels=["600 beds", "560 beds"])
+    assert comparison.labels == ["600 beds", "560 beds"]
+    direct = simulate(Experiment("run", (Scenario("b", b),), 6, ReplicationPlan(fixed=2)).task(0, 1)).metrics
+    assert comparison.metrics[1][1] == direct
+    d = comparison.differences["560 beds"]["delayed_bed_days"]
+    per_rep = [comparison.metrics[1][r]["delayed_bed_days"] - comparison.metrics[0][r]["delayed_bed_days"]
+               for r in range(2)]
+    assert d["mean"] == pytest.approx(sum(per_rep) / 2)
+    table = comparison.table()
+    assert set(table["config"]) == {"600 beds", "560 beds"}
+    with pytest.raises(ValueError):
+        ds.compare([a])

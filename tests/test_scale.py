@@ -257,3 +257,22 @@ def test_warmup_suggests_a_period_with_a_plot(tmp_path, capsys):
     for name in ("figures/warmup.png", "figures/warmup.pdf", "warmup.csv", "occupancy.csv"):
         assert (out / name).stat().st_size > 0, name
     assert len(_rows(out / "warmup.csv")) == 150
+
+
+def test_progress_bar_counts_replications_and_shrinks_to_the_auto_total(capsys):
+    from discharge_sim.execution import Schedule
+    from discharge_sim.experiment import ReplicationPlan, ReplicationRecord
+    from discharge_sim.progress import ProgressBar
+
+    plan = ReplicationPlan(fixed=None, target=0.5, minimum=2, maximum=10)
+    schedule = Schedule(1, plan, done={})
+    bar = ProgressBar(total=10, done=0, enabled=True)
+    for r in range(2):
+        assert schedule.next() == (0, r)
+        record = ReplicationRecord(0, r, 1, {"delayed_bed_days": 100.0 + r})
+        schedule.record(0, r, record.metrics)
+        bar.update(schedule, record)
+    assert schedule.final == 2 and bar.bar.n == 2 and bar.bar.total == 2
+    bar.close()
+    err = capsys.readouterr().err
+    assert "2/2" in err and "rep" in err
