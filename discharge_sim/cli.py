@@ -27,6 +27,7 @@ from .capacity import pool_loads
 from .config import Config, ConfigError, apply_overrides, config_to_dict, load_config, read_yaml
 from .execution import SchedulerError, execute
 from .experiment import (
+    DETAIL_TABLES,
     Experiment,
     ReplicationPlan,
     Scenario,
@@ -176,15 +177,10 @@ class Interrupted(Exception):
 def cmd_run(args: argparse.Namespace) -> int:
     path = args.config or default_config()
     config = load_config(path, _run_overrides(args))  # the config as run: the manifest records exactly this
-    tables = ("patients", "delays", "occupancy") if args.detail else ("occupancy",)
+    tables = tuple(DETAIL_TABLES) if args.detail else ("occupancy",)
     experiment = Experiment("run", (Scenario(config.name, config),), config.run.seed, _plan(args, config), tables)
     outcome, out = carry_out(args, experiment, config.name, [path])
-    say = _printer(args.quiet)
-    say("")
-    say(headline_table(outcome.summaries[0], config, outcome.replications))
-    say(f"\n{_rule_note(outcome)}")
-    say(f"Results: {out}")
-    return EXIT_OK
+    return _report(args, outcome, out, headline_table(outcome.summaries[0], config, outcome.replications))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -194,17 +190,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     configs, notes = shared_run_settings(configs)
     labels = scenario_labels([c.name for c in configs], [p.stem for p in args.configs])
     scenarios = tuple(Scenario(label, cfg) for label, cfg in zip(labels, configs))
-    tables = ("patients", "delays", "occupancy") if args.detail else ()
+    tables = tuple(DETAIL_TABLES) if args.detail else ()
     experiment = Experiment("compare", scenarios, configs[0].run.seed, _plan(args, configs[0]), tables)
     say = _printer(args.quiet)
     for note in notes:
         say(f"note: {note}")
     outcome, out = carry_out(args, experiment, "compare-" + "-vs-".join(labels)[:80], args.configs)
-    say("")
-    say(comparison_lines(outcome))
-    say(f"\n{_rule_note(outcome)}")
-    say(f"Results: {out}")
-    return EXIT_OK
+    return _report(args, outcome, out, comparison_lines(outcome))
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -217,15 +209,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     raw = apply_overrides(read_yaml(args.config), _run_overrides(args))
     scenarios = sweep_scenarios(raw, args.settings, source=str(args.config))
     config = scenarios[0].config
-    tables = ("patients", "delays", "occupancy") if args.detail else ()
+    tables = tuple(DETAIL_TABLES) if args.detail else ()
     experiment = Experiment("sweep", tuple(scenarios), config.run.seed, _plan(args, config), tables)
     outcome, out = carry_out(args, experiment, f"sweep-{config.name}", [args.config])
-    say = _printer(args.quiet)
-    say("")
-    say(sweep_lines(outcome))
-    say(f"\n{_rule_note(outcome)}")
-    say(f"Results: {out}")
-    return EXIT_OK
+    return _report(args, outcome, out, sweep_lines(outcome))
 
 
 def cmd_warmup(args: argparse.Namespace) -> int:
@@ -234,12 +221,21 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     config = configured.model_copy(update={"run": configured.run.model_copy(update={"warmup_days": 0.0})})
     experiment = Experiment("warmup", (Scenario(config.name, config),), config.run.seed,
                             _plan(args, config), ("occupancy",))
-    _, out = carry_out(args, experiment, f"warmup-{config.name}", [path],
-                             configured_warmup=configured.run.warmup_days)
+    _, out = carry_out(args, experiment, f"warmup-{config.name}", [path], configured_warmup=configured.run.warmup_days)
     say = _printer(args.quiet)
     say("")
     say(warmup_lines(json.loads((out / "summary.json").read_text(encoding="utf-8"))["warmup"]))
     say(f"\nResults and plot: {out}")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, outcome: Outcome, out: Path, table: str) -> int:
+    """The closing lines of run, compare and sweep: the table, how many replications, where."""
+    say = _printer(args.quiet)
+    say("")
+    say(table)
+    say(f"\n{_rule_note(outcome)}")
+    say(f"Results: {out}")
     return EXIT_OK
 
 
