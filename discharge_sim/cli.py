@@ -486,13 +486,22 @@ def sweep_lines(outcome: Outcome) -> str:
             ("delayed_bed_days_hospital", "hospital"),
             ("delayed_bed_days_social_care", "social care"),
             ("occupancy", "occupancy")]
-    labels = [s.label for s in outcome.experiment.scenarios]
-    width = max(20, *(len(label) for label in labels))
-    lines = [f"Sweep of {len(labels)} point(s), {outcome.replications} replication(s) each, same seeds at every point.",
-             "", f"  {'point':{width}s}  {keys[0][1]:>38s} {keys[1][1]:>10s} {keys[2][1]:>12s} {keys[3][1]:>10s}"]
-    for label, s in zip(labels, outcome.summaries):
+    scenarios = outcome.experiment.scenarios
+    swept = [key for key, _ in scenarios[0].settings]
+    short = [key.rsplit(".", 1)[-1] for key in swept]
+    headers = [s if short.count(s) == 1 else key for s, key in zip(short, swept)]
+    cells = [[str(value) for _, value in s.settings] for s in scenarios]
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+    lines = [f"Sweep of {len(scenarios)} point(s), {outcome.replications} replication(s) each, "
+             "same seeds at every point.",
+             "Columns: " + "; ".join(f"{h} = {key}" for h, key in zip(headers, swept) if h != key) if swept else "",
+             "",
+             f"  {'point':>5s}  " + "  ".join(f"{h:>{w}s}" for h, w in zip(headers, widths))
+             + f"  {keys[0][1]:>38s} {keys[1][1]:>10s} {keys[2][1]:>12s} {keys[3][1]:>10s}"]
+    for i, (row, s) in enumerate(zip(cells, outcome.summaries)):
         total = s["delayed_bed_days"]
-        lines.append(f"  {label:{width}s}  {total['mean']:>14,.0f} {_interval(total):>23s} "
+        lines.append(f"  {i:>5d}  " + "  ".join(f"{c:>{w}s}" for c, w in zip(row, widths))
+                     + f"  {total['mean']:>14,.0f} {_interval(total):>23s} "
                      f"{s['delayed_bed_days_hospital']['mean']:>10,.0f} "
                      f"{s['delayed_bed_days_social_care']['mean']:>12,.0f} "
                      f"{s['occupancy']['mean']:>10.1%}")
