@@ -12,6 +12,7 @@ import json
 import math
 import os
 import platform
+import signal
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -41,7 +42,7 @@ from .results import HEADLINE
 from .storage import OutputError, PartialResults
 
 DEFAULT_CONFIG = Path("configs") / "baseline.yaml"
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,16 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
                          "write a results folder and print delayed bed-days by cause.")
     run.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
                      help="YAML config (default: configs/baseline.yaml)")
-    _experiment_options(run, detail=True)
+    _experiment_options(run, detail=True, out="results/<name>-<time>")
 
     compare = sub.add_parser(
         "compare", help="run configs under the same seeds and compare them pairwise",
         description="Run every CONFIG with the same replication seeds (common random numbers) and "
         "report, for each metric, each config's mean and its paired difference from the first config "
-        "with a 95%% interval. The run settings (days, warm-up, replications, seed) of the first "
+        "with a 95% interval. The run settings (days, warm-up, replications, seed) of the first "
         "config apply to all, so replications pair up.")
     compare.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="two or more YAML configs")
-    _experiment_options(compare, detail=False)
+    _experiment_options(compare, detail=False, out="results/compare-<A>-vs-<B>-<time>")
 
     sweep = sub.add_parser(
         "sweep", help="run a config over a grid of settings",
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="KEY=VALUES",
                        help="a dotted config key and its values: KEY=v1,v2,v3 or KEY=start:stop:step "
                        "(stop included); repeat for a grid")
-    _experiment_options(sweep, detail=False)
+    _experiment_options(sweep, detail=False, out="results/sweep-<name>-<time>")
 
     warmup = sub.add_parser(
         "warmup", help="suggest a warm-up period from the occupancy series (MSER-5)",
@@ -93,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "series over replications, and suggest the warm-up that MSER-5 finds, with a plot.")
     warmup.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
                         help="YAML config (default: configs/baseline.yaml)")
-    _experiment_options(warmup, detail=None)
+    _experiment_options(warmup, detail=None, out="results/warmup-<name>-<time>")
 
     check = sub.add_parser("check", help="validate a config and print it as it would run",
                            description="Validate CONFIG and print it with every default filled in.")
@@ -101,17 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _experiment_options(p: argparse.ArgumentParser, detail: bool | None) -> None:
+def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: str) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="results folder to create (default: results/<name>-<time>); must not exist")
+                   help=f"results folder to create (default: {out}); must not exist")
     p.add_argument("--replications", type=_replications, default=None, metavar="N",
                    help="replications per config, or 'auto': add replications until the 95%% interval of "
                    "total delayed bed-days is within --target-half-width of its mean (default: run.replications)")
-    p.add_argument("--target-half-width", type=_fraction, default=0.05, metavar="F",
+    p.add_argument("--target-half-width", type=_fraction, default=None, metavar="F",
                    help="with --replications auto: relative half-width to reach, e.g. 0.05 or 5%% (default 5%%)")
-    p.add_argument("--min-replications", type=_positive_int, default=5, metavar="N",
+    p.add_argument("--min-replications", type=_positive_int, default=None, metavar="N",
                    help="with --replications auto: replications to run at least (default 5)")
-    p.add_argument("--max-replications", type=_positive_int, default=100, metavar="N",
+    p.add_argument("--max-replications", type=_positive_int, default=None, metavar="N",
                    help="with --replications auto: replications to run at most (default 100)")
     p.add_argument("--seed", type=_non_negative_int, default=None, metavar="S",
                    help="experiment seed (default: run.seed in the config)")
@@ -120,9 +121,10 @@ def _experiment_options(p: argparse.ArgumentParser, detail: bool | None) -> None
     if detail is not None:
         p.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
                        help="days discarded before measuring (default: run.warmup_days)")
+        tables = "per-patient and per-delay-segment tables" if detail else \
+            "per-patient, per-delay-segment and per-day occupancy tables"
         p.add_argument("--detail", action=argparse.BooleanOptionalAction, default=detail,
-                       help="also write the per-patient and per-delay-segment tables "
-                       f"(default: {'yes' if detail else 'no'})")
+                       help=f"also write the {tables} (default: {'yes' if detail else 'no'})")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                    help=f"local worker processes (default: the number of CPUs, {_cpus()})")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -142,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup, "check": cmd_check}
+    previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
     except (ConfigError, OutputError, SchedulerError, UsageError) as exc:
@@ -149,10 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except Interrupted as exc:
         print(f"\ndischarge-sim: {exc}", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
+        return exc.status
+    except KeyboardInterrupt as exc:
         print("\ndischarge-sim: interrupted; no results were written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupt_status(exc)
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
@@ -162,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"discharge-sim: internal error: {type(exc).__name__}: {exc}\n"
               "Set DISCHARGE_SIM_DEBUG=1 for the traceback and please report it.", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class UsageError(Exception):
@@ -169,7 +174,23 @@ class UsageError(Exception):
 
 
 class Interrupted(Exception):
-    """Ctrl-C during an experiment: finished replications are kept for a resume."""
+    """Ctrl-C or SIGTERM during an experiment: finished replications are kept for a resume."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (exit status 143 rather than 130)."""
+
+
+def _terminate(_signum: int, _frame: Any) -> None:
+    raise Terminated
+
+
+def _interrupt_status(exc: BaseException) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -206,6 +227,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             raise UsageError(f"--set {key}: use --{key.split('.')[1]} instead; every sweep point shares it")
         if keys.count(key) > 1:
             raise UsageError(f"--set {key}: given more than once; list all its values in one --set")
+        option = {"run.days": "--days", "run.warmup_days": "--warmup-days"}.get(key)
+        if option and getattr(args, option[2:].replace("-", "_")) is not None:
+            raise UsageError(f"--set {key} and {option} both set it; use one")
     raw = apply_overrides(read_yaml(args.config), _run_overrides(args))
     scenarios = sweep_scenarios(raw, args.settings, source=str(args.config))
     config = scenarios[0].config
@@ -217,8 +241,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_warmup(args: argparse.Namespace) -> int:
     path = args.config or default_config()
-    configured = load_config(path, _run_overrides(args))
-    config = configured.model_copy(update={"run": configured.run.model_copy(update={"warmup_days": 0.0})})
+    configured = load_config(path)
+    config = load_config(path, {**_run_overrides(args), "run.warmup_days": 0.0})
     experiment = Experiment("warmup", (Scenario(config.name, config),), config.run.seed,
                             _plan(args, config), ("occupancy",))
     _, out = carry_out(args, experiment, f"warmup-{config.name}", [path], configured_warmup=configured.run.warmup_days)
@@ -253,6 +277,12 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
     """Run (or resume) ``experiment`` into a results folder; return its outcome and the folder."""
     say = _printer(args.quiet)
     workers = args.workers or _cpus()
+    for scenario in experiment.scenarios:
+        for name, load in pool_loads(scenario.config).items():
+            if load.unstable:
+                where = f"{scenario.label}: " if len(experiment.scenarios) > 1 else ""
+                say(f"note: {where}pool {name} has {load.places} places for an expected load of "
+                    f"{load.total:,.1f}: its queue will grow for as long as the run lasts")
     fingerprint = experiment.fingerprint(__version__)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     job = {"started": started, "command": ["discharge-sim", *args.argv]}
@@ -269,11 +299,14 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
         clock = time.perf_counter()
         try:
             schedule = execute(experiment, store, workers, args.scheduler, bar.update)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             bar.close()
             kept = len(store.done())
+            if not kept and not store.resumed:
+                raise Interrupted("interrupted before any replication finished; no results were written",
+                                  _interrupt_status(exc)) from None
             raise Interrupted(f"interrupted; {kept} finished replication(s) kept in {store.work}. "
-                              "Run the same command again to resume.") from None
+                              "Run the same command again to resume.", _interrupt_status(exc)) from None
         bar.close()
         assert schedule.final is not None
         outcome = Outcome.collect(experiment, store, schedule.final, schedule.reason)
@@ -295,13 +328,20 @@ def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _plan(args: argparse.Namespace, config: Config) -> ReplicationPlan:
+    rule = {"--target-half-width": args.target_half_width, "--min-replications": args.min_replications,
+            "--max-replications": args.max_replications}
     if args.replications != "auto":
+        given = [name for name, value in rule.items() if value is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)}: only with --replications auto")
         return ReplicationPlan(fixed=config.run.replications)
-    if args.min_replications > args.max_replications:
-        raise UsageError(f"--min-replications {args.min_replications} is more than "
-                         f"--max-replications {args.max_replications}")
-    return ReplicationPlan(fixed=None, target=args.target_half_width,
-                           minimum=max(2, args.min_replications), maximum=args.max_replications)
+    auto = ReplicationPlan(fixed=None)
+    plan = ReplicationPlan(fixed=None, target=args.target_half_width or auto.target,
+                           minimum=max(2, args.min_replications or auto.minimum),
+                           maximum=args.max_replications or auto.maximum)
+    if plan.minimum > plan.maximum:
+        raise UsageError(f"--min-replications {plan.minimum} is more than --max-replications {plan.maximum}")
+    return plan
 
 
 def capacity_notes(config: Config) -> list[str]:
@@ -459,7 +499,7 @@ def comparison_lines(outcome: Outcome) -> str:
     lines = [
         f"Paired comparison over {outcome.replications} replication(s) with common random numbers; "
         f"differences are against {labels[0]!r}",
-        "(mean difference and its 95% interval; * the interval excludes zero).",
+        "(mean difference and its 95% interval; * the interval excludes zero; pp: percentage points).",
         "",
         f"  {'metric':54s}" + "".join(f" {label:>{width}s}" for label in labels)
         + "".join(f"  {'difference ' + label:>34s}" for label in labels[1:]),
@@ -467,9 +507,14 @@ def comparison_lines(outcome: Outcome) -> str:
     for key, label, fmt in COMPARE_ROWS:
         means = [summary.get(key, {}).get("mean", math.nan) for summary in outcome.summaries]
         row = f"  {label:54s}" + "".join(f" {_fmt(fmt, m):>{width}s}" for m in means)
+        if fmt.endswith("%}"):  # a difference of shares is in percentage points
+            fmt = "{:.1f} pp"
+            scale = 100.0
+        else:
+            scale = 1.0
         for diff in outcome.differences[1:]:
-            d = diff.get(key)
-            if d is None or d["n"] < 2:
+            d = {k: v * scale if k in ("mean", "ci_low", "ci_high") else v for k, v in diff.get(key, {}).items()}
+            if not d or d["n"] < 2:
                 cell = "-"
             else:
                 star = "*" if d["excludes_zero"] else " "

@@ -193,7 +193,24 @@ class Pool(Strict):
     places: int = Field(gt=0)
     length_of_stay: Distribution
     community_referrals_per_day: NonNegative = 0.0
-    initial_occupancy: Probability = 0.95
+    initial_residents: int | None = Field(default=None, ge=0)
+    """People in the pool at time 0 (capped at places). A count, so that a scenario with more
+    places starts with the same residents and more free places, as it would in life."""
+    initial_occupancy: Probability | None = None
+    """Alternatively, the share of places filled at time 0 (default 0.95 if neither is set)."""
+
+    @model_validator(mode="after")
+    def _one_initial_state(self) -> Pool:
+        if self.initial_residents is not None and self.initial_occupancy is not None:
+            raise ValueError("set initial_residents or initial_occupancy, not both")
+        return self
+
+    @property
+    def initial_count(self) -> int:
+        if self.initial_residents is not None:
+            return min(self.initial_residents, self.places)
+        share = 0.95 if self.initial_occupancy is None else self.initial_occupancy
+        return round(share * self.places)
 
 
 class SessionSettings(Strict):

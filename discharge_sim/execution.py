@@ -208,8 +208,10 @@ class ProcessPool:
 
 
 def _worker_setup(parent: int) -> None:
-    """Ctrl-C is the parent's to handle; and a worker whose parent was killed stops too."""
+    """Ctrl-C is the parent's to handle (and SIGTERM just ends a worker, whatever handler it
+    inherited); a worker whose parent was killed stops too."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 

@@ -48,7 +48,7 @@ class PlacementPool:
         self.community_referrals = 0
         self.community_wait_hours = 0.0
         if not unlimited:
-            self._prefill(round(cfg.initial_occupancy * cfg.places), streams.generator(f"pool.{name}.initial"))
+            self._prefill(cfg.initial_count, streams.generator(f"pool.{name}.initial"))
             if self._referral_rate > 0:
                 env.process(self._community())
 

@@ -180,6 +180,11 @@ class PartialResults:
         try:
             store._start()
             yield store
+        except BaseException:
+            store._release()
+            if not store.resumed and not store.done():  # nothing ran: leave nothing behind
+                shutil.rmtree(store.work, ignore_errors=True)
+            raise
         finally:
             store._release()
 
@@ -206,7 +211,9 @@ class PartialResults:
 
     def done(self) -> dict[tuple[int, int], dict[str, float]]:
         """Metrics of every replication already kept, by (scenario, replication)."""
-        out = {}
+        out: dict[tuple[int, int], dict[str, float]] = {}
+        if not self.parts.is_dir():
+            return out
         for part in sorted(self.parts.iterdir()):
             match = _PART.fullmatch(part.name)
             if match:

@@ -69,16 +69,15 @@ def test_internal_error_exits_1_without_traceback(tmp_path, capsys, monkeypatch)
     assert not (tmp_path / "r").exists()
 
 
-def test_interrupt_exits_130_and_keeps_finished_work_for_a_resume(tmp_path, capsys, monkeypatch):
+def test_interrupt_before_any_replication_exits_130_and_leaves_nothing(tmp_path, capsys, monkeypatch):
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "execute", interrupted)
     assert main(["run", *SHORT, "--out", str(tmp_path / "r")]) == 130
     err = capsys.readouterr().err
-    assert "interrupted" in err and "Run the same command again to resume" in err and "Traceback" not in err
-    assert not (tmp_path / "r").exists()  # no results folder until the experiment is complete
-    assert [p.name.endswith(".partial") for p in tmp_path.iterdir()] == [True]
+    assert "interrupted before any replication finished" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # finished replications are kept (tests/test_scale.py); none here
 
 
 def test_module_entry_point_and_console_script(tmp_path):

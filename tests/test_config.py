@@ -68,7 +68,22 @@ BAD = {
     "bad owner": (_edit(**{"steps.transport.owner": "council"}), ["steps.transport.owner", "'council'", "social_care"]),
     "probability above 1": (_edit(**{"steps.transport.probability": 1.5}), ["steps.transport.probability", "1.5"]),
     "step waits outside pathway": (_edit(**{"pathways.0.transport": ["care_home"]}), ["pathways.0.transport", "care_home"]),
+    "two initial states": (_edit(**{"pools.nursing_home.initial_occupancy": 0.9}),
+                           ["pools.nursing_home", "initial_residents or initial_occupancy"]),
 }
+
+
+def test_initial_residents_do_not_scale_with_places():
+    """More places, same people on day 0: a capacity scenario starts with more free places."""
+    base = load_config(BASELINE)
+    more = load_config(BASELINE, {"pools.nursing_home.places": 700})
+    assert base.pools["nursing_home"].initial_count == more.pools["nursing_home"].initial_count == 579
+    fewer = load_config(BASELINE, {"pools.nursing_home.places": 500})
+    assert fewer.pools["nursing_home"].initial_count == 500  # capped at places
+    from discharge_sim.config import config_from_dict
+
+    raw = apply_overrides(_without("pools.nursing_home.initial_residents"), {"pools.nursing_home.initial_occupancy": 0.4})
+    assert config_from_dict(raw).pools["nursing_home"].initial_count == 234  # a share scales with places
 
 
 @pytest.mark.parametrize("case", sorted(BAD))

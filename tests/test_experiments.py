@@ -30,8 +30,8 @@ from .conftest import BASELINE, short_baseline
 def test_common_random_numbers_shrink_the_variance_of_paired_differences():
     """Two configs that differ only in nursing-home places, same seed: the paired difference
     varies far less than either config does, because both see the same patients."""
-    fewer = short_baseline(days=120, warmup=30, **{"pools.nursing_home.places": 520})
-    more = short_baseline(days=120, warmup=30, **{"pools.nursing_home.places": 600})
+    fewer = short_baseline(days=120, warmup=30)  # 585 places
+    more = short_baseline(days=120, warmup=30, **{"pools.nursing_home.places": 620})
     exp = Experiment("compare", (Scenario("fewer", fewer), Scenario("more", more)), seed=9,
                      plan=ReplicationPlan(fixed=6))
     a = np.array([simulate(exp.task(0, r)).metrics["delayed_bed_days"] for r in range(6)])

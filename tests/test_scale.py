@@ -148,7 +148,7 @@ def test_unreachable_scheduler_is_bad_input(tmp_path, capsys):
     assert main(["run", *SHORT, "--replications", "1", "--scheduler", "tcp://127.0.0.1:9",
                  "--out", str(tmp_path / "x")]) == 2
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
-    assert not (tmp_path / "x").exists()
+    assert list(tmp_path.iterdir()) == []  # not even the hidden folder: nothing ran
 
 
 # --- interrupted runs -----------------------------------------------------------------------------
@@ -276,3 +276,15 @@ def test_progress_bar_counts_replications_and_shrinks_to_the_auto_total(capsys):
     bar.close()
     err = capsys.readouterr().err
     assert "2/2" in err and "rep" in err
+
+
+def test_precision_options_need_auto(tmp_path, capsys):
+    assert main(["run", *SHORT, "--replications", "2", "--target-half-width", "3%", "--out", str(tmp_path / "x")]) == 2
+    assert "only with --replications auto" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_warmup_runs_shorter_than_the_configured_warmup(tmp_path):
+    assert main(["warmup", "--days", "40", "--replications", "1", "--workers", "1", "--quiet",
+                 "--out", str(tmp_path / "w")]) == 0
+    assert json.loads((tmp_path / "w" / "summary.json").read_text())["warmup"]["configured_warmup_days"] == 60
