@@ -26,7 +26,7 @@ import yaml
 from . import __version__
 from .capacity import pool_loads
 from .config import Config, ConfigError, apply_overrides, config_to_dict, load_config, read_yaml
-from .execution import SchedulerError, execute
+from .execution import Schedule, SchedulerError, execute, relative_precision
 from .experiment import (
     DETAIL_TABLES,
     Experiment,
@@ -287,18 +287,17 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
     started = datetime.now(UTC).isoformat(timespec="seconds")
     job = {"started": started, "command": ["discharge-sim", *args.argv]}
     with PartialResults.open(fingerprint, args.out, Path("results"), name, job, resume=args.resume) as store:
-        done = store.done()
+        schedule = Schedule(len(experiment.scenarios), experiment.plan, store.done())
         n_scenarios = len(experiment.scenarios)
         where = f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"on {workers} worker(s)"
         say(f"discharge-sim {__version__}: {experiment.kind} of {n_scenarios} scenario(s), "
             f"{experiment.plan.describe()}, seed {experiment.seed}, {where}")
         if store.resumed:
-            say(f"resuming: {len(done)} replication(s) already finished in {store.work}")
-        bar = ProgressBar(experiment.plan.most * n_scenarios,
-                          sum(1 for (_, r) in done if r < experiment.plan.most), ProgressBar.wanted(args.quiet))
+            say(f"resuming: {schedule.already_done} replication(s) already finished in {store.work}")
+        bar = ProgressBar(experiment.plan.most * n_scenarios, schedule.already_done, ProgressBar.wanted(args.quiet))
         clock = time.perf_counter()
         try:
-            schedule = execute(experiment, store, workers, args.scheduler, bar.update)
+            execute(experiment, store, workers, args.scheduler, bar.update, schedule)
         except KeyboardInterrupt as exc:
             bar.close()
             kept = len(store.done())
@@ -570,18 +569,12 @@ def _rule_note(outcome: Outcome) -> str:
     plan = outcome.experiment.plan
     if outcome.rule == "fixed":
         return f"Replications: {outcome.replications} (fixed)."
-    worst = max(_relative_half_width(s.get(plan.metric, {})) for s in outcome.summaries)
+    worst = max(relative_precision(s.get(plan.metric, {})) for s in outcome.summaries)
     if outcome.rule == "target":
         return (f"Replications: {outcome.replications}, chosen automatically: the 95% interval of {plan.metric} is "
                 f"within ±{worst:.1%} of the mean (target ±{plan.target:.1%}).")
     return (f"Replications: {outcome.replications}, the cap (--max-replications): the 95% interval of "
             f"{plan.metric} is ±{worst:.1%} of the mean, short of the target ±{plan.target:.1%}.")
-
-
-def _relative_half_width(m: Mapping[str, float]) -> float:
-    if not m or m["n"] < 2:
-        return math.inf
-    return m["half_width"] / abs(m["mean"]) if m["mean"] else 0.0
 
 
 def _fmt(fmt: str, value: float, signed: bool = False) -> str:

@@ -118,15 +118,16 @@ class Schedule:
         """Whether the first n replications of every scenario meet the relative half-width target."""
         return all(relative_half_width([v[r] for r in range(n)]) <= self.plan.target for v in self.values)
 
-    def worst_precision(self) -> float:
-        n = self.final or self.complete_prefix
-        return max((relative_half_width([v[r] for r in range(n)]) for v in self.values), default=math.nan)
 
 
 def relative_half_width(values: list[float]) -> float:
     """Half-width of the 95% t-interval over the absolute mean (0 if every value is 0)."""
-    ci = t_interval(values)
-    if ci["n"] < 2:
+    return relative_precision(t_interval(values))
+
+
+def relative_precision(ci: Mapping[str, float]) -> float:
+    """The same from a t-interval summary: inf with fewer than two values, 0 with no spread."""
+    if ci.get("n", 0) < 2:
         return math.inf
     if ci["half_width"] == 0:
         return 0.0
@@ -292,13 +293,16 @@ def backend(workers: int, scheduler: str | None, tasks: int) -> Iterator[Backend
 # --- the loop ---------------------------------------------------------------------------------
 
 def execute(experiment: Experiment, sink: RecordSink, workers: int = 1, scheduler: str | None = None,
-            on_progress: Callable[[Schedule, ReplicationRecord], None] | None = None) -> Schedule:
+            on_progress: Callable[[Schedule, ReplicationRecord], None] | None = None,
+            schedule: Schedule | None = None) -> Schedule:
     """Run the replications ``sink`` does not already hold until the plan is met.
 
-    Returns the schedule, whose ``final`` is the number of replications of every scenario that
-    make up the results (replications 0 to final - 1).
+    ``schedule`` is the caller's, if it has already built one from ``sink.done()``. Returns the
+    schedule, whose ``final`` is the number of replications of every scenario that make up the
+    results (replications 0 to final - 1).
     """
-    schedule = Schedule(len(experiment.scenarios), experiment.plan, sink.done())
+    if schedule is None:
+        schedule = Schedule(len(experiment.scenarios), experiment.plan, sink.done())
     if schedule.complete:
         return schedule
     todo = experiment.plan.most * len(experiment.scenarios) - schedule.already_done
