@@ -15,7 +15,8 @@ import platform
 import signal
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import yaml
 
 from . import __version__
+from .attribution import SIDE_VARIANTS, removals
 from .capacity import pool_loads
 from .config import Config, ConfigError, apply_overrides, config_to_dict, load_config, read_yaml
 from .execution import Schedule, SchedulerError, execute, relative_precision
@@ -37,8 +39,16 @@ from .experiment import (
     sweep_scenarios,
 )
 from .outputs import Outcome, write_outputs
+from .printing import (
+    attribution_lines,
+    comparison_lines,
+    dtoc_lines,
+    headline_table,
+    ranking_lines,
+    sweep_lines,
+    warmup_lines,
+)
 from .progress import ProgressBar
-from .results import HEADLINE
 from .storage import OutputError, PartialResults
 
 DEFAULT_CONFIG = Path("configs") / "baseline.yaml"
@@ -96,6 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="YAML config (default: configs/baseline.yaml)")
     _experiment_options(warmup, detail=None, out="results/warmup-<name>-<time>")
 
+    attribute = sub.add_parser(
+        "attribute", help="split delay between hospital and social care by counterfactual runs",
+        description="Run CONFIG (default configs/baseline.yaml) four ways per replication, with the same "
+        "random numbers: as configured; with every hospital-owned step instant (no time, no staff); with "
+        "social-care capacity unlimited (every social-care staff team and pool has room at once); with both. "
+        "Report the delayed bed-days each side removes, their interaction and the Shapley split, beside the "
+        "ledger's recorded split. --by step also removes one step, pool or staff team at a time and ranks them.")
+    attribute.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
+                           help="YAML config (default: configs/baseline.yaml)")
+    attribute.add_argument("--by", choices=("side", "step"), default="side",
+                           help="side: the hospital/social-care split (default); step: also every step, pool "
+                           "and staff team one at a time, ranked by the delay its removal takes away")
+    _experiment_options(attribute, detail=False, out="results/attribute-<name>-<time>")
+
     check = sub.add_parser("check", help="validate a config and print it as it would run",
                            description="Validate CONFIG and print it with every default filled in.")
     check.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to check")
@@ -143,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
-    commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup, "check": cmd_check}
+    commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
+                "attribute": cmd_attribute, "check": cmd_check}
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
@@ -201,7 +226,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     tables = tuple(DETAIL_TABLES) if args.detail else ("occupancy",)
     experiment = Experiment("run", (Scenario(config.name, config),), config.run.seed, _plan(args, config), tables)
     outcome, out = carry_out(args, experiment, config.name, [path])
-    return _report(args, outcome, out, headline_table(outcome.summaries[0], config, outcome.replications))
+    summary = outcome.summaries[0]
+    return _report(args, outcome, out,
+                   headline_table(summary, config, outcome.replications) + "\n\n" + dtoc_lines(summary, config))
+
+
+def cmd_attribute(args: argparse.Namespace) -> int:
+    path = args.config or default_config()
+    config = load_config(path, _run_overrides(args))
+    variants = [Scenario(name, config, variant=variant) for name, variant in SIDE_VARIANTS]
+    if args.by == "step":
+        variants += [Scenario(item.label, config, variant=item.variant) for item in removals(config)]
+    tables = tuple(DETAIL_TABLES) if args.detail else ()
+    plan = replace(_plan(args, config), first_only=True)
+    experiment = Experiment("attribute", tuple(variants), config.run.seed, plan, tables)
+    outcome, out = carry_out(args, experiment, f"attribute-{config.name}", [path])
+    doc = json.loads((out / "attribution.json").read_text(encoding="utf-8"))
+    days = config.run.days - config.run.warmup_days
+    text = attribution_lines(doc, days)
+    if "by_step" in doc:
+        text += "\n\n" + ranking_lines(doc["by_step"])
+    return _report(args, outcome, out, text)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -418,151 +463,12 @@ def _version(name: str) -> str | None:
         return None
 
 
-def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int) -> str:
-    """Delayed bed-days by cause with 95% intervals, and the knock-on effects."""
-    days = config.run.days - config.run.warmup_days
-    total = s["delayed_bed_days"]["mean"]
-    late_total = s["delayed_bed_days_after_ready_day"]["mean"]
-    lines = [
-        f"Delayed bed-days over the {days:g} measured days: mean of {n} replication(s), with 95% interval.",
-        "'All delayed hours' counts every hour from discharge-ready to departure, same-day hours included;",
-        "'after the ready day' counts only hours after midnight of the ready date, as national figures do.",
-        "",
-        f"  {'cause':54s} {'all delayed hours':>17s} {'95% interval':>20s} {'share':>6s}"
-        f"  {'after the ready day':>19s} {'share':>6s}",
-    ]
-    for key, label in HEADLINE:
-        m = s[key]
-        late = s[key.replace("delayed_bed_days", "delayed_bed_days_after_ready_day", 1)]["mean"]
-        if key == "delayed_bed_days":
-            lines.append("  " + "-" * 128)
-        lines.append(
-            f"  {label:54s} {m['mean']:17,.0f} {_interval(m):>20s} {_share(m['mean'], total):>6s}"
-            f"  {late:19,.0f} {_share(late, late_total):>6s}"
-        )
-    lines.append("")
-    for key, label, fmt in (
-        ("occupancy", "Mean bed occupancy", "{:.1%}"),
-        ("mean_delayed_beds", "Beds held by delayed patients (mean)", "{:,.1f}"),
-        ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
-        ("mean_delay_days_of_delayed", "Mean delay of those, in days past the ready date", "{:.2f}"),
-        ("boarding_hours", "Emergency hours waiting for a bed (total over the period)", "{:,.0f}"),
-        ("cancelled_electives", "Cancelled elective admissions (total over the period)", "{:,.0f}"),
-    ):
-        m = s[key]
-        interval = "" if m["n"] < 2 or m["ci_low"] != m["ci_low"] else \
-            f"  ({fmt.format(m['ci_low'])} to {fmt.format(m['ci_high'])})"
-        lines.append(f"  {label:58s} {fmt.format(m['mean']):>10s}{interval}")
-    prefix = "delayed_bed_days_step_"
-    steps = sorted(((v["mean"], k[len(prefix):]) for k, v in s.items() if k.startswith(prefix)), reverse=True)[:5]
-    if steps and total:
-        lines.append("")
-        lines.append("  Steps holding the most delayed bed-days: " + ", ".join(
-            f"{name} {value:,.0f} ({_share(value, total).strip()})" for value, name in steps
-        ))
-    return "\n".join(lines)
-
-
-def _share(part: float, whole: float) -> str:
-    return f"{part / whole * 100:5.1f}%" if whole else "     -"
-
-
-def _interval(m: Mapping[str, float]) -> str:
-    if m["n"] < 2 or m["ci_low"] != m["ci_low"]:
-        return "(one replication)"
-    return f"{m['ci_low']:,.0f} to {m['ci_high']:,.0f}"
-
-
 def _printer(quiet: bool) -> Any:
     def say(text: str) -> None:
         if not quiet:
             print(text, flush=True)
 
     return say
-
-
-COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
-    *((key, label, "{:,.0f}") for key, label in HEADLINE),
-    ("occupancy", "Mean bed occupancy", "{:.1%}"),
-    ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
-    ("mean_delay_days_of_delayed", "Mean delay of those (days past ready date)", "{:.2f}"),
-    ("boarding_hours", "Emergency hours waiting for a bed", "{:,.0f}"),
-)
-
-
-def comparison_lines(outcome: Outcome) -> str:
-    """Each config's mean and, against the first, the paired difference with its 95% interval;
-    * marks an interval that excludes zero."""
-    labels = outcome.labels
-    width = max(12, *(len(label) for label in labels))
-    lines = [
-        f"Paired comparison over {outcome.replications} replication(s) with common random numbers; "
-        f"differences are against {labels[0]!r}",
-        "(mean difference and its 95% interval; * the interval excludes zero; pp: percentage points).",
-        "",
-        f"  {'metric':54s}" + "".join(f" {label:>{width}s}" for label in labels)
-        + "".join(f"  {'difference ' + label:>34s}" for label in labels[1:]),
-    ]
-    for key, label, fmt in COMPARE_ROWS:
-        means = [summary.get(key, {}).get("mean", math.nan) for summary in outcome.summaries]
-        row = f"  {label:54s}" + "".join(f" {_fmt(fmt, m):>{width}s}" for m in means)
-        if fmt.endswith("%}"):  # a difference of shares is in percentage points
-            fmt = "{:.1f} pp"
-            scale = 100.0
-        else:
-            scale = 1.0
-        for diff in outcome.differences[1:]:
-            d = {k: v * scale if k in ("mean", "ci_low", "ci_high") else v for k, v in diff.get(key, {}).items()}
-            if not d or d["n"] < 2:
-                cell = "-"
-            else:
-                star = "*" if d["excludes_zero"] else " "
-                cell = f"{_fmt(fmt, d['mean'], signed=True)} ({_fmt(fmt, d['ci_low'], signed=True)} to " \
-                       f"{_fmt(fmt, d['ci_high'], signed=True)}){star}"
-            row += f"  {cell:>34s}"
-        lines.append(row)
-    return "\n".join(lines)
-
-
-def sweep_lines(outcome: Outcome) -> str:
-    """A row per grid point: total delayed bed-days with its interval, the split, occupancy."""
-    keys = [("delayed_bed_days", "total delayed bed-days (95% interval)"),
-            ("delayed_bed_days_hospital", "hospital"),
-            ("delayed_bed_days_social_care", "social care"),
-            ("occupancy", "occupancy")]
-    scenarios = outcome.experiment.scenarios
-    swept = [key for key, _ in scenarios[0].settings]
-    short = [key.rsplit(".", 1)[-1] for key in swept]
-    headers = [s if short.count(s) == 1 else key for s, key in zip(short, swept)]
-    cells = [[str(value) for _, value in s.settings] for s in scenarios]
-    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
-    lines = [f"Sweep of {len(scenarios)} point(s), {outcome.replications} replication(s) each, "
-             "same seeds at every point.",
-             "Columns: " + "; ".join(f"{h} = {key}" for h, key in zip(headers, swept) if h != key) if swept else "",
-             "",
-             f"  {'point':>5s}  " + "  ".join(f"{h:>{w}s}" for h, w in zip(headers, widths))
-             + f"  {keys[0][1]:>38s} {keys[1][1]:>10s} {keys[2][1]:>12s} {keys[3][1]:>10s}"]
-    for i, (row, s) in enumerate(zip(cells, outcome.summaries)):
-        total = s["delayed_bed_days"]
-        lines.append(f"  {i:>5d}  " + "  ".join(f"{c:>{w}s}" for c, w in zip(row, widths))
-                     + f"  {total['mean']:>14,.0f} {_interval(total):>23s} "
-                     f"{s['delayed_bed_days_hospital']['mean']:>10,.0f} "
-                     f"{s['delayed_bed_days_social_care']['mean']:>12,.0f} "
-                     f"{s['occupancy']['mean']:>10.1%}")
-    return "\n".join(lines)
-
-
-def warmup_lines(w: Mapping[str, Any]) -> str:
-    lines = [f"MSER-5 on the daily series averaged over {w['replications']} replication(s) of {w['days']} days:"]
-    for series in w["series"]:
-        lines.append(f"  {series['label']:40s} truncation {series['truncation_days']:>5g} days"
-                     + ("  (still changing at mid-run: run longer)" if series["unreliable"] else ""))
-    suggested, configured = w["suggested_warmup_days"], w["configured_warmup_days"]
-    lines.append(f"Suggested warm-up: {suggested:g} days (configured: {configured:g}).")
-    if suggested > configured:
-        lines.append("The configured warm-up is shorter than suggested: "
-                     "set run.warmup_days to at least the suggestion.")
-    return "\n".join(lines)
 
 
 def _rule_note(outcome: Outcome) -> str:
@@ -575,15 +481,6 @@ def _rule_note(outcome: Outcome) -> str:
                 f"within ±{worst:.1%} of the mean (target ±{plan.target:.1%}).")
     return (f"Replications: {outcome.replications}, the cap (--max-replications): the 95% interval of "
             f"{plan.metric} is ±{worst:.1%} of the mean, short of the target ±{plan.target:.1%}.")
-
-
-def _fmt(fmt: str, value: float, signed: bool = False) -> str:
-    if value != value:
-        return "-"
-    if fmt.format(abs(value)) == fmt.format(0.0):
-        value = 0.0  # no "-0" from rounding
-    text = fmt.format(value)
-    return f"+{text}" if signed and value >= 0 else text
 
 
 def _replications(text: str) -> int | str:

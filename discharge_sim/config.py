@@ -30,10 +30,20 @@ Owner = Literal["hospital", "nhs_community", "social_care", "patient_family", "o
 Kind = Literal["process", "capacity"]
 DtocCode = Literal["A", "B", "C", "Di", "Dii", "E", "F", "G", "H", "I", "other"]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Organisation = Literal["nhs", "social_care", "both"]
 
 OWNERS: tuple[str, ...] = ("hospital", "nhs_community", "social_care", "patient_family", "other")
 KINDS: tuple[str, ...] = ("process", "capacity")
 DTOC_CODES: tuple[str, ...] = ("A", "B", "C", "Di", "Dii", "E", "F", "G", "H", "I", "other")
+ORGANISATIONS: tuple[str, ...] = ("nhs", "social_care", "both")
+"""Responsible organisation of a delay in the DToC statistic: NHS, Social care or Both."""
+DEFAULT_ORGANISATION: dict[str, str] = {
+    "hospital": "nhs", "nhs_community": "nhs", "social_care": "social_care",
+    "patient_family": "nhs", "other": "nhs",
+}
+"""Who answers for a delay when a step, team or pool does not say: the NHS for its own services
+and for a patient waiting in an NHS bed on their own or their family's account, social care for
+its services. ``dtoc_organisation`` overrides it (``both`` for a jointly owned step)."""
 PATHWAYS: tuple[int, ...] = (0, 1, 2, 3)
 SHARE_TOLERANCE = 1e-6
 
@@ -49,6 +59,18 @@ class ConfigError(Exception):
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Attributed(Strict):
+    """Something a delay can be charged to: an owner and, for DToC tables, an organisation."""
+
+    owner: Owner
+    dtoc_organisation: Organisation | None = None
+    """nhs, social_care or both; by default from the owner (see DEFAULT_ORGANISATION)."""
+
+    @property
+    def organisation(self) -> str:
+        return self.dtoc_organisation or DEFAULT_ORGANISATION[self.owner]
 
 
 class Distribution(Strict):
@@ -176,19 +198,17 @@ class Group(Strict):
         return v
 
 
-class Staff(Strict):
+class Staff(Attributed):
     """Staff who do a step (pharmacists, therapists, social workers), with their working hours."""
 
-    owner: Owner
     count: int = Field(gt=0)
     schedule: str
     dtoc_code: DtocCode | None = None
 
 
-class Pool(Strict):
+class Pool(Attributed):
     """Placements (home-care packages, reablement, intermediate-care and care-home beds)."""
 
-    owner: Owner
     dtoc_code: DtocCode
     places: int = Field(gt=0)
     length_of_stay: Distribution
@@ -220,8 +240,7 @@ class SessionSettings(Strict):
     weekend_probability: Probability = 1.0
 
 
-class StepBase(Strict):
-    owner: Owner
+class StepBase(Attributed):
     kind: Kind
     dtoc_code: DtocCode
     probability: Probability = 1.0

@@ -41,29 +41,56 @@ DELAY, SESSION, STAFFED, PLACEMENT = 0, 1, 2, 3
 class Variant:
     """Counterfactual switches applied to a config without changing its random streams.
 
-    ``instant_owners``: steps owned by these take no time and need no staff.
-    ``unlimited_owners``: staff teams and placement pools owned by these never make anyone wait,
-    and their ``delay`` or ``session`` steps declared ``capacity`` (a shortage modelled as a
-    duration, such as waiting for housing) take no time.
+    A step made *instant* takes no time and needs no staff; a placement step made instant still
+    takes its place (finding and waiting for it is the pool's capacity) but its handover takes
+    no time. A staff team or pool made *unlimited* never makes anyone wait, and a placement in an
+    unlimited pool needs no search for a provider.
+
+    ``instant_owners``: every step owned by these is instant.
+    ``unlimited_owners``: every staff team and pool owned by these is unlimited, and their
+    ``delay`` or ``session`` steps declared ``capacity`` (a shortage modelled as a duration, such
+    as waiting for housing) are instant.
+    ``instant_steps``, ``unlimited_pools``, ``unlimited_staff``: the same for single items, by name.
     """
 
     instant_owners: frozenset[str] = frozenset()
     unlimited_owners: frozenset[str] = frozenset()
+    instant_steps: frozenset[str] = frozenset()
+    unlimited_pools: frozenset[str] = frozenset()
+    unlimited_staff: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
         parts = [f"instant:{o}" for o in sorted(self.instant_owners)]
         parts += [f"unlimited:{o}" for o in sorted(self.unlimited_owners)]
+        parts += [f"instant_step:{s}" for s in sorted(self.instant_steps)]
+        parts += [f"unlimited_pool:{p}" for p in sorted(self.unlimited_pools)]
+        parts += [f"unlimited_staff:{t}" for t in sorted(self.unlimited_staff)]
         return ",".join(parts) or "as_configured"
+
+    def step_instant(self, name: str, step: Any) -> bool:
+        return (
+            step.owner in self.instant_owners
+            or name in self.instant_steps
+            or (step.owner in self.unlimited_owners and step.kind == "capacity"
+                and isinstance(step, DelayStep | SessionStep))
+        )
+
+    def pool_unlimited(self, name: str, owner: str) -> bool:
+        return owner in self.unlimited_owners or name in self.unlimited_pools
+
+    def staff_unlimited(self, name: str, owner: str) -> bool:
+        return owner in self.unlimited_owners or name in self.unlimited_staff
 
 
 class StaffTeam:
     """A team doing one kind of work in its working hours, e.g. ward pharmacists."""
 
     def __init__(self, env: simpy.Environment, name: str, owner: str, count: int,
-                 hours: WorkingHours, dtoc_code: str | None, unlimited: bool):
+                 hours: WorkingHours, dtoc_code: str | None, organisation: str, unlimited: bool):
         self.name = name
         self.owner = owner
+        self.organisation = organisation
         self.hours = hours
         self.dtoc_code = dtoc_code
         self.unlimited = unlimited
@@ -86,6 +113,7 @@ class StepRunner:
     owner: str
     kind: str
     dtoc_code: str
+    organisation: str
     probability: float
     instant: bool
     duration: Callable[[], float]
@@ -132,9 +160,12 @@ class DischargeRun:
         self.done = 0
         # Every draw is made now, used or not, so each step's streams stay aligned across scenarios.
         need = [step.need_u() for step in steps]
-        self.duration = [step.duration() for step in steps]
+        duration = [step.duration() for step in steps]
+        # An instant placement still takes its place: only its handover goes.
+        self.duration = [0.0 if step.instant else d for step, d in zip(steps, duration, strict=True)]
         self.u = [step.choice_u() for step in steps]
-        self.skip = [step.instant or need[i] > step.probability for i, step in enumerate(steps)]
+        self.skip = [(step.instant and step.type != PLACEMENT) or need[i] > step.probability
+                     for i, step in enumerate(steps)]
         search = [step.search() for step in steps]
         searching = [step.search_need_u() <= step.search_probability for step in steps]
         self.search = [s if needed else 0.0 for s, needed in zip(search, searching, strict=True)]
@@ -158,7 +189,7 @@ class DischargeProcess:
         hours = {name: working_hours(w) for name, w in config.schedules.items()}
         self.staff = {
             name: StaffTeam(env, name, s.owner, s.count, hours[s.schedule], s.dtoc_code,
-                            unlimited=s.owner in variant.unlimited_owners)
+                            organisation=s.organisation, unlimited=variant.staff_unlimited(name, s.owner))
             for name, s in config.staff.items()
         }
         self.runners: dict[str, StepRunner] = {}
@@ -174,12 +205,8 @@ class DischargeProcess:
                     if duration_cfg is not None else (lambda: 0.0))
         runner = StepRunner(
             index=index, name=name, type=DELAY, owner=step.owner, kind=step.kind,
-            dtoc_code=step.dtoc_code, probability=step.probability,
-            instant=step.owner in variant.instant_owners or (
-                step.owner in variant.unlimited_owners
-                and step.kind == "capacity"
-                and isinstance(step, DelayStep | SessionStep)
-            ),
+            dtoc_code=step.dtoc_code, organisation=step.organisation, probability=step.probability,
+            instant=variant.step_instant(name, step),
             duration=duration,
             need_u=uniform_sampler(streams.generator(f"step.{name}.need")),
             choice_u=uniform_sampler(streams.generator(f"step.{name}.choice")),
@@ -326,21 +353,24 @@ class DischargeProcess:
         self._on_departure_known(patient, departure)
 
 
-def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) -> tuple[str, str, str]:
-    """(owner, kind, dtoc_code) of a ledger segment of ``step`` (see :mod:`discharge_sim.ledger`).
+def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) -> tuple[str, str, str, str]:
+    """(owner, kind, dtoc_code, organisation) of a ledger segment of ``step`` (see
+    :mod:`discharge_sim.ledger`).
 
-    Waiting for a resource is capacity of the resource's owner; the work of a staffed or
-    placement step is process of the step's owner (a placement coded by the pool it is in, Di or
-    Dii); a delay or session step is of the kind it declares.
+    Waiting for a resource is capacity of the resource's owner, coded and attributed (NHS, social
+    care or both) as the resource declares; the work of a staffed or placement step is process of
+    the step's owner (a placement coded by the pool it is in, Di or Dii); a delay or session step
+    is of the kind it declares.
     """
     if queueing:
         if step.staff is not None:
-            return step.staff.owner, "capacity", step.staff.dtoc_code or step.dtoc_code
+            staff = step.staff
+            return staff.owner, "capacity", staff.dtoc_code or step.dtoc_code, staff.organisation
         if pool is not None:
-            return pool.owner, "capacity", pool.dtoc_code
-        return step.owner, "capacity", step.dtoc_code
+            return pool.owner, "capacity", pool.dtoc_code, pool.organisation
+        return step.owner, "capacity", step.dtoc_code, step.organisation
     if step.type == STAFFED:
-        return step.owner, "process", step.dtoc_code
+        return step.owner, "process", step.dtoc_code, step.organisation
     if step.type == PLACEMENT:
-        return step.owner, "process", pool.dtoc_code if pool is not None else step.dtoc_code
-    return step.owner, step.kind, step.dtoc_code
+        return step.owner, "process", pool.dtoc_code if pool is not None else step.dtoc_code, step.organisation
+    return step.owner, step.kind, step.dtoc_code, step.organisation

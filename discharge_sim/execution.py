@@ -116,7 +116,8 @@ class Schedule:
 
     def precise(self, n: int) -> bool:
         """Whether the first n replications of every scenario meet the relative half-width target."""
-        return all(relative_half_width([v[r] for r in range(n)]) <= self.plan.target for v in self.values)
+        judged = self.values[:1] if self.plan.first_only else self.values
+        return all(relative_half_width([v[r] for r in range(n)]) <= self.plan.target for v in judged)
 
 
 

@@ -52,6 +52,8 @@ class Scenario:
     label: str
     config: Config
     settings: tuple[tuple[str, Any], ...] = ()
+    variant: Variant | None = None
+    """Counterfactual switches (``attribute``): the same config and streams, some causes removed."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,9 @@ class ReplicationPlan:
     minimum: int = 5
     maximum: int = 100
     metric: str = "delayed_bed_days"
+    first_only: bool = False
+    """Judge precision on the first scenario only (``attribute``: the run as configured, since a
+    counterfactual may remove nearly all delay, leaving a mean too small to be precise about)."""
 
     @property
     def most(self) -> int:
@@ -73,7 +78,8 @@ class ReplicationPlan:
     def describe(self) -> str:
         if self.fixed is not None:
             return f"{self.fixed} replication(s)"
-        return (f"replications until the 95% interval of {self.metric} is within ±{self.target:.1%} "
+        where = " of the configured run" if self.first_only else ""
+        return (f"replications until the 95% interval of {self.metric}{where} is within ±{self.target:.1%} "
                 f"of its mean ({self.minimum} to {self.maximum})")
 
 
@@ -126,7 +132,7 @@ class Experiment:
     """Scenarios run under one seed and one replication plan."""
 
     kind: str
-    """run, compare, sweep or warmup: decides which summaries are written."""
+    """run, compare, sweep, warmup or attribute: decides which summaries are written."""
     scenarios: tuple[Scenario, ...]
     seed: int
     plan: ReplicationPlan
@@ -138,7 +144,7 @@ class Experiment:
         """The column naming the scenario in tables that mix several: ``point`` or ``config``."""
         if len(self.scenarios) == 1 and self.kind != "sweep":
             return None
-        return "point" if self.kind == "sweep" else "config"
+        return {"sweep": "point", "attribute": "variant"}.get(self.kind, "config")
 
     def scenario_key(self, index: int) -> Any:
         return index if self.kind == "sweep" else self.scenarios[index].label
@@ -146,7 +152,9 @@ class Experiment:
     def task(self, scenario: int, replication: int) -> Task:
         column = self.scenario_column
         tag = None if column is None else (column, self.scenario_key(scenario))
-        return Task(scenario, replication, self.scenarios[scenario].config, self.seed, self.tables, self.variant, tag)
+        chosen = self.scenarios[scenario]
+        variant = chosen.variant if chosen.variant is not None else self.variant
+        return Task(scenario, replication, chosen.config, self.seed, self.tables, variant, tag)
 
     def fingerprint(self, version: str) -> str:
         """SHA-256 of everything that decides the results (not how they are computed: workers
@@ -155,10 +163,12 @@ class Experiment:
             "kind": self.kind,
             "version": version,
             "seed": self.seed,
-            "plan": [self.plan.fixed, self.plan.target, self.plan.minimum, self.plan.maximum, self.plan.metric],
+            "plan": [self.plan.fixed, self.plan.target, self.plan.minimum, self.plan.maximum, self.plan.metric,
+                     *(["first_only"] if self.plan.first_only else [])],
             "tables": list(self.tables),
             "variant": self.variant.label if self.variant else None,
-            "scenarios": [[s.label, [list(kv) for kv in s.settings], config_to_dict(s.config)] for s in self.scenarios],
+            "scenarios": [[s.label, [list(kv) for kv in s.settings], config_to_dict(s.config),
+                           *([s.variant.label] if s.variant is not None else [])] for s in self.scenarios],
         }
         text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

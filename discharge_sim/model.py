@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from .config import DTOC_CODES, KINDS, OWNERS, Config
+from .config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS, Config
 from .discharge import DischargeProcess, Variant, segment_cause
 from .hospital import Hospital
 from .ledger import QUEUE, critical_path
@@ -40,7 +40,7 @@ class ReplicationResult:
     patients: dict[str, np.ndarray]
     """id, group, pathway, elective, cancelled, arrival, admitted, ready, departure (NaN: not yet)."""
     segments: dict[str, np.ndarray]
-    """patient, start, end, step, owner, kind, dtoc: one row per ledger segment."""
+    """patient, start, end, step, owner, kind, dtoc, organisation: one row per ledger segment."""
     pools_daily: dict[str, np.ndarray] = field(default_factory=dict)
     """day, then ``<pool>_in_use`` and ``<pool>_queue`` at each midnight."""
     events: int = 0
@@ -57,7 +57,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     streams = Streams(seed, replication)
     env = simpy.Environment()
     pools = {
-        name: PlacementPool(env, name, cfg, streams, unlimited=cfg.owner in variant.unlimited_owners)
+        name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name, cfg.owner))
         for name, cfg in config.pools.items()
     }
     hospital: Hospital
@@ -163,7 +163,8 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
     owner_index = {o: i for i, o in enumerate(OWNERS)}
     kind_index = {k: i for i, k in enumerate(KINDS)}
     code_index = {c: i for i, c in enumerate(DTOC_CODES)}
-    rows: list[tuple[int, float, float, int, int, int, int]] = []
+    org_index = {o: i for i, o in enumerate(ORGANISATIONS)}
+    rows: list[tuple[int, float, float, int, int, int, int, int]] = []
     for patient in patients:
         run = patient.discharge
         if run is None or not patient.ready < horizon:
@@ -175,9 +176,10 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             patient.ready, end, run.start, run.granted, run.finish, run.plan.preds
         ):
             step = steps[index]
-            owner, kind, code = segment_cause(step, run.pool[index], part == QUEUE)
-            rows.append((patient.id, start, end_, step.index, owner_index[owner], kind_index[kind], code_index[code]))
-    columns = list(zip(*rows)) if rows else [()] * 7
+            owner, kind, code, org = segment_cause(step, run.pool[index], part == QUEUE)
+            rows.append((patient.id, start, end_, step.index, owner_index[owner], kind_index[kind],
+                         code_index[code], org_index[org]))
+    columns = list(zip(*rows)) if rows else [()] * 8
     return {
         "patient": np.asarray(columns[0], dtype=np.int64),
         "start": np.asarray(columns[1], dtype=float),
@@ -186,4 +188,5 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
         "owner": np.asarray(columns[4], dtype=np.int8),
         "kind": np.asarray(columns[5], dtype=np.int8),
         "dtoc": np.asarray(columns[6], dtype=np.int8),
+        "organisation": np.asarray(columns[7], dtype=np.int8),
     }

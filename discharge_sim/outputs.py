@@ -18,8 +18,27 @@ from typing import Any
 
 import numpy as np
 
+from .attribution import (
+    AS_CONFIGURED,
+    METRIC,
+    SIDE_ROWS,
+    SIDE_VARIANTS,
+    attribution_rows,
+    attribution_summary,
+    attribution_table,
+    ranking,
+    ranking_table,
+    removals,
+)
 from .experiment import Experiment
-from .results import comparison_table, metric_names, paired_differences, points_table, summarise
+from .results import (
+    comparison_table,
+    dtoc_table,
+    metric_names,
+    paired_differences,
+    points_table,
+    summarise,
+)
 from .storage import PartialResults, concatenate_tables, write_json, write_table
 from .warmup import daily_means, mser
 
@@ -63,11 +82,48 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
         write_table(folder / "compare.csv", comparison_table(outcome.labels, outcome.summaries, outcome.differences))
     if exp.kind == "sweep":
         write_table(folder / "points.csv", points_table([s.settings for s in exp.scenarios], outcome.summaries))
+    if exp.kind in ("run", "attribute"):
+        run = exp.scenarios[0].config.run
+        write_table(folder / "dtoc.csv", dtoc_table(outcome.summaries[0], run.days - run.warmup_days))
+    if exp.kind == "attribute":
+        write_json(folder / "attribution.json", write_attribution(folder, outcome))
     summary = summary_document(outcome)
     if exp.kind == "warmup":
         summary["warmup"] = write_warmup(folder, outcome, configured_warmup or 0.0)
     write_json(folder / "summary.json", summary)
     write_json(folder / "manifest.json", manifest)
+
+
+def write_attribution(folder: Path, outcome: Outcome) -> dict[str, Any]:
+    """attribution.csv (a row per replication) and, for ``--by step``, attribution_steps.csv; returns
+    the document for attribution.json: the summary, the recorded-against-counterfactual table and
+    the ranking."""
+    exp = outcome.experiment
+    by_label = dict(zip(outcome.labels, outcome.rows))
+    rows = attribution_rows(by_label)
+    write_table(folder / "attribution.csv", attribution_table(rows))
+    summary = attribution_summary(rows)
+    config = exp.scenarios[0].config
+    doc: dict[str, Any] = {
+        "config": config.name,
+        "metric": METRIC,
+        "replications": outcome.replications,
+        "seed": exp.seed,
+        "confidence_level": CONFIDENCE_LEVEL,
+        "variants": {name: variant.label for name, variant in SIDE_VARIANTS},
+        "columns": summary,
+        "table": [
+            {"side": key, "label": label, "recorded": summary[ledger], "counterfactual": summary[counterfactual],
+             "difference": summary[f"difference_{key}"] if key != "total" else None}
+            for key, label, ledger, counterfactual in SIDE_ROWS
+        ],
+    }
+    items = [item for item in removals(config) if item.label in by_label]
+    if items:
+        ranked = ranking(by_label[AS_CONFIGURED], items, [by_label[item.label] for item in items])
+        write_table(folder / "attribution_steps.csv", ranking_table(ranked))
+        doc["by_step"] = ranked
+    return doc
 
 
 WARMUP_SERIES = (("beds_occupied", "Occupied beds"), ("delayed_patients_in_beds", "Delayed patients in beds"))
@@ -154,6 +210,10 @@ def summary_document(outcome: Outcome) -> dict[str, Any]:
         doc["baseline"] = outcome.labels[0]
         doc["metrics"] = dict(zip(outcome.labels, outcome.summaries))
         doc["differences"] = {label: d for label, d in zip(outcome.labels[1:], outcome.differences[1:])}
+    elif exp.kind == "attribute":
+        doc["config"] = first.name
+        doc["variants"] = {s.label: (s.variant.label if s.variant else "as_configured") for s in exp.scenarios}
+        doc["metrics"] = dict(zip(outcome.labels, outcome.summaries))
     elif exp.kind == "sweep":
         doc["config"] = first.name
         doc["settings"] = [key for key, _ in exp.scenarios[0].settings]

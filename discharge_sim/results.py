@@ -15,13 +15,15 @@ from typing import Any
 import numpy as np
 from scipy.special import stdtrit  # Student t quantile; scipy.stats takes a second to import
 
-from .config import DTOC_CODES, KINDS, OWNERS
+from .config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS
 from .model import ReplicationResult
 
 HOURS_PER_DAY = 24.0
 DELAY_BANDS: tuple[tuple[str, int, int], ...] = (
     ("1", 1, 1), ("2_3", 2, 3), ("4_6", 4, 6), ("7_13", 7, 13), ("14_20", 14, 20), ("21_plus", 21, 10**9),
 )
+DAYS_PER_MONTH = 365.25 / 12
+ORGANISATION_NAMES = {"nhs": "NHS", "social_care": "Social care", "both": "Both"}
 HEADLINE: tuple[tuple[str, str], ...] = (
     ("delayed_bed_days_hospital", "Hospital-internal (administration and hospital staff)"),
     ("delayed_bed_days_social_care_capacity", "Social-care capacity (places, staff)"),
@@ -78,6 +80,8 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     for si, step in enumerate(r.step_names):
         m[f"delayed_bed_days_step_{step}"] = float(hours[s["step"] == si].sum() / HOURS_PER_DAY)
 
+    _dtoc_census(m, s, lo, hi)
+
     # The same split counting only hours after the ready date's midnight: national statistics
     # count delay in days past the discharge-ready date, so same-day hours are not "lost days".
     cutoff = (np.floor(p["ready"][s["patient"]] / HOURS_PER_DAY) + 1.0) * HOURS_PER_DAY
@@ -107,6 +111,57 @@ def _by_owner_and_kind(m: dict[str, float], prefix: str, hours: np.ndarray, s: d
         m[f"{prefix}_{owner}"] = float(hours[own].sum() / HOURS_PER_DAY)
         for ki, kind in enumerate(KINDS):
             m[f"{prefix}_{owner}_{kind}"] = float(hours[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY)
+
+
+def _dtoc_census(m: dict[str, float], s: dict[str, np.ndarray], lo: float, hi: float) -> None:
+    """DToC-style counts: a delayed day is a patient delayed at a midnight in the window, charged
+    to the reason and organisation of the ledger segment under way at that midnight, as the
+    national statistic counted delayed patients at midnight (so same-day hold-ups never count)."""
+    a = np.maximum(s["start"], lo) / HOURS_PER_DAY
+    b = np.minimum(np.where(np.isnan(s["end"]), hi, s["end"]), hi) / HOURS_PER_DAY
+    midnights = np.clip(np.ceil(b) - np.ceil(a), 0.0, None)
+    total = float(midnights.sum())
+    months = (hi - lo) / HOURS_PER_DAY / DAYS_PER_MONTH
+    m["dtoc_delayed_days"] = total
+    m["dtoc_delayed_days_per_month"] = total / months
+    by_org = [s["organisation"] == oi for oi in range(len(ORGANISATIONS))]
+    for oi, org in enumerate(ORGANISATIONS):
+        m[f"dtoc_days_{org}"] = float(midnights[by_org[oi]].sum())
+    for ci, code in enumerate(DTOC_CODES):
+        coded = s["dtoc"] == ci
+        m[f"dtoc_days_{code}"] = float(midnights[coded].sum())
+        for oi, org in enumerate(ORGANISATIONS):
+            m[f"dtoc_days_{code}_{org}"] = float(midnights[coded & by_org[oi]].sum())
+    for org in ORGANISATIONS:
+        m[f"dtoc_share_{org}"] = _ratio(m[f"dtoc_days_{org}"], total)
+    for code in DTOC_CODES:
+        m[f"dtoc_share_{code}"] = _ratio(m[f"dtoc_days_{code}"], total)
+
+
+def dtoc_table(summary: Mapping[str, Mapping[str, float]], window_days: float) -> dict[str, np.ndarray]:
+    """The national statistic's layout from a run summary: a row per reason code (A to I, other)
+    and a total row; per responsible organisation (NHS, Social care, Both) and in all, the mean
+    delayed days per month with its 95% interval and the share of all delayed days."""
+    months = window_days / DAYS_PER_MONTH
+    total = summary.get("dtoc_delayed_days", {}).get("mean", math.nan)
+    cols: dict[str, list[Any]] = {"reason": []}
+    for org in (*ORGANISATIONS, "total"):
+        for stat in ("days_per_month", "days_per_month_ci_low", "days_per_month_ci_high", "share"):
+            cols[f"{org}_{stat}"] = []
+    for code in (*DTOC_CODES, "total"):
+        cols["reason"].append(code)
+        for org in (*ORGANISATIONS, "total"):
+            name = ("dtoc_delayed_days" if code == "total" and org == "total"
+                    else f"dtoc_days_{org}" if code == "total"
+                    else f"dtoc_days_{code}" if org == "total"
+                    else f"dtoc_days_{code}_{org}")
+            ci = summary.get(name, {})
+            mean = ci.get("mean", math.nan)
+            cols[f"{org}_days_per_month"].append(mean / months)
+            cols[f"{org}_days_per_month_ci_low"].append(ci.get("ci_low", math.nan) / months)
+            cols[f"{org}_days_per_month_ci_high"].append(ci.get("ci_high", math.nan) / months)
+            cols[f"{org}_share"].append(mean / total if total else math.nan)
+    return {k: np.asarray(v, dtype=object if k == "reason" else float) for k, v in cols.items()}
 
 
 def delay_days(ready: np.ndarray, departure: np.ndarray) -> np.ndarray:
@@ -194,6 +249,8 @@ def segment_table(r: ReplicationResult) -> dict[str, Any]:
         "owner": np.asarray(OWNERS, dtype=object)[s["owner"]] if n else np.array([], dtype=object),
         "kind": np.asarray(KINDS, dtype=object)[s["kind"]] if n else np.array([], dtype=object),
         "dtoc_code": np.asarray(DTOC_CODES, dtype=object)[s["dtoc"]] if n else np.array([], dtype=object),
+        "dtoc_organisation": (np.asarray(ORGANISATIONS, dtype=object)[s["organisation"]] if n
+                              else np.array([], dtype=object)),
     }
 
 

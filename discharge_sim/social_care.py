@@ -35,6 +35,7 @@ class PlacementPool:
         self.env = env
         self.name = name
         self.owner = cfg.owner
+        self.organisation = cfg.organisation
         self.dtoc_code = cfg.dtoc_code
         self.places = cfg.places
         self.unlimited = unlimited

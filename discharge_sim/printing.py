@@ -1,0 +1,245 @@
+"""Text tables for the terminal: summaries in, lines out. Nothing here runs a model."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from .config import Config
+from .outputs import Outcome
+from .results import HEADLINE
+
+
+def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int) -> str:
+    """Delayed bed-days by cause with 95% intervals, and the knock-on effects."""
+    days = config.run.days - config.run.warmup_days
+    total = s["delayed_bed_days"]["mean"]
+    late_total = s["delayed_bed_days_after_ready_day"]["mean"]
+    lines = [
+        f"Delayed bed-days over the {days:g} measured days: mean of {n} replication(s), with 95% interval.",
+        "'All delayed hours' counts every hour from discharge-ready to departure, same-day hours included;",
+        "'after the ready day' counts only hours after midnight of the ready date, as national figures do.",
+        "",
+        f"  {'cause':54s} {'all delayed hours':>17s} {'95% interval':>20s} {'share':>6s}"
+        f"  {'after the ready day':>19s} {'share':>6s}",
+    ]
+    for key, label in HEADLINE:
+        m = s[key]
+        late = s[key.replace("delayed_bed_days", "delayed_bed_days_after_ready_day", 1)]["mean"]
+        if key == "delayed_bed_days":
+            lines.append("  " + "-" * 128)
+        lines.append(
+            f"  {label:54s} {m['mean']:17,.0f} {_interval(m):>20s} {_share(m['mean'], total):>6s}"
+            f"  {late:19,.0f} {_share(late, late_total):>6s}"
+        )
+    lines.append("")
+    for key, label, fmt in (
+        ("occupancy", "Mean bed occupancy", "{:.1%}"),
+        ("mean_delayed_beds", "Beds held by delayed patients (mean)", "{:,.1f}"),
+        ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
+        ("mean_delay_days_of_delayed", "Mean delay of those, in days past the ready date", "{:.2f}"),
+        ("boarding_hours", "Emergency hours waiting for a bed (total over the period)", "{:,.0f}"),
+        ("cancelled_electives", "Cancelled elective admissions (total over the period)", "{:,.0f}"),
+    ):
+        m = s[key]
+        interval = "" if m["n"] < 2 or m["ci_low"] != m["ci_low"] else \
+            f"  ({fmt.format(m['ci_low'])} to {fmt.format(m['ci_high'])})"
+        lines.append(f"  {label:58s} {fmt.format(m['mean']):>10s}{interval}")
+    prefix = "delayed_bed_days_step_"
+    steps = sorted(((v["mean"], k[len(prefix):]) for k, v in s.items() if k.startswith(prefix)), reverse=True)[:5]
+    if steps and total:
+        lines.append("")
+        lines.append("  Steps holding the most delayed bed-days: " + ", ".join(
+            f"{name} {value:,.0f} ({_share(value, total).strip()})" for value, name in steps
+        ))
+    return "\n".join(lines)
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole * 100:5.1f}%" if whole else "     -"
+
+
+def _interval(m: Mapping[str, float]) -> str:
+    if m["n"] < 2 or m["ci_low"] != m["ci_low"]:
+        return "(one replication)"
+    return f"{m['ci_low']:,.0f} to {m['ci_high']:,.0f}"
+
+
+COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
+    *((key, label, "{:,.0f}") for key, label in HEADLINE),
+    ("occupancy", "Mean bed occupancy", "{:.1%}"),
+    ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
+    ("mean_delay_days_of_delayed", "Mean delay of those (days past ready date)", "{:.2f}"),
+    ("boarding_hours", "Emergency hours waiting for a bed", "{:,.0f}"),
+)
+
+
+def comparison_lines(outcome: Outcome) -> str:
+    """Each config's mean and, against the first, the paired difference with its 95% interval;
+    * marks an interval that excludes zero."""
+    labels = outcome.labels
+    width = max(12, *(len(label) for label in labels))
+    lines = [
+        f"Paired comparison over {outcome.replications} replication(s) with common random numbers; "
+        f"differences are against {labels[0]!r}",
+        "(mean difference and its 95% interval; * the interval excludes zero; pp: percentage points).",
+        "",
+        f"  {'metric':54s}" + "".join(f" {label:>{width}s}" for label in labels)
+        + "".join(f"  {'difference ' + label:>34s}" for label in labels[1:]),
+    ]
+    for key, label, fmt in COMPARE_ROWS:
+        means = [summary.get(key, {}).get("mean", math.nan) for summary in outcome.summaries]
+        row = f"  {label:54s}" + "".join(f" {_fmt(fmt, m):>{width}s}" for m in means)
+        if fmt.endswith("%}"):  # a difference of shares is in percentage points
+            fmt = "{:.1f} pp"
+            scale = 100.0
+        else:
+            scale = 1.0
+        for diff in outcome.differences[1:]:
+            d = {k: v * scale if k in ("mean", "ci_low", "ci_high") else v for k, v in diff.get(key, {}).items()}
+            if not d or d["n"] < 2:
+                cell = "-"
+            else:
+                star = "*" if d["excludes_zero"] else " "
+                cell = f"{_fmt(fmt, d['mean'], signed=True)} ({_fmt(fmt, d['ci_low'], signed=True)} to " \
+                       f"{_fmt(fmt, d['ci_high'], signed=True)}){star}"
+            row += f"  {cell:>34s}"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def sweep_lines(outcome: Outcome) -> str:
+    """A row per grid point: total delayed bed-days with its interval, the split, occupancy."""
+    keys = [("delayed_bed_days", "total delayed bed-days (95% interval)"),
+            ("delayed_bed_days_hospital", "hospital"),
+            ("delayed_bed_days_social_care", "social care"),
+            ("occupancy", "occupancy")]
+    scenarios = outcome.experiment.scenarios
+    swept = [key for key, _ in scenarios[0].settings]
+    short = [key.rsplit(".", 1)[-1] for key in swept]
+    headers = [s if short.count(s) == 1 else key for s, key in zip(short, swept)]
+    cells = [[str(value) for _, value in s.settings] for s in scenarios]
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+    lines = [f"Sweep of {len(scenarios)} point(s), {outcome.replications} replication(s) each, "
+             "same seeds at every point.",
+             "Columns: " + "; ".join(f"{h} = {key}" for h, key in zip(headers, swept) if h != key) if swept else "",
+             "",
+             f"  {'point':>5s}  " + "  ".join(f"{h:>{w}s}" for h, w in zip(headers, widths))
+             + f"  {keys[0][1]:>38s} {keys[1][1]:>10s} {keys[2][1]:>12s} {keys[3][1]:>10s}"]
+    for i, (row, s) in enumerate(zip(cells, outcome.summaries)):
+        total = s["delayed_bed_days"]
+        lines.append(f"  {i:>5d}  " + "  ".join(f"{c:>{w}s}" for c, w in zip(row, widths))
+                     + f"  {total['mean']:>14,.0f} {_interval(total):>23s} "
+                     f"{s['delayed_bed_days_hospital']['mean']:>10,.0f} "
+                     f"{s['delayed_bed_days_social_care']['mean']:>12,.0f} "
+                     f"{s['occupancy']['mean']:>10.1%}")
+    return "\n".join(lines)
+
+
+def warmup_lines(w: Mapping[str, Any]) -> str:
+    lines = [f"MSER-5 on the daily series averaged over {w['replications']} replication(s) of {w['days']} days:"]
+    for series in w["series"]:
+        lines.append(f"  {series['label']:40s} truncation {series['truncation_days']:>5g} days"
+                     + ("  (still changing at mid-run: run longer)" if series["unreliable"] else ""))
+    suggested, configured = w["suggested_warmup_days"], w["configured_warmup_days"]
+    lines.append(f"Suggested warm-up: {suggested:g} days (configured: {configured:g}).")
+    if suggested > configured:
+        lines.append("The configured warm-up is shorter than suggested: "
+                     "set run.warmup_days to at least the suggestion.")
+    return "\n".join(lines)
+
+
+def _fmt(fmt: str, value: float, signed: bool = False) -> str:
+    if value != value:
+        return "-"
+    if fmt.format(abs(value)) == fmt.format(0.0):
+        value = 0.0  # no "-0" from rounding
+    text = fmt.format(value)
+    return f"+{text}" if signed and value >= 0 else text
+
+
+def dtoc_lines(s: Mapping[str, Mapping[str, float]], config: Config) -> str:
+    """Delayed days by reason (A to I) and responsible organisation, as the national statistic."""
+    from .config import DTOC_CODES, ORGANISATIONS
+    from .results import DAYS_PER_MONTH, ORGANISATION_NAMES
+
+    months = (config.run.days - config.run.warmup_days) / DAYS_PER_MONTH
+    total = s["dtoc_delayed_days"]["mean"]
+    heads = [ORGANISATION_NAMES[o] for o in ORGANISATIONS] + ["Total"]
+    lines = [
+        "Delayed days as the DToC statistic counts them (patients delayed at midnight), by reason and",
+        "responsible organisation: days per month (share of all delayed days).",
+        "",
+        f"  {'reason':8s}" + "".join(f" {h:>18s}" for h in heads),
+    ]
+    for code in (*DTOC_CODES, "total"):
+        cells = []
+        for org in (*ORGANISATIONS, "total"):
+            name = ("dtoc_delayed_days" if code == "total" and org == "total"
+                    else f"dtoc_days_{org}" if code == "total"
+                    else f"dtoc_days_{code}" if org == "total" else f"dtoc_days_{code}_{org}")
+            mean = s.get(name, {}).get("mean", math.nan)
+            cells.append(f"{mean / months:,.0f} ({_share(mean, total).strip()})")
+        if code == "total":
+            lines.append("  " + "-" * (8 + 19 * len(heads)))
+        lines.append(f"  {code:8s}" + "".join(f" {c:>18s}" for c in cells))
+    return "\n".join(lines)
+
+
+def attribution_lines(doc: Mapping[str, Any], days: float) -> str:
+    """Recorded (ledger) and counterfactual (Shapley) split side by side, with the difference."""
+    columns = doc["columns"]
+
+    def cell(ci: Mapping[str, float], signed: bool = False) -> str:
+        mean = _fmt("{:,.0f}", ci["mean"], signed)
+        if ci["n"] < 2:
+            return mean
+        return f"{mean} ({_fmt('{:,.0f}', ci['ci_low'], signed)} to {_fmt('{:,.0f}', ci['ci_high'], signed)})"
+
+    lines = [
+        f"Who causes the delay: delayed bed-days over the {days:g} measured days, mean of "
+        f"{doc['replications']} replication(s) with 95% interval.",
+        "Recorded: the ledger's labels. Counterfactual: what removing each side takes away, run again with",
+        "the same random numbers (hospital steps instant; social-care capacity unlimited; both), with the",
+        "interaction split equally between the sides (Shapley). The difference is counterfactual - recorded.",
+        "",
+        f"  {'':38s} {'recorded':>30s} {'share':>6s} {'counterfactual':>30s} {'share':>6s} {'difference':>30s}",
+    ]
+    total = columns["total"]["mean"]
+    for row in doc["table"]:
+        recorded, counterfactual = row["recorded"], row["counterfactual"]
+        difference = "" if row["difference"] is None else cell(row["difference"], signed=True)
+        if row["side"] == "total":
+            lines.append("  " + "-" * 146)
+        lines.append(f"  {row['label']:38s} {cell(recorded):>30s} {_share(recorded['mean'], total):>6s} "
+                     f"{cell(counterfactual):>30s} {_share(counterfactual['mean'], total):>6s} {difference:>30s}")
+    lines += [
+        "",
+        f"  Removed on its own: hospital-internal {cell(columns['hospital_removed'])}; "
+        f"social-care capacity {cell(columns['social_care_removed'])}.",
+        f"  Removed by both together: {cell(columns['both_removed'])}; "
+        f"interaction {cell(columns['interaction'], signed=True)}",
+        "  (positive: the two bottlenecks hide each other, so removing one alone moves patients to queue at the",
+        "  other).",
+    ]
+    return "\n".join(lines)
+
+
+def ranking_lines(ranked: list[Mapping[str, Any]], limit: int = 25) -> str:
+    """The "what to fix first" table: items by delayed bed-days their removal takes away."""
+    lines = [
+        "What to fix first: delayed bed-days removed by taking away one item at a time (a step made instant,",
+        "a pool or staff team made unlimited), paired with the configured run; mean and 95% interval.",
+        "",
+        f"  {'rank':>4s}  {'item':38s} {'owner':15s} {'change':10s} {'removed':>10s} {'95% interval':>22s}"
+        f" {'share':>6s}",
+    ]
+    for row in ranked[:limit]:
+        interval = "" if row["n"] < 2 else f"{_fmt('{:,.0f}', row['ci_low'])} to {_fmt('{:,.0f}', row['ci_high'])}"
+        share = "-" if row["share_of_total"] != row["share_of_total"] else f"{row['share_of_total'] * 100:5.1f}%"
+        lines.append(f"  {row['rank']:>4d}  {row['item']:38s} {row['owner']:15s} {row['change']:10s} "
+                     f"{_fmt('{:,.0f}', row['removed']):>10s} {interval:>22s} {share:>6s}")
+    if len(ranked) > limit:
+        lines.append(f"  ... {len(ranked) - limit} more in attribution_steps.csv")
+    return "\n".join(lines)
