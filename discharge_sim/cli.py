@@ -41,6 +41,7 @@ from .experiment import (
 from .outputs import Outcome, write_outputs
 from .printing import (
     attribution_lines,
+    calibration_lines,
     comparison_lines,
     dtoc_lines,
     headline_table,
@@ -120,6 +121,27 @@ def build_parser() -> argparse.ArgumentParser:
                            "and staff team one at a time, ranked by the delay its removal takes away")
     _experiment_options(attribute, detail=False, out="results/attribute-<name>-<time>")
 
+    calibrate = sub.add_parser(
+        "calibrate", help="fit config settings to target metric values",
+        description="Fit the --vary settings of CONFIG so that the mean metrics of its runs match the "
+        "targets in --target (a YAML file: targets: {metric: value or {value, tolerance}}). Grid search "
+        "with refinement: each round runs every combination of --points values per setting (every point "
+        "with the same seeds) and the next round searches one grid step either side of the best point. "
+        "Writes calibration.csv (every point), calibration.json (the fit) and fitted.yaml (CONFIG with the "
+        "fitted values, comments kept).")
+    calibrate.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to fit")
+    calibrate.add_argument("--target", type=Path, required=True, metavar="TARGETS.yaml",
+                           help="target values of metrics (columns of replications.csv)")
+    calibrate.add_argument("--vary", action="append", type=_vary, required=True, metavar="KEY=LO:HI",
+                           help="a dotted config key holding a number, and the range to search; repeat for more")
+    calibrate.add_argument("--points", type=_positive_int, default=5, metavar="K",
+                           help="grid points per setting and round, at least 3 (default 5)")
+    calibrate.add_argument("--rounds", type=_positive_int, default=3, metavar="R",
+                           help="rounds of refinement (default 3)")
+    _experiment_options(calibrate, detail=None, out="results/calibrate-<name>-<time>")
+    calibrate.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
+                           help="days discarded before measuring (default: run.warmup_days)")
+
     check = sub.add_parser("check", help="validate a config and print it as it would run",
                            description="Validate CONFIG and print it with every default filled in.")
     check.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to check")
@@ -168,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
-                "attribute": cmd_attribute, "check": cmd_check}
+                "attribute": cmd_attribute, "calibrate": cmd_calibrate, "check": cmd_check}
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
@@ -295,6 +317,54 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     say("")
     say(warmup_lines(json.loads((out / "summary.json").read_text(encoding="utf-8"))["warmup"]))
     say(f"\nResults and plot: {out}")
+    return EXIT_OK
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .fitting import CalibrationJob
+
+    if args.replications == "auto":
+        raise UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
+    if args.points < 3:
+        raise UsageError(f"--points {args.points}: at least 3 (the best point and one either side)")
+    raw = apply_overrides(read_yaml(args.config), _run_overrides(args))
+    job = CalibrationJob.prepare(args.config, raw, args.target, args.vary, args.points, args.rounds)
+    say = _printer(args.quiet)
+    workers = args.workers or _cpus()
+    where = f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"on {workers} worker(s)"
+    say(f"discharge-sim {__version__}: calibrate {job.base.name}: {len(job.parameters)} setting(s), "
+        f"{args.rounds} round(s) of up to {job.points_per_round} point(s), {job.replications} replication(s) "
+        f"each, seed {job.seed}, {where}")
+    fingerprint = job.fingerprint(__version__)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    header = {"started": started, "command": ["discharge-sim", *args.argv]}
+    with PartialResults.open(fingerprint, args.out, Path("results"), f"calibrate-{job.base.name}", header,
+                             resume=args.resume) as store:
+        if store.resumed:
+            say(f"resuming: {len(store.done())} replication(s) already finished in {store.work}")
+        try:
+            job.search(store, workers, args.scheduler, say, progress=ProgressBar.wanted(args.quiet))
+        except KeyboardInterrupt as exc:
+            kept = len(store.done())
+            if not kept and not store.resumed:
+                raise Interrupted("interrupted before any replication finished; no results were written",
+                                  _interrupt_status(exc)) from None
+            raise Interrupted(f"interrupted; {kept} finished replication(s) kept in {store.work}. "
+                              "Run the same command again to resume.", _interrupt_status(exc)) from None
+        manifest = {
+            "tool": "discharge-sim", "version": __version__, "command": ["discharge-sim", *args.argv],
+            "kind": "calibrate", "config_path": str(args.config), "targets_path": str(args.target),
+            "seed": job.seed, "replications": job.replications, "started": store.job.get("started"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"), "resumed": store.resumed,
+            "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
+            "python": platform.python_version(),
+            "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
+            "calibration_sha256": fingerprint,
+        }
+        store.finish(lambda folder: job.write(folder, manifest))
+    say("")
+    say(calibration_lines(job.document()))
+    say(f"\nResults and fitted config: {store.out}")
     return EXIT_OK
 
 
@@ -485,6 +555,17 @@ def _rule_note(outcome: Outcome) -> str:
 
 def _replications(text: str) -> int | str:
     return "auto" if text.strip().lower() == "auto" else _positive_int(text)
+
+
+def _vary(text: str) -> tuple[str, float, float]:
+    """``key=lo:hi`` -> (key, lo, hi)."""
+    key, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    if not sep or not key.strip() or len(parts) != 2:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected KEY=LOW:HIGH, e.g. steps.care_home.search_probability=0.5:0.9")
+    low, high = (_number(p.strip(), float) for p in parts)
+    return key.strip(), low, high
 
 
 def _fraction(text: str) -> float:

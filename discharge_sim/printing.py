@@ -243,3 +243,20 @@ def ranking_lines(ranked: list[Mapping[str, Any]], limit: int = 25) -> str:
     if len(ranked) > limit:
         lines.append(f"  ... {len(ranked) - limit} more in attribution_steps.csv")
     return "\n".join(lines)
+
+
+def calibration_lines(doc: Mapping[str, Any]) -> str:
+    """The best point of a calibration and how each target is met there."""
+    best = doc["best"]
+    lines = [f"Best point (round {best['round']}, loss {best['loss']:.4g}) of {doc['evaluated_points']} evaluated, "
+             f"{doc['replications']} replication(s) each:"]
+    lines += [f"  {key} = {value}" for key, value in best["settings"].items()]
+    lines += ["", f"  {'target':42s} {'wanted':>10s} {'tolerance':>10s} {'fitted':>10s} {'95% interval':>22s}  met"]
+    for row in doc["fit"]:
+        interval = "-" if row["ci_low"] != row["ci_low"] else f"{row['ci_low']:.4g} to {row['ci_high']:.4g}"
+        lines.append(f"  {row['metric']:42s} {row['target']:>10.4g} {row['tolerance']:>10.4g} {row['mean']:>10.4g} "
+                     f"{interval:>22s}  {'yes' if row['within_tolerance'] else 'NO'}")
+    if not doc["all_within_tolerance"]:
+        lines.append("\nSome targets are not met within tolerance: widen the ranges, vary other settings, "
+                     "or accept the fit as the closest this model structure allows.")
+    return "\n".join(lines)

@@ -1,0 +1,234 @@
+"""Running a calibration: rounds of grid points on the execution engine, and its results folder.
+
+The search itself (grid, loss, refinement, the fitted YAML) is in :mod:`discharge_sim.calibration`.
+Every replication of every round is kept in one store as it finishes, round ``k``'s points under
+scenario numbers from ``k * ROUND_STRIDE``, so an interrupted calibration resumes where it
+stopped: rounds already run are read back, and give the same next box, because the same seed
+gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .calibration import (
+    MAX_POINTS_PER_ROUND,
+    Box,
+    Parameter,
+    Target,
+    best_point,
+    grid,
+    load_targets,
+    loss,
+    parameter,
+    refine,
+    replace_values,
+)
+from .config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict
+from .execution import Finished, Schedule, execute
+from .experiment import Experiment, ReplicationPlan, Scenario
+from .model import run_replication
+from .progress import ProgressBar
+from .results import replication_metrics, summarise
+from .storage import PartialResults, write_json, write_table
+
+ROUND_STRIDE = 10_000
+
+
+class RoundSink:
+    """One round's view of the calibration's store: its scenarios shifted by the round's offset."""
+
+    def __init__(self, store: PartialResults, offset: int):
+        self.store = store
+        self.offset = offset
+
+    def done(self) -> dict[tuple[int, int], dict[str, float]]:
+        return {(s - self.offset, r): m for (s, r), m in self.store.done().items()
+                if self.offset <= s < self.offset + ROUND_STRIDE}
+
+    def save(self, finished: Finished) -> None:
+        record = replace(finished.record, scenario=finished.record.scenario + self.offset)
+        self.store.save(replace(finished, record=record))
+
+
+@dataclass
+class Evaluated:
+    """One grid point's results."""
+
+    round: int
+    point: int
+    values: tuple[float | int, ...]
+    loss: float
+    summary: dict[str, dict[str, float]]
+
+
+@dataclass
+class CalibrationJob:
+    """A calibration ready to run: the config, its targets, what to vary and how to search."""
+
+    path: Path
+    raw: dict[str, Any]
+    base: Config
+    targets: list[Target]
+    targets_path: Path
+    parameters: list[Parameter]
+    points: int
+    rounds: int
+    evaluated: list[Evaluated] = field(default_factory=list)
+
+    @classmethod
+    def prepare(cls, path: Path, raw: dict[str, Any], targets_path: Path,
+                vary: Sequence[tuple[str, float, float]], points: int, rounds: int) -> CalibrationJob:
+        """Check everything before any run: the config, the targets, each range's two ends."""
+        base = config_from_dict(raw, source=str(path))
+        keys = [key for key, _, _ in vary]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise ConfigError(f"--vary {key}: given more than once")
+        parameters = [parameter(key, lo, hi, raw) for key, lo, hi in vary]
+        for end in ("low", "high"):
+            values = {p.key: (round(getattr(p, end)) if p.integer else getattr(p, end)) for p in parameters}
+            config_from_dict(apply_overrides(raw, values), source=f"{path} with every --vary at its {end} end")
+        probe = base.model_copy(update={"run": RunSettings(days=1.0)})
+        known = list(replication_metrics(run_replication(probe, 0, 0)))
+        targets = load_targets(targets_path, known)
+        job = cls(path, raw, base, targets, targets_path, parameters, points, rounds)
+        if job.points_per_round > MAX_POINTS_PER_ROUND:
+            raise ConfigError(f"{job.points_per_round} grid points per round ({points} per setting, "
+                              f"{len(parameters)} settings); at most {MAX_POINTS_PER_ROUND}: lower --points or "
+                              "vary fewer settings at once")
+        return job
+
+    @property
+    def replications(self) -> int:
+        return self.base.run.replications
+
+    @property
+    def seed(self) -> int:
+        return self.base.run.seed
+
+    @property
+    def points_per_round(self) -> int:
+        return len(grid(self.parameters, self._start_box(), self.points))
+
+    def _start_box(self) -> Box:
+        return tuple((p.low, p.high) for p in self.parameters)
+
+    def fingerprint(self, version: str) -> str:
+        spec = {
+            "version": version, "config": self.raw, "targets": [[t.metric, t.value, t.tolerance] for t in self.targets],
+            "parameters": [[p.key, p.low, p.high, p.integer] for p in self.parameters],
+            "points": self.points, "rounds": self.rounds,
+        }
+        text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    # --- running ------------------------------------------------------------------------
+    def search(self, store: PartialResults, workers: int, scheduler: str | None,
+               say: Callable[[str], None], progress: bool) -> Evaluated:
+        """Run every round (or read back those already run); return the best point found."""
+        box = self._start_box()
+        keys = [p.key for p in self.parameters]
+        self.evaluated = []
+        seen: dict[tuple[float | int, ...], Evaluated] = {}
+        for k in range(self.rounds):
+            points = grid(self.parameters, box, self.points)
+            new = [values for values in points if values not in seen]  # a point is run once
+            scenarios = []
+            for values in new:
+                settings = tuple(zip(keys, values, strict=True))
+                label = ",".join(f"{key}={v}" for key, v in settings)
+                config = config_from_dict(apply_overrides(self.raw, dict(settings)), source=f"{self.path} with {label}")
+                scenarios.append(Scenario(label, config, settings))
+            if scenarios:
+                experiment = Experiment("sweep", tuple(scenarios), self.seed, ReplicationPlan(fixed=self.replications))
+                sink = RoundSink(store, k * ROUND_STRIDE)
+                schedule = Schedule(len(scenarios), experiment.plan, sink.done())
+                bar = ProgressBar(self.replications * len(scenarios), schedule.already_done, progress)
+                try:
+                    execute(experiment, sink, workers, scheduler, bar.update, schedule)
+                finally:
+                    bar.close()
+                done = sink.done()
+                for i, values in enumerate(new):
+                    summary = summarise([done[i, r] for r in range(self.replications)])
+                    means = {name: ci["mean"] for name, ci in summary.items()}
+                    seen[values] = Evaluated(k, i, values, loss(means, self.targets), summary)
+                    self.evaluated.append(seen[values])
+            round_points = [seen[values] for values in points]
+            best = round_points[best_point([e.loss for e in round_points])]
+            say(f"round {k + 1}: {len(points)} point(s), {len(new)} new; best loss {best.loss:.4g} at "
+                + ", ".join(f"{key}={v}" for key, v in zip(keys, best.values, strict=True)))
+            box = refine(self.parameters, box, best.values, self.points)
+        return self.best
+
+    @property
+    def best(self) -> Evaluated:
+        return self.evaluated[best_point([e.loss for e in self.evaluated])]
+
+    # --- results ------------------------------------------------------------------------
+    def document(self) -> dict[str, Any]:
+        """calibration.json: the search, the targets, and the fit at the best point."""
+        best = self.best
+        fit = []
+        for t in self.targets:
+            ci = best.summary.get(t.metric, {})
+            mean = ci.get("mean", math.nan)
+            fit.append({"metric": t.metric, "target": t.value, "tolerance": t.tolerance, "mean": mean,
+                        "ci_low": ci.get("ci_low", math.nan), "ci_high": ci.get("ci_high", math.nan),
+                        "within_tolerance": t.met(mean)})
+        return {
+            "config": self.base.name,
+            "config_path": str(self.path),
+            "targets_path": str(self.targets_path),
+            "method": "grid with refinement; loss = sum of ((mean - target) / tolerance)^2",
+            "replications": self.replications,
+            "seed": self.seed,
+            "points_per_setting": self.points,
+            "rounds": self.rounds,
+            "parameters": [{"key": p.key, "low": p.low, "high": p.high, "integer": p.integer} for p in self.parameters],
+            "evaluated_points": len(self.evaluated),
+            "best": {"round": best.round + 1, "point": best.point, "loss": best.loss,
+                     "settings": {p.key: v for p, v in zip(self.parameters, best.values, strict=True)}},
+            "fit": fit,
+            "all_within_tolerance": all(row["within_tolerance"] for row in fit),
+        }
+
+    def table(self) -> dict[str, np.ndarray]:
+        """calibration.csv: a row per evaluated point, in the order run."""
+        cols: dict[str, Any] = {
+            "round": np.asarray([e.round + 1 for e in self.evaluated]),
+            "point": np.asarray([e.point for e in self.evaluated]),
+        }
+        for i, p in enumerate(self.parameters):
+            cols[p.key] = np.asarray([e.values[i] for e in self.evaluated], dtype=object)
+        cols["loss"] = np.asarray([e.loss for e in self.evaluated], dtype=float)
+        for t in self.targets:
+            for stat in ("mean", "ci_low", "ci_high"):
+                cols[f"{t.metric}_{stat}"] = np.asarray(
+                    [e.summary.get(t.metric, {}).get(stat, math.nan) for e in self.evaluated], dtype=float)
+        return cols
+
+    def fitted_text(self) -> str:
+        """The config file as written, with the fitted values in place and a note at the top."""
+        best = self.best
+        values = dict(zip([p.key for p in self.parameters], best.values, strict=True))
+        text = replace_values(self.path.read_text(encoding="utf-8"), values)
+        note = [f"# Fitted by discharge-sim calibrate from {self.path} against {self.targets_path}",
+                f"# ({self.replications} replication(s) per point, seed {self.seed}; loss {best.loss:.4g}):"]
+        note += [f"#   {key} = {value}" for key, value in values.items()]
+        return "\n".join(note) + "\n" + text
+
+    def write(self, folder: Path, manifest: Mapping[str, Any]) -> None:
+        write_table(folder / "calibration.csv", self.table())
+        write_json(folder / "calibration.json", self.document())
+        (folder / "fitted.yaml").write_text(self.fitted_text(), encoding="utf-8")
+        write_json(folder / "manifest.json", manifest)
