@@ -15,6 +15,7 @@ comment and the layout stay as they were. Pure functions; the CLI runs the round
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -77,7 +78,7 @@ def load_targets(path: str | Path, known: Sequence[str]) -> list[Target]:
     targets = []
     for name, spec in parsed.targets.items():
         if name not in known:
-            close = [k for k in known if name.lower() in k.lower() or k.lower() in name.lower()][:8]
+            close = difflib.get_close_matches(name, known, n=5, cutoff=0.6)
             hint = f"; similar: {', '.join(close)}" if close else "; see the columns of replications.csv"
             raise ConfigError(f"{path}: targets.{name}: not a metric of this config{hint}")
         value = float(spec) if isinstance(spec, float | int) else spec.value
