@@ -11,6 +11,8 @@ Python API for notebooks::
     more = ds.load_config("configs/baseline.yaml", {"pools.nursing_home.places": 620})
     comparison = ds.compare([config, more], replications=5, labels=["now", "more places"])
     comparison.differences["more places"]["delayed_bed_days"]   # paired difference, 95% interval
+    split = ds.attribute(config, replications=5)
+    split.summary["shapley_social_care"]      # counterfactual split, 95% interval
 """
 
 from importlib import metadata as _metadata
@@ -20,12 +22,14 @@ try:
 except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
+from .attribution import Attribution, attribute
 from .config import Config, ConfigError, load_config
 from .discharge import Variant
 from .experiment import Comparison, ExperimentResult, compare, run
 from .model import ReplicationResult, run_replication
 
 __all__ = [
+    "Attribution",
     "Comparison",
     "Config",
     "ConfigError",
@@ -33,6 +37,7 @@ __all__ = [
     "ReplicationResult",
     "Variant",
     "__version__",
+    "attribute",
     "compare",
     "load_config",
     "run",
