@@ -62,7 +62,7 @@ configured total. ``difference_*`` is counterfactual minus recorded."""
 SIDE_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("hospital", "Hospital-internal", "ledger_hospital", "shapley_hospital"),
     ("social_care", "Social-care capacity", "ledger_social_care", "shapley_social_care"),
-    ("rest", "Neither (left when both are removed)", "ledger_rest", "residual"),
+    ("rest", "Neither side", "ledger_rest", "residual"),
     ("total", "Total delayed bed-days", "total", "total"),
 )
 """The rows of the recorded-against-counterfactual table: key, label, ledger column, counterfactual column."""
@@ -129,16 +129,12 @@ class Removal:
     name: str
     owner: str
     variant: Variant
+    change: str = "unlimited"
+    """instant (a step), no handover (a placement step: its place is the pool's) or unlimited."""
 
     @property
     def label(self) -> str:
         return f"{self.what}:{self.name}"
-
-    @property
-    def change(self) -> str:
-        if self.what == "step":
-            return "instant"
-        return "unlimited"
 
 
 def removals(config: Config) -> list[Removal]:
@@ -149,7 +145,8 @@ def removals(config: Config) -> list[Removal]:
     for name, step in config.steps.items():
         if name not in used or (isinstance(step, PlacementStep) and step.handover is None):
             continue
-        out.append(Removal("step", name, step.owner, Variant(instant_steps=frozenset({name}))))
+        change = "no handover" if isinstance(step, PlacementStep) else "instant"
+        out.append(Removal("step", name, step.owner, Variant(instant_steps=frozenset({name})), change))
     for name, pool in config.pools.items():
         out.append(Removal("pool", name, pool.owner, Variant(unlimited_pools=frozenset({name}))))
     for name, staff in config.staff.items():

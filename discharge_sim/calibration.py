@@ -23,12 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from .config import ConfigError, Strict, apply_overrides, config_from_dict, read_yaml
 
 MAX_POINTS_PER_ROUND = 400
+MIN_POINTS = 4
+"""With 3 points a round's box (one step either side of the best) would be the whole box again."""
 
 
 class TargetSpec(Strict):
@@ -66,10 +69,14 @@ class Target:
     def met(self, mean: float) -> bool:
         return self.error(mean) <= 1.0
 
+    def precise(self, half_width: float) -> bool:
+        """Whether the 95% interval is narrow enough to tell a fit from a miss."""
+        return math.isfinite(half_width) and half_width <= self.tolerance
+
 
 def load_targets(path: str | Path, known: Sequence[str]) -> list[Target]:
     """Read a targets file; every metric must be one of ``known`` (the columns of replications.csv)."""
-    raw = read_yaml(path)
+    raw = read_yaml(path, what="targets")
     try:
         parsed = TargetsFile.model_validate(raw)
     except ValidationError as exc:
@@ -145,8 +152,9 @@ def grid(parameters: Sequence[Parameter], box: Box, points: int) -> list[tuple[f
     axes = []
     for p, (lo, hi) in zip(parameters, box, strict=True):
         values: list[float | int] = [lo + (hi - lo) * i / (points - 1) for i in range(points)]
-        if p.integer:
-            values = list(dict.fromkeys(round(v) for v in values))
+        if p.integer:  # whole numbers inside the range
+            low, high = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
+            values = list(dict.fromkeys(min(high, max(low, round(v))) for v in values))
         else:
             values = [float(f"{v:.6g}") for v in values]
             values = list(dict.fromkeys(values))
@@ -176,7 +184,10 @@ def best_point(losses: Sequence[float]) -> int:
 # --- the fitted config -----------------------------------------------------------------------
 
 def format_value(value: float | int) -> str:
-    return str(value) if isinstance(value, int) else repr(float(f"{value:.6g}"))
+    """A number as YAML reads it back as a number (``5e-05`` would be read as a string)."""
+    if isinstance(value, int):
+        return str(value)
+    return np.format_float_positional(float(f"{value:.6g}"), trim="0")
 
 
 def replace_values(text: str, values: Mapping[str, float | int]) -> str:

@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--vary", action="append", type=_vary, required=True, metavar="KEY=LO:HI",
                            help="a dotted config key holding a number, and the range to search; repeat for more")
     calibrate.add_argument("--points", type=_positive_int, default=5, metavar="K",
-                           help="grid points per setting and round, at least 3 (default 5)")
+                           help="grid points per setting and round, at least 4 (default 5)")
     calibrate.add_argument("--rounds", type=_positive_int, default=3, metavar="R",
                            help="rounds of refinement (default 3)")
     _experiment_options(calibrate, detail=None, out="results/calibrate-<name>-<time>")
@@ -268,6 +268,7 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     text = attribution_lines(doc, days)
     if "by_step" in doc:
         text += "\n\n" + ranking_lines(doc["by_step"])
+    text += "\n\nThe run as configured:\n" + dtoc_lines(outcome.summaries[0], config)
     return _report(args, outcome, out, text)
 
 
@@ -321,12 +322,18 @@ def cmd_warmup(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import MIN_POINTS
     from .fitting import CalibrationJob
 
     if args.replications == "auto":
         raise UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
-    if args.points < 3:
-        raise UsageError(f"--points {args.points}: at least 3 (the best point and one either side)")
+    if args.points < MIN_POINTS:
+        raise UsageError(f"--points {args.points}: at least {MIN_POINTS}, so that each round narrows the search")
+    _plan(args, load_config(args.config))  # refuses the precision options of --replications auto
+    for key, _, _ in args.vary:
+        if key.startswith("run."):
+            raise UsageError(f"--vary {key}: run settings are not calibrated; use --days, --warmup-days, "
+                             "--replications or --seed")
     raw = apply_overrides(read_yaml(args.config), _run_overrides(args))
     job = CalibrationJob.prepare(args.config, raw, args.target, args.vary, args.points, args.rounds)
     say = _printer(args.quiet)
@@ -392,10 +399,15 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
     """Run (or resume) ``experiment`` into a results folder; return its outcome and the folder."""
     say = _printer(args.quiet)
     workers = args.workers or _cpus()
+    seen: set[int] = set()
     for scenario in experiment.scenarios:
+        if id(scenario.config) in seen:  # attribute: one config under several variants
+            continue
+        seen.add(id(scenario.config))
         for name, load in pool_loads(scenario.config).items():
             if load.unstable:
-                where = f"{scenario.label}: " if len(experiment.scenarios) > 1 else ""
+                named = len(experiment.scenarios) > 1 and experiment.kind != "attribute"
+                where = f"{scenario.label}: " if named else ""
                 say(f"note: {where}pool {name} has {load.places} places for an expected load of "
                     f"{load.total:,.1f}: its queue will grow for as long as the run lasts")
     fingerprint = experiment.fingerprint(__version__)
@@ -545,7 +557,8 @@ def _rule_note(outcome: Outcome) -> str:
     plan = outcome.experiment.plan
     if outcome.rule == "fixed":
         return f"Replications: {outcome.replications} (fixed)."
-    worst = max(relative_precision(s.get(plan.metric, {})) for s in outcome.summaries)
+    judged = outcome.summaries[:1] if plan.first_only else outcome.summaries
+    worst = max(relative_precision(s.get(plan.metric, {})) for s in judged)
     if outcome.rule == "target":
         return (f"Replications: {outcome.replications}, chosen automatically: the 95% interval of {plan.metric} is "
                 f"within ±{worst:.1%} of the mean (target ±{plan.target:.1%}).")

@@ -443,12 +443,12 @@ def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) ->
     return config_from_dict(raw, source=str(path))
 
 
-def read_yaml(path: str | Path) -> dict[str, Any]:
+def read_yaml(path: str | Path, what: str = "config") -> dict[str, Any]:
     p = Path(path)
     if not p.exists():
-        raise ConfigError(f"{p}: no such config file")
+        raise ConfigError(f"{p}: no such {what} file")
     if p.is_dir():
-        raise ConfigError(f"{p}: is a directory, expected a YAML config file")
+        raise ConfigError(f"{p}: is a directory, expected a YAML {what} file")
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

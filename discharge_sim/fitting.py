@@ -27,6 +27,7 @@ from .calibration import (
     best_point,
     grid,
     load_targets,
+    lookup,
     loss,
     parameter,
     refine,
@@ -100,6 +101,7 @@ class CalibrationJob:
         probe = base.model_copy(update={"run": RunSettings(days=1.0)})
         known = list(replication_metrics(run_replication(probe, 0, 0)))
         targets = load_targets(targets_path, known)
+        replace_values(path.read_text(encoding="utf-8"), {p.key: lookup(raw, p.key) for p in parameters})
         job = cls(path, raw, base, targets, targets_path, parameters, points, rounds)
         if job.points_per_round > MAX_POINTS_PER_ROUND:
             raise ConfigError(f"{job.points_per_round} grid points per round ({points} per setting, "
@@ -184,7 +186,7 @@ class CalibrationJob:
             mean = ci.get("mean", math.nan)
             fit.append({"metric": t.metric, "target": t.value, "tolerance": t.tolerance, "mean": mean,
                         "ci_low": ci.get("ci_low", math.nan), "ci_high": ci.get("ci_high", math.nan),
-                        "within_tolerance": t.met(mean)})
+                        "within_tolerance": t.met(mean), "precise": t.precise(ci.get("half_width", math.nan))})
         return {
             "config": self.base.name,
             "config_path": str(self.path),

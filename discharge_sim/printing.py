@@ -202,7 +202,9 @@ def attribution_lines(doc: Mapping[str, Any], days: float) -> str:
         f"{doc['replications']} replication(s) with 95% interval.",
         "Recorded: the ledger's labels. Counterfactual: what removing each side takes away, run again with",
         "the same random numbers (hospital steps instant; social-care capacity unlimited; both), with the",
-        "interaction split equally between the sides (Shapley). The difference is counterfactual - recorded.",
+        "interaction split equally between the sides (Shapley). 'Neither side' is, recorded, every other",
+        "owner (NHS community, patient or family, social-care process) and, counterfactually, the delay left",
+        "when both are removed. The difference is counterfactual - recorded.",
         "",
         f"  {'':38s} {'recorded':>30s} {'share':>6s} {'counterfactual':>30s} {'share':>6s} {'difference':>30s}",
     ]
@@ -232,13 +234,13 @@ def ranking_lines(ranked: list[Mapping[str, Any]], limit: int = 25) -> str:
         "What to fix first: delayed bed-days removed by taking away one item at a time (a step made instant,",
         "a pool or staff team made unlimited), paired with the configured run; mean and 95% interval.",
         "",
-        f"  {'rank':>4s}  {'item':38s} {'owner':15s} {'change':10s} {'removed':>10s} {'95% interval':>22s}"
+        f"  {'rank':>4s}  {'item':38s} {'owner':15s} {'change':11s} {'removed':>10s} {'95% interval':>22s}"
         f" {'share':>6s}",
     ]
     for row in ranked[:limit]:
         interval = "" if row["n"] < 2 else f"{_fmt('{:,.0f}', row['ci_low'])} to {_fmt('{:,.0f}', row['ci_high'])}"
         share = "-" if row["share_of_total"] != row["share_of_total"] else f"{row['share_of_total'] * 100:5.1f}%"
-        lines.append(f"  {row['rank']:>4d}  {row['item']:38s} {row['owner']:15s} {row['change']:10s} "
+        lines.append(f"  {row['rank']:>4d}  {row['item']:38s} {row['owner']:15s} {row['change']:11s} "
                      f"{_fmt('{:,.0f}', row['removed']):>10s} {interval:>22s} {share:>6s}")
     if len(ranked) > limit:
         lines.append(f"  ... {len(ranked) - limit} more in attribution_steps.csv")
@@ -252,10 +254,16 @@ def calibration_lines(doc: Mapping[str, Any]) -> str:
              f"{doc['replications']} replication(s) each:"]
     lines += [f"  {key} = {value}" for key, value in best["settings"].items()]
     lines += ["", f"  {'target':42s} {'wanted':>10s} {'tolerance':>10s} {'fitted':>10s} {'95% interval':>22s}  met"]
+    imprecise = False
     for row in doc["fit"]:
         interval = "-" if row["ci_low"] != row["ci_low"] else f"{row['ci_low']:.4g} to {row['ci_high']:.4g}"
+        wide = not row["precise"]
+        imprecise = imprecise or wide
         lines.append(f"  {row['metric']:42s} {row['target']:>10.4g} {row['tolerance']:>10.4g} {row['mean']:>10.4g} "
-                     f"{interval:>22s}  {'yes' if row['within_tolerance'] else 'NO'}")
+                     f"{interval:>22s}  {'yes' if row['within_tolerance'] else 'NO'}{' (imprecise)' if wide else ''}")
+    if imprecise:
+        lines.append("\n(imprecise): the 95% interval is wider than the tolerance, so these replications cannot "
+                     "tell a fit from a miss; use more --replications.")
     if not doc["all_within_tolerance"]:
         lines.append("\nSome targets are not met within tolerance: widen the ranges, vary other settings, "
                      "or accept the fit as the closest this model structure allows.")

@@ -6,6 +6,7 @@ import json
 import math
 
 import pytest
+import yaml
 
 from discharge_sim.calibration import Parameter, Target, best_point, grid, loss, refine, replace_values
 from discharge_sim.cli import main
@@ -46,6 +47,13 @@ def test_grid_refines_around_the_best_point():
     assert all(isinstance(v[1], int) for v in points)
     box = refine(p, ((0.0, 1.0), (10.0, 20.0)), (0.0, 15), 5)
     assert box == ((0.0, 0.25), (12.5, 17.5))  # one step either side, clipped to the range
+
+
+def test_whole_numbers_stay_inside_the_range_and_small_numbers_stay_numbers():
+    p = [Parameter("n", 2.5, 5.0, integer=True)]
+    assert grid(p, ((2.5, 5.0),), 5) == [(3,), (4,), (5,)]
+    text = replace_values("a: 1.0\nb: 2\n", {"a": 5e-05, "b": 7})
+    assert yaml.safe_load(text) == {"a": 5e-05, "b": 7}
 
 
 def test_loss_is_distance_in_tolerances():
@@ -94,6 +102,7 @@ def test_calibrate_finds_the_probability_that_gives_the_target(tmp_path, capsys)
     ("steps.wait.type=0:1", "only a number"),
     ("steps.wait.probability=0:2", "probability"),
     ("steps.wait.probability=0.5:0.1", "needs low < high"),
+    ("run.days=30:60", "run settings are not calibrated"),
 ])
 def test_calibrate_rejects_bad_ranges(tmp_path, capsys, vary, message):
     config = tmp_path / "toy.yaml"
@@ -105,6 +114,17 @@ def test_calibrate_rejects_bad_ranges(tmp_path, capsys, vary, message):
     assert status == 2
     assert message in capsys.readouterr().err
     assert not list(tmp_path.glob("*fit*"))
+
+
+def test_calibrate_needs_four_points_to_narrow(tmp_path, capsys):
+    config = tmp_path / "toy.yaml"
+    config.write_text(TOY)
+    status = main(["calibrate", str(config), "--target", str(tmp_path / "none.yaml"), "--vary",
+                   "steps.wait.probability=0:1", "--points", "3"])
+    assert status == 2 and "at least 4" in capsys.readouterr().err
+    status = main(["calibrate", str(config), "--target", str(tmp_path / "none.yaml"), "--vary",
+                   "steps.wait.probability=0:1"])
+    assert status == 2 and "no such targets file" in capsys.readouterr().err
 
 
 def test_calibrate_names_an_unknown_target_metric(tmp_path, capsys):

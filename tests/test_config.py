@@ -70,6 +70,8 @@ BAD = {
     "step waits outside pathway": (_edit(**{"pathways.0.transport": ["care_home"]}), ["pathways.0.transport", "care_home"]),
     "two initial states": (_edit(**{"pools.nursing_home.initial_occupancy": 0.9}),
                            ["pools.nursing_home", "initial_residents or initial_occupancy"]),
+    "bad organisation": (_edit(**{"steps.family_choice.dtoc_organisation": "council"}),
+                         ["steps.family_choice.dtoc_organisation", "'council'", "'nhs', 'social_care' or 'both'"]),
 }
 
 
