@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "write a results folder and print delayed bed-days by cause.")
     run.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
                      help="YAML config (default: configs/baseline.yaml)")
-    _experiment_options(run, detail=True, out="results/<name>-<time>")
+    _experiment_options(run, detail=True, out="results/<name>-<time>", plots=True)
 
     compare = sub.add_parser(
         "compare", help="run configs under the same seeds and compare them pairwise",
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with a 95% interval. The run settings (days, warm-up, replications, seed) of the first "
         "config apply to all, so replications pair up.")
     compare.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="two or more YAML configs")
-    _experiment_options(compare, detail=False, out="results/compare-<A>-vs-<B>-<time>")
+    _experiment_options(compare, detail=False, out="results/compare-<A>-vs-<B>-<time>", plots=True)
 
     sweep = sub.add_parser(
         "sweep", help="run a config over a grid of settings",
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="KEY=VALUES",
                        help="a dotted config key and its values: KEY=v1,v2,v3 or KEY=start:stop:step "
                        "(stop included); repeat for a grid")
-    _experiment_options(sweep, detail=False, out="results/sweep-<name>-<time>")
+    _experiment_options(sweep, detail=False, out="results/sweep-<name>-<time>", plots=True)
 
     warmup = sub.add_parser(
         "warmup", help="suggest a warm-up period from the occupancy series (MSER-5)",
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     attribute.add_argument("--by", choices=("side", "step"), default="side",
                            help="side: the hospital/social-care split (default); step: also every step, pool "
                            "and staff team one at a time, ranked by the delay its removal takes away")
-    _experiment_options(attribute, detail=False, out="results/attribute-<name>-<time>")
+    _experiment_options(attribute, detail=False, out="results/attribute-<name>-<time>", plots=True)
 
     calibrate = sub.add_parser(
         "calibrate", help="fit config settings to target metric values",
@@ -142,13 +142,21 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
                            help="days discarded before measuring (default: run.warmup_days)")
 
+    plot = sub.add_parser(
+        "plot", help="draw the figures of a results folder",
+        description="Draw every figure RESULTS_DIR has data for into RESULTS_DIR/figures, as PNG (200 dpi) and "
+        "PDF, replacing any drawn before. run, compare, sweep and attribute do this themselves unless --no-plots.")
+    plot.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a folder written by run, compare, sweep or "
+                      "attribute")
+    plot.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
     check = sub.add_parser("check", help="validate a config and print it as it would run",
                            description="Validate CONFIG and print it with every default filled in.")
     check.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to check")
     return parser
 
 
-def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: str) -> None:
+def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: str, plots: bool = False) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help=f"results folder to create (default: {out}); must not exist")
     p.add_argument("--replications", type=_replications, default=None, metavar="N",
@@ -171,6 +179,9 @@ def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: st
             "per-patient, per-delay-segment and per-day occupancy tables"
         p.add_argument("--detail", action=argparse.BooleanOptionalAction, default=detail,
                        help=f"also write the {tables} (default: {'yes' if detail else 'no'})")
+    if plots:
+        p.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
+                       help="draw the figures into DIR/figures as PNG and PDF (default: yes; --no-plots to skip)")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                    help=f"local worker processes (default: the number of CPUs, {_cpus()})")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -190,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
-                "attribute": cmd_attribute, "calibrate": cmd_calibrate, "check": cmd_check}
+                "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "check": cmd_check}
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
@@ -385,6 +396,18 @@ def _report(args: argparse.Namespace, outcome: Outcome, out: Path, table: str) -
     return EXIT_OK
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    from .figures import draw_all  # matplotlib: imported only when figures are drawn
+
+    drawn = draw_all(args.results)
+    say = _printer(args.quiet)
+    for figure in drawn:
+        say(f"{args.results / 'figures' / figure.name}.png (and .pdf): {figure.title}")
+    if not drawn:
+        say(f"{args.results}: no figures to draw for this kind of results folder")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     print(f"# {args.config}: valid config {config.name!r}")
@@ -438,7 +461,8 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
         outcome = Outcome.collect(experiment, store, schedule.final, schedule.reason)
         manifest = build_manifest(experiment, paths, args, store, outcome,
                                   wall_seconds=time.perf_counter() - clock, workers=workers)
-        store.finish(lambda folder: write_outputs(folder, outcome, store, manifest, configured_warmup))
+        plots = getattr(args, "plots", False)
+        store.finish(lambda folder: write_outputs(folder, outcome, store, manifest, configured_warmup, plots))
     return outcome, store.out
 
 

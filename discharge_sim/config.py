@@ -306,6 +306,13 @@ class PlacementStep(StepBase):
         return v
 
 
+class ReportSettings(Strict):
+    """How figures and reports present this config's results."""
+
+    delay_bands_reference: Literal["england_2024_25"] | None = None
+    """Overlay these national delay-length bands on the delay-length figure."""
+
+
 Step = Annotated[DelayStep | SessionStep | StaffedStep | PlacementStep, Field(discriminator="type")]
 STEP_TYPES = ("delay", "session", "staffed", "placement")
 
@@ -325,6 +332,7 @@ class Config(Strict):
     pools: dict[str, Pool] = Field(default_factory=dict)
     steps: dict[str, Step] = Field(default_factory=dict)
     pathways: dict[int, dict[str, list[str]]]
+    report: ReportSettings | None = None
 
     @field_validator("schedules")
     @classmethod
@@ -544,6 +552,7 @@ def _clean_location(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> tuple[Any, 
 _SECTIONS: dict[str, type[BaseModel]] = {
     "run": RunSettings,
     "hospital": HospitalSettings,
+    "report": ReportSettings,
     "emergency": EmergencySettings,
     "elective": ElectiveSettings,
 }

@@ -72,8 +72,9 @@ class Outcome:
 
 
 def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifest: Mapping[str, Any],
-                  configured_warmup: float | None = None) -> None:
-    """Fill ``folder`` with the tables, summary and manifest of ``outcome``."""
+                  configured_warmup: float | None = None, plots: bool = False) -> None:
+    """Fill ``folder`` with the tables, summary and manifest of ``outcome`` (and, with ``plots``,
+    its figures)."""
     exp = outcome.experiment
     write_table(folder / "replications.csv", replications_table(outcome))
     for table in exp.tables:
@@ -92,6 +93,10 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
         summary["warmup"] = write_warmup(folder, outcome, configured_warmup or 0.0)
     write_json(folder / "summary.json", summary)
     write_json(folder / "manifest.json", manifest)
+    if plots and exp.kind in ("run", "compare", "sweep", "attribute"):
+        from .figures import draw_all  # matplotlib: imported only when figures are drawn
+
+        draw_all(folder)
 
 
 def write_attribution(folder: Path, outcome: Outcome) -> dict[str, Any]:

@@ -1,12 +1,285 @@
-"""Figures: data in, matplotlib figure out. Nothing here runs the model or reads files."""
+"""Figures: data in, matplotlib figure out. Nothing here runs the model or reads files.
+
+One colour-blind-safe palette (Okabe and Ito) serves every figure, and a cause keeps its colour
+everywhere: hospital-internal is always vermillion, social-care capacity always blue.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+CAUSES: tuple[tuple[str, str, str], ...] = (
+    ("hospital", "Hospital-internal", "#D55E00"),
+    ("social_care_capacity", "Social-care capacity", "#0072B2"),
+    ("social_care_process", "Social-care process", "#56B4E9"),
+    ("nhs_community", "NHS community", "#009E73"),
+    ("patient_family", "Patient or family", "#E69F00"),
+    ("other", "Other", "#999999"),
+)
+"""Delay causes in stacking order: key, label, colour."""
+CAUSE_COLOURS = {key: colour for key, _, colour in CAUSES}
+ORGANISATIONS: tuple[tuple[str, str, str], ...] = (
+    ("nhs", "NHS", "#009E73"), ("social_care", "Social care", "#0072B2"), ("both", "Both", "#CC79A7"),
+)
+SERIES_COLOURS = ("#00204D", "#8B8B8B", "#C9A93E", "#4C5A6E", "#FFE945", "#A19E80", "#232F5A", "#E0C25C")
+"""Colours for series that are not causes (scenarios, pathways): cividis shades, colour-blind safe
+and apart from the cause colours, so a cause's colour never means anything else."""
+NEUTRAL = "#444444"
+DPI = 200
+
+
+def cause_of(owner: str, kind: str) -> str:
+    """The CAUSES key of a ledger segment."""
+    if owner == "social_care":
+        return f"social_care_{kind}"
+    return owner
+
+
+def _figure(width: float = 9.0, height: float = 5.0) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _whiskers(ax, x: Sequence[float] | np.ndarray, low: Sequence[float], high: Sequence[float]) -> None:  # type: ignore[no-untyped-def]
+    """95% interval whiskers, drawn as one errorbar container labelled for tests to find."""
+    mid = (np.asarray(low, dtype=float) + np.asarray(high, dtype=float)) / 2
+    err = (np.asarray(high, dtype=float) - np.asarray(low, dtype=float)) / 2
+    ax.errorbar(x, mid, yerr=err, fmt="none", ecolor=NEUTRAL, capsize=4, linewidth=1.2, label="95% interval",
+                gid="interval")
+
+
+def occupancy_figure(series: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+                     beds: float, warmup_days: float, title: str) -> Figure:
+    """Occupied beds by day: per scenario (label, days, mean, low, high) the mean over replications
+    and the band between the lowest and highest replication, with the bed capacity."""
+    fig = _figure(10, 4.8)
+    ax = fig.subplots()
+    for i, (label, days, mean, low, high) in enumerate(series):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        ax.fill_between(days, low, high, color=colour, alpha=0.2, linewidth=0,
+                        label=f"{label}: range over replications")
+        ax.plot(days, mean, color=colour, linewidth=1.2, label=f"{label}: mean over replications", gid=f"mean:{label}")
+    ax.axhline(beds, color=NEUTRAL, linestyle="--", linewidth=1.2, label=f"capacity ({beds:g} beds)", gid="capacity")
+    if warmup_days > 0:
+        ax.axvspan(0, warmup_days, color="#dddddd", alpha=0.5, linewidth=0, label="warm-up (not measured)")
+    ax.set_xlabel("day of simulation")
+    ax.set_ylabel("occupied beds (daily mean)")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.set_title(title)
+    return fig
+
+
+def causes_figure(labels: Sequence[str], values: Mapping[str, Sequence[float]],
+                  total_low: Sequence[float], total_high: Sequence[float], days: float, title: str) -> Figure:
+    """Delayed bed-days by cause, stacked, one bar per scenario, with the total's 95% interval."""
+    fig = _figure(max(6.0, 1.6 * len(labels) + 4), 5.2)
+    ax = fig.subplots()
+    x = np.arange(len(labels))
+    bottom = np.zeros(len(labels))
+    for key, label, colour in CAUSES:
+        heights = np.asarray(values[key], dtype=float)
+        ax.bar(x, heights, 0.6, bottom=bottom, color=colour, label=label, gid=f"cause:{key}")
+        bottom += heights
+    _whiskers(ax, x, total_low, total_high)
+    ax.set_xticks(x, labels, rotation=20 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
+    ax.set_ylabel(f"delayed bed-days over {days:g} measured days")
+    ax.yaxis.set_major_formatter(_thousands)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+def _thousands(value: float, _pos: float) -> str:
+    return f"{value:,.0f}"
+
+
+def dtoc_figure(codes: Sequence[str], by_org: Mapping[str, Sequence[float] | np.ndarray], title: str) -> Figure:
+    """Delayed days per month by DToC reason, stacked by responsible organisation."""
+    fig = _figure(9, 4.8)
+    ax = fig.subplots()
+    x = np.arange(len(codes))
+    bottom = np.zeros(len(codes))
+    for key, label, colour in ORGANISATIONS:
+        heights = np.asarray(by_org[key], dtype=float)
+        ax.bar(x, heights, 0.7, bottom=bottom, color=colour, label=label, gid=f"org:{key}")
+        bottom += heights
+    ax.set_xticks(x, codes)
+    ax.set_xlabel("DToC reason code (A assessment, B funding, C non-acute NHS care, Di residential, Dii nursing,\n"
+                  "E care at home, F equipment, G patient or family choice, H disputes, I housing)")
+    ax.set_ylabel("delayed days per month")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(title="responsible", fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping[str, float] | None,
+                        reference_label: str, title: str) -> Figure:
+    """Delay lengths (whole days past the ready date) of delayed discharges per pathway: the share
+    in each national band, and the ECDF; optionally the national bands overlaid."""
+    from .results import DELAY_BANDS
+
+    fig = _figure(11, 4.6)
+    left, right = fig.subplots(1, 2)
+    bands = [label.replace("_plus", "+").replace("_", "-") for label, _, _ in DELAY_BANDS]
+    n = len(by_pathway) + (1 if reference else 0)
+    width = 0.8 / max(n, 1)
+    x = np.arange(len(bands))
+    for i, (name, days) in enumerate(by_pathway.items()):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        shares = band_shares(days)
+        left.bar(x + (i - (n - 1) / 2) * width, shares * 100, width, color=colour, label=f"{name} (n={days.size:,})",
+                 gid=f"bands:{name}")
+        ordered = np.sort(days)
+        right.step(ordered, np.arange(1, ordered.size + 1) / max(ordered.size, 1), where="post", color=colour,
+                   label=name, gid=f"ecdf:{name}")
+    if reference:
+        ref = np.asarray([reference[label] for label, _, _ in DELAY_BANDS], dtype=float)
+        left.bar(x + (n - 1 - (n - 1) / 2) * width, ref * 100, width, color="white", edgecolor=NEUTRAL, hatch="//",
+                 label=reference_label, gid="bands:reference")
+    left.set_xticks(x, bands)
+    left.set_xlabel("days delayed past the discharge-ready date")
+    left.set_ylabel("share of delayed discharges (%)")
+    left.legend(fontsize=8)
+    left.grid(axis="y", alpha=0.3)
+    right.set_xscale("symlog", linthresh=7)
+    right.set_xlabel("days delayed past the discharge-ready date")
+    right.set_ylabel("cumulative share of delayed discharges")
+    right.set_ylim(0, 1.02)
+    right.grid(alpha=0.3)
+    right.legend(fontsize=8, loc="lower right")
+    fig.suptitle(title)
+    return fig
+
+
+def band_shares(days: np.ndarray) -> np.ndarray:
+    """Share of delays (days >= 1) in each national band."""
+    from .results import DELAY_BANDS
+
+    delayed = days[days >= 1]
+    if not delayed.size:
+        return np.zeros(len(DELAY_BANDS))
+    return np.asarray([np.mean((delayed >= a) & (delayed <= b)) for _, a, b in DELAY_BANDS])
+
+
+def attribution_figure(sides: Sequence[tuple[str, str]], recorded: Sequence[Mapping[str, float]],
+                       removed: Sequence[Mapping[str, float] | None], shapley: Sequence[Mapping[str, float]],
+                       days: float, title: str) -> Figure:
+    """Per side: the recorded (ledger) bed-days, what removing the side alone takes away, and its
+    Shapley share, each with its 95% interval."""
+    fig = _figure(9, 5)
+    ax = fig.subplots()
+    x = np.arange(len(sides))
+    measures = (("recorded (ledger)", recorded, "", "recorded"),
+                ("removed on its own", removed, "..", "removed"),
+                ("Shapley share", shapley, "//", "shapley"))
+    for j, (label, cis, hatch, gid) in enumerate(measures):
+        offset = (j - 1) * 0.26
+        means = [ci["mean"] if ci else np.nan for ci in cis]
+        colours = [CAUSE_COLOURS.get(key, "#bbbbbb") for key, _ in sides]
+        ax.bar(x + offset, means, 0.24, color=colours, hatch=hatch, edgecolor="white", label=label,
+               gid=f"measure:{gid}")
+        present = [i for i, ci in enumerate(cis) if ci and ci.get("n", 0) >= 2]
+        if present:
+            ax.errorbar(x[present] + offset, [cis[i]["mean"] for i in present],  # type: ignore[index]
+                        yerr=[[cis[i]["mean"] - cis[i]["ci_low"] for i in present],  # type: ignore[index]
+                              [cis[i]["ci_high"] - cis[i]["mean"] for i in present]],  # type: ignore[index]
+                        fmt="none", ecolor=NEUTRAL, capsize=3, linewidth=1)
+    ax.set_xticks(x, [label for _, label in sides])
+    ax.set_ylabel(f"delayed bed-days over {days:g} measured days")
+    ax.yaxis.set_major_formatter(_thousands)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(handles=[Patch(facecolor="#bbbbbb", hatch=m[2], edgecolor="white", label=m[0]) for m in measures],
+              fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+def sweep_figure(key: str, values: Sequence[float], series: Sequence[tuple[str, Sequence[Mapping[str, float]]]],
+                 title: str) -> Figure:
+    """Metrics (label, interval per point) against one swept setting, with 95% interval bands."""
+    fig = _figure(6 * len(series), 4.4)
+    axes = fig.subplots(1, len(series), squeeze=False)[0]
+    x = np.asarray(values, dtype=float)
+    for ax, (label, cis) in zip(axes, series):
+        mean = np.asarray([ci["mean"] for ci in cis], dtype=float)
+        ax.fill_between(x, [ci["ci_low"] for ci in cis], [ci["ci_high"] for ci in cis], color=SERIES_COLOURS[0],
+                        alpha=0.2, linewidth=0, label="95% interval")
+        ax.plot(x, mean, marker="o", color=SERIES_COLOURS[0], label="mean", gid=f"sweep:{label}")
+        ax.set_xlabel(key)
+        ax.set_ylabel(label)
+        ax.yaxis.set_major_formatter(_thousands)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    return fig
+
+
+def heatmap_figure(keys: tuple[str, str], xs: Sequence[object], ys: Sequence[object], grid: np.ndarray,
+                   label: str, title: str) -> Figure:
+    """A metric over a two-setting grid: ``grid[i, j]`` at ys[i], xs[j]."""
+    fig = _figure(8, 6)
+    ax = fig.subplots()
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis", gid="heatmap")
+    ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+    ax.set_yticks(range(len(ys)), [str(v) for v in ys])
+    ax.set_xlabel(keys[0])
+    ax.set_ylabel(keys[1])
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            if np.isfinite(grid[i, j]):
+                ax.text(j, i, f"{grid[i, j]:,.0f}", ha="center", va="center", fontsize=8,
+                        color="white" if grid[i, j] < np.nanmean(grid) else "black")
+    fig.colorbar(image, ax=ax, label=label)
+    ax.set_title(title)
+    return fig
+
+
+def knock_on_figure(labels: Sequence[str], panels: Sequence[tuple[str, Sequence[Mapping[str, float]]]],
+                    title: str) -> Figure:
+    """Boarding hours and cancelled electives per scenario, with 95% intervals."""
+    fig = _figure(max(8.0, 2.2 * len(labels) + 3), 4.4)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    x = np.arange(len(labels))
+    for ax, (label, cis) in zip(axes, panels):
+        means = [ci["mean"] for ci in cis]
+        ax.bar(x, means, 0.6, color=[SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(labels))],
+               gid=f"knock_on:{label}")
+        if all(ci.get("n", 0) >= 2 for ci in cis):
+            _whiskers(ax, x, [ci["ci_low"] for ci in cis], [ci["ci_high"] for ci in cis])
+        ax.set_xticks(x, labels, rotation=20 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
+        ax.set_ylabel(label)
+        ax.yaxis.set_major_formatter(_thousands)
+        ax.grid(axis="y", alpha=0.3)
+    fig.suptitle(title)
+    return fig
+
+
+def timeline_figure(patients: Sequence[tuple[str, Sequence[tuple[float, float, str]]]], title: str) -> Figure:
+    """One bar per patient from discharge-ready (0) to departure, coloured segment by segment by
+    cause: (label, [(start_days, end_days, cause key), ...])."""
+    fig = _figure(10, max(3.0, 0.32 * len(patients) + 1.6))
+    ax = fig.subplots()
+    for i, (_, segments) in enumerate(patients):
+        for start, end, cause in segments:
+            ax.barh(i, end - start, left=start, height=0.7, color=CAUSE_COLOURS[cause], gid=f"segment:{i}:{cause}")
+    ax.set_yticks(range(len(patients)), [label for label, _ in patients], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("days since discharge-ready")
+    ax.grid(axis="x", alpha=0.3)
+    used = {cause for _, segments in patients for _, _, cause in segments}
+    ax.legend(handles=[Patch(color=colour, label=label) for key, label, colour in CAUSES if key in used],
+              loc="lower right", fontsize=8)
+    ax.set_title(title)
+    return fig
 
 
 def warmup_figure(days: np.ndarray, series: Sequence[tuple[str, np.ndarray, float]],
@@ -36,9 +309,15 @@ def warmup_figure(days: np.ndarray, series: Sequence[tuple[str, np.ndarray, floa
 
 
 def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
-    """Save as PNG (for screens) and PDF (for print) in ``folder``."""
+    """Save as PNG (for screens, 200 dpi) and PDF (for print) in ``folder``, each file written
+    under a temporary name and renamed, so a reader never sees half a figure."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
-    fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1], metadata={"CreationDate": None, "ModDate": None})
+    for path in paths:
+        tmp = path.with_name(f".tmp-{path.name}")
+        if path.suffix == ".png":
+            fig.savefig(tmp, dpi=DPI, format="png", metadata={"Software": None})
+        else:
+            fig.savefig(tmp, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+        os.replace(tmp, path)
     return paths

@@ -1,0 +1,363 @@
+"""The figures of a results folder: read its tables, draw what they hold, save PNG and PDF.
+
+Each figure is drawn only where its data exists (occupancy needs ``occupancy.csv``, the delay
+lengths and the timeline need ``patients.csv`` and ``delays.csv``, the attribution chart needs
+``attribution.json``, ...). ``figures/figures.json`` lists what was drawn, with captions, for the
+report. Drawing is in :mod:`discharge_sim.plots`; this module only reads files and picks data.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .plots import (
+    CAUSES,
+    ORGANISATIONS,
+    attribution_figure,
+    cause_of,
+    causes_figure,
+    delay_length_figure,
+    dtoc_figure,
+    heatmap_figure,
+    knock_on_figure,
+    occupancy_figure,
+    save_figure,
+    sweep_figure,
+    timeline_figure,
+)
+from .references import DELAY_BAND_REFERENCES
+from .storage import OutputError, write_json
+
+PATHWAY_NAMES = {0: "pathway 0 (home)", 1: "pathway 1 (home with support)", 2: "pathway 2 (short-term bed)",
+                 3: "pathway 3 (care home)"}
+ATTRIBUTE_SIDES = ("as_configured", "hospital_instant", "social_care_unlimited", "both_removed")
+TIMELINE_PATIENTS = 30
+INDEX = "figures.json"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A figure written to ``figures/``: its file stem, title and caption."""
+
+    name: str
+    title: str
+    caption: str
+
+
+def read_csv(path: Path) -> dict[str, np.ndarray]:
+    """Every column of a CSV as strings (see :func:`numbers` for numeric columns)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = list(reader)
+    return {name: np.asarray([row[i] for row in rows], dtype=object) for i, name in enumerate(header)}
+
+
+def numbers(column: np.ndarray) -> np.ndarray:
+    return np.asarray([float(v) if v != "" else math.nan for v in column], dtype=float)
+
+
+class ResultsFolder:
+    """A results folder as written by run, compare, sweep or attribute."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        manifest = folder / "manifest.json"
+        if not manifest.is_file() or not (folder / "summary.json").is_file():
+            raise OutputError(f"{folder}: not a results folder (no manifest.json and summary.json); "
+                              "give a folder written by run, compare, sweep or attribute")
+        self.manifest: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+        self.summary: dict[str, Any] = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        self.kind: str = self.manifest.get("kind", "run")
+        if self.kind not in ("run", "compare", "sweep", "attribute", "warmup"):
+            raise OutputError(f"{folder}: a {self.kind} folder has no figures to draw")
+
+    def has(self, name: str) -> bool:
+        return (self.folder / name).is_file()
+
+    def table(self, name: str) -> dict[str, np.ndarray]:
+        return read_csv(self.folder / name)
+
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        """The (first) config as run."""
+        if "config" in self.manifest:
+            return dict(self.manifest["config"])
+        return dict(self.manifest["scenarios"][0]["config"])
+
+    @property
+    def name(self) -> str:
+        return str(self.config.get("name", "config"))
+
+    @property
+    def measured_days(self) -> float:
+        run = self.config["run"]
+        return float(run["days"]) - float(run.get("warmup_days", 0.0))
+
+    def scenarios(self) -> list[tuple[str, dict[str, dict[str, float]]]]:
+        """(label, metric summaries) per scenario, in order; for attribute the four side runs."""
+        s = self.summary
+        if self.kind == "compare":
+            return [(label, s["metrics"][label]) for label in s["configs"]]
+        if self.kind == "sweep":
+            return [(f"point {p['point']}", p["metrics"]) for p in s["points"]]
+        if self.kind == "attribute":
+            return [(label, s["metrics"][label]) for label in ATTRIBUTE_SIDES if label in s["metrics"]]
+        return [(s.get("config", self.name), s["metrics"])]
+
+    @property
+    def scenario_column(self) -> str | None:
+        return {"compare": "config", "sweep": "point", "attribute": "variant"}.get(self.kind)
+
+    def first_scenario_rows(self, table: dict[str, np.ndarray]) -> np.ndarray:
+        """Rows of a detail table that belong to the first scenario."""
+        column = self.scenario_column
+        n = len(next(iter(table.values()))) if table else 0
+        if column is None or column not in table:
+            return np.ones(n, dtype=bool)
+        first = table[column][0] if n else ""
+        return np.asarray(table[column] == first)
+
+
+# --- one function per figure: (figure, title, caption) or None where the data is missing --------
+
+Made = tuple[Figure, str, str] | None
+
+
+def occupancy(r: ResultsFolder) -> Made:
+    if not r.has("occupancy.csv") or r.kind == "warmup":
+        return None
+    t = r.table("occupancy.csv")
+    column = r.scenario_column if r.scenario_column in t else None
+    keys = list(dict.fromkeys(t[column])) if column else [r.name]
+    if r.kind == "attribute":
+        keys = keys[:1]
+    series = []
+    for key in keys[:8]:
+        rows = t[column] == key if column else np.ones(len(t["day"]), dtype=bool)
+        days, mean, low, high = daily_band(numbers(t["day"][rows]), numbers(t["beds_occupied"][rows]))
+        series.append((str(key), days, mean, low, high))
+    beds = float(r.config["hospital"]["beds"])
+    warmup = float(r.config["run"].get("warmup_days", 0.0))
+    reps = len(set(t["replication"]))
+    title = f"Bed occupancy: {r.name}"
+    caption = (f"Occupied beds each day (time-average over the day): the mean over {reps} replication(s) and, "
+               f"shaded, the range from the lowest to the highest replication. The dashed line is the "
+               f"{beds:g} beds; the grey band is the warm-up, which is not measured.")
+    return occupancy_figure(series, beds, warmup, title), title, caption
+
+
+def daily_band(day: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per day: the mean, lowest and highest value over replications."""
+    days = np.unique(day)
+    index = np.searchsorted(days, day)
+    count = np.bincount(index, minlength=days.size)
+    mean = np.bincount(index, weights=value, minlength=days.size) / count
+    low = np.full(days.size, np.inf)
+    high = np.full(days.size, -np.inf)
+    np.minimum.at(low, index, value)
+    np.maximum.at(high, index, value)
+    return days, mean, low, high
+
+
+CAUSE_METRICS = {
+    "hospital": "delayed_bed_days_hospital",
+    "social_care_capacity": "delayed_bed_days_social_care_capacity",
+    "social_care_process": "delayed_bed_days_social_care_process",
+    "nhs_community": "delayed_bed_days_nhs_community",
+    "patient_family": "delayed_bed_days_patient_family",
+    "other": "delayed_bed_days_other",
+}
+
+
+def causes(r: ResultsFolder) -> Made:
+    scenarios = r.scenarios()
+    labels = [label for label, _ in scenarios]
+    values = {key: [m[CAUSE_METRICS[key]]["mean"] for _, m in scenarios] for key, _, _ in CAUSES}
+    low = [m["delayed_bed_days"]["ci_low"] for _, m in scenarios]
+    high = [m["delayed_bed_days"]["ci_high"] for _, m in scenarios]
+    n = int(scenarios[0][1]["delayed_bed_days"]["n"])
+    title = f"Delayed bed-days by cause: {r.name}"
+    caption = (f"Delayed bed-days over the {r.measured_days:g} measured days by the cause the ledger records "
+               f"(the recorded split), mean of {n} replication(s), one bar per "
+               f"{'scenario' if len(labels) > 1 else 'run'}; whiskers: 95% interval of the total.")
+    return causes_figure(labels, values, low, high, r.measured_days, title), title, caption
+
+
+def dtoc(r: ResultsFolder) -> Made:
+    if not r.has("dtoc.csv"):
+        return None
+    t = r.table("dtoc.csv")
+    rows = t["reason"] != "total"
+    codes = [str(c) for c in t["reason"][rows]]
+    by_org = {key: numbers(t[f"{key}_days_per_month"][rows]) for key, _, _ in ORGANISATIONS}
+    title = f"Delayed days by DToC reason and responsible organisation: {r.name}"
+    caption = ("Delayed days per month counted as the national DToC statistic counted them (patients delayed at "
+               "midnight), by reason code and responsible organisation; mean over replications.")
+    return dtoc_figure(codes, by_org, title), title, caption
+
+
+def delay_lengths(r: ResultsFolder) -> Made:
+    if not r.has("patients.csv"):
+        return None
+    t = r.table("patients.csv")
+    rows = r.first_scenario_rows(t)
+    warmup_hours = float(r.config["run"].get("warmup_days", 0.0)) * 24.0
+    departure = numbers(t["departure_hours"][rows])
+    days = numbers(t["delay_days"][rows])
+    pathway = numbers(t["pathway"][rows])
+    measured = ~np.isnan(departure) & (departure >= warmup_hours) & (days >= 1)
+    by_pathway = {PATHWAY_NAMES.get(int(p), f"pathway {int(p)}"): days[measured & (pathway == p)]
+                  for p in sorted(set(pathway[measured].tolist()))}
+    if not by_pathway:
+        return None
+    by_pathway = {"all pathways": days[measured], **by_pathway}
+    reference_name = (r.config.get("report") or {}).get("delay_bands_reference")
+    reference = DELAY_BAND_REFERENCES.get(reference_name) if reference_name else None
+    title = f"Length of delays: {r.name}"
+    caption = ("Delayed discharges in the measured window (leaving at least one day after their discharge-ready "
+               "date) by whole days of delay, per pathway and in all, pooled over replications: the share in each "
+               "national band (left) and the cumulative share (right).")
+    if reference:
+        caption += f" Hatched: {reference['label']}."
+    figure = delay_length_figure(by_pathway, reference["bands"] if reference else None,
+                                 reference["label"] if reference else "", title)
+    return figure, title, caption
+
+
+def attribution(r: ResultsFolder) -> Made:
+    if not r.has("attribution.json"):
+        return None
+    doc = json.loads((r.folder / "attribution.json").read_text(encoding="utf-8"))
+    rows = {row["side"]: row for row in doc["table"]}
+    columns = doc["columns"]
+    sides = [("hospital", "Hospital-internal"), ("social_care_capacity", "Social-care capacity"),
+             ("rest", "Neither side")]
+    keys = ("hospital", "social_care", "rest")
+    recorded = [rows[k]["recorded"] for k in keys]
+    shapley = [rows[k]["counterfactual"] for k in keys]
+    removed = [columns["hospital_removed"], columns["social_care_removed"], None]
+    title = f"Who causes the delay, recorded and counterfactual: {r.name}"
+    caption = (f"Delayed bed-days over the {r.measured_days:g} measured days, mean of {doc['replications']} "
+               "replication(s) with 95% intervals. Per side: what the ledger records; what removing that side "
+               "alone takes away (hospital steps instant, or social-care capacity unlimited, same random numbers); "
+               "and its Shapley share, which adds half the interaction. For 'neither side', the Shapley bar is the "
+               "delay left when both are removed.")
+    return attribution_figure(sides, recorded, removed, shapley, r.measured_days, title), title, caption
+
+
+def sweep(r: ResultsFolder) -> Made:
+    if r.kind != "sweep":
+        return None
+    points = r.summary["points"]
+    keys = list(r.summary["settings"])
+    if len(keys) == 1:
+        key = keys[0]
+        values = [p["settings"][key] for p in points]
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return None
+        series = [("delayed bed-days", [p["metrics"]["delayed_bed_days"] for p in points]),
+                  ("emergency hours waiting for a bed", [p["metrics"]["boarding_hours"] for p in points])]
+        title = f"Sweep of {key}: {r.name}"
+        caption = (f"Delayed bed-days and emergency hours waiting for a bed over the measured {r.measured_days:g} days "
+                   f"at each value of {key}, mean over replications with the 95% interval shaded; every point ran "
+                   "with the same random numbers.")
+        return sweep_figure(key, values, series, title), title, caption
+    if len(keys) == 2:
+        xs = list(dict.fromkeys(p["settings"][keys[0]] for p in points))
+        ys = list(dict.fromkeys(p["settings"][keys[1]] for p in points))
+        grid = np.full((len(ys), len(xs)), np.nan)
+        for p in points:
+            grid[ys.index(p["settings"][keys[1]]), xs.index(p["settings"][keys[0]])] = \
+                p["metrics"]["delayed_bed_days"]["mean"]
+        title = f"Sweep of {keys[0]} and {keys[1]}: {r.name}"
+        caption = (f"Mean delayed bed-days over the measured {r.measured_days:g} days at each combination of "
+                   f"{keys[0]} and {keys[1]}; every point ran with the same random numbers.")
+        return heatmap_figure((keys[0], keys[1]), xs, ys, grid, "delayed bed-days", title), title, caption
+    return None
+
+
+def knock_on(r: ResultsFolder) -> Made:
+    scenarios = r.scenarios()
+    labels = [label for label, _ in scenarios]
+    panels = [("emergency hours waiting for a bed", [m["boarding_hours"] for _, m in scenarios]),
+              ("cancelled elective admissions", [m["cancelled_electives"] for _, m in scenarios])]
+    title = f"Knock-on effects: {r.name}"
+    caption = (f"Over the {r.measured_days:g} measured days: hours emergency patients waited for a bed and elective "
+               "admissions cancelled for want of one; mean over replications with 95% intervals.")
+    return knock_on_figure(labels, panels, title), title, caption
+
+
+def timeline(r: ResultsFolder) -> Made:
+    if not (r.has("delays.csv") and r.has("patients.csv")):
+        return None
+    p = r.table("patients.csv")
+    rows = r.first_scenario_rows(p) & (p["replication"] == p["replication"][0]) if len(p["replication"]) else None
+    if rows is None:
+        return None
+    warmup_hours = float(r.config["run"].get("warmup_days", 0.0)) * 24.0
+    ids, ready, delay = numbers(p["patient"][rows]), numbers(p["ready_hours"][rows]), numbers(p["delay_days"][rows])
+    pathway = numbers(p["pathway"][rows])
+    departure = numbers(p["departure_hours"][rows])
+    chosen_rows = np.flatnonzero((delay >= 1) & ~np.isnan(departure) & (ready >= warmup_hours))
+    if not chosen_rows.size:
+        return None
+    lengths = departure[chosen_rows] - ready[chosen_rows]
+    order = chosen_rows[np.argsort(lengths, kind="stable")]
+    picks = order[np.unique(np.linspace(0, order.size - 1, min(TIMELINE_PATIENTS, order.size)).round().astype(int))]
+    d = r.table("delays.csv")
+    drows = r.first_scenario_rows(d) & (d["replication"] == p["replication"][0])
+    seg_patient = numbers(d["patient"][drows])
+    starts, ends = numbers(d["start_hours"][drows]), numbers(d["end_hours"][drows])
+    owners, kinds = d["owner"][drows], d["kind"][drows]
+    patients = []
+    for i in picks[::-1]:  # longest first
+        mine = np.flatnonzero(seg_patient == ids[i])
+        segments = [((starts[j] - ready[i]) / 24.0, (ends[j] - ready[i]) / 24.0,
+                     cause_of(str(owners[j]), str(kinds[j]))) for j in mine]
+        patients.append((f"#{int(ids[i])} {PATHWAY_NAMES.get(int(pathway[i]), '').split(' (')[0]}", segments))
+    title = f"Where the days go: {len(patients)} delayed patients, {r.name}"
+    caption = ("Delayed patients of replication 0 (a spread from the shortest to the longest delay, departed in the "
+               "measured window): each bar runs from the discharge-ready time to departure, coloured segment by "
+               "segment by the cause the ledger records.")
+    return timeline_figure(patients, title), title, caption
+
+
+FIGURES: tuple[tuple[str, Callable[[ResultsFolder], Made]], ...] = (
+    ("occupancy", occupancy),
+    ("delay_causes", causes),
+    ("dtoc_reasons", dtoc),
+    ("delay_lengths", delay_lengths),
+    ("attribution", attribution),
+    ("sweep", sweep),
+    ("knock_on", knock_on),
+    ("patient_timeline", timeline),
+)
+
+
+def draw_all(folder: Path) -> list[Drawn]:
+    """Draw every figure the folder has data for into ``folder/figures``; list them in figures.json."""
+    results = ResultsFolder(folder)
+    if results.kind == "warmup":
+        return []
+    drawn = []
+    for name, make in FIGURES:
+        made = make(results)
+        if made is None:
+            continue
+        figure, title, caption = made
+        save_figure(figure, folder / "figures", name)
+        drawn.append(Drawn(name, title, caption))
+    write_json(folder / "figures" / INDEX, [{"name": d.name, "title": d.title, "caption": d.caption,
+                                             "files": [f"{d.name}.png", f"{d.name}.pdf"]} for d in drawn])
+    return drawn
