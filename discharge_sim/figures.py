@@ -63,6 +63,21 @@ def read_csv(path: Path) -> dict[str, np.ndarray]:
     return {name: np.asarray([row[i] for row in rows], dtype=object) for i, name in enumerate(header)}
 
 
+def read_json(path: Path) -> Any:
+    """A results JSON file, with nulls (written for NaN: an interval of one replication) as NaN."""
+    return _nan(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _nan(value: Any) -> Any:
+    if value is None:
+        return math.nan
+    if isinstance(value, dict):
+        return {k: _nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nan(v) for v in value]
+    return value
+
+
 def numbers(column: np.ndarray) -> np.ndarray:
     return np.asarray([float(v) if v != "" else math.nan for v in column], dtype=float)
 
@@ -77,7 +92,7 @@ class ResultsFolder:
             raise OutputError(f"{folder}: not a results folder (no manifest.json and summary.json); "
                               "give a folder written by run, compare, sweep or attribute")
         self.manifest: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
-        self.summary: dict[str, Any] = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        self.summary: dict[str, Any] = read_json(folder / "summary.json")
         self.kind: str = self.manifest.get("kind", "run")
         if self.kind not in ("run", "compare", "sweep", "attribute", "warmup"):
             raise OutputError(f"{folder}: a {self.kind} folder has no figures to draw")
@@ -238,7 +253,7 @@ def delay_lengths(r: ResultsFolder) -> Made:
 def attribution(r: ResultsFolder) -> Made:
     if not r.has("attribution.json"):
         return None
-    doc = json.loads((r.folder / "attribution.json").read_text(encoding="utf-8"))
+    doc = read_json(r.folder / "attribution.json")
     rows = {row["side"]: row for row in doc["table"]}
     columns = doc["columns"]
     sides = [("hospital", "Hospital-internal"), ("social_care_capacity", "Social-care capacity"),
