@@ -150,6 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
                       "attribute")
     plot.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
+    report = sub.add_parser(
+        "report", help="write report.html and report.md for a results folder",
+        description="Write RESULTS_DIR/report.html (self-contained: figures embedded, opens offline) and "
+        "RESULTS_DIR/report.md: the question, the model in plain words, the parameters as run, results with 95% "
+        "intervals, the figures with captions, assumptions and limitations, and a STRESS-DES appendix. Draws the "
+        "figures first if the folder has none.")
+    report.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a folder written by run, compare, sweep "
+                        "or attribute")
+    report.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
     check = sub.add_parser("check", help="validate a config and print it as it would run",
                            description="Validate CONFIG and print it with every default filled in.")
     check.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to check")
@@ -201,7 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
-                "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "check": cmd_check}
+                "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot,
+                "report": cmd_report, "check": cmd_check}
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
@@ -405,6 +416,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
         say(f"{args.results / 'figures' / figure.name}.png (and .pdf): {figure.title}")
     if not drawn:
         say(f"{args.results}: no figures to draw for this kind of results folder")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report  # matplotlib (for missing figures): imported only when needed
+
+    md, page = write_report(args.results)
+    _printer(args.quiet)(f"Report: {page} (self-contained) and {md}")
     return EXIT_OK
 
 

@@ -200,7 +200,7 @@ class PartialResults:
             except BlockingIOError:
                 raise OutputError(f"{self.work}: another discharge-sim process is running this experiment") from None
         if not self.resumed:
-            _atomic_write(self.work / JOB_FILE, json.dumps(self.job, indent=2) + "\n")
+            write_text_atomic(self.work / JOB_FILE, json.dumps(self.job, indent=2) + "\n")
         for stale in self.parts.glob(".tmp-*"):  # a replication cut off while being written
             shutil.rmtree(stale, ignore_errors=True)
 
@@ -265,7 +265,8 @@ class PartialResults:
         return self.out
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name, then rename: readers see the old file or the new one."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -54,7 +54,7 @@ def interval_of(ax):
     """(low, high) of every whisker of the errorbar labelled 'interval'."""
     for container in ax.containers:
         if getattr(container, "get_label", lambda: "")() == "95% interval":
-            segments = [c for c in container.lines[2] if isinstance(c, LineCollection)][0].get_segments()
+            segments = next(c for c in container.lines[2] if isinstance(c, LineCollection)).get_segments()
             return [(min(s[:, 1]), max(s[:, 1])) for s in segments]
     raise AssertionError("no interval whiskers")
 
@@ -85,9 +85,9 @@ def test_occupancy_line_is_the_daily_mean_of_the_table(folders):
     table = rows(folders["run"] / "occupancy.csv")
     days = sorted({int(r["day"]) for r in table})
     expected = [np.mean([float(r["beds_occupied"]) for r in table if int(r["day"]) == d]) for d in days]
-    line = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("mean:")][0]
+    line = next(ln for ln in ax.lines if (ln.get_gid() or "").startswith("mean:"))
     assert np.allclose(line.get_ydata(), expected)
-    capacity = [ln for ln in ax.lines if ln.get_gid() == "capacity"][0]
+    capacity = next(ln for ln in ax.lines if ln.get_gid() == "capacity")
     assert set(capacity.get_ydata()) == {600}
 
 
@@ -132,11 +132,11 @@ def test_attribution_bars_are_the_attribution_summary(folders):
 def test_sweep_lines_and_heat_map_are_the_point_means(folders):
     fig, _, _ = figures.sweep(figures.ResultsFolder(folders["sweep"]))
     points = rows(folders["sweep"] / "points.csv")
-    line = [ln for ln in fig.axes[0].lines if ln.get_gid() == "sweep:delayed bed-days"][0]
+    line = next(ln for ln in fig.axes[0].lines if ln.get_gid() == "sweep:delayed bed-days")
     assert list(line.get_xdata()) == [560, 600]
     assert np.allclose(line.get_ydata(), [float(p["delayed_bed_days_mean"]) for p in points])
     fig2, _, _ = figures.sweep(figures.ResultsFolder(folders["sweep2"]))
-    image = [im for im in fig2.axes[0].images if im.get_gid() == "heatmap"][0]
+    image = next(im for im in fig2.axes[0].images if im.get_gid() == "heatmap")
     grid = np.asarray(image.get_array())
     points2 = rows(folders["sweep2"] / "points.csv")
     for p in points2:

@@ -1,0 +1,495 @@
+"""A report a trust board can read: report.md and a self-contained report.html from a results folder.
+
+The report is built once as a list of blocks (headings, paragraphs, tables, figures) and rendered
+twice. Every number in it is read from the folder's files (summary.json, attribution.json,
+dtoc.csv, the manifest's config as run); each table cell that shows a result names, in the HTML,
+the file, scenario, metric and statistic it came from, so the report can be checked against the
+results cell by cell. Figures are embedded in the HTML as data, so it opens offline anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .capacity import pool_loads
+from .config import config_from_dict
+from .figures import INDEX, ResultsFolder, draw_all, numbers, read_json
+from .storage import write_text_atomic
+
+# --- blocks -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text and, for a result, where the number came from."""
+
+    text: str
+    source: str = ""
+    scenario: str = ""
+    metric: str = ""
+    stat: str = ""
+
+
+@dataclass
+class Table:
+    caption: str
+    header: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    name: str
+    title: str
+    caption: str
+
+
+Block = Heading | Paragraph | Bullets | Table | FigureBlock
+
+
+# --- number formats ---------------------------------------------------------------------------
+
+def count(value: float) -> str:
+    return "-" if not math.isfinite(value) else f"{value:,.0f}"
+
+
+def share(value: float) -> str:
+    return "-" if not math.isfinite(value) else f"{value:.1%}"
+
+
+def decimal(value: float) -> str:
+    return "-" if not math.isfinite(value) else f"{value:,.2f}"
+
+
+FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal}
+
+RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("delayed_bed_days_hospital", "Hospital-internal (administration and hospital staff), bed-days", "count"),
+    ("delayed_bed_days_social_care_capacity", "Social-care capacity (places, staff), bed-days", "count"),
+    ("delayed_bed_days_social_care_process", "Social-care process (assessment, panels), bed-days", "count"),
+    ("delayed_bed_days_nhs_community", "NHS community (intermediate care, equipment), bed-days", "count"),
+    ("delayed_bed_days_patient_family", "Patient or family, bed-days", "count"),
+    ("delayed_bed_days_other", "Other, bed-days", "count"),
+    ("delayed_bed_days", "Total delayed bed-days", "count"),
+    ("mean_delayed_beds", "Beds held by delayed patients (mean)", "decimal"),
+    ("occupancy", "Mean bed occupancy", "share"),
+    ("delayed_discharge_share", "Discharges leaving after their ready date", "share"),
+    ("mean_delay_days_of_delayed", "Mean delay of those, days past the ready date", "decimal"),
+    ("dtoc_delayed_days_per_month", "DToC-style delayed days per month", "count"),
+    ("boarding_hours", "Emergency hours waiting for a bed", "count"),
+    ("cancelled_electives", "Cancelled elective admissions", "count"),
+)
+"""Rows of the results table: metric, label, format."""
+
+
+def interval_text(ci: dict[str, float], fmt: Callable[[float], str]) -> str:
+    if not (math.isfinite(ci.get("ci_low", math.nan)) and math.isfinite(ci.get("ci_high", math.nan))):
+        return "-"
+    return f"{fmt(ci['ci_low'])} to {fmt(ci['ci_high'])}"
+
+
+def result_cells(source: str, scenario: str, metric: str, ci: dict[str, float], kind: str) -> list[Cell]:
+    fmt = FORMATS[kind]
+    return [Cell(fmt(ci.get("mean", math.nan)), source, scenario, metric, "mean"),
+            Cell(interval_text(ci, fmt), source, scenario, metric, "interval")]
+
+
+# --- the report's content -----------------------------------------------------------------------
+
+QUESTION = (
+    "When patients who are medically fit for discharge stay in hospital beds, how much of that delay comes from "
+    "the hospital's own processes (ward-round sign-off, discharge summaries, medicines, transport, assessments), "
+    "and how much from a lack of social-care capacity (home-care packages, reablement, care-home places)? "
+    "Hospitals tend to blame social care; social care says most delay is internal to hospitals. This report "
+    "answers the question for the configuration below with a discrete-event simulation that records every "
+    "delayed bed-hour with its cause, and, where counterfactual runs were made, with how much delay each side "
+    "really causes."
+)
+
+
+def build(folder: Path) -> list[Block]:
+    """The report of a results folder as blocks."""
+    r = ResultsFolder(folder)
+    if r.kind not in ("run", "compare", "sweep", "attribute"):
+        from .storage import OutputError
+
+        raise OutputError(f"{folder}: a {r.kind} folder has no report; report works on run, compare, sweep and "
+                          "attribute results")
+    blocks: list[Block] = [Heading(f"Delayed discharge: who causes the delay? {r.name}", 1)]
+    m = r.manifest
+    blocks.append(Paragraph(
+        f"{_kind_words(r)} Produced by discharge-sim {m.get('version', __version__)}; finished "
+        f"{m.get('finished', 'unknown')}; seed {m.get('seed')}; {m.get('replications')} replication(s) of "
+        f"{r.config['run']['days']:g} days, the first {r.config['run'].get('warmup_days', 0):g} discarded as "
+        f"warm-up. Command: `{' '.join(m.get('command', []))}`."))
+    blocks += [Heading("The question"), Paragraph(QUESTION)]
+    blocks += [Heading("The model in plain words"), *model_words(r.config)]
+    blocks += [Heading("Parameters"), *parameter_tables(r.config)]
+    blocks += [Heading("Results"), *result_blocks(r)]
+    blocks += [Heading("Figures"), *figure_blocks(folder)]
+    blocks += [Heading("Assumptions and limitations"), limitations(r)]
+    blocks += [Heading("Appendix: model documentation (STRESS-DES)"), *stress_des(r)]
+    return blocks
+
+
+def _kind_words(r: ResultsFolder) -> str:
+    s = r.summary
+    if r.kind == "compare":
+        return (f"A paired comparison of {len(s['configs'])} configurations ({', '.join(s['configs'])}) under "
+                "common random numbers.")
+    if r.kind == "sweep":
+        return f"A sweep of {r.name} over {', '.join(s['settings'])} ({len(s['points'])} points)."
+    if r.kind == "attribute":
+        return (f"A counterfactual attribution of {r.name}: every replication run as configured, with hospital steps "
+                "made instant, with social-care capacity made unlimited, and with both.")
+    return f"Replications of {r.name}."
+
+
+def model_words(config: dict[str, Any]) -> list[Block]:
+    hospital, emergency = config["hospital"], config["emergency"]
+    electives = sum((config.get("elective") or {}).get("admissions_per_weekday", {}).values())
+    groups = config["groups"]
+    pools = config.get("pools", {})
+    steps = config.get("steps", {})
+    places = ", ".join(f"{name}: {p['places']:,} places" for name, p in pools.items())
+    text = [
+        f"A hospital of {hospital['beds']:,} general and acute beds admits about {emergency['admissions_per_day']:g} "
+        f"emergency patients a day (more on weekdays and in the afternoon) and {electives:g} planned (elective) "
+        "patients a week. An emergency patient without a free bed waits for one; a planned admission without one "
+        "is cancelled.",
+        f"Patients belong to {len(groups)} group(s) ({', '.join(groups)}), each with its own length of acute stay and "
+        "its own mix of discharge pathways: 0 home, 1 home with support, 2 a short-term bed, 3 a care home.",
+        f"Once a patient is medically fit, they still occupy their bed until every step of their pathway is done. "
+        f"The {len(steps)} steps are run by the hospital (sign-off, summaries, medicines, assessments, transport), by "
+        "NHS community services, by social care (assessments, funding panels, placements) or wait on the patient "
+        "and family. Some run in parallel. Staffed steps queue for staff who work set hours.",
+        f"Placements come from {len(pools)} pool(s) of places shared with people referred from the community "
+        f"({places}); a place is held for the "
+        "person's whole stay.",
+        "Every hour a medically fit patient spends in a bed is charged to exactly one cause: the step on the critical "
+        "path at that time, as waiting for a resource (capacity) or the step's own work (process).",
+    ]
+    return [Paragraph(t) for t in text]
+
+
+def _distribution(d: dict[str, Any] | None) -> str:
+    if not d:
+        return "-"
+    unit = "days" if "mean_days" in d else "hours"
+    mean = d.get(f"mean_{unit}")
+    sd = d.get(f"sd_{unit}")
+    return f"{d['distribution']}, mean {mean:g} {unit}" + (f", sd {sd:g}" if sd is not None else "")
+
+
+def parameter_tables(config: dict[str, Any]) -> list[Block]:
+    tables: list[Block] = []
+    general = Table("General settings, as run", ["setting", "value"])
+    for key, value in (("beds", config["hospital"]["beds"]),
+                       ("emergency admissions per day", config["emergency"]["admissions_per_day"]),
+                       ("days simulated", config["run"]["days"]),
+                       ("warm-up days", config["run"].get("warmup_days", 0)),
+                       ("replications (config)", config["run"].get("replications")),
+                       ("seed (config)", config["run"].get("seed"))):
+        general.rows.append([Cell(key), Cell(str(value))])
+    tables.append(general)
+    groups = Table("Patient groups", ["group", "emergency share", "elective share", "acute length of stay",
+                                      "pathway mix (0/1/2/3)"])
+    for name, g in config["groups"].items():
+        mix = "/".join(f"{g['pathway_mix'].get(str(p), g['pathway_mix'].get(p, 0)):g}" for p in range(4))
+        groups.rows.append([Cell(name), Cell(f"{g.get('emergency_share', 0):g}"),
+                            Cell(f"{g.get('elective_share', 0):g}"), Cell(_distribution(g["length_of_stay"])),
+                            Cell(mix)])
+    tables.append(groups)
+    if config.get("staff"):
+        staff = Table("Staff teams", ["team", "owner", "count", "working hours"])
+        for name, t in config["staff"].items():
+            staff.rows.append([Cell(name), Cell(t["owner"]), Cell(str(t["count"])), Cell(t["schedule"])])
+        tables.append(staff)
+    if config.get("pools"):
+        pools = Table("Placement pools", ["pool", "owner", "DToC code", "places", "length of stay",
+                                          "community referrals per day"])
+        for name, p in config["pools"].items():
+            referrals = p.get("community_referrals_per_day", 0)
+            pools.rows.append([Cell(name), Cell(p["owner"]), Cell(p["dtoc_code"]), Cell(f"{p['places']:,}"),
+                               Cell(_distribution(p["length_of_stay"])), Cell(f"{referrals:g}")])
+        tables.append(pools)
+    steps = Table("Discharge steps", ["step", "type", "owner", "kind", "DToC code", "probability", "duration"])
+    for name, st in config.get("steps", {}).items():
+        duration = st.get("duration") or st.get("handover")
+        if st["type"] == "session":
+            hours = ", ".join(f"{h:g}:00" for h in st["sessions"]["hours"])
+            what = f"sessions {', '.join(st['sessions']['days'])} at {hours}"
+        elif st["type"] == "placement":
+            search = f"; search {_distribution(st.get('search'))}" if st.get("search") else ""
+            what = f"place in {', '.join(st['pools'])}{search}"
+        else:
+            what = _distribution(duration)
+        steps.rows.append([Cell(name), Cell(st["type"]), Cell(st["owner"]), Cell(st["kind"]), Cell(st["dtoc_code"]),
+                           Cell(f"{st.get('probability', 1):g}"), Cell(what)])
+    tables.append(steps)
+    return tables
+
+
+def result_blocks(r: ResultsFolder) -> list[Block]:
+    blocks: list[Block] = []
+    scenarios = r.scenarios()
+    n = int(scenarios[0][1]["delayed_bed_days"]["n"])
+    header = ["measure"]
+    for label, _ in scenarios:
+        header += [f"{label}: mean", f"{label}: 95% interval"] if len(scenarios) > 1 else ["mean", "95% interval"]
+    table = Table(f"Results over the {r.measured_days:g} measured days, mean of {n} replication(s) with 95% "
+                  "t-intervals (source: summary.json)", header)
+    for metric, label, kind in RESULT_ROWS:
+        row = [Cell(label)]
+        for scenario, metrics in scenarios:
+            row += result_cells("summary.json", scenario, metric, metrics.get(metric, {}), kind)
+        table.rows.append(row)
+    if r.kind == "sweep":
+        blocks.append(Paragraph("Points: " + "; ".join(
+            f"point {p['point']}: " + ", ".join(f"{k} = {v}" for k, v in p["settings"].items())
+            for p in r.summary["points"])))
+    blocks.append(table)
+    if r.kind == "compare":
+        base = r.summary["baseline"]
+        diff = Table(f"Paired differences from {base} (common random numbers; source: summary.json)",
+                     ["measure", *[h for label in r.summary["configs"][1:] for h in (f"{label}: difference",
+                                                                                  f"{label}: 95% interval")]])
+        for metric, label, kind in RESULT_ROWS:
+            row = [Cell(label)]
+            for other in r.summary["configs"][1:]:
+                d = r.summary["differences"][other].get(metric, {})
+                row += result_cells("summary.json#differences", other, metric, d, kind)
+            diff.rows.append(row)
+        blocks.append(diff)
+    if r.has("attribution.json"):
+        doc = read_json(r.folder / "attribution.json")
+        att = Table("Who causes the delay: recorded (ledger) and counterfactual (Shapley) delayed bed-days, with "
+                    "the difference (source: attribution.json)",
+                    ["side", "recorded", "recorded 95% interval", "counterfactual", "counterfactual 95% interval",
+                     "difference", "difference 95% interval"])
+        for row in doc["table"]:
+            cells = [Cell(row["label"])]
+            cells += result_cells("attribution.json", row["side"], "recorded", row["recorded"], "count")
+            cells += result_cells("attribution.json", row["side"], "counterfactual", row["counterfactual"], "count")
+            d = row["difference"]
+            cells += (result_cells("attribution.json", row["side"], "difference", d, "count")
+                      if isinstance(d, dict) else [Cell(""), Cell("")])
+            att.rows.append(cells)
+        blocks.append(att)
+        blocks.append(Paragraph(
+            "Recorded: the bed-days the ledger charges to each side. Counterfactual: each side's two-player Shapley "
+            "value, its own removal plus half the interaction, from runs with the hospital's steps instant, with "
+            "social-care capacity unlimited, and with both, under the same random numbers; 'neither side' is the "
+            "delay left when both are removed. Where the two columns differ, the labels mislead."))
+    if r.has("dtoc.csv"):
+        t = r.table("dtoc.csv")
+        dtoc = Table("Delayed days per month by DToC reason and responsible organisation, counted at midnight as the "
+                     "national statistic did (source: dtoc.csv)", ["reason", "NHS", "Social care", "Both", "Total",
+                                                                   "share of all"])
+        for i, reason in enumerate(t["reason"]):
+            cells = [Cell(str(reason))]
+            for org in ("nhs", "social_care", "both", "total"):
+                value = numbers(t[f"{org}_days_per_month"][i:i + 1])[0]
+                cells.append(Cell(count(value), "dtoc.csv", str(reason), f"{org}_days_per_month", "value"))
+            cells.append(Cell(share(numbers(t["total_share"][i:i + 1])[0]), "dtoc.csv", str(reason), "total_share",
+                              "value"))
+            dtoc.rows.append(cells)
+        blocks.append(dtoc)
+    return blocks
+
+
+def figure_blocks(folder: Path) -> list[Block]:
+    index = folder / "figures" / INDEX
+    listed = read_json(index) if index.is_file() else [
+        {"name": d.name, "title": d.title, "caption": d.caption} for d in draw_all(folder)]
+    return [FigureBlock(f["name"], f["title"], f["caption"]) for f in listed]
+
+
+def limitations(r: ResultsFolder) -> Bullets:
+    items = [
+        "Every number is a model output, not an observation: it is as good as the inputs in the parameter tables, "
+        "most of which are assumptions or national averages rather than this trust's own data.",
+        "Intervals are 95% t-intervals across replications: they show simulation noise, not uncertainty in the "
+        "inputs. Scenarios share random numbers, so their paired differences are more precise than their levels.",
+        "The recorded split charges each delayed hour to the step on the critical path. It is not the delay a "
+        "side causes: removing one bottleneck can move patients to queue at another (see the counterfactual "
+        "attribution, discharge-sim attribute).",
+        "DToC-style counts count patients delayed at midnight, as the national statistic did; same-day hold-ups do "
+        "not appear in them, though they hold beds.",
+        "Placement pools start full, in steady state, and take referrals from the community at constant rates. "
+        "There is no council budget limit, staff absence, or seasonal pattern beyond the weekly one.",
+    ]
+    n = int(r.manifest.get("replications") or 0)
+    if n < 10:
+        items.append(f"Only {n} replication(s) were run: intervals are wide; run more for a board decision.")
+    try:
+        config = config_from_dict(r.config)
+        hot = [f"{name} ({load.utilisation:.0%} of places)" for name, load in pool_loads(config).items()
+               if load.utilisation >= 0.95]
+        if hot:
+            items.append("Pools loaded at 95% of their places or more have queues that vary widely between "
+                         f"replications: {', '.join(hot)}.")
+    except Exception:  # pragma: no cover - a config as run always validates
+        pass
+    return Bullets(tuple(items))
+
+
+def stress_des(r: ResultsFolder) -> list[Block]:
+    """The STRESS-DES checklist (Monks et al. 2019), filled from the config and the manifest."""
+    c, m = r.config, r.manifest
+    run = c["run"]
+    deps = ", ".join(f"{k} {v}" for k, v in (m.get("dependencies") or {}).items() if v)
+    rows = [
+        ("1.1 Purpose of the model", "Attribute delayed discharge (medically fit patients in acute beds) to "
+         "hospital-internal processes, social-care capacity and other causes, and test scenarios that change them."),
+        ("1.2 Model outputs", "Delayed bed-days by owner, kind, step and DToC reason; counterfactual (Shapley) "
+         "split; occupancy, boarding hours, cancelled electives; delay-length distribution; all with 95% intervals."),
+        ("1.3 Experimentation aims", _kind_words(r)),
+        ("2.1 Base model overview", "Patients arrive (emergency: non-homogeneous Poisson; elective: booked by "
+         "weekday), occupy a bed, become medically fit, then pass through their pathway's discharge steps before "
+         "leaving; see 'The model in plain words'."),
+        ("2.2 Base model logic", "Each pathway is a graph of steps run in parallel where they do not depend on each "
+         "other; the patient leaves when every step is done. Staffed steps queue for staff in working hours; "
+         "placements queue for a place shared with community referrals."),
+        ("2.3 Scenario logic", f"Kind of experiment: {r.kind}. Scenarios differ only in their configs (or, for "
+         "attribute, in counterfactual switches); the configs as run are in manifest.json."),
+        ("2.4 Algorithms", "Critical-path attribution of every delayed hour (ledger); two-player Shapley value for "
+         "the counterfactual split; MSER-5 for warm-up; Student t intervals."),
+        ("2.5 Components", f"Entities: patients ({len(c['groups'])} groups). Resources: {c['hospital']['beds']} beds, "
+         f"{len(c.get('staff', {}))} staff team(s), {len(c.get('pools', {}))} placement pool(s). Activities: "
+         f"{len(c.get('steps', {}))} discharge steps. Queues: emergency patients for beds, patients for staff and "
+         "places (first come, first served)."),
+        ("3.1 Data sources", "Published national figures (docs/reference-figures.md), cited in the config's comments; "
+         "the rest are stated assumptions."),
+        ("3.2 Pre-processing", "None: distributions are given by mean and standard deviation in the config."),
+        ("3.3 Input parameters", "See the parameter tables above; the full config as run is in manifest.json."),
+        ("3.4 Assumptions", "See 'Assumptions and limitations'."),
+        ("4.1 Initialisation", f"Hospital empty at time 0, placement pools full in steady state; a warm-up of "
+         f"{run.get('warmup_days', 0):g} days is discarded (discharge-sim warmup suggests one by MSER-5)."),
+        ("4.2 Run length", f"{run['days']:g} days in all, {r.measured_days:g} measured."),
+        ("4.3 Estimation approach", f"{m.get('replications')} independent replications, rule "
+         f"'{m.get('replication_rule', 'fixed')}'; means with 95% t-intervals; common random numbers across "
+         "scenarios, paired differences."),
+        ("5.1 Software", f"Python {m.get('python', '')}; discharge-sim {m.get('version', __version__)}; {deps}."),
+        ("5.2 Random sampling", f"numpy Generator (PCG64) streams, one per source of variation, spawned from one "
+         f"SeedSequence per replication of seed {m.get('seed')}."),
+        ("5.3 Model execution", f"Discrete-event simulation (SimPy); execution: {m.get('execution')}."),
+        ("5.4 System specification", "Results do not depend on the machine or the number of workers (the same seed "
+         "gives byte-identical files)."),
+        ("6.1 Computer model sharing", "discharge-sim is open source; the command, configs as run and the "
+         "experiment hash in manifest.json reproduce these results exactly."),
+    ]
+    table = Table("STRESS-DES checklist", ["item", "description"])
+    for item, text in rows:
+        table.rows.append([Cell(item), Cell(text)])
+    return [table]
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(f"{'#' * b.level} {b.text}\n")
+        elif isinstance(b, Paragraph):
+            out.append(f"{b.text}\n")
+        elif isinstance(b, Bullets):
+            out.append("\n".join(f"- {item}" for item in b.items) + "\n")
+        elif isinstance(b, Table):
+            out.append(f"*{b.caption}*\n")
+            out.append("| " + " | ".join(b.header) + " |")
+            out.append("|" + "---|" * len(b.header))
+            out += ["| " + " | ".join(c.text.replace("|", "\\|") for c in row) + " |" for row in b.rows]
+            out.append("")
+        elif isinstance(b, FigureBlock):
+            out.append(f"![{b.title}](figures/{b.name}.png)\n\n*{b.title}.* {b.caption} "
+                       f"([PDF](figures/{b.name}.pdf))\n")
+    return "\n".join(out)
+
+
+STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
+       color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+caption { text-align: left; font-style: italic; margin-bottom: 0.3em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; vertical-align: top; }
+td[data-metric] { text-align: right; white-space: nowrap; }
+th { background: #f2f2f2; text-align: left; }
+figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 0.9em; color: #444; }
+code { background: #f4f4f4; padding: 0 0.2em; }
+"""
+
+
+def to_html(blocks: Sequence[Block], folder: Path) -> str:
+    title = next((b.text for b in blocks if isinstance(b, Heading)), "discharge-sim report")
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>"]
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
+        elif isinstance(b, Paragraph):
+            out.append(f"<p>{_inline(b.text)}</p>")
+        elif isinstance(b, Bullets):
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.items) + "</ul>")
+        elif isinstance(b, Table):
+            out.append(f"<table><caption>{html.escape(b.caption)}</caption>")
+            out.append("<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in b.header) + "</tr></thead><tbody>")
+            for row in b.rows:
+                out.append("<tr>" + "".join(_cell(c) for c in row) + "</tr>")
+            out.append("</tbody></table>")
+        elif isinstance(b, FigureBlock):
+            data = base64.b64encode((folder / "figures" / f"{b.name}.png").read_bytes()).decode("ascii")
+            out.append(f'<figure id="figure-{b.name}"><img alt="{html.escape(b.title)}" '
+                       f'src="data:image/png;base64,{data}"><figcaption><b>{html.escape(b.title)}.</b> '
+                       f"{html.escape(b.caption)}</figcaption></figure>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def _inline(text: str) -> str:
+    """Escape, and show `code` spans."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def _cell(c: Cell) -> str:
+    if not c.source:
+        return f"<td>{html.escape(c.text)}</td>"
+    attrs = " ".join(f'data-{k}="{html.escape(v)}"' for k, v in (("source", c.source), ("scenario", c.scenario),
+                                                               ("metric", c.metric), ("stat", c.stat)))
+    return f"<td {attrs}>{html.escape(c.text)}</td>"
+
+
+def write_report(folder: Path) -> tuple[Path, Path]:
+    """Write report.md and report.html into ``folder`` (drawing the figures first if none are there)."""
+    blocks = build(folder)
+    md, page = folder / "report.md", folder / "report.html"
+    write_text_atomic(md, to_markdown(blocks))
+    write_text_atomic(page, to_html(blocks, folder))
+    return md, page
