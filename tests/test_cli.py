@@ -12,7 +12,7 @@ import pytest
 from discharge_sim import cli
 from discharge_sim.cli import main
 
-SHORT = ["--days", "40", "--warmup-days", "10", "--replications", "2", "--seed", "3", "--workers", "1"]
+SHORT = ["--days", "40", "--warmup-days", "10", "--replications", "2", "--seed", "3", "--workers", "1", "--no-plots"]
 
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["check", "--help"]])

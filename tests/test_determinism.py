@@ -6,7 +6,8 @@ import json
 
 from discharge_sim.cli import main
 
-FILES = ("replications.csv", "patients.csv", "delays.csv", "occupancy.csv", "summary.json")
+FILES = ("replications.csv", "patients.csv", "delays.csv", "occupancy.csv", "summary.json", "dtoc.csv",
+         "figures/delay_causes.png", "figures/delay_causes.pdf", "figures/patient_timeline.png", "figures/figures.json")
 ARGS = ["run", "--days", "45", "--warmup-days", "10", "--replications", "2", "--quiet", "--workers", "1"]
 
 

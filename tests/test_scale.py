@@ -20,7 +20,7 @@ from discharge_sim.config import read_yaml
 
 from .conftest import BASELINE
 
-SHORT = ["--days", "40", "--warmup-days", "10", "--seed", "3", "--quiet"]
+SHORT = ["--days", "40", "--warmup-days", "10", "--seed", "3", "--no-plots", "--quiet"]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -129,14 +129,15 @@ def test_sweep_detail_tables_carry_the_point(tmp_path):
 
 def test_same_seed_same_bytes_with_one_worker_two_workers_and_dask(tmp_path, more_places):
     distributed = pytest.importorskip("dask.distributed")
-    args = ["compare", str(BASELINE), str(more_places), *SHORT, "--replications", "3", "--detail"]
+    args = ["compare", str(BASELINE), str(more_places), *SHORT, "--replications", "3", "--detail", "--plots"]
     assert main([*args, "--workers", "1", "--out", str(tmp_path / "one")]) == 0
     assert main([*args, "--workers", "2", "--out", str(tmp_path / "two")]) == 0
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
         assert main([*args, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "dask")]) == 0
     one = _files(tmp_path / "one")
-    assert {"compare.csv", "patients.csv", "delays.csv", "occupancy.csv"} <= set(one)
+    assert {"compare.csv", "patients.csv", "delays.csv", "occupancy.csv", "figures/delay_causes.png",
+            "figures/patient_timeline.pdf"} <= set(one)
     assert one == _files(tmp_path / "two")
     assert one == _files(tmp_path / "dask")
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
