@@ -271,35 +271,60 @@ def attribution(r: ResultsFolder) -> Made:
     return attribution_figure(sides, recorded, removed, shapley, r.measured_days, title), title, caption
 
 
+SWEEP_METRICS = (("delayed_bed_days", "delayed bed-days"), ("boarding_hours", "emergency hours waiting for a bed"))
+SWEEP_LINES = 6
+
+
 def sweep(r: ResultsFolder) -> Made:
     if r.kind != "sweep":
         return None
     points = r.summary["points"]
     keys = list(r.summary["settings"])
-    if len(keys) == 1:
-        key = keys[0]
-        values = [p["settings"][key] for p in points]
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            return None
-        series = [("delayed bed-days", [p["metrics"]["delayed_bed_days"] for p in points]),
-                  ("emergency hours waiting for a bed", [p["metrics"]["boarding_hours"] for p in points])]
-        title = f"Sweep of {key}: {r.name}"
-        caption = (f"Delayed bed-days and emergency hours waiting for a bed over the measured {r.measured_days:g} days "
-                   f"at each value of {key}, mean over replications with the 95% interval shaded; every point ran "
-                   "with the same random numbers.")
-        return sweep_figure(key, values, series, title), title, caption
-    if len(keys) == 2:
-        xs = list(dict.fromkeys(p["settings"][keys[0]] for p in points))
-        ys = list(dict.fromkeys(p["settings"][keys[1]] for p in points))
-        grid = np.full((len(ys), len(xs)), np.nan)
+    numeric = [k for k in keys if all(_is_number(p["settings"][k]) for p in points)]
+    if not numeric:
+        return None
+    rows = []
+    for key in numeric:
+        others = [k for k in keys if k != key]
+        groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
         for p in points:
-            grid[ys.index(p["settings"][keys[1]]), xs.index(p["settings"][keys[0]])] = \
-                p["metrics"]["delayed_bed_days"]["mean"]
-        title = f"Sweep of {keys[0]} and {keys[1]}: {r.name}"
-        caption = (f"Mean delayed bed-days over the measured {r.measured_days:g} days at each combination of "
-                   f"{keys[0]} and {keys[1]}; every point ran with the same random numbers.")
-        return heatmap_figure((keys[0], keys[1]), xs, ys, grid, "delayed bed-days", title), title, caption
-    return None
+            groups.setdefault(tuple(p["settings"][k] for k in others), []).append(p)
+        panels = []
+        for metric, label in SWEEP_METRICS:
+            series = []
+            for combo, members in list(groups.items())[:SWEEP_LINES]:
+                members = sorted(members, key=lambda p: p["settings"][key])
+                name = ", ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in zip(others, combo))
+                series.append((name, [p["settings"][key] for p in members], [p["metrics"][metric] for p in members]))
+            panels.append((label, series))
+        rows.append((key, panels))
+    title = f"Sweep of {', '.join(keys)}: {r.name}"
+    caption = (f"Delayed bed-days and emergency hours waiting for a bed over the {r.measured_days:g} measured days "
+               "against each swept setting, one line per combination of the other settings (at most "
+               f"{SWEEP_LINES}), mean over replications with the 95% interval shaded; every point ran with the same "
+               "random numbers.")
+    return sweep_figure(rows, title), title, caption
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def sweep_heatmap(r: ResultsFolder) -> Made:
+    if r.kind != "sweep" or len(r.summary["settings"]) != 2:
+        return None
+    points = r.summary["points"]
+    keys = list(r.summary["settings"])
+    xs = list(dict.fromkeys(p["settings"][keys[0]] for p in points))
+    ys = list(dict.fromkeys(p["settings"][keys[1]] for p in points))
+    grid = np.full((len(ys), len(xs)), np.nan)
+    for p in points:
+        i, j = ys.index(p["settings"][keys[1]]), xs.index(p["settings"][keys[0]])
+        grid[i, j] = p["metrics"]["delayed_bed_days"]["mean"]
+    title = f"Delayed bed-days over {keys[0]} and {keys[1]}: {r.name}"
+    caption = (f"Mean delayed bed-days over the {r.measured_days:g} measured days at each combination of "
+               f"{keys[0]} and {keys[1]}; every point ran with the same random numbers.")
+    return heatmap_figure((keys[0], keys[1]), xs, ys, grid, "delayed bed-days", title), title, caption
 
 
 def knock_on(r: ResultsFolder) -> Made:
@@ -355,6 +380,7 @@ FIGURES: tuple[tuple[str, Callable[[ResultsFolder], Made]], ...] = (
     ("delay_lengths", delay_lengths),
     ("attribution", attribution),
     ("sweep", sweep),
+    ("sweep_heatmap", sweep_heatmap),
     ("knock_on", knock_on),
     ("patient_timeline", timeline),
 )

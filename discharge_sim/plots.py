@@ -203,22 +203,34 @@ def attribution_figure(sides: Sequence[tuple[str, str]], recorded: Sequence[Mapp
     return fig
 
 
-def sweep_figure(key: str, values: Sequence[float], series: Sequence[tuple[str, Sequence[Mapping[str, float]]]],
-                 title: str) -> Figure:
-    """Metrics (label, interval per point) against one swept setting, with 95% interval bands."""
-    fig = _figure(6 * len(series), 4.4)
-    axes = fig.subplots(1, len(series), squeeze=False)[0]
-    x = np.asarray(values, dtype=float)
-    for ax, (label, cis) in zip(axes, series):
-        mean = np.asarray([ci["mean"] for ci in cis], dtype=float)
-        ax.fill_between(x, [ci["ci_low"] for ci in cis], [ci["ci_high"] for ci in cis], color=SERIES_COLOURS[0],
-                        alpha=0.2, linewidth=0, label="95% interval")
-        ax.plot(x, mean, marker="o", color=SERIES_COLOURS[0], label="mean", gid=f"sweep:{label}")
-        ax.set_xlabel(key)
-        ax.set_ylabel(label)
-        ax.yaxis.set_major_formatter(_thousands)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+SweepSeries = tuple[str, Sequence[float], Sequence[Mapping[str, float]]]
+"""(label of the other settings, values of the swept setting, interval of the metric at each)."""
+
+
+def sweep_figure(rows: Sequence[tuple[str, Sequence[tuple[str, Sequence[SweepSeries]]]]], title: str) -> Figure:
+    """A row per swept setting, a panel per metric: the metric against the setting, one line per
+    combination of the other settings, each with its 95% interval band."""
+    columns = max(len(panels) for _, panels in rows)
+    fig = _figure(5.5 * columns + 1.5, 3.8 * len(rows) + 0.6)
+    grid = fig.subplots(len(rows), columns, squeeze=False)
+    for r, (key, panels) in enumerate(rows):
+        for c, (metric, series) in enumerate(panels):
+            ax = grid[r, c]
+            for i, (label, xs, cis) in enumerate(series):
+                colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+                x = np.asarray(xs, dtype=float)
+                ax.fill_between(x, [ci["ci_low"] for ci in cis], [ci["ci_high"] for ci in cis], color=colour,
+                                alpha=0.2, linewidth=0)
+                ax.plot(x, [ci["mean"] for ci in cis], marker="o", color=colour, label=label or "mean",
+                        gid=f"sweep:{key}:{metric}:{label}")
+            ticks = sorted({float(v) for _, xs, _ in series for v in xs})
+            if len(ticks) <= 12:  # the swept values themselves, not in-between ones
+                ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+            ax.set_xlabel(key)
+            ax.set_ylabel(metric)
+            ax.yaxis.set_major_formatter(_thousands)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=7, title="mean, 95% interval shaded", title_fontsize=7)
     fig.suptitle(title)
     return fig
 

@@ -132,13 +132,24 @@ def test_attribution_bars_are_the_attribution_summary(folders):
 def test_sweep_lines_and_heat_map_are_the_point_means(folders):
     fig, _, _ = figures.sweep(figures.ResultsFolder(folders["sweep"]))
     points = rows(folders["sweep"] / "points.csv")
-    line = next(ln for ln in fig.axes[0].lines if ln.get_gid() == "sweep:delayed bed-days")
+    line = next(ln for ln in fig.axes[0].lines if ln.get_gid() == "sweep:pools.nursing_home.places:delayed bed-days:")
     assert list(line.get_xdata()) == [560, 600]
     assert np.allclose(line.get_ydata(), [float(p["delayed_bed_days_mean"]) for p in points])
-    fig2, _, _ = figures.sweep(figures.ResultsFolder(folders["sweep2"]))
+    folder = folders["sweep2"]
+    points2 = rows(folder / "points.csv")
+    fig, _, _ = figures.sweep(figures.ResultsFolder(folder))
+    # Against each setting, one line per value of the other.
+    for key, other, values in (("pools.nursing_home.places", "staff.pharmacists.count", [8, 10]),
+                               ("staff.pharmacists.count", "pools.nursing_home.places", [560, 600])):
+        for value in values:
+            gid = f"sweep:{key}:emergency hours waiting for a bed:{other.rsplit('.', 1)[-1]}={value}"
+            line = next(ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == gid)
+            mine = sorted((p for p in points2 if int(p[other]) == value), key=lambda p: int(p[key]))
+            assert list(line.get_xdata()) == [int(p[key]) for p in mine]
+            assert np.allclose(line.get_ydata(), [float(p["boarding_hours_mean"]) for p in mine])
+    fig2, _, _ = figures.sweep_heatmap(figures.ResultsFolder(folder))
     image = next(im for im in fig2.axes[0].images if im.get_gid() == "heatmap")
     grid = np.asarray(image.get_array())
-    points2 = rows(folders["sweep2"] / "points.csv")
     for p in points2:
         i = [8, 10].index(int(p["staff.pharmacists.count"]))
         j = [560, 600].index(int(p["pools.nursing_home.places"]))
