@@ -410,19 +410,25 @@ def _report(args: argparse.Namespace, outcome: Outcome, out: Path, table: str) -
 def cmd_plot(args: argparse.Namespace) -> int:
     from .figures import draw_all  # matplotlib: imported only when figures are drawn
 
-    drawn = draw_all(args.results)
+    try:
+        drawn = draw_all(args.results)
+    except (KeyError, TypeError, IndexError) as exc:
+        raise OutputError(f"{args.results}: the results files are incomplete or damaged ({exc!r} missing or "
+                          "wrong); rerun the experiment") from None
     say = _printer(args.quiet)
     for figure in drawn:
         say(f"{args.results / 'figures' / figure.name}.png (and .pdf): {figure.title}")
-    if not drawn:
-        say(f"{args.results}: no figures to draw for this kind of results folder")
     return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report  # matplotlib (for missing figures): imported only when needed
 
-    md, page = write_report(args.results)
+    try:
+        md, page = write_report(args.results)
+    except (KeyError, TypeError, IndexError) as exc:
+        raise OutputError(f"{args.results}: the results files are incomplete or damaged ({exc!r} missing or "
+                          "wrong); rerun the experiment") from None
     _printer(args.quiet)(f"Report: {page} (self-contained) and {md}")
     return EXIT_OK
 

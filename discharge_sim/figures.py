@@ -41,6 +41,8 @@ from .storage import OutputError, write_json
 PATHWAY_NAMES = {0: "pathway 0 (home)", 1: "pathway 1 (home with support)", 2: "pathway 2 (short-term bed)",
                  3: "pathway 3 (care home)"}
 ATTRIBUTE_SIDES = ("as_configured", "hospital_instant", "social_care_unlimited", "both_removed")
+ATTRIBUTE_LABELS = {"as_configured": "as configured", "hospital_instant": "hospital steps instant",
+                    "social_care_unlimited": "social-care capacity unlimited", "both_removed": "both removed"}
 TIMELINE_PATIENTS = 30
 INDEX = "figures.json"
 
@@ -61,6 +63,11 @@ def read_csv(path: Path) -> dict[str, np.ndarray]:
         header = next(reader)
         rows = list(reader)
     return {name: np.asarray([row[i] for row in rows], dtype=object) for i, name in enumerate(header)}
+
+
+def short_key(key: str) -> str:
+    """The last two parts of a dotted setting: pools.nursing_home.places -> nursing_home.places."""
+    return ".".join(key.split(".")[-2:])
 
 
 def read_json(path: Path) -> Any:
@@ -88,11 +95,19 @@ class ResultsFolder:
     def __init__(self, folder: Path):
         self.folder = folder
         manifest = folder / "manifest.json"
+        if not folder.exists():
+            raise OutputError(f"{folder}: no such folder")
+        if not folder.is_dir():
+            raise OutputError(f"{folder}: is a file; give a results folder")
         if not manifest.is_file() or not (folder / "summary.json").is_file():
             raise OutputError(f"{folder}: not a results folder (no manifest.json and summary.json); "
                               "give a folder written by run, compare, sweep or attribute")
-        self.manifest: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
-        self.summary: dict[str, Any] = read_json(folder / "summary.json")
+        try:
+            self.manifest: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+            self.summary: dict[str, Any] = read_json(folder / "summary.json")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise OutputError(f"{folder}: manifest.json or summary.json is damaged ({exc}); rerun the experiment") \
+                from None
         self.kind: str = self.manifest.get("kind", "run")
         if self.kind not in ("run", "compare", "sweep", "attribute", "warmup"):
             raise OutputError(f"{folder}: a {self.kind} folder has no figures to draw")
@@ -120,15 +135,27 @@ class ResultsFolder:
         return float(run["days"]) - float(run.get("warmup_days", 0.0))
 
     def scenarios(self) -> list[tuple[str, dict[str, dict[str, float]]]]:
-        """(label, metric summaries) per scenario, in order; for attribute the four side runs."""
+        """(readable label, metric summaries) per scenario, in order; for attribute the four side runs."""
+        return [(label, metrics) for _, label, metrics in self.keyed_scenarios()]
+
+    def keyed_scenarios(self) -> list[tuple[str, str, dict[str, dict[str, float]]]]:
+        """(key in summary.json, readable label, metric summaries) per scenario."""
         s = self.summary
         if self.kind == "compare":
-            return [(label, s["metrics"][label]) for label in s["configs"]]
+            return [(label, label, s["metrics"][label]) for label in s["configs"]]
         if self.kind == "sweep":
-            return [(f"point {p['point']}", p["metrics"]) for p in s["points"]]
+            return [(f"point {p['point']}", f"{p['point']}: " + ", ".join(
+                f"{short_key(k)} {v}" for k, v in p["settings"].items()), p["metrics"]) for p in s["points"]]
         if self.kind == "attribute":
-            return [(label, s["metrics"][label]) for label in ATTRIBUTE_SIDES if label in s["metrics"]]
-        return [(s.get("config", self.name), s["metrics"])]
+            return [(key, ATTRIBUTE_LABELS[key], s["metrics"][key]) for key in ATTRIBUTE_SIDES if key in s["metrics"]]
+        return [(s.get("config", self.name), s.get("config", self.name), s["metrics"])]
+
+    @property
+    def title_name(self) -> str:
+        """The config(s) a figure is about, for titles."""
+        if self.kind == "compare":
+            return " vs ".join(self.summary["configs"])
+        return self.name
 
     @property
     def scenario_column(self) -> str | None:
@@ -165,7 +192,7 @@ def occupancy(r: ResultsFolder) -> Made:
     beds = float(r.config["hospital"]["beds"])
     warmup = float(r.config["run"].get("warmup_days", 0.0))
     reps = len(set(t["replication"]))
-    title = f"Bed occupancy: {r.name}"
+    title = f"Bed occupancy: {r.title_name}"
     caption = (f"Occupied beds each day (time-average over the day): the mean over {reps} replication(s) and, "
                f"shaded, the range from the lowest to the highest replication. The dashed line is the "
                f"{beds:g} beds; the grey band is the warm-up, which is not measured.")
@@ -202,7 +229,7 @@ def causes(r: ResultsFolder) -> Made:
     low = [m["delayed_bed_days"]["ci_low"] for _, m in scenarios]
     high = [m["delayed_bed_days"]["ci_high"] for _, m in scenarios]
     n = int(scenarios[0][1]["delayed_bed_days"]["n"])
-    title = f"Delayed bed-days by cause: {r.name}"
+    title = f"Delayed bed-days by cause: {r.title_name}"
     caption = (f"Delayed bed-days over the {r.measured_days:g} measured days by the cause the ledger records "
                f"(the recorded split), mean of {n} replication(s), one bar per "
                f"{'scenario' if len(labels) > 1 else 'run'}; whiskers: 95% interval of the total.")
@@ -216,7 +243,7 @@ def dtoc(r: ResultsFolder) -> Made:
     rows = t["reason"] != "total"
     codes = [str(c) for c in t["reason"][rows]]
     by_org = {key: numbers(t[f"{key}_days_per_month"][rows]) for key, _, _ in ORGANISATIONS}
-    title = f"Delayed days by DToC reason and responsible organisation: {r.name}"
+    title = f"Delayed days by DToC reason and responsible organisation: {r.title_name}"
     caption = ("Delayed days per month counted as the national DToC statistic counted them (patients delayed at "
                "midnight), by reason code and responsible organisation; mean over replications.")
     return dtoc_figure(codes, by_org, title), title, caption
@@ -239,7 +266,7 @@ def delay_lengths(r: ResultsFolder) -> Made:
     by_pathway = {"all pathways": days[measured], **by_pathway}
     reference_name = (r.config.get("report") or {}).get("delay_bands_reference")
     reference = DELAY_BAND_REFERENCES.get(reference_name) if reference_name else None
-    title = f"Length of delays: {r.name}"
+    title = f"Length of delays: {r.title_name}"
     caption = ("Delayed discharges in the measured window (leaving at least one day after their discharge-ready "
                "date) by whole days of delay, per pathway and in all, pooled over replications: the share in each "
                "national band (left) and the cumulative share (right).")
@@ -262,7 +289,7 @@ def attribution(r: ResultsFolder) -> Made:
     recorded = [rows[k]["recorded"] for k in keys]
     shapley = [rows[k]["counterfactual"] for k in keys]
     removed = [columns["hospital_removed"], columns["social_care_removed"], None]
-    title = f"Who causes the delay, recorded and counterfactual: {r.name}"
+    title = f"Who causes the delay, recorded and counterfactual: {r.title_name}"
     caption = (f"Delayed bed-days over the {r.measured_days:g} measured days, mean of {doc['replications']} "
                "replication(s) with 95% intervals. Per side: what the ledger records; what removing that side "
                "alone takes away (hospital steps instant, or social-care capacity unlimited, same random numbers); "
@@ -294,11 +321,11 @@ def sweep(r: ResultsFolder) -> Made:
             series = []
             for combo, members in list(groups.items())[:SWEEP_LINES]:
                 members = sorted(members, key=lambda p: p["settings"][key])
-                name = ", ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in zip(others, combo))
+                name = ", ".join(f"{short_key(k)}={v}" for k, v in zip(others, combo))
                 series.append((name, [p["settings"][key] for p in members], [p["metrics"][metric] for p in members]))
             panels.append((label, series))
         rows.append((key, panels))
-    title = f"Sweep of {', '.join(keys)}: {r.name}"
+    title = f"Sweep of {', '.join(keys)}: {r.title_name}"
     caption = (f"Delayed bed-days and emergency hours waiting for a bed over the {r.measured_days:g} measured days "
                "against each swept setting, one line per combination of the other settings (at most "
                f"{SWEEP_LINES}), mean over replications with the 95% interval shaded; every point ran with the same "
@@ -321,7 +348,7 @@ def sweep_heatmap(r: ResultsFolder) -> Made:
     for p in points:
         i, j = ys.index(p["settings"][keys[1]]), xs.index(p["settings"][keys[0]])
         grid[i, j] = p["metrics"]["delayed_bed_days"]["mean"]
-    title = f"Delayed bed-days over {keys[0]} and {keys[1]}: {r.name}"
+    title = f"Delayed bed-days over {keys[0]} and {keys[1]}: {r.title_name}"
     caption = (f"Mean delayed bed-days over the {r.measured_days:g} measured days at each combination of "
                f"{keys[0]} and {keys[1]}; every point ran with the same random numbers.")
     return heatmap_figure((keys[0], keys[1]), xs, ys, grid, "delayed bed-days", title), title, caption
@@ -332,7 +359,7 @@ def knock_on(r: ResultsFolder) -> Made:
     labels = [label for label, _ in scenarios]
     panels = [("emergency hours waiting for a bed", [m["boarding_hours"] for _, m in scenarios]),
               ("cancelled elective admissions", [m["cancelled_electives"] for _, m in scenarios])]
-    title = f"Knock-on effects: {r.name}"
+    title = f"Knock-on effects: {r.title_name}"
     caption = (f"Over the {r.measured_days:g} measured days: hours emergency patients waited for a bed and elective "
                "admissions cancelled for want of one; mean over replications with 95% intervals.")
     return knock_on_figure(labels, panels, title), title, caption
@@ -366,7 +393,7 @@ def timeline(r: ResultsFolder) -> Made:
         segments = [((starts[j] - ready[i]) / 24.0, (ends[j] - ready[i]) / 24.0,
                      cause_of(str(owners[j]), str(kinds[j]))) for j in mine]
         patients.append((f"#{int(ids[i])} {PATHWAY_NAMES.get(int(pathway[i]), '').split(' (')[0]}", segments))
-    title = f"Where the days go: {len(patients)} delayed patients, {r.name}"
+    title = f"Where the days go: {len(patients)} delayed patients, {r.title_name}"
     caption = ("Delayed patients of replication 0 (a spread from the shortest to the longest delay, departed in the "
                "measured window): each bar runs from the discharge-ready time to departure, coloured segment by "
                "segment by the cause the ledger records.")
@@ -390,7 +417,8 @@ def draw_all(folder: Path) -> list[Drawn]:
     """Draw every figure the folder has data for into ``folder/figures``; list them in figures.json."""
     results = ResultsFolder(folder)
     if results.kind == "warmup":
-        return []
+        raise OutputError(f"{folder}: a warmup folder has its figure already (figures/warmup.png); plot draws the "
+                          "figures of run, compare, sweep and attribute results")
     drawn = []
     for name, make in FIGURES:
         made = make(results)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 CAUSES: tuple[tuple[str, str, str], ...] = (
     ("hospital", "Hospital-internal", "#D55E00"),
@@ -25,11 +26,15 @@ CAUSES: tuple[tuple[str, str, str], ...] = (
 """Delay causes in stacking order: key, label, colour."""
 CAUSE_COLOURS = {key: colour for key, _, colour in CAUSES}
 ORGANISATIONS: tuple[tuple[str, str, str], ...] = (
-    ("nhs", "NHS", "#009E73"), ("social_care", "Social care", "#0072B2"), ("both", "Both", "#CC79A7"),
+    ("nhs", "NHS", "#332288"), ("social_care", "Social care", "#0072B2"), ("both", "Both", "#CC79A7"),
 )
-SERIES_COLOURS = ("#00204D", "#8B8B8B", "#C9A93E", "#4C5A6E", "#FFE945", "#A19E80", "#232F5A", "#E0C25C")
-"""Colours for series that are not causes (scenarios, pathways): cividis shades, colour-blind safe
-and apart from the cause colours, so a cause's colour never means anything else."""
+"""Responsible organisations in DToC charts: NHS (hospital and community) indigo, so it is not read
+as the NHS-community green."""
+SERIES_COLOURS = ("#332288", "#882255", "#44AA99", "#999933", "#AA4499", "#117733", "#661100", "#6699CC")
+"""Colours for series that are not causes (scenarios, pathways): Paul Tol's colour-blind-safe
+muted set, leaving out the greys, sand and orange tones a cause uses."""
+NEITHER = "#666666"
+"""'Neither side' in attribution charts: darker than the 'Other' cause grey it includes."""
 NEUTRAL = "#444444"
 DPI = 200
 
@@ -88,11 +93,12 @@ def causes_figure(labels: Sequence[str], values: Mapping[str, Sequence[float]],
         ax.bar(x, heights, 0.6, bottom=bottom, color=colour, label=label, gid=f"cause:{key}")
         bottom += heights
     _whiskers(ax, x, total_low, total_high)
-    ax.set_xticks(x, labels, rotation=20 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
+    ax.set_xticks(x, labels, rotation=20 if len(labels) > 2 else 0, ha="right" if len(labels) > 2 else "center")
     ax.set_ylabel(f"delayed bed-days over {days:g} measured days")
     ax.yaxis.set_major_formatter(_thousands)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # as stacked
     ax.set_title(title)
     return fig
 
@@ -112,6 +118,7 @@ def dtoc_figure(codes: Sequence[str], by_org: Mapping[str, Sequence[float] | np.
         ax.bar(x, heights, 0.7, bottom=bottom, color=colour, label=label, gid=f"org:{key}")
         bottom += heights
     ax.set_xticks(x, codes)
+    ax.margins(y=0.08)
     ax.set_xlabel("DToC reason code (A assessment, B funding, C non-acute NHS care, Di residential, Dii nursing,\n"
                   "E care at home, F equipment, G patient or family choice, H disputes, I housing)")
     ax.set_ylabel("delayed days per month")
@@ -139,8 +146,8 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
         left.bar(x + (i - (n - 1) / 2) * width, shares * 100, width, color=colour, label=f"{name} (n={days.size:,})",
                  gid=f"bands:{name}")
         ordered = np.sort(days)
-        right.step(ordered, np.arange(1, ordered.size + 1) / max(ordered.size, 1), where="post", color=colour,
-                   label=name, gid=f"ecdf:{name}")
+        right.step(ordered, 100 * np.arange(1, ordered.size + 1) / max(ordered.size, 1), where="post",
+                   color=colour, label=name, gid=f"ecdf:{name}")
     if reference:
         ref = np.asarray([reference[label] for label, _, _ in DELAY_BANDS], dtype=float)
         left.bar(x + (n - 1 - (n - 1) / 2) * width, ref * 100, width, color="white", edgecolor=NEUTRAL, hatch="//",
@@ -150,10 +157,12 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
     left.set_ylabel("share of delayed discharges (%)")
     left.legend(fontsize=8)
     left.grid(axis="y", alpha=0.3)
-    right.set_xscale("symlog", linthresh=7)
-    right.set_xlabel("days delayed past the discharge-ready date")
-    right.set_ylabel("cumulative share of delayed discharges")
-    right.set_ylim(0, 1.02)
+    longest = max((float(d.max()) for d in by_pathway.values() if d.size), default=28.0)
+    right.set_xlim(0, min(max(longest, 28.0), 90.0))
+    right.set_xticks([t for t in (1, 3, 7, 14, 21, 28, 42, 56, 90) if t <= min(max(longest, 28.0), 90.0)])
+    right.set_xlabel("days delayed past the discharge-ready date (to 90)")
+    right.set_ylabel("cumulative share of delayed discharges (%)")
+    right.set_ylim(0, 102)
     right.grid(alpha=0.3)
     right.legend(fontsize=8, loc="lower right")
     fig.suptitle(title)
@@ -180,11 +189,11 @@ def attribution_figure(sides: Sequence[tuple[str, str]], recorded: Sequence[Mapp
     x = np.arange(len(sides))
     measures = (("recorded (ledger)", recorded, "", "recorded"),
                 ("removed on its own", removed, "..", "removed"),
-                ("Shapley share", shapley, "//", "shapley"))
+                ("Shapley share (neither side: delay left when both are removed)", shapley, "//", "shapley"))
     for j, (label, cis, hatch, gid) in enumerate(measures):
         offset = (j - 1) * 0.26
         means = [ci["mean"] if ci else np.nan for ci in cis]
-        colours = [CAUSE_COLOURS.get(key, "#bbbbbb") for key, _ in sides]
+        colours = [CAUSE_COLOURS.get(key, NEITHER) for key, _ in sides]
         ax.bar(x + offset, means, 0.24, color=colours, hatch=hatch, edgecolor="white", label=label,
                gid=f"measure:{gid}")
         present = [i for i, ci in enumerate(cis) if ci and ci.get("n", 0) >= 2]
@@ -230,7 +239,7 @@ def sweep_figure(rows: Sequence[tuple[str, Sequence[tuple[str, Sequence[SweepSer
             ax.set_ylabel(metric)
             ax.yaxis.set_major_formatter(_thousands)
             ax.grid(alpha=0.3)
-            ax.legend(fontsize=7, title="mean, 95% interval shaded", title_fontsize=7)
+            ax.legend(fontsize=7, title="mean, 95% interval shaded", title_fontsize=7, loc="best")
     fig.suptitle(title)
     return fig
 
@@ -240,7 +249,7 @@ def heatmap_figure(keys: tuple[str, str], xs: Sequence[object], ys: Sequence[obj
     """A metric over a two-setting grid: ``grid[i, j]`` at ys[i], xs[j]."""
     fig = _figure(8, 6)
     ax = fig.subplots()
-    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis", gid="heatmap")
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="cividis", gid="heatmap")
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
     ax.set_xlabel(keys[0])
@@ -249,9 +258,11 @@ def heatmap_figure(keys: tuple[str, str], xs: Sequence[object], ys: Sequence[obj
         for j in range(grid.shape[1]):
             if np.isfinite(grid[i, j]):
                 ax.text(j, i, f"{grid[i, j]:,.0f}", ha="center", va="center", fontsize=8,
-                        color="white" if grid[i, j] < np.nanmean(grid) else "black")
-    fig.colorbar(image, ax=ax, label=label)
-    ax.set_title(title)
+                        color="white" if grid[i, j] < np.nanmean(grid) else "black")  # readable on cividis
+    bar = fig.colorbar(image, ax=ax, label=f"{label} (mean; see the sweep figure for intervals)")
+    bar.formatter = FuncFormatter(_thousands)
+    bar.update_ticks()
+    ax.set_title(title, fontsize=10, wrap=True)
     return fig
 
 
@@ -285,6 +296,7 @@ def timeline_figure(patients: Sequence[tuple[str, Sequence[tuple[float, float, s
             ax.barh(i, end - start, left=start, height=0.7, color=CAUSE_COLOURS[cause], gid=f"segment:{i}:{cause}")
     ax.set_yticks(range(len(patients)), [label for label, _ in patients], fontsize=7)
     ax.invert_yaxis()
+    ax.set_ylabel("patient (number, pathway)")
     ax.set_xlabel("days since discharge-ready")
     ax.grid(axis="x", alpha=0.3)
     used = {cause for _, segments in patients for _, _, cause in segments}

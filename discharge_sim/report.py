@@ -84,7 +84,12 @@ def decimal(value: float) -> str:
     return "-" if not math.isfinite(value) else f"{value:,.2f}"
 
 
-FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal}
+def points(value: float) -> str:
+    """A difference of two shares, in percentage points."""
+    return "-" if not math.isfinite(value) else f"{value * 100:+.1f} pp"
+
+
+FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal, "points": points}
 
 RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("delayed_bed_days_hospital", "Hospital-internal (administration and hospital staff), bed-days", "count"),
@@ -94,6 +99,10 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("delayed_bed_days_patient_family", "Patient or family, bed-days", "count"),
     ("delayed_bed_days_other", "Other, bed-days", "count"),
     ("delayed_bed_days", "Total delayed bed-days", "count"),
+    ("delayed_bed_days_after_ready_day_hospital", "After the ready day only: hospital-internal, bed-days", "count"),
+    ("delayed_bed_days_after_ready_day_social_care_capacity", "After the ready day only: social-care capacity, "
+     "bed-days", "count"),
+    ("delayed_bed_days_after_ready_day", "After the ready day only: total, bed-days", "count"),
     ("mean_delayed_beds", "Beds held by delayed patients (mean)", "decimal"),
     ("occupancy", "Mean bed occupancy", "share"),
     ("delayed_discharge_share", "Discharges leaving after their ready date", "share"),
@@ -138,7 +147,7 @@ def build(folder: Path) -> list[Block]:
 
         raise OutputError(f"{folder}: a {r.kind} folder has no report; report works on run, compare, sweep and "
                           "attribute results")
-    blocks: list[Block] = [Heading(f"Delayed discharge: who causes the delay? {r.name}", 1)]
+    blocks: list[Block] = [Heading(f"Delayed discharge: who causes the delay? {_title(r)}", 1)]
     m = r.manifest
     blocks.append(Paragraph(
         f"{_kind_words(r)} Produced by discharge-sim {m.get('version', __version__)}; finished "
@@ -146,13 +155,117 @@ def build(folder: Path) -> list[Block]:
         f"{r.config['run']['days']:g} days, the first {r.config['run'].get('warmup_days', 0):g} discarded as "
         f"warm-up. Command: `{' '.join(m.get('command', []))}`."))
     blocks += [Heading("The question"), Paragraph(QUESTION)]
+    blocks += [Heading("Key findings"), findings(r)]
     blocks += [Heading("The model in plain words"), *model_words(r.config)]
-    blocks += [Heading("Parameters"), *parameter_tables(r.config)]
+    blocks += [Heading("Parameters"), *parameter_tables(r.config), *differences_from_first(r)]
     blocks += [Heading("Results"), *result_blocks(r)]
     blocks += [Heading("Figures"), *figure_blocks(folder)]
     blocks += [Heading("Assumptions and limitations"), limitations(r)]
     blocks += [Heading("Appendix: model documentation (STRESS-DES)"), *stress_des(r)]
     return blocks
+
+
+def _title(r: ResultsFolder) -> str:
+    if r.kind == "compare":
+        return f"comparison of {' and '.join(r.summary['configs'])}"
+    if r.kind == "sweep":
+        return f"sweep of {r.name} over {', '.join(r.summary['settings'])}"
+    if r.kind == "attribute":
+        return f"counterfactual attribution, {r.name}"
+    return r.name
+
+
+def _ci_words(ci: dict[str, float], fmt: Callable[[float], str]) -> str:
+    interval = interval_text(ci, fmt)
+    return fmt(ci.get("mean", math.nan)) + ("" if interval == "-" else f" (95% interval {interval})")
+
+
+def findings(r: ResultsFolder) -> Bullets:
+    """A few sentences that answer the question from the numbers below them."""
+    items = []
+    for _, label, m in r.keyed_scenarios()[: 1 if r.kind in ("attribute", "sweep") else None]:
+        total = m["delayed_bed_days"]["mean"]
+        parts = [(m[f"delayed_bed_days_{key}"]["mean"], words) for key, words in (
+            ("hospital", "hospital-internal steps"), ("social_care_capacity", "social-care capacity"),
+            ("social_care_process", "social-care process"), ("nhs_community", "NHS community services"),
+            ("patient_family", "patients and families"))]
+        parts.sort(reverse=True)
+        where = f"{label}: " if r.kind == "compare" else ""
+        items.append(
+            f"{where}{_ci_words(m['delayed_bed_days'], count)} delayed bed-days in the {r.measured_days:g} measured "
+            f"days, {decimal(m['mean_delayed_beds']['mean'])} beds on average held by patients who were medically "
+            f"fit. The ledger charges {share(parts[0][0] / total if total else math.nan)} of them to {parts[0][1]} "
+            f"and {share(parts[1][0] / total if total else math.nan)} to {parts[1][1]}; hospital-internal steps hold "
+            f"{share(m['delayed_bed_days_hospital']['mean'] / total if total else math.nan)} of all delayed hours but "
+            f"{share(_ratio(m, 'delayed_bed_days_after_ready_day_hospital', 'delayed_bed_days_after_ready_day'))} "
+            "of the hours after the ready day.")
+    if r.kind == "compare":
+        base = r.summary["baseline"]
+        for other in r.summary["configs"][1:]:
+            d = r.summary["differences"][other]["delayed_bed_days"]
+            sure = "a real difference" if d.get("excludes_zero") == 1.0 else "not distinguishable from no difference"
+            items.append(f"{other} against {base}: {_ci_words(d, count)} delayed bed-days, {sure} at 95%.")
+    if r.has("attribution.json"):
+        doc = read_json(r.folder / "attribution.json")
+        c = doc["columns"]
+        items.append(
+            f"Counterfactually, hospital-internal steps cause {_ci_words(c['shapley_hospital'], count)} delayed "
+            f"bed-days ({share(c['shapley_hospital_share']['mean'])}) and social-care capacity "
+            f"{_ci_words(c['shapley_social_care'], count)} ({share(c['shapley_social_care_share']['mean'])}); the "
+            f"labels said {share(c['ledger_hospital_share']['mean'])} and "
+            f"{share(c['ledger_social_care_share']['mean'])}. Removing both sides takes away "
+            f"{_ci_words(c['both_removed'], count)}, an interaction of {count(c['interaction']['mean'])}.")
+    if r.kind == "sweep":
+        points = r.summary["points"]
+        best = min(points, key=lambda p: p["metrics"]["delayed_bed_days"]["mean"])
+        worst = max(points, key=lambda p: p["metrics"]["delayed_bed_days"]["mean"])
+        def settings(p: dict[str, Any]) -> str:
+            return ", ".join(f"{k} = {v}" for k, v in p["settings"].items())
+        items.append(f"Fewest delayed bed-days at point {best['point']} ({settings(best)}): "
+                     f"{_ci_words(best['metrics']['delayed_bed_days'], count)}; most at point {worst['point']} "
+                     f"({settings(worst)}): {_ci_words(worst['metrics']['delayed_bed_days'], count)}.")
+    return Bullets(tuple(items))
+
+
+def _ratio(m: dict[str, dict[str, float]], part: str, whole: str) -> float:
+    den = m.get(whole, {}).get("mean", math.nan)
+    return m.get(part, {}).get("mean", math.nan) / den if den else math.nan
+
+
+def differences_from_first(r: ResultsFolder) -> list[Block]:
+    """For compare and sweep: every setting in which a scenario's config differs from the first's
+    (the parameter tables show the first)."""
+    scenarios = r.manifest.get("scenarios") or []
+    if r.kind not in ("compare", "sweep") or len(scenarios) < 2:
+        return []
+    first = _flatten(scenarios[0]["config"])
+    table = Table(f"Settings that differ from the first scenario ({scenarios[0]['label']}), whose parameters are "
+                  "shown above", ["scenario", "setting", "first scenario", "this scenario"])
+    for sc in scenarios[1:]:
+        mine = _flatten(sc["config"])
+        for key in sorted(set(first) | set(mine)):
+            if key in ("name", "description") or first.get(key) == mine.get(key):
+                continue
+            table.rows.append([Cell(str(sc["label"])), Cell(key), Cell(_show(first.get(key))),
+                               Cell(_show(mine.get(key)))])
+    return [table] if table.rows else []
+
+
+def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: node}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _kind_words(r: ResultsFolder) -> str:
@@ -208,9 +321,9 @@ def parameter_tables(config: dict[str, Any]) -> list[Block]:
     tables: list[Block] = []
     general = Table("General settings, as run", ["setting", "value"])
     for key, value in (("beds", config["hospital"]["beds"]),
-                       ("emergency admissions per day", config["emergency"]["admissions_per_day"]),
-                       ("days simulated", config["run"]["days"]),
-                       ("warm-up days", config["run"].get("warmup_days", 0)),
+                       ("emergency admissions per day", f"{config['emergency']['admissions_per_day']:g}"),
+                       ("days simulated", f"{config['run']['days']:g}"),
+                       ("warm-up days", f"{config['run'].get('warmup_days', 0):g}"),
                        ("replications (config)", config["run"].get("replications")),
                        ("seed (config)", config["run"].get("seed"))):
         general.rows.append([Cell(key), Cell(str(value))])
@@ -255,16 +368,17 @@ def parameter_tables(config: dict[str, Any]) -> list[Block]:
 
 def result_blocks(r: ResultsFolder) -> list[Block]:
     blocks: list[Block] = []
-    scenarios = r.scenarios()
-    n = int(scenarios[0][1]["delayed_bed_days"]["n"])
+    scenarios = r.keyed_scenarios()
+    n = int(scenarios[0][2]["delayed_bed_days"]["n"])
     header = ["measure"]
-    for label, _ in scenarios:
+    for _, label, _ in scenarios:
         header += [f"{label}: mean", f"{label}: 95% interval"] if len(scenarios) > 1 else ["mean", "95% interval"]
     table = Table(f"Results over the {r.measured_days:g} measured days, mean of {n} replication(s) with 95% "
-                  "t-intervals (source: summary.json)", header)
+                  "t-intervals (source: summary.json). 'After the ready day only' counts hours after midnight of "
+                  "the discharge-ready date, as national figures do.", header)
     for metric, label, kind in RESULT_ROWS:
         row = [Cell(label)]
-        for scenario, metrics in scenarios:
+        for scenario, _, metrics in scenarios:
             row += result_cells("summary.json", scenario, metric, metrics.get(metric, {}), kind)
         table.rows.append(row)
     if r.kind == "sweep":
@@ -274,14 +388,15 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
     blocks.append(table)
     if r.kind == "compare":
         base = r.summary["baseline"]
-        diff = Table(f"Paired differences from {base} (common random numbers; source: summary.json)",
+        diff = Table(f"Paired differences from {base} (common random numbers; shares in percentage points; "
+                     "source: summary.json)",
                      ["measure", *[h for label in r.summary["configs"][1:] for h in (f"{label}: difference",
                                                                                   f"{label}: 95% interval")]])
         for metric, label, kind in RESULT_ROWS:
             row = [Cell(label)]
             for other in r.summary["configs"][1:]:
                 d = r.summary["differences"][other].get(metric, {})
-                row += result_cells("summary.json#differences", other, metric, d, kind)
+                row += result_cells("summary.json#differences", other, metric, d, "points" if kind == "share" else kind)
             diff.rows.append(row)
         blocks.append(diff)
     if r.has("attribution.json"):
@@ -345,16 +460,52 @@ def limitations(r: ResultsFolder) -> Bullets:
     n = int(r.manifest.get("replications") or 0)
     if n < 10:
         items.append(f"Only {n} replication(s) were run: intervals are wide; run more for a board decision.")
-    try:
-        config = config_from_dict(r.config)
-        hot = [f"{name} ({load.utilisation:.0%} of places)" for name, load in pool_loads(config).items()
-               if load.utilisation >= 0.95]
-        if hot:
-            items.append("Pools loaded at 95% of their places or more have queues that vary widely between "
-                         f"replications: {', '.join(hot)}.")
-    except Exception:  # pragma: no cover - a config as run always validates
-        pass
+    negative = sorted({label for _, _, m in r.keyed_scenarios() for metric, label, kind in RESULT_ROWS
+                       if kind == "count" and m.get(metric, {}).get("ci_low", 0.0) < 0})
+    if negative:
+        items.append("Some 95% intervals of quantities that cannot be negative reach below zero ("
+                     + "; ".join(negative) + "): the replications vary too much for a t-interval; run more.")
+    warmup = float(r.config["run"].get("warmup_days", 0.0))
+    suggested = _mser_warmup(r)
+    if suggested is not None and suggested > warmup:
+        items.append(f"The warm-up discarded {warmup:g} days, but MSER-5 on this run's daily bed occupancy suggests "
+                     f"{suggested:g}: the first measured days may still be filling up, which biases delay low. Run "
+                     "discharge-sim warmup and set run.warmup_days.")
+    scenarios = r.manifest.get("scenarios") or [{"label": r.name, "config": r.config}]
+    hot: list[str] = []
+    for index, sc in enumerate(scenarios):
+        try:
+            config = config_from_dict(sc["config"])
+        except Exception:  # pragma: no cover - a config as run always validates
+            continue
+        where = f"point {index}: " if r.kind == "sweep" else (f"{sc['label']}: " if len(scenarios) > 1 else "")
+        for name, load in pool_loads(config).items():
+            if load.utilisation >= 0.95:
+                grows = ", a queue that grows for as long as the run lasts" if load.unstable else ""
+                hot.append(f"{where}{name} ({load.utilisation:.0%} of places{grows})")
+    if hot and r.kind != "attribute":
+        items.append("Pools loaded at 95% of their places or more have queues that vary widely between replications "
+                     "and, at 100% or more, depend on the run length: " + "; ".join(dict.fromkeys(hot)) + ".")
+    elif hot:
+        items.append("Pools loaded at 95% of their places or more have queues that vary widely between replications: "
+                     + "; ".join(dict.fromkeys(hot)) + ".")
     return Bullets(tuple(items))
+
+
+def _mser_warmup(r: ResultsFolder) -> float | None:
+    """MSER-5's warm-up for the daily occupancy in occupancy.csv (first scenario), or None."""
+    if not r.has("occupancy.csv"):
+        return None
+    from .warmup import daily_means, mser
+
+    t = r.table("occupancy.csv")
+    rows = r.first_scenario_rows(t)
+    days = numbers(t["day"][rows])
+    full = days < math.floor(float(r.config["run"]["days"]))
+    day, mean = daily_means(numbers(t["beds_occupied"][rows])[full], days[full], numbers(t["replication"][rows])[full])
+    if day.size < 20:
+        return None
+    return float(mser(mean).truncation_days)
 
 
 def stress_des(r: ResultsFolder) -> list[Block]:
@@ -391,12 +542,14 @@ def stress_des(r: ResultsFolder) -> list[Block]:
          f"{run.get('warmup_days', 0):g} days is discarded (discharge-sim warmup suggests one by MSER-5)."),
         ("4.2 Run length", f"{run['days']:g} days in all, {r.measured_days:g} measured."),
         ("4.3 Estimation approach", f"{m.get('replications')} independent replications, rule "
-         f"'{m.get('replication_rule', 'fixed')}'; means with 95% t-intervals; common random numbers across "
-         "scenarios, paired differences."),
+         f"'{m.get('replication_rule', 'fixed')}'; means with 95% t-intervals"
+         + ("; common random numbers across scenarios, paired differences." if r.kind != "run" else ".")),
         ("5.1 Software", f"Python {m.get('python', '')}; discharge-sim {m.get('version', __version__)}; {deps}."),
         ("5.2 Random sampling", f"numpy Generator (PCG64) streams, one per source of variation, spawned from one "
          f"SeedSequence per replication of seed {m.get('seed')}."),
-        ("5.3 Model execution", f"Discrete-event simulation (SimPy); execution: {m.get('execution')}."),
+        ("5.3 Model execution", "Discrete-event simulation (SimPy); replications run "
+         + (f"on the Dask cluster at {m['execution']['scheduler']}" if "scheduler" in (m.get("execution") or {})
+            else f"on {(m.get('execution') or {}).get('workers', 1)} local worker process(es)") + "."),
         ("5.4 System specification", "Results do not depend on the machine or the number of workers (the same seed "
          "gives byte-identical files)."),
         ("6.1 Computer model sharing", "discharge-sim is open source; the command, configs as run and the "

@@ -142,7 +142,7 @@ def test_sweep_lines_and_heat_map_are_the_point_means(folders):
     for key, other, values in (("pools.nursing_home.places", "staff.pharmacists.count", [8, 10]),
                                ("staff.pharmacists.count", "pools.nursing_home.places", [560, 600])):
         for value in values:
-            gid = f"sweep:{key}:emergency hours waiting for a bed:{other.rsplit('.', 1)[-1]}={value}"
+            gid = f"sweep:{key}:emergency hours waiting for a bed:{'.'.join(other.split('.')[-2:])}={value}"
             line = next(ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == gid)
             mine = sorted((p for p in points2 if int(p[other]) == value), key=lambda p: int(p[key]))
             assert list(line.get_xdata()) == [int(p[key]) for p in mine]

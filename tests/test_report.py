@@ -87,7 +87,8 @@ def expected_text(folder, attrs) -> str:
             ci = summary["metrics"][metric]
         else:
             ci = summary["metrics"][scenario][metric]
-        fmt = FORMATS[KINDS[metric]]
+        kind = KINDS[metric]
+        fmt = FORMATS["points" if kind == "share" and source.endswith("#differences") else kind]
     elif source == "attribution.json":
         row = {r["side"]: r for r in json.loads((folder / "attribution.json").read_text())["table"]}[scenario]
         ci, fmt = row[metric], count
@@ -149,6 +150,32 @@ def test_the_report_has_every_section_and_the_stress_des_checklist(reports):
     assert count(summary["metrics"]["delayed_bed_days"]["mean"]) in text
 
 
-def test_report_refuses_a_folder_without_results(tmp_path, capsys):
+def test_report_refuses_a_folder_without_results(tmp_path, capsys, reports):
     assert main(["report", str(tmp_path)]) == 2
     assert "not a results folder" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    folder, _ = reports["compare"]
+    (damaged / "manifest.json").write_bytes((folder / "manifest.json").read_bytes())
+    (damaged / "summary.json").write_text("{}")
+    for command in ("report", "plot"):
+        assert main([command, str(damaged)]) == 2
+        assert "incomplete or damaged" in capsys.readouterr().err
+    (damaged / "summary.json").write_text('{"kind": ')
+    assert main(["report", str(damaged)]) == 2
+    assert "damaged" in capsys.readouterr().err
+
+
+def test_findings_answer_the_question(reports):
+    folder, _ = reports["attribute"]
+    text = (folder / "report.md").read_text()
+    findings = text.split("## Key findings", 1)[1].split("##", 1)[0]
+    doc = json.loads((folder / "attribution.json").read_text())
+    assert count(doc["columns"]["shapley_hospital"]["mean"]) in findings
+    assert share(doc["columns"]["shapley_social_care_share"]["mean"]) in findings
+    folder, _ = reports["compare"]
+    text = (folder / "report.md").read_text()
+    assert "Settings that differ from the first scenario" in text
+    assert "steps.home_support.search.mean_days" in text  # england_2024_25's fitted search
