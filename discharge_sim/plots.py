@@ -159,7 +159,7 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
     left.grid(axis="y", alpha=0.3)
     longest = max((float(d.max()) for d in by_pathway.values() if d.size), default=28.0)
     right.set_xlim(0, min(max(longest, 28.0), 90.0))
-    right.set_xticks([t for t in (1, 3, 7, 14, 21, 28, 42, 56, 90) if t <= min(max(longest, 28.0), 90.0)])
+    right.set_xticks([t for t in (1, 7, 14, 21, 28, 42, 56, 90) if t <= min(max(longest, 28.0), 90.0)])
     right.set_xlabel("days delayed past the discharge-ready date (to 90)")
     right.set_ylabel("cumulative share of delayed discharges (%)")
     right.set_ylim(0, 102)
