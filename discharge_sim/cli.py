@@ -27,7 +27,7 @@ import yaml
 from . import __version__
 from .attribution import SIDE_VARIANTS, removals
 from .capacity import pool_loads
-from .config import Config, ConfigError, apply_overrides, config_to_dict, load_config, read_yaml
+from .config import Config, ConfigError, apply_overrides, config_to_dict, load_config, read_config
 from .execution import Schedule, SchedulerError, execute, relative_precision
 from .experiment import (
     DETAIL_TABLES,
@@ -320,7 +320,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         option = {"run.days": "--days", "run.warmup_days": "--warmup-days"}.get(key)
         if option and getattr(args, option[2:].replace("-", "_")) is not None:
             raise UsageError(f"--set {key} and {option} both set it; use one")
-    raw = apply_overrides(read_yaml(args.config), _run_overrides(args))
+    raw = apply_overrides(read_config(args.config), _run_overrides(args))
     scenarios = sweep_scenarios(raw, args.settings, source=str(args.config))
     config = scenarios[0].config
     tables = tuple(DETAIL_TABLES) if args.detail else ()
@@ -356,7 +356,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         if key.startswith("run."):
             raise UsageError(f"--vary {key}: run settings are not calibrated; use --days, --warmup-days, "
                              "--replications or --seed")
-    raw = apply_overrides(read_yaml(args.config), _run_overrides(args))
+    raw = apply_overrides(read_config(args.config), _run_overrides(args))
     job = CalibrationJob.prepare(args.config, raw, args.target, args.vary, args.points, args.rounds)
     say = _printer(args.quiet)
     workers = args.workers or _cpus()

@@ -444,11 +444,58 @@ def find_cycle(graph: Mapping[str, list[str]]) -> list[str]:
 # --- loading ---------------------------------------------------------------------------------
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Config:
-    """Read, validate and return a config file, applying dotted ``overrides`` first."""
-    raw = read_yaml(path)
+    """Read, validate and return a config file (resolving ``extends:``), applying dotted
+    ``overrides`` first."""
+    raw = read_config(path)
     if overrides:
         raw = apply_overrides(raw, overrides)
     return config_from_dict(raw, source=str(path))
+
+
+EXTENDS = "extends"
+
+
+def read_config(path: str | Path) -> dict[str, Any]:
+    """A config file as plain data, with its ``extends:`` chain resolved.
+
+    A config may start from another: ``extends: baseline.yaml`` (a path relative to the file)
+    takes that config and lays this file over it. Mappings merge key by key, at any depth; any
+    other value (a number, a list) replaces the base's; ``~`` (null) removes the base's key. So a
+    scenario file holds only what it changes.
+    """
+    return _resolve(Path(path), [])
+
+
+def _resolve(path: Path, chain: list[Path]) -> dict[str, Any]:
+    raw = read_yaml(path)
+    if EXTENDS not in raw:
+        return raw
+    ref = raw.pop(EXTENDS)
+    if not isinstance(ref, str) or not ref.strip():
+        raise ConfigError(f"{path}: extends = {_show(ref)}: expected the path of the config this one changes, "
+                          "relative to this file")
+    base = (path.parent / ref).resolve()
+    here = path.resolve()
+    if base in (*chain, here):
+        names = " -> ".join(str(p) for p in (*chain, here, base))
+        raise ConfigError(f"{path}: extends: the configs extend each other in a circle: {names}")
+    if not base.exists():
+        raise ConfigError(f"{path}: extends: {ref}: no such config file (looked for {base})")
+    return overlay(_resolve(base, [*chain, here]), raw)
+
+
+def overlay(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` laid over it: mappings merged at every depth, other values
+    replaced, and a null value removing the key."""
+    out = copy.deepcopy(dict(base))
+    for key, value in changes.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = overlay(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 def read_yaml(path: str | Path, what: str = "config") -> dict[str, Any]:
@@ -561,7 +608,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
     model: type[BaseModel] | None = Config
     if not parent:
-        model = Config
+        return sorted([*Config.model_fields, EXTENDS])
     elif len(parent) == 1 and parent[0] in _SECTIONS:
         model = _SECTIONS[str(parent[0])]
     elif len(parent) == 2 and parent[0] == "groups":
