@@ -452,11 +452,11 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
         if id(scenario.config) in seen:  # attribute: one config under several variants
             continue
         seen.add(id(scenario.config))
-        for name, load in pool_loads(scenario.config).items():
+        for pool, load in pool_loads(scenario.config).items():  # not `name`: that is the folder's name
             if load.unstable:
                 named = len(experiment.scenarios) > 1 and experiment.kind != "attribute"
                 where = f"{scenario.label}: " if named else ""
-                say(f"note: {where}pool {name} has {load.places} places for an expected load of "
+                say(f"note: {where}pool {pool} has {load.places} places for an expected load of "
                     f"{load.total:,.1f}: its queue will grow for as long as the run lasts")
     fingerprint = experiment.fingerprint(__version__)
     started = datetime.now(UTC).isoformat(timespec="seconds")

@@ -122,3 +122,14 @@ def test_manifest_has_config_hash(tmp_path):
     ha = json.loads((a / "manifest.json").read_text())["config_sha256"]
     hb = json.loads((b / "manifest.json").read_text())["config_sha256"]
     assert len(ha) == 64 and ha != hb  # the seed is part of the config as run
+
+
+def test_default_results_folder_is_named_after_the_config(tmp_path, monkeypatch):
+    from .conftest import BASELINE
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(BASELINE), *SHORT, "--quiet"]) == 0
+    assert main(["attribute", str(BASELINE), *SHORT, "--quiet"]) == 0
+    made = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert len(made) == 2
+    assert made[0].startswith("attribute-baseline-") and made[1].startswith("baseline-"), made
