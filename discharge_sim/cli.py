@@ -15,7 +15,8 @@ import platform
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
@@ -351,16 +352,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         raise UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
     if args.points < MIN_POINTS:
         raise UsageError(f"--points {args.points}: at least {MIN_POINTS}, so that each round narrows the search")
-    _plan(args, load_config(args.config))  # refuses the precision options of --replications auto
     for key, _, _ in args.vary:
         if key.startswith("run."):
             raise UsageError(f"--vary {key}: run settings are not calibrated; use --days, --warmup-days, "
                              "--replications or --seed")
     raw = apply_overrides(read_config(args.config), _run_overrides(args))
     job = CalibrationJob.prepare(args.config, raw, args.target, args.vary, args.points, args.rounds)
+    _plan(args, job.base)  # refuses the precision options of --replications auto
     say = _printer(args.quiet)
     workers = args.workers or _cpus()
-    where = f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"on {workers} worker(s)"
+    where = _where(args, workers)
     say(f"discharge-sim {__version__}: calibrate {job.base.name}: {len(job.parameters)} setting(s), "
         f"{args.rounds} round(s) of up to {job.points_per_round} point(s), {job.replications} replication(s) "
         f"each, seed {job.seed}, {where}")
@@ -374,20 +375,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         try:
             job.search(store, workers, args.scheduler, say, progress=ProgressBar.wanted(args.quiet))
         except KeyboardInterrupt as exc:
-            kept = len(store.done())
-            if not kept and not store.resumed:
-                raise Interrupted("interrupted before any replication finished; no results were written",
-                                  _interrupt_status(exc)) from None
-            raise Interrupted(f"interrupted; {kept} finished replication(s) kept in {store.work}. "
-                              "Run the same command again to resume.", _interrupt_status(exc)) from None
+            raise _interrupted(exc, store) from None
         manifest = {
-            "tool": "discharge-sim", "version": __version__, "command": ["discharge-sim", *args.argv],
-            "kind": "calibrate", "config_path": str(args.config), "targets_path": str(args.target),
-            "seed": job.seed, "replications": job.replications, "started": store.job.get("started"),
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"), "resumed": store.resumed,
-            "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
-            "python": platform.python_version(),
-            "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
+            **_tool(args), "kind": "calibrate", "config_path": str(args.config), "targets_path": str(args.target),
+            "seed": job.seed, "replications": job.replications, **_when_and_where(args, store, workers),
             "calibration_sha256": fingerprint,
         }
         store.finish(lambda folder: job.write(folder, manifest))
@@ -410,11 +401,8 @@ def _report(args: argparse.Namespace, outcome: Outcome, out: Path, table: str) -
 def cmd_plot(args: argparse.Namespace) -> int:
     from .figures import draw_all  # matplotlib: imported only when figures are drawn
 
-    try:
+    with _reading(args.results):
         drawn = draw_all(args.results)
-    except (KeyError, TypeError, IndexError) as exc:
-        raise OutputError(f"{args.results}: the results files are incomplete or damaged ({exc!r} missing or "
-                          "wrong); rerun the experiment") from None
     say = _printer(args.quiet)
     for figure in drawn:
         say(f"{args.results / 'figures' / figure.name}.png (and .pdf): {figure.title}")
@@ -424,13 +412,20 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report  # matplotlib (for missing figures): imported only when needed
 
-    try:
+    with _reading(args.results):
         md, page = write_report(args.results)
-    except (KeyError, TypeError, IndexError) as exc:
-        raise OutputError(f"{args.results}: the results files are incomplete or damaged ({exc!r} missing or "
-                          "wrong); rerun the experiment") from None
     _printer(args.quiet)(f"Report: {page} (self-contained) and {md}")
     return EXIT_OK
+
+
+@contextmanager
+def _reading(folder: Path) -> Iterator[None]:
+    """Results files missing a key or holding the wrong shape are bad input, not an internal error."""
+    try:
+        yield
+    except (KeyError, TypeError, IndexError) as exc:
+        raise OutputError(f"{folder}: the results files are incomplete or damaged ({exc!r} missing or "
+                          "wrong); rerun the experiment") from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -464,7 +459,7 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
     with PartialResults.open(fingerprint, args.out, Path("results"), name, job, resume=args.resume) as store:
         schedule = Schedule(len(experiment.scenarios), experiment.plan, store.done())
         n_scenarios = len(experiment.scenarios)
-        where = f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"on {workers} worker(s)"
+        where = _where(args, workers)
         say(f"discharge-sim {__version__}: {experiment.kind} of {n_scenarios} scenario(s), "
             f"{experiment.plan.describe()}, seed {experiment.seed}, {where}")
         if store.resumed:
@@ -475,12 +470,7 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
             execute(experiment, store, workers, args.scheduler, bar.update, schedule)
         except KeyboardInterrupt as exc:
             bar.close()
-            kept = len(store.done())
-            if not kept and not store.resumed:
-                raise Interrupted("interrupted before any replication finished; no results were written",
-                                  _interrupt_status(exc)) from None
-            raise Interrupted(f"interrupted; {kept} finished replication(s) kept in {store.work}. "
-                              "Run the same command again to resume.", _interrupt_status(exc)) from None
+            raise _interrupted(exc, store) from None
         bar.close()
         assert schedule.final is not None
         outcome = Outcome.collect(experiment, store, schedule.final, schedule.reason)
@@ -555,21 +545,14 @@ def build_manifest(experiment: Experiment, paths: Sequence[Path], args: argparse
         scenarios.append({"label": s.label, "settings": dict(s.settings), "config_sha256": config_hash(as_run),
                           "config": as_run})
     manifest: dict[str, Any] = {
-        "tool": "discharge-sim",
-        "version": __version__,
-        "command": ["discharge-sim", *args.argv],
+        **_tool(args),
         "kind": experiment.kind,
         "config_paths": [str(p) for p in paths],
         "seed": experiment.seed,
         "replications": outcome.replications,
         "replication_rule": outcome.rule,
-        "started": store.job.get("started"),
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "resumed": store.resumed,
+        **_when_and_where(args, store, workers),
         "wall_seconds_this_session": round(wall_seconds, 3),
-        "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
-        "python": platform.python_version(),
-        "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
         "experiment_sha256": experiment.fingerprint(__version__),
     }
     if len(scenarios) == 1:
@@ -579,6 +562,36 @@ def build_manifest(experiment: Experiment, paths: Sequence[Path], args: argparse
     else:
         manifest["scenarios"] = scenarios
     return manifest
+
+
+def _where(args: argparse.Namespace, workers: int) -> str:
+    return f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"on {workers} worker(s)"
+
+
+def _tool(args: argparse.Namespace) -> dict[str, Any]:
+    return {"tool": "discharge-sim", "version": __version__, "command": ["discharge-sim", *args.argv]}
+
+
+def _when_and_where(args: argparse.Namespace, store: PartialResults, workers: int) -> dict[str, Any]:
+    """The manifest's record of when and on what a results folder was made."""
+    return {
+        "started": store.job.get("started"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "resumed": store.resumed,
+        "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
+        "python": platform.python_version(),
+        "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
+    }
+
+
+def _interrupted(exc: BaseException, store: PartialResults) -> Interrupted:
+    """Ctrl-C or SIGTERM during an experiment: say what was kept and how to resume."""
+    kept = len(store.done())
+    if not kept and not store.resumed:
+        return Interrupted("interrupted before any replication finished; no results were written",
+                           _interrupt_status(exc))
+    return Interrupted(f"interrupted; {kept} finished replication(s) kept in {store.work}. "
+                       "Run the same command again to resume.", _interrupt_status(exc))
 
 
 def config_hash(as_run: dict[str, Any]) -> str:

@@ -35,6 +35,8 @@ from .results import (
 )
 
 TABLES = ("replications", "patients", "delays", "occupancy")
+SCENARIO_COLUMNS = {"compare": "config", "sweep": "point", "attribute": "variant"}
+"""By kind of experiment, the column naming the scenario in tables that mix several."""
 DETAIL_TABLES: dict[str, Callable[[ReplicationResult], dict[str, Any]]] = {
     "patients": patient_table,
     "delays": segment_table,
@@ -144,7 +146,7 @@ class Experiment:
         """The column naming the scenario in tables that mix several: ``point`` or ``config``."""
         if len(self.scenarios) == 1 and self.kind != "sweep":
             return None
-        return {"sweep": "point", "attribute": "variant"}.get(self.kind, "config")
+        return SCENARIO_COLUMNS.get(self.kind, "config")
 
     def scenario_key(self, index: int) -> Any:
         return index if self.kind == "sweep" else self.scenarios[index].label

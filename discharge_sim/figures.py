@@ -20,10 +20,13 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from .attribution import SIDE_VARIANTS
+from .experiment import SCENARIO_COLUMNS
 from .plots import (
     CAUSES,
     ORGANISATIONS,
     attribution_figure,
+    cause_metric,
     cause_of,
     causes_figure,
     delay_length_figure,
@@ -40,7 +43,7 @@ from .storage import OutputError, write_json
 
 PATHWAY_NAMES = {0: "pathway 0 (home)", 1: "pathway 1 (home with support)", 2: "pathway 2 (short-term bed)",
                  3: "pathway 3 (care home)"}
-ATTRIBUTE_SIDES = ("as_configured", "hospital_instant", "social_care_unlimited", "both_removed")
+ATTRIBUTE_SIDES = tuple(name for name, _ in SIDE_VARIANTS)
 ATTRIBUTE_LABELS = {"as_configured": "as configured", "hospital_instant": "hospital steps instant",
                     "social_care_unlimited": "social-care capacity unlimited", "both_removed": "both removed"}
 TIMELINE_PATIENTS = 30
@@ -159,7 +162,7 @@ class ResultsFolder:
 
     @property
     def scenario_column(self) -> str | None:
-        return {"compare": "config", "sweep": "point", "attribute": "variant"}.get(self.kind)
+        return SCENARIO_COLUMNS.get(self.kind)
 
     def first_scenario_rows(self, table: dict[str, np.ndarray]) -> np.ndarray:
         """Rows of a detail table that belong to the first scenario."""
@@ -212,20 +215,10 @@ def daily_band(day: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return days, mean, low, high
 
 
-CAUSE_METRICS = {
-    "hospital": "delayed_bed_days_hospital",
-    "social_care_capacity": "delayed_bed_days_social_care_capacity",
-    "social_care_process": "delayed_bed_days_social_care_process",
-    "nhs_community": "delayed_bed_days_nhs_community",
-    "patient_family": "delayed_bed_days_patient_family",
-    "other": "delayed_bed_days_other",
-}
-
-
 def causes(r: ResultsFolder) -> Made:
     scenarios = r.scenarios()
     labels = [label for label, _ in scenarios]
-    values = {key: [m[CAUSE_METRICS[key]]["mean"] for _, m in scenarios] for key, _, _ in CAUSES}
+    values = {key: [m[cause_metric(key)]["mean"] for _, m in scenarios] for key, _, _ in CAUSES}
     low = [m["delayed_bed_days"]["ci_low"] for _, m in scenarios]
     high = [m["delayed_bed_days"]["ci_high"] for _, m in scenarios]
     n = int(scenarios[0][1]["delayed_bed_days"]["n"])

@@ -39,6 +39,11 @@ NEUTRAL = "#444444"
 DPI = 200
 
 
+def cause_metric(key: str) -> str:
+    """The replications.csv column of a CAUSES key: delayed_bed_days_hospital, ..."""
+    return f"delayed_bed_days_{key}"
+
+
 def cause_of(owner: str, kind: str) -> str:
     """The CAUSES key of a ledger segment."""
     if owner == "social_care":
@@ -87,11 +92,7 @@ def causes_figure(labels: Sequence[str], values: Mapping[str, Sequence[float]],
     fig = _figure(max(6.0, 1.6 * len(labels) + 4), 5.2)
     ax = fig.subplots()
     x = np.arange(len(labels))
-    bottom = np.zeros(len(labels))
-    for key, label, colour in CAUSES:
-        heights = np.asarray(values[key], dtype=float)
-        ax.bar(x, heights, 0.6, bottom=bottom, color=colour, label=label, gid=f"cause:{key}")
-        bottom += heights
+    _stacked(ax, x, 0.6, "cause", CAUSES, values)
     _whiskers(ax, x, total_low, total_high)
     ax.set_xticks(x, labels, rotation=20 if len(labels) > 2 else 0, ha="right" if len(labels) > 2 else "center")
     ax.set_ylabel(f"delayed bed-days over {days:g} measured days")
@@ -103,6 +104,16 @@ def causes_figure(labels: Sequence[str], values: Mapping[str, Sequence[float]],
     return fig
 
 
+def _stacked(ax, x: np.ndarray, width: float, kind: str,  # type: ignore[no-untyped-def]
+             layers: Sequence[tuple[str, str, str]], values: Mapping[str, Sequence[float] | np.ndarray]) -> None:
+    """Bars stacked layer by layer (key, label, colour), each bar tagged ``<kind>:<key>`` for tests."""
+    bottom = np.zeros(len(x))
+    for key, label, colour in layers:
+        heights = np.asarray(values[key], dtype=float)
+        ax.bar(x, heights, width, bottom=bottom, color=colour, label=label, gid=f"{kind}:{key}")
+        bottom += heights
+
+
 def _thousands(value: float, _pos: float) -> str:
     return f"{value:,.0f}"
 
@@ -112,11 +123,7 @@ def dtoc_figure(codes: Sequence[str], by_org: Mapping[str, Sequence[float] | np.
     fig = _figure(9, 4.8)
     ax = fig.subplots()
     x = np.arange(len(codes))
-    bottom = np.zeros(len(codes))
-    for key, label, colour in ORGANISATIONS:
-        heights = np.asarray(by_org[key], dtype=float)
-        ax.bar(x, heights, 0.7, bottom=bottom, color=colour, label=label, gid=f"org:{key}")
-        bottom += heights
+    _stacked(ax, x, 0.7, "org", ORGANISATIONS, by_org)
     ax.set_xticks(x, codes)
     ax.margins(y=0.08)
     ax.set_xlabel("DToC reason code (A assessment, B funding, C non-acute NHS care, Di residential, Dii nursing,\n"

@@ -162,7 +162,7 @@ def _fmt(fmt: str, value: float, signed: bool = False) -> str:
 def dtoc_lines(s: Mapping[str, Mapping[str, float]], config: Config) -> str:
     """Delayed days by reason (A to I) and responsible organisation, as the national statistic."""
     from .config import DTOC_CODES, ORGANISATIONS
-    from .results import DAYS_PER_MONTH, ORGANISATION_NAMES
+    from .results import DAYS_PER_MONTH, ORGANISATION_NAMES, dtoc_metric
 
     months = (config.run.days - config.run.warmup_days) / DAYS_PER_MONTH
     total = s["dtoc_delayed_days"]["mean"]
@@ -176,10 +176,7 @@ def dtoc_lines(s: Mapping[str, Mapping[str, float]], config: Config) -> str:
     for code in (*DTOC_CODES, "total"):
         cells = []
         for org in (*ORGANISATIONS, "total"):
-            name = ("dtoc_delayed_days" if code == "total" and org == "total"
-                    else f"dtoc_days_{org}" if code == "total"
-                    else f"dtoc_days_{code}" if org == "total" else f"dtoc_days_{code}_{org}")
-            mean = s.get(name, {}).get("mean", math.nan)
+            mean = s.get(dtoc_metric(code, org), {}).get("mean", math.nan)
             cells.append(f"{mean / months:,.0f} ({_share(mean, total).strip()})")
         if code == "total":
             lines.append("  " + "-" * (8 + 19 * len(heads)))

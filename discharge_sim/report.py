@@ -19,8 +19,9 @@ from typing import Any
 
 from . import __version__
 from .capacity import pool_loads
-from .config import config_from_dict
+from .config import config_from_dict, flatten
 from .figures import INDEX, ResultsFolder, draw_all, numbers, read_json
+from .results import HEADLINE
 from .storage import write_text_atomic
 
 # --- blocks -----------------------------------------------------------------------------------
@@ -92,13 +93,7 @@ def points(value: float) -> str:
 FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal, "points": points}
 
 RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("delayed_bed_days_hospital", "Hospital-internal (administration and hospital staff), bed-days", "count"),
-    ("delayed_bed_days_social_care_capacity", "Social-care capacity (places, staff), bed-days", "count"),
-    ("delayed_bed_days_social_care_process", "Social-care process (assessment, panels), bed-days", "count"),
-    ("delayed_bed_days_nhs_community", "NHS community (intermediate care, equipment), bed-days", "count"),
-    ("delayed_bed_days_patient_family", "Patient or family, bed-days", "count"),
-    ("delayed_bed_days_other", "Other, bed-days", "count"),
-    ("delayed_bed_days", "Total delayed bed-days", "count"),
+    *((metric, label if metric == "delayed_bed_days" else f"{label}, bed-days", "count") for metric, label in HEADLINE),
     ("delayed_bed_days_after_ready_day_hospital", "After the ready day only: hospital-internal, bed-days", "count"),
     ("delayed_bed_days_after_ready_day_social_care_capacity", "After the ready day only: social-care capacity, "
      "bed-days", "count"),
@@ -238,26 +233,17 @@ def differences_from_first(r: ResultsFolder) -> list[Block]:
     scenarios = r.manifest.get("scenarios") or []
     if r.kind not in ("compare", "sweep") or len(scenarios) < 2:
         return []
-    first = _flatten(scenarios[0]["config"])
+    first = flatten(scenarios[0]["config"])
     table = Table(f"Settings that differ from the first scenario ({scenarios[0]['label']}), whose parameters are "
                   "shown above", ["scenario", "setting", "first scenario", "this scenario"])
     for sc in scenarios[1:]:
-        mine = _flatten(sc["config"])
+        mine = flatten(sc["config"])
         for key in sorted(set(first) | set(mine)):
             if key in ("name", "description") or first.get(key) == mine.get(key):
                 continue
             table.rows.append([Cell(str(sc["label"])), Cell(key), Cell(_show(first.get(key))),
                                Cell(_show(mine.get(key)))])
     return [table] if table.rows else []
-
-
-def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(node, dict):
-        out: dict[str, Any] = {}
-        for k, v in node.items():
-            out.update(_flatten(v, f"{prefix}{k}."))
-        return out
-    return {prefix[:-1]: node}
 
 
 def _show(value: Any) -> str:

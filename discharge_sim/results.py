@@ -138,6 +138,13 @@ def _dtoc_census(m: dict[str, float], s: dict[str, np.ndarray], lo: float, hi: f
         m[f"dtoc_share_{code}"] = _ratio(m[f"dtoc_days_{code}"], total)
 
 
+def dtoc_metric(code: str, org: str) -> str:
+    """The metric of one cell of the DToC table; ``total`` for a whole row or column."""
+    if code == "total":
+        return "dtoc_delayed_days" if org == "total" else f"dtoc_days_{org}"
+    return f"dtoc_days_{code}" if org == "total" else f"dtoc_days_{code}_{org}"
+
+
 def dtoc_table(summary: Mapping[str, Mapping[str, float]], window_days: float) -> dict[str, np.ndarray]:
     """The national statistic's layout from a run summary: a row per reason code (A to I, other)
     and a total row; per responsible organisation (NHS, Social care, Both) and in all, the mean
@@ -151,11 +158,7 @@ def dtoc_table(summary: Mapping[str, Mapping[str, float]], window_days: float) -
     for code in (*DTOC_CODES, "total"):
         cols["reason"].append(code)
         for org in (*ORGANISATIONS, "total"):
-            name = ("dtoc_delayed_days" if code == "total" and org == "total"
-                    else f"dtoc_days_{org}" if code == "total"
-                    else f"dtoc_days_{code}" if org == "total"
-                    else f"dtoc_days_{code}_{org}")
-            ci = summary.get(name, {})
+            ci = summary.get(dtoc_metric(code, org), {})
             mean = ci.get("mean", math.nan)
             cols[f"{org}_days_per_month"].append(mean / months)
             cols[f"{org}_days_per_month_ci_low"].append(ci.get("ci_low", math.nan) / months)

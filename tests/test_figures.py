@@ -66,7 +66,7 @@ def test_causes_bars_are_the_summary_means_with_their_intervals(folders):
     summary = json.loads((folders["compare"] / "summary.json").read_text())
     for key, _, colour in CAUSES:
         bars = by_gid(ax, f"cause:{key}")
-        expected = [summary["metrics"][label][figures.CAUSE_METRICS[key]]["mean"] for label in summary["configs"]]
+        expected = [summary["metrics"][label][f"delayed_bed_days_{key}"]["mean"] for label in summary["configs"]]
         assert np.allclose([b.get_height() for b in bars], expected, rtol=0, atol=1e-9)
         assert all(b.get_facecolor()[:3] == pytest.approx(tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
                    for b in bars)

@@ -7,18 +7,9 @@ from pathlib import Path
 import pytest
 
 from discharge_sim.cli import main
-from discharge_sim.config import ConfigError, config_to_dict, load_config, overlay, read_config
+from discharge_sim.config import ConfigError, config_to_dict, flatten, load_config, overlay, read_config
 
 from .conftest import BASELINE
-
-
-def _flatten(node, prefix=""):
-    if isinstance(node, dict):
-        out = {}
-        for k, v in node.items():
-            out.update(_flatten(v, f"{prefix}{k}."))
-        return out
-    return {prefix[:-1]: node}
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -37,8 +28,8 @@ steps:
   funding_panel:
     sessions: {{days: [tue, fri]}}
 """)
-    base = _flatten(config_to_dict(load_config(BASELINE)))
-    changed = _flatten(config_to_dict(load_config(scenario)))
+    base = flatten(config_to_dict(load_config(BASELINE)))
+    changed = flatten(config_to_dict(load_config(scenario)))
     differing = {k for k in set(base) | set(changed) if base.get(k) != changed.get(k)}
     assert differing == {"name", "pools.nursing_home.places", "steps.funding_panel.sessions.days"}
 

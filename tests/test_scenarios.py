@@ -7,7 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from discharge_sim.config import OWNERS, apply_overrides, config_from_dict, config_to_dict, load_config, read_yaml
+from discharge_sim.config import (
+    OWNERS,
+    apply_overrides,
+    config_from_dict,
+    config_to_dict,
+    flatten,
+    load_config,
+    read_yaml,
+)
 from discharge_sim.model import run_replication
 from discharge_sim.results import replication_metrics
 
@@ -15,15 +23,6 @@ from .conftest import BASELINE, ROOT
 
 SCENARIOS = sorted((ROOT / "configs" / "scenarios").glob("*.yaml"))
 SHORT = {"run.days": 40, "run.warmup_days": 10}
-
-
-def _flatten(node, prefix=""):
-    if isinstance(node, dict):
-        out = {}
-        for k, v in node.items():
-            out.update(_flatten(v, f"{prefix}{k}."))
-        return out
-    return {prefix[:-1]: node}
 
 
 def test_the_library_has_the_scenarios():
@@ -35,10 +34,10 @@ def test_the_library_has_the_scenarios():
 def test_each_scenario_changes_only_what_it_names_and_runs(path: Path):
     written = read_yaml(path)
     assert written.pop("extends") == "../baseline.yaml"
-    named = set(_flatten(written))
-    base = _flatten(config_to_dict(load_config(BASELINE)))
+    named = set(flatten(written))
+    base = flatten(config_to_dict(load_config(BASELINE)))
     config = load_config(path)
-    mine = _flatten(config_to_dict(config))
+    mine = flatten(config_to_dict(config))
     differing = {k for k in set(base) | set(mine) if base.get(k) != mine.get(k)}
     # Sections the file adds (a new pool or step) bring their defaults with them.
     new = {".".join(n.split(".")[:i]) for n in named for i in range(1, n.count(".") + 1)
