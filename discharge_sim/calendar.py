@@ -114,29 +114,32 @@ class SessionTimes:
     random numbers.
     """
 
-    __slots__ = ("_probabilities", "_times")
+    __slots__ = ("_period", "_probabilities", "_times")
 
     MAX_WEEKS = 520
 
-    def __init__(self, sessions: Iterable[tuple[float, float]]):
-        """``sessions`` are (hour of week, probability a waiting case is dealt with)."""
+    def __init__(self, sessions: Iterable[tuple[float, float]], every_weeks: int = 1):
+        """``sessions`` are (hour of week, probability a waiting case is dealt with); they recur
+        every ``every_weeks`` weeks, starting in week 0."""
         pairs = sorted(sessions)
         if not pairs or all(p <= 0.0 for _, p in pairs):
             raise ValueError("sessions need at least one session with a positive probability")
         self._times = [h for h, _ in pairs]
         self._probabilities = [p for _, p in pairs]
+        self._period = every_weeks * HOURS_PER_WEEK
 
     def first_success(self, t: float, u: float) -> float:
         """Time of the session that deals with a case waiting since ``t``; ``u`` in (0, 1]."""
-        week, rem = divmod(t, HOURS_PER_WEEK)
-        base = week * HOURS_PER_WEEK
+        period = self._period
+        cycle, rem = divmod(t, period)
+        base = cycle * period
         i = bisect_left(self._times, rem)
         n = len(self._times)
         survive = 1.0
         for _ in range(n * self.MAX_WEEKS):
             if i == n:
                 i = 0
-                base += HOURS_PER_WEEK
+                base += period
             survive *= 1.0 - self._probabilities[i]
             if survive <= u:
                 return base + self._times[i]

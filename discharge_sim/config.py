@@ -7,6 +7,7 @@ raises :class:`ConfigError` whose message names the field, the value found and w
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ Kind = Literal["process", "capacity"]
 DtocCode = Literal["A", "B", "C", "Di", "Dii", "E", "F", "G", "H", "I", "other"]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Organisation = Literal["nhs", "social_care", "both"]
+Payer = Literal["council", "nhs", "self"]
 
 OWNERS: tuple[str, ...] = ("hospital", "nhs_community", "social_care", "patient_family", "other")
 KINDS: tuple[str, ...] = ("process", "capacity")
@@ -44,6 +46,13 @@ DEFAULT_ORGANISATION: dict[str, str] = {
 """Who answers for a delay when a step, team or pool does not say: the NHS for its own services
 and for a patient waiting in an NHS bed on their own or their family's account, social care for
 its services. ``dtoc_organisation`` overrides it (``both`` for a jointly owned step)."""
+DEFAULT_PAYER: dict[str, str] = {
+    "hospital": "nhs", "nhs_community": "nhs", "social_care": "council",
+    "patient_family": "self", "other": "self",
+}
+"""Who pays for a pool's places when the pool does not say: the council for social care, the NHS
+for its own services, the person otherwise."""
+PAYERS: tuple[str, ...] = ("council", "nhs", "self")
 PATHWAYS: tuple[int, ...] = (0, 1, 2, 3)
 SHARE_TOLERANCE = 1e-6
 
@@ -153,10 +162,32 @@ class HospitalSettings(Strict):
     acute stay ends). Criteria to reside are reviewed once a day, at the morning board round."""
 
 
+class Surge(Strict):
+    """A stretch of days with emergency admissions at ``factor`` times their usual rate (winter)."""
+
+    start_day: NonNegative
+    days: Positive
+    factor: Positive
+
+
 class EmergencySettings(Strict):
     admissions_per_day: NonNegative
     hour_of_day_profile: list[NonNegative] = Field(default_factory=lambda: [1.0] * 24)
     day_of_week_profile: list[NonNegative] = Field(default_factory=lambda: [1.0] * 7)
+    surges: list[Surge] = Field(default_factory=list)
+    """Surges in demand (e.g. winter: factor 1.1 for 84 days); they may not overlap."""
+
+    @field_validator("surges")
+    @classmethod
+    def _surges_apart(cls, v: list[Surge]) -> list[Surge]:
+        ordered = sorted(v, key=lambda s: s.start_day)
+        for a, b in itertools.pairwise(ordered):
+            if b.start_day < a.start_day + a.days:
+                raise ValueError(
+                    f"surges overlap: one starts on day {b.start_day:g}, before the one from day "
+                    f"{a.start_day:g} ends (day {a.start_day + a.days:g}); merge them into one"
+                )
+        return ordered
 
     @field_validator("hour_of_day_profile")
     @classmethod
@@ -204,6 +235,9 @@ class Staff(Attributed):
     count: int = Field(gt=0)
     schedule: str
     dtoc_code: DtocCode | None = None
+    hourly_cost_gbp: NonNegative = 0.0
+    """Cost of one member of the team for an hour of its schedule (salary and on-costs), paid by
+    the NHS or the council according to the team's organisation."""
 
 
 class Pool(Attributed):
@@ -218,12 +252,24 @@ class Pool(Attributed):
     places starts with the same residents and more free places, as it would in life."""
     initial_occupancy: Probability | None = None
     """Alternatively, the share of places filled at time 0 (default 0.95 if neither is set)."""
+    weekly_cost_gbp: NonNegative = 0.0
+    """What a place costs a week (the fee the payer pays a provider)."""
+    payer: Payer | None = None
+    """Who pays for funded places: council, nhs or self; by default from the owner."""
+    funded_share: Probability = 1.0
+    """Share of new residents the payer funds; the rest pay for themselves (self-funders)."""
+    contract: Literal["spot", "block"] = "spot"
+    """spot: the payer pays for places while they are used; block: for every place, used or not."""
 
     @model_validator(mode="after")
     def _one_initial_state(self) -> Pool:
         if self.initial_residents is not None and self.initial_occupancy is not None:
             raise ValueError("set initial_residents or initial_occupancy, not both")
         return self
+
+    @property
+    def paid_by(self) -> str:
+        return self.payer or DEFAULT_PAYER[self.owner]
 
     @property
     def initial_count(self) -> int:
@@ -238,6 +284,8 @@ class SessionSettings(Strict):
     hours: list[Hour] = Field(min_length=1)
     weekday_probability: Probability = 1.0
     weekend_probability: Probability = 1.0
+    every_weeks: int = Field(default=1, ge=1, le=52)
+    """Sessions sit every this many weeks (2: fortnightly), in weeks 0, k, 2k... of the run."""
 
 
 class StepBase(Attributed):
@@ -306,6 +354,41 @@ class PlacementStep(StepBase):
         return v
 
 
+class CouncilBudget(Strict):
+    """The council's annual budget for new funded placements, which it must balance each year.
+
+    A new funded place in one of ``pools`` commits its expected cost over the next twelve months
+    (weekly cost x the pool's mean stay, at most a year) when it is approved. When a request no
+    longer fits in what is left of the year's budget, the year's budget is spent: until the next
+    financial year begins, new funding either waits (``wait``: people queue, first come first
+    served, for the new year's budget) or eligibility tightens (``tighten``: people the council
+    would have funded arrange and pay for their care themselves).
+    """
+
+    annual_gbp: Positive
+    pools: list[str] = Field(min_length=1)
+    when_spent: Literal["wait", "tighten"] = "wait"
+
+
+class PooledBudget(Strict):
+    """An NHS and council pooled budget (a section 75 agreement): one fund pays for the places the
+    NHS and the council fund, with no annual cap on new placements; ``nhs_share`` is the part of
+    its spend the NHS contributes."""
+
+    nhs_share: Probability = 0.5
+
+
+class Finance(Strict):
+    """Money: the cost of delayed bed-days to the NHS and what placements and staff cost."""
+
+    acute_bed_day_cost_gbp: NonNegative
+    """Cost to the NHS of a day in an acute bed (what a delayed bed-day costs)."""
+    financial_year_starts_day: Annotated[float, Field(ge=0, lt=365)] = 0.0
+    """Day of the run on which a financial year (1 April) begins; years are 365 days."""
+    council_budget: CouncilBudget | None = None
+    pooled_budget: PooledBudget | None = None
+
+
 class ReportSettings(Strict):
     """How figures and reports present this config's results."""
 
@@ -332,6 +415,7 @@ class Config(Strict):
     pools: dict[str, Pool] = Field(default_factory=dict)
     steps: dict[str, Step] = Field(default_factory=dict)
     pathways: dict[int, dict[str, list[str]]]
+    finance: Finance | None = None
     report: ReportSettings | None = None
 
     @field_validator("schedules")
@@ -393,6 +477,8 @@ class Config(Strict):
             cycle = find_cycle(graph)
             if cycle:
                 raise ValueError(f"pathways.{pathway}: the steps form a cycle: {' -> '.join(cycle)}")
+        if self.finance is not None:
+            self._check_finance(self.finance)
         for gname, group in self.groups.items():
             for pathway, share in group.pathway_mix.items():
                 if share > 0 and pathway not in self.pathways:
@@ -400,6 +486,26 @@ class Config(Strict):
                         f"groups.{gname}.pathway_mix: pathway {pathway} has no entry under pathways"
                     )
         return self
+
+    def _check_finance(self, finance: Finance) -> None:
+        budget = finance.council_budget
+        if budget is None:
+            return
+        if finance.pooled_budget is not None:
+            raise ValueError(
+                "finance: a pooled_budget has no annual cap, so it replaces the council_budget; "
+                "give one or the other"
+            )
+        for name in budget.pools:
+            if name not in self.pools:
+                raise ValueError(
+                    f"finance.council_budget.pools: unknown pool {name!r}; defined pools: {_listing(self.pools)}"
+                )
+            if self.pools[name].paid_by != "council":
+                raise ValueError(
+                    f"finance.council_budget.pools: pool {name!r} is paid for by "
+                    f"{self.pools[name].paid_by!r}, not the council"
+                )
 
     @property
     def warmup_hours(self) -> float:

@@ -14,6 +14,7 @@ which stays the same unless the scenario changes bed pressure enough to reorder 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,8 @@ class Variant:
     ``delay`` or ``session`` steps declared ``capacity`` (a shortage modelled as a duration, such
     as waiting for housing) are instant.
     ``instant_steps``, ``unlimited_pools``, ``unlimited_staff``: the same for single items, by name.
+    ``unlimited_budget``: the council's annual budget never runs out (also when social care is
+    in ``unlimited_owners``).
     """
 
     instant_owners: frozenset[str] = frozenset()
@@ -58,6 +61,7 @@ class Variant:
     instant_steps: frozenset[str] = frozenset()
     unlimited_pools: frozenset[str] = frozenset()
     unlimited_staff: frozenset[str] = frozenset()
+    unlimited_budget: bool = False
 
     @property
     def label(self) -> str:
@@ -66,6 +70,7 @@ class Variant:
         parts += [f"instant_step:{s}" for s in sorted(self.instant_steps)]
         parts += [f"unlimited_pool:{p}" for p in sorted(self.unlimited_pools)]
         parts += [f"unlimited_staff:{t}" for t in sorted(self.unlimited_staff)]
+        parts += ["unlimited_budget"] if self.unlimited_budget else []
         return ",".join(parts) or "as_configured"
 
     def step_instant(self, name: str, step: Any) -> bool:
@@ -81,6 +86,10 @@ class Variant:
 
     def staff_unlimited(self, name: str, owner: str) -> bool:
         return owner in self.unlimited_owners or name in self.unlimited_staff
+
+    @property
+    def budget_unlimited(self) -> bool:
+        return self.unlimited_budget or "social_care" in self.unlimited_owners
 
 
 class StaffTeam:
@@ -119,6 +128,7 @@ class StepRunner:
     duration: Callable[[], float]
     need_u: Callable[[], float]
     choice_u: Callable[[], float]
+    funded_u: Callable[[], float] = lambda: 0.0
     search: Callable[[], float] = lambda: 0.0
     search_need_u: Callable[[], float] = lambda: 1.0
     search_probability: float = 1.0
@@ -144,8 +154,8 @@ class DischargeRun:
     ready to start), was granted its resource, and finished; ``None`` until known."""
 
     __slots__ = (
-        "done", "duration", "finish", "granted", "held", "patient", "plan", "pool", "remaining",
-        "search", "skip", "start", "u",
+        "done", "duration", "finish", "funded", "funding", "granted", "held", "patient", "plan", "pool",
+        "remaining", "search", "skip", "start", "u",
     )
 
     def __init__(self, patient: Patient, plan: PathwayPlan):
@@ -173,8 +183,14 @@ class DischargeRun:
             step.pools[pick(step.pool_cumulative, self.u[i])] if step.type == PLACEMENT else None
             for i, step in enumerate(steps)
         ]
-        self.held: list[PlacementPool] = []
-        """Pools in which the patient holds a place until departure (and then their stay)."""
+        self.funded = [pool is not None and step.funded_u() < pool.funded_share
+                       for step, pool in zip(steps, self.pool, strict=True)]
+        """Per placement step: whether the pool's payer funds the place (else the person pays)."""
+        self.funding: dict[int, tuple[float, float]] | None = None
+        """Per placement step that waited for the next year's budget: (asked, approved), approved
+        infinite while still waiting."""
+        self.held: list[int] = []
+        """Placement steps whose place the patient holds until departure (and then their stay)."""
 
 
 class DischargeProcess:
@@ -211,15 +227,18 @@ class DischargeProcess:
             need_u=uniform_sampler(streams.generator(f"step.{name}.need")),
             choice_u=uniform_sampler(streams.generator(f"step.{name}.choice")),
         )
+        if isinstance(step, PlacementStep):
+            runner.funded_u = uniform_sampler(streams.generator(f"step.{name}.funded"))
         if isinstance(step, DelayStep):
             runner.hours = hours[step.schedule] if step.schedule else None
         elif isinstance(step, SessionStep):
             runner.type = SESSION
             s = step.sessions
             runner.sessions = SessionTimes(
-                (DAY_NAMES.index(d) * HOURS_PER_DAY + h,
-                 s.weekend_probability if DAY_NAMES.index(d) >= 5 else s.weekday_probability)
-                for d in s.days for h in s.hours
+                ((DAY_NAMES.index(d) * HOURS_PER_DAY + h,
+                  s.weekend_probability if DAY_NAMES.index(d) >= 5 else s.weekday_probability)
+                 for d in s.days for h in s.hours),
+                every_weeks=s.every_weeks,
             )
         elif isinstance(step, StaffedStep):
             runner.type = STAFFED
@@ -291,9 +310,31 @@ class DischargeProcess:
                 return
             at = t + run.search[i]  # ask for the resource once a provider has been found
             if at > self.env.now:
-                self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._request(run, i, t, at))
+                self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._ask(run, i, t, at))
             else:
-                self._request(run, i, t, at)
+                self._ask(run, i, t, at)
+
+    def _ask(self, run: DischargeRun, i: int, t: float, at: float) -> None:
+        """At ``at``, a funded place under the council's budget needs its approval; then ask for
+        the resource."""
+        pool = run.pool[i]
+        budget = pool.budget if pool is not None else None
+        if budget is not None and run.funded[i] and not budget.approve(pool.commitment):  # type: ignore[union-attr]
+            if budget.waits:
+                if run.funding is None:
+                    run.funding = {}
+                run.funding[i] = (at, math.inf)  # until the new year's budget funds it
+                budget.wait(pool.commitment, lambda: self._funded(run, i, t, at))  # type: ignore[union-attr]
+                return
+            run.funded[i] = False  # tighter eligibility: the patient arranges and pays
+            pool.refuse()  # type: ignore[union-attr]
+        self._request(run, i, t, at)
+
+    def _funded(self, run: DischargeRun, i: int, t: float, at: float) -> None:
+        """The new financial year's budget funds step ``i``, which has waited since ``at``."""
+        now = self.env.now
+        run.funding[i] = (at, now)  # type: ignore[index]
+        self._request(run, i, t, now)
 
     def _request(self, run: DischargeRun, i: int, t: float, at: float) -> None:
         """Ask for step ``i``'s resource at time ``at``; the step began at ``t``."""
@@ -321,7 +362,7 @@ class DischargeProcess:
             hours = step.hours
             f = hours.advance(g, run.duration[i]) if hours is not None else g + run.duration[i]
             if held:
-                run.held.append(run.pool[i])  # type: ignore[arg-type]
+                run.held.append(i)
         self._finish(run, i, t, g, f)
 
     def _finish(self, run: DischargeRun, i: int, s: float, g: float, f: float) -> None:
@@ -348,8 +389,10 @@ class DischargeProcess:
     def _complete(self, run: DischargeRun) -> None:
         patient = run.patient
         departure: float = max((f for f in run.finish if f is not None), default=patient.ready)
-        for pool in run.held:
-            pool.hold_until(departure + pool.stay())
+        for i in run.held:
+            pool = run.pool[i]
+            assert pool is not None
+            pool.hold_until(departure + pool.stay(), since=run.granted[i], funded=run.funded[i])
         self._on_departure_known(patient, departure)
 
 

@@ -24,7 +24,9 @@ from .attribution import SIDE_VARIANTS
 from .experiment import SCENARIO_COLUMNS
 from .plots import (
     CAUSES,
+    NEUTRAL,
     ORGANISATIONS,
+    SERIES_COLOURS,
     attribution_figure,
     cause_metric,
     cause_of,
@@ -34,6 +36,7 @@ from .plots import (
     heatmap_figure,
     knock_on_figure,
     occupancy_figure,
+    policy_figure,
     save_figure,
     sweep_figure,
     timeline_figure,
@@ -393,7 +396,41 @@ def timeline(r: ResultsFolder) -> Made:
     return timeline_figure(patients, title), title, caption
 
 
+def policy(r: ResultsFolder) -> Made:
+    if r.kind != "compare" or len(r.summary["configs"]) < 2:
+        return None
+    baseline, *others = r.summary["configs"]
+    differences = [r.summary["differences"][label] for label in others]
+    colours = dict((key, colour) for key, _, colour in CAUSES)
+
+    def series(key: str, scale: float = 1.0) -> list[dict[str, float]]:
+        return [{k: v / scale if k in ("mean", "ci_low", "ci_high") else v for k, v in d.get(key, {}).items()}
+                for d in differences]
+
+    panels: list[tuple[str, list[tuple[str, str, list[dict[str, float]]]]]] = [
+        ("Delayed bed-days", [("Hospital-internal", colours["hospital"], series("delayed_bed_days_hospital")),
+                              ("Social care", colours["social_care_capacity"], series("delayed_bed_days_social_care")),
+                              ("All", NEUTRAL, series("delayed_bed_days"))]),
+        ("Emergency boarding hours", [("", SERIES_COLOURS[0], series("boarding_hours"))]),
+        ("Cancelled electives", [("", SERIES_COLOURS[1], series("cancelled_electives"))]),
+    ]
+    if all("delayed_bed_day_cost_gbp" in d for d in differences):
+        panels += [
+            ("NHS cost of delays (GBP k)", [("", SERIES_COLOURS[2], series("delayed_bed_day_cost_gbp", 1e3))]),
+            ("Council spend (GBP k)", [("", SERIES_COLOURS[3], series("council_spend_gbp", 1e3))]),
+            ("Public spend, council and NHS (GBP k)", [("", SERIES_COLOURS[4], series("public_spend_gbp", 1e3))]),
+        ]
+    n = int(r.summary["replications"])
+    title = f"Each scenario against {baseline}"
+    caption = (f"Paired differences from {baseline} over the {r.measured_days:g} measured days (scenario minus "
+               f"baseline, common random numbers), mean of {n} replication(s) with 95% intervals; left of the "
+               "line is fewer delays, less waiting, less spend. Spend is on places and discharge staff; with a "
+               "pooled budget, part of the council's spend moves to the NHS, so compare public spend as well.")
+    return policy_figure(others, panels, title), title, caption
+
+
 FIGURES: tuple[tuple[str, Callable[[ResultsFolder], Made]], ...] = (
+    ("policy", policy),
     ("occupancy", occupancy),
     ("delay_causes", causes),
     ("dtoc_reasons", dtoc),

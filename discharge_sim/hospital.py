@@ -28,7 +28,13 @@ from .streams import Streams
 
 
 class EmergencyRate:
-    """Piecewise-constant hourly arrival rate over the week, and its inverse cumulative."""
+    """Piecewise-constant hourly arrival rate over the week, times any surge, and its inverse
+    cumulative.
+
+    A surge multiplies the rate by its factor between its start and end; the cumulative rate is
+    the weekly one plus (factor - 1) x the weekly cumulative over the part of the surge passed, so
+    the same unit-rate gaps give the same arrivals outside the surge and extra ones inside it.
+    """
 
     def __init__(self, cfg: EmergencySettings):
         hod = np.asarray(cfg.hour_of_day_profile, dtype=float)
@@ -37,17 +43,38 @@ class EmergencyRate:
         dow = dow / dow.mean()
         per_hour = cfg.admissions_per_day / HOURS_PER_DAY
         self.rates: list[float] = (per_hour * np.outer(dow, hod).ravel()).tolist()
-        self.constant = len(set(self.rates)) == 1
+        self.surges = [(s.start_day * HOURS_PER_DAY, (s.start_day + s.days) * HOURS_PER_DAY, s.factor)
+                       for s in cfg.surges]
+        self.constant = len(set(self.rates)) == 1 and not self.surges
         self.cumulative: list[float] = [0.0, *np.cumsum(self.rates).tolist()]
         self.weekly = self.cumulative[-1]
 
     def cumulative_at(self, t: float) -> float:
+        total = self._weekly_cumulative(t)
+        for a, b, f in self.surges:
+            if t > a:
+                total += (f - 1.0) * (self._weekly_cumulative(min(t, b)) - self._weekly_cumulative(a))
+        return total
+
+    def time_of(self, x: float) -> float:
+        """The clock time at which the cumulative rate reaches ``x``."""
+        extra = 0.0  # arrivals added (or removed) by the surges passed so far
+        for a, b, f in self.surges:
+            at_a = self._weekly_cumulative(a)
+            if x < at_a + extra:
+                break
+            at_b = self._weekly_cumulative(b)
+            if x < at_b + extra + (f - 1.0) * (at_b - at_a):
+                return self._weekly_time_of((x - extra + (f - 1.0) * at_a) / f)
+            extra += (f - 1.0) * (at_b - at_a)
+        return self._weekly_time_of(x - extra)
+
+    def _weekly_cumulative(self, t: float) -> float:
         week, rem = divmod(t, HOURS_PER_WEEK)
         h = min(int(rem), 167)
         return week * self.weekly + self.cumulative[h] + self.rates[h] * (rem - h)
 
-    def time_of(self, x: float) -> float:
-        """The clock time at which the cumulative rate reaches ``x``."""
+    def _weekly_time_of(self, x: float) -> float:
         week, rem = divmod(x, self.weekly)
         h = min(bisect_right(self.cumulative, rem) - 1, 167)
         while self.rates[h] == 0.0:  # rem sits on a boundary before a closed stretch

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 import simpy
 
+from .budget import AnnualBudget
 from .config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS, Config
 from .discharge import DischargeProcess, Variant, segment_cause
+from .finance import replication_money
 from .hospital import Hospital
 from .ledger import QUEUE, critical_path
 from .patient import Patient
@@ -47,6 +49,14 @@ class ReplicationResult:
     final_state: dict[str, int] = field(default_factory=dict)
     """Resource counts at the horizon, for conservation checks: beds in use, emergencies queueing,
     and per pool places in use."""
+    money: dict[str, float] = field(default_factory=dict)
+    """Spend in the window by payer and the council budget's record (see :mod:`discharge_sim.finance`)."""
+    bed_day_cost: float = math.nan
+    """What a delayed bed-day costs the NHS (NaN: the config has no finance section)."""
+    budget_approvals: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    """(time, amount committed, budget left after it) for every approval of the council's budget."""
+    budget_spells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    """(from, to) stretches in which the year's budget was spent."""
 
 
 def run_replication(config: Config, replication: int = 0, seed: int | None = None,
@@ -56,8 +66,16 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     variant = variant or Variant()
     streams = Streams(seed, replication)
     env = simpy.Environment()
+    window = (config.warmup_hours, config.horizon_hours)
+    finance = config.finance
+    budget = None
+    if finance is not None and finance.council_budget is not None and not variant.budget_unlimited:
+        budget = AnnualBudget(env, finance.council_budget, finance.financial_year_starts_day)
+    budgeted = set(finance.council_budget.pools) if budget is not None and finance is not None \
+        and finance.council_budget is not None else set()
     pools = {
-        name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name, cfg.owner))
+        name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name, cfg.owner),
+                            window=window, budget=budget if name in budgeted else None)
         for name, cfg in config.pools.items()
     }
     hospital: Hospital
@@ -82,10 +100,10 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         warmup_hours=config.warmup_hours,
         beds=config.hospital.beds,
         group_names=list(config.groups),
-        step_names=discharge.step_names,
+        step_names=[*discharge.step_names, BUDGET_STEP] if budget is not None else discharge.step_names,
         pool_names=list(pools),
         patients=_patient_columns(hospital.patients, horizon),
-        segments=_ledger(hospital.patients, discharge, horizon),
+        segments=_ledger(hospital.patients, discharge, horizon, len(discharge.step_names)),
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
         events=events,
         final_state={
@@ -93,7 +111,17 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
             "emergencies_waiting": len(hospital.beds.queue),
             **{f"{name}_in_use": pool.in_use() for name, pool in pools.items()},
         },
+        # Spend is of the configured system; a counterfactual's unlimited pools hold no places.
+        money=replication_money(config, pools, discharge.staff, budget, window)
+        if variant == Variant() else {},
+        bed_day_cost=finance.acute_bed_day_cost_gbp if finance is not None else math.nan,
+        budget_approvals=np.asarray(budget.approvals if budget else [], dtype=float).reshape(-1, 3),
+        budget_spells=np.asarray(budget.spells if budget else [], dtype=float).reshape(-1, 2),
     )
+
+
+BUDGET_STEP = "council_budget"
+"""The step name under which waiting for next year's council budget appears in the ledger."""
 
 
 def _run_counting(env: simpy.Environment, until: float) -> int:
@@ -158,8 +186,16 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
     }
 
 
-def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float) -> dict[str, np.ndarray]:
-    """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.ledger`)."""
+def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float,
+            budget_step: int) -> dict[str, np.ndarray]:
+    """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.ledger`).
+
+    Within a placement step's wait, the stretch spent waiting for the next financial year's
+    council budget is its own segment: social-care capacity, DToC reason B (public funding),
+    under the step name ``council_budget`` (index ``budget_step``).
+    """
+    budget = (OWNERS.index("social_care"), KINDS.index("capacity"), DTOC_CODES.index("B"),
+              ORGANISATIONS.index("social_care"))
     owner_index = {o: i for i, o in enumerate(OWNERS)}
     kind_index = {k: i for i, k in enumerate(KINDS)}
     code_index = {c: i for i, c in enumerate(DTOC_CODES)}
@@ -177,8 +213,16 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
         ):
             step = steps[index]
             owner, kind, code, org = segment_cause(step, run.pool[index], part == QUEUE)
-            rows.append((patient.id, start, end_, step.index, owner_index[owner], kind_index[kind],
-                         code_index[code], org_index[org]))
+            cause = (step.index, owner_index[owner], kind_index[kind], code_index[code], org_index[org])
+            waited = run.funding.get(index) if run.funding is not None and part == QUEUE else None
+            if waited is None:
+                rows.append((patient.id, start, end_, *cause))
+                continue
+            a = min(max(waited[0], start), end_)
+            b = min(max(waited[1], start), end_)
+            for lo, hi, c in ((start, a, cause), (a, b, (budget_step, *budget)), (b, end_, cause)):
+                if hi > lo:
+                    rows.append((patient.id, lo, hi, *c))
     columns = list(zip(*rows)) if rows else [()] * 8
     return {
         "patient": np.asarray(columns[0], dtype=np.int64),

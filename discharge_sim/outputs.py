@@ -3,6 +3,7 @@
 Every folder has ``replications.csv`` (a row per scenario and replication), ``summary.json`` and
 ``manifest.json``, plus the per-replication tables the experiment kept (patients, delays,
 occupancy). ``compare`` adds ``compare.csv`` (paired differences against the first config) and
+``policy.csv`` (the one-page policy comparison, a row per scenario), and
 ``sweep`` adds ``points.csv`` (a row per grid point). Files hold nothing that depends on how the
 replications were run, so the same seed gives the same bytes with any number of workers.
 """
@@ -31,6 +32,7 @@ from .attribution import (
     removals,
 )
 from .experiment import Experiment
+from .policy import policy_table
 from .results import (
     comparison_table,
     dtoc_table,
@@ -81,6 +83,7 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
         concatenate_tables(folder / f"{table}.csv", store.table_parts(table, len(exp.scenarios), outcome.replications))
     if exp.kind == "compare":
         write_table(folder / "compare.csv", comparison_table(outcome.labels, outcome.summaries, outcome.differences))
+        write_table(folder / "policy.csv", policy_table(outcome.labels, outcome.differences, outcome.summaries))
     if exp.kind == "sweep":
         write_table(folder / "points.csv", points_table([s.settings for s in exp.scenarios], outcome.summaries))
     if exp.kind in ("run", "attribute"):

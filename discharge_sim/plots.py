@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 CAUSES: tuple[tuple[str, str, str], ...] = (
     ("hospital", "Hospital-internal", "#D55E00"),
@@ -289,6 +289,37 @@ def knock_on_figure(labels: Sequence[str], panels: Sequence[tuple[str, Sequence[
         ax.set_ylabel(label)
         ax.yaxis.set_major_formatter(_thousands)
         ax.grid(axis="y", alpha=0.3)
+    fig.suptitle(title)
+    return fig
+
+
+PolicyPanel = tuple[str, Sequence[tuple[str, str, Sequence[Mapping[str, float]]]]]
+"""(measure, [(series label, colour, per-scenario difference interval)])."""
+
+
+def policy_figure(scenarios: Sequence[str], panels: Sequence[PolicyPanel], title: str) -> Figure:
+    """A forest plot: per panel (a measure), each scenario's paired difference from the baseline
+    with its 95% interval; a panel may hold several series (delayed bed-days by side)."""
+    fig = _figure(3.0 * len(panels) + 2.5, 0.45 * len(scenarios) + 2.0)
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    y = np.arange(len(scenarios))[::-1].astype(float)
+    for ax, (measure, series) in zip(axes, panels):
+        offsets = np.linspace(-0.2, 0.2, len(series)) if len(series) > 1 else [0.0]
+        for (label, colour, cis), dy in zip(series, offsets):
+            mean = np.asarray([ci.get("mean", np.nan) for ci in cis], dtype=float)
+            low = np.asarray([ci.get("ci_low", np.nan) for ci in cis], dtype=float)
+            high = np.asarray([ci.get("ci_high", np.nan) for ci in cis], dtype=float)
+            err = np.vstack([mean - low, high - mean])
+            ax.errorbar(mean, y + dy, xerr=np.where(np.isnan(err), 0.0, err), fmt="o", color=colour,
+                        ecolor=colour, capsize=3, markersize=4, label=label, gid=f"policy:{measure}:{label}")
+        ax.axvline(0.0, color=NEUTRAL, linewidth=0.8)
+        ax.set_title(measure, fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_formatter(_thousands)
+        ax.grid(axis="x", alpha=0.3)
+        if len(series) > 1:
+            ax.legend(fontsize=7, loc="best")
+    axes[0].set_yticks(y, scenarios)
     fig.suptitle(title)
     return fig
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from .config import Config
 from .outputs import Outcome
+from .policy import cost_per_bed_day_avoided, measures_present
 from .results import HEADLINE
 
 
@@ -46,6 +47,9 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
         interval = "" if m["n"] < 2 or m["ci_low"] != m["ci_low"] else \
             f"  ({fmt.format(m['ci_low'])} to {fmt.format(m['ci_high'])})"
         lines.append(f"  {label:58s} {fmt.format(m['mean']):>10s}{interval}")
+    if "public_spend_gbp" in s:
+        lines.append("")
+        lines.append(money_lines(s))
     prefix = "delayed_bed_days_step_"
     steps = sorted(((v["mean"], k[len(prefix):]) for k, v in s.items() if k.startswith(prefix)), reverse=True)[:5]
     if steps and total:
@@ -75,9 +79,113 @@ COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+MONEY_ROWS: tuple[tuple[str, str], ...] = (
+    ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days"),
+    ("placement_spend_council_gbp", "Council spend on placements"),
+    ("staff_cost_council_gbp", "Council staff (discharge steps)"),
+    ("placement_spend_nhs_gbp", "NHS spend on placements"),
+    ("staff_cost_nhs_gbp", "NHS staff (discharge steps)"),
+    ("placement_spend_pooled_gbp", "  of which paid from the pooled budget"),
+    ("placement_spend_self_gbp", "Paid by people for their own care"),
+    ("budget_committed_gbp", "Council budget committed to new placements"),
+)
+
+
+def money_lines(s: Mapping[str, Mapping[str, float]]) -> str:
+    """Who pays over the measured period, with 95% intervals, and how the council budget fared."""
+    lines = ["  Money over the measured period (GBP; mean and 95% interval):"]
+    for key, label in MONEY_ROWS:
+        if key in s:
+            lines.append(f"  {label:58s} {_money(s[key]['mean']):>10s}  {_money_interval(s[key])}")
+    if "budget_spent_days" in s:
+        lines.append(f"  {'Days the council budget was spent (new funding waiting)':58s} "
+                     f"{s['budget_spent_days']['mean']:>10.1f}  "
+                     f"(budget refusals under tighter eligibility: {s['budget_refusals']['mean']:,.1f})")
+    return "\n".join(lines)
+
+
+def _money(value: float, signed: bool = False) -> str:
+    """GBP in thousands or millions, e.g. 9.4m, -350k."""
+    if value != value:
+        return "-"
+    sign = "+" if signed and value >= 0 else ("-" if value < 0 else "")
+    v = abs(value)
+    if v >= 1e6:
+        return f"{sign}{v / 1e6:,.2f}m"
+    if v >= 1e3:
+        return f"{sign}{v / 1e3:,.0f}k"
+    return f"{sign}{v:,.0f}"
+
+
+def _money_interval(m: Mapping[str, float], signed: bool = False) -> str:
+    if m["n"] < 2 or m["ci_low"] != m["ci_low"]:
+        return ""
+    return f"({_money(m['ci_low'], signed)} to {_money(m['ci_high'], signed)})"
+
+
+def policy_lines(outcome: Outcome) -> str:
+    """The one-page policy comparison: a row per scenario, the paired difference from the
+    baseline with its 95% interval for each measure, and the cost per delayed bed-day avoided."""
+    labels = outcome.labels
+    measures = measures_present(outcome.summaries)
+    width = max(10, *(len(label) for label in labels))
+    base = outcome.summaries[0]
+    lines = [
+        f"Policy comparison against {labels[0]!r}: paired differences over {outcome.replications} replication(s) "
+        "with common random numbers,",
+        "mean and 95% interval; * the interval excludes zero. Negative is fewer delays, less waiting, less spend.",
+    ]
+    for part, keys in (("Delays and knock-on effects", measures[:5]), ("Money (GBP)", measures[5:])):
+        if not keys:
+            continue
+        money = part.startswith("Money")
+        cell_width = 30 if money else 26
+        lines += ["", f"  {part}", f"  {'scenario':{width}s}" + "".join(
+            f" {_short_label(label):>{cell_width}s}" for _, label in keys)
+            + (f" {'per bed-day avoided':>20s}" if money else "")]
+        lines.append(f"  {labels[0] + ' (level)':{width}s}" + "".join(
+            f" {(_money(base[key]['mean']) if money else _fmt('{:,.0f}', base[key]['mean'])):>{cell_width}s}"
+            for key, _ in keys))
+        for label, diff in zip(labels[1:], outcome.differences[1:]):
+            row = f"  {label:{width}s}"
+            for key, _ in keys:
+                row += f" {_difference_cell(diff.get(key, {}), money):>{cell_width}s}"
+            if money:
+                row += f" {_money(cost_per_bed_day_avoided(diff)):>20s}"
+            lines.append(row)
+    if len(measures) > 5:
+        lines += ["", "  Per bed-day avoided: extra public spend (council and NHS, on places and staff) per delayed",
+                  "  bed-day avoided; '-' where the fall in delayed bed-days is not clear of zero. Compare it with",
+                  "  the cost of a bed-day: below it, the change pays for itself in bed-days; negative, it also",
+                  "  saves money."]
+    return "\n".join(lines)
+
+
+def _short_label(label: str) -> str:
+    return label.replace(" (GBP)", "").replace("NHS cost of delayed bed-days", "NHS cost of delays")
+
+
+def _difference_cell(d: Mapping[str, float], money: bool) -> str:
+    if not d or d.get("n", 0) < 2:
+        return "-"
+    star = "*" if d["excludes_zero"] else " "
+    if money:
+        return f"{_money(d['mean'], True)} ({_money(d['ci_low'], True)},{_money(d['ci_high'], True)}){star}"
+    fmt = "{:,.0f}"
+    return (f"{_fmt(fmt, d['mean'], True)} ({_fmt(fmt, d['ci_low'], True)},"
+            f"{_fmt(fmt, d['ci_high'], True)}){star}")
+
+
 def comparison_lines(outcome: Outcome) -> str:
     """Each config's mean and, against the first, the paired difference with its 95% interval;
-    * marks an interval that excludes zero."""
+    * marks an interval that excludes zero. With more than three configs, the one-page policy
+    comparison (a row per scenario) instead."""
+    if len(outcome.labels) > 3:
+        return policy_lines(outcome)
+    return _metric_columns(outcome) + "\n\n" + policy_lines(outcome)
+
+
+def _metric_columns(outcome: Outcome) -> str:
     labels = outcome.labels
     width = max(12, *(len(label) for label in labels))
     lines = [

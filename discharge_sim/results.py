@@ -72,6 +72,9 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     m["delayed_bed_days"] = float(total / HOURS_PER_DAY)
     m["mean_delayed_beds"] = float(total / HOURS_PER_DAY / window_days)
     m["delayed_share_of_occupied_bed_days"] = _ratio(total / (hi - lo), occupied)
+    if not math.isnan(r.bed_day_cost):
+        m["delayed_bed_day_cost_gbp"] = m["delayed_bed_days"] * r.bed_day_cost
+    m.update(r.money)
     _by_owner_and_kind(m, "delayed_bed_days", hours, s)
     for ki, kind in enumerate(KINDS):
         m[f"delayed_bed_days_kind_{kind}"] = float(hours[s["kind"] == ki].sum() / HOURS_PER_DAY)

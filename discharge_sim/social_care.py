@@ -5,6 +5,11 @@ a SimPy resource whose places are held for the person's whole stay. People arriv
 community as well as from hospital, in one first-come-first-served queue, so a pool is as busy as
 it is in life. Pools start in steady state: filled to their initial occupancy with stays already
 part-way through (residual stays), so no multi-year warm-up is needed.
+
+Each place taken is either funded by the pool's payer or paid for by the person (a self-funder),
+and the hours of each kind that fall in the observation window are summed, so what the places
+cost comes from the simulated occupancy. A new funded place in a pool under the council's
+budget needs the budget's approval first (see :mod:`discharge_sim.budget`).
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from typing import Any
 import numpy as np
 import simpy
 
+from .budget import HOURS_PER_YEAR, AnnualBudget
 from .config import Pool
-from .distributions import sampler
+from .distributions import sampler, uniform_sampler
 from .resources import CountingResource
 from .streams import Streams
 
@@ -31,6 +37,8 @@ class PlacementPool:
         cfg: Pool,
         streams: Streams,
         unlimited: bool = False,
+        window: tuple[float, float] = (0.0, float("inf")),
+        budget: AnnualBudget | None = None,
     ):
         self.env = env
         self.name = name
@@ -48,21 +56,49 @@ class PlacementPool:
         self._referral_rng = streams.generator(f"pool.{name}.community_referrals")
         self.community_referrals = 0
         self.community_wait_hours = 0.0
+        self.funded_share = cfg.funded_share
+        self.budget = budget
+        self.commitment = cfg.weekly_cost_gbp * min(shape.mean, HOURS_PER_YEAR) / 168.0
+        """What approving a new funded place commits: its expected cost over the next year."""
+        self._window = window
+        self.funded_hours = 0.0
+        """Hours of funded places in the observation window (what the payer pays for)."""
+        self.self_funded_hours = 0.0
+        self.refused = 0
+        """Funding requests the budget turned down under tighter eligibility, in the window."""
         if not unlimited:
-            self._prefill(cfg.initial_count, streams.generator(f"pool.{name}.initial"))
+            self._community_funded = uniform_sampler(streams.generator(f"pool.{name}.community_funded"))
+            self._prefill(cfg.initial_count, streams.generator(f"pool.{name}.initial"),
+                          streams.generator(f"pool.{name}.initial_funded"))
             if self._referral_rate > 0:
                 env.process(self._community())
 
     # --- hospital side -------------------------------------------------------------------
-    def hold_until(self, end: float) -> None:
-        """Keep one taken place until clock time ``end``, then free it."""
+    def hold_until(self, end: float, since: float | None = None, funded: bool = True) -> None:
+        """Keep one place, taken at ``since`` (default now), until clock time ``end``, then free
+        it; its hours in the window count as funded or self-funded."""
+        lo, hi = self._window
+        start = self.env.now if since is None else since
+        hours = min(end, hi) - max(start, lo)
+        if hours > 0:
+            if funded:
+                self.funded_hours += hours
+            else:
+                self.self_funded_hours += hours
         self.env.timeout(end - self.env.now).callbacks.append(self.resource.free)
 
+    def refuse(self) -> None:
+        """Count a funding request turned down because the year's budget is spent."""
+        lo, hi = self._window
+        if lo <= self.env.now < hi:
+            self.refused += 1
+
     # --- community side ------------------------------------------------------------------
-    def _prefill(self, n: int, rng: np.random.Generator) -> None:
-        for remaining in self._shape.residual_block(rng, n).tolist():
+    def _prefill(self, n: int, rng: np.random.Generator, funded_rng: np.random.Generator) -> None:
+        funded = (funded_rng.random(n) < self.funded_share).tolist()
+        for remaining, paid in zip(self._shape.residual_block(rng, n).tolist(), funded, strict=True):
             self.resource.try_take()
-            self.hold_until(remaining)
+            self.hold_until(remaining, funded=paid)
 
     def _community(self) -> Generator[simpy.events.Event, Any, None]:
         rng = self._referral_rng
@@ -73,17 +109,29 @@ class PlacementPool:
                 gaps = rng.exponential(1.0 / rate, 1024)[::-1].tolist()
             yield self.env.timeout(gaps.pop())
             self.community_referrals += 1
+            funded = self._community_funded() < self.funded_share
+            budget = self.budget
+            if funded and budget is not None and not budget.approve(self.commitment):
+                if budget.waits:  # waits at home for next year's budget, then for a place
+                    budget.wait(self.commitment, self._community_place(self.env.now, True))
+                    continue
+                funded = False  # tighter eligibility: the person pays
+                self.refuse()
+            self._community_place(self.env.now, funded)()
+
+    def _community_place(self, asked: float, funded: bool) -> Callable[[], None]:
+        """Take a place for a community referral now, or queue for one."""
+        def take() -> None:
             if self.resource.try_take():
-                self.hold_until(self.env.now + self._community_stay())
+                self._community_stays(asked, funded)
             else:
-                self.resource.request().callbacks.append(self._community_granted(self.env.now))
+                self.resource.request().callbacks.append(lambda _ev: self._community_stays(asked, funded))
 
-    def _community_granted(self, asked: float) -> Callable[[Any], None]:
-        def granted(_ev: Any) -> None:
-            self.community_wait_hours += self.env.now - asked
-            self.hold_until(self.env.now + self._community_stay())
+        return take
 
-        return granted
+    def _community_stays(self, asked: float, funded: bool) -> None:
+        self.community_wait_hours += self.env.now - asked
+        self.hold_until(self.env.now + self._community_stay(), funded=funded)
 
     def in_use(self) -> int:
         return self.resource.in_use

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import csv
+import json
+
 import numpy as np
 import pytest
 
+from discharge_sim.cli import main
 from discharge_sim.config import (
     OWNERS,
     apply_overrides,
@@ -27,7 +31,8 @@ SHORT = {"run.days": 40, "run.warmup_days": 10}
 
 def test_the_library_has_the_scenarios():
     assert {p.stem for p in SCENARIOS} >= {"seven_day_working", "trusted_assessor", "discharge_to_assess",
-                                           "more_home_care", "more_care_home_beds", "faster_hospital_admin"}
+                                           "more_home_care", "more_care_home_beds", "faster_hospital_admin",
+                                           "council_budget_cut", "pooled_budget", "winter_surge"}
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -73,3 +78,22 @@ def test_seven_day_working_lowers_weekend_hospital_delay():
     before, after = _weekend_hospital_days(base), _weekend_hospital_days(seven)
     assert np.all(after < before), (before, after)  # paired replication by replication
     assert after.mean() < 0.9 * before.mean()
+
+
+def test_compare_of_the_whole_library_gives_the_policy_page(tmp_path, capsys):
+    out = tmp_path / "policy"
+    assert main(["compare", str(BASELINE), *map(str, SCENARIOS), "--days", "40", "--warmup-days", "10",
+                 "--replications", "2", "--seed", "3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Policy comparison against 'baseline'" in printed and "per bed-day avoided" in printed
+    with (out / "policy.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [r["scenario"] for r in rows] == [p.stem for p in SCENARIOS]
+    summary = json.loads((out / "summary.json").read_text())
+    for row in rows:
+        d = summary["differences"][row["scenario"]]
+        for key in ("delayed_bed_days_hospital", "delayed_bed_days_social_care", "boarding_hours",
+                    "cancelled_electives", "delayed_bed_day_cost_gbp", "council_spend_gbp"):
+            assert float(row[f"{key}_difference"]) == pytest.approx(d[key]["mean"], rel=1e-9, abs=1e-6)
+    figures = json.loads((out / "figures" / "figures.json").read_text())
+    assert figures[0]["name"] == "policy" and (out / "figures" / "policy.png").stat().st_size > 10_000

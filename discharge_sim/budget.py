@@ -1,0 +1,72 @@
+"""The council's annual budget for new funded placements, balanced every financial year.
+
+A new funded place commits its expected cost over the next twelve months when it is approved.
+When a request does not fit in what is left, the year's budget is *spent*: no more funding is
+approved until the next financial year starts (1 April), when the new year's budget first funds
+the people who waited, in the order they asked. Nothing is ever approved beyond the budget, so it
+never goes below zero. A run that starts part-way through a financial year gets that year's
+budget pro rata.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from .config import CouncilBudget
+
+HOURS_PER_YEAR = 365 * 24.0
+
+
+class AnnualBudget:
+    """What is left of this financial year's budget, and who is waiting for the next one."""
+
+    def __init__(self, env: simpy.Environment, cfg: CouncilBudget, year_starts_day: float):
+        self.env = env
+        self.annual = cfg.annual_gbp
+        self.waits = cfg.when_spent == "wait"
+        first = (year_starts_day * 24.0) % HOURS_PER_YEAR or HOURS_PER_YEAR
+        self.year_end = first
+        self.remaining = self.annual * first / HOURS_PER_YEAR
+        self.spent = False
+        self._waiting: deque[tuple[float, Callable[[], None]]] = deque()
+        self.approvals: list[tuple[float, float, float]] = []
+        """(time, amount committed, budget left after it), one per funded placement."""
+        self.spells: list[tuple[float, float]] = []
+        """(time the year's budget was spent, start of the next year): no approvals in between."""
+        env.timeout(first).callbacks.append(self._new_year)
+
+    def approve(self, cost: float) -> bool:
+        """Commit ``cost`` now if the year's budget has room for it; otherwise the budget is spent."""
+        if self.spent or cost > self.remaining:
+            if not self.spent:
+                self.spent = True
+                self.spells.append((self.env.now, self.year_end))
+            return False
+        self.remaining -= cost
+        self.approvals.append((self.env.now, cost, self.remaining))
+        return True
+
+    def wait(self, cost: float, funded: Callable[[], None]) -> None:
+        """Queue for next year's budget; ``funded()`` is called when the place is approved."""
+        self._waiting.append((cost, funded))
+
+    def _new_year(self, _event: Any = None) -> None:
+        self.remaining = self.annual
+        self.spent = False
+        self.year_end = self.env.now + HOURS_PER_YEAR
+        self.env.timeout(HOURS_PER_YEAR).callbacks.append(self._new_year)
+        waiting = self._waiting
+        while waiting:
+            cost, funded = waiting[0]
+            if not self.approve(cost):
+                break
+            waiting.popleft()
+            funded()
+
+    @property
+    def queue_length(self) -> int:
+        return len(self._waiting)
