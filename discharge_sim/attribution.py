@@ -122,10 +122,11 @@ def attribution_table(rows: Sequence[Mapping[str, float]]) -> dict[str, np.ndarr
 
 @dataclass(frozen=True)
 class Removal:
-    """One finer counterfactual: a step made instant, or a pool or staff team made unlimited."""
+    """One finer counterfactual: a step made instant, a pool or staff team made unlimited, or the
+    council budget lifted."""
 
     what: str
-    """step, pool or staff."""
+    """step, pool, staff or budget."""
     name: str
     owner: str
     variant: Variant
@@ -139,7 +140,8 @@ class Removal:
 
 def removals(config: Config) -> list[Removal]:
     """Every step on some pathway made instant (a placement step only if it has a handover to
-    remove; its place is the pool's), then every pool, then every staff team made unlimited."""
+    remove; its place is the pool's), then every pool, then every staff team made unlimited, then
+    the council's annual budget lifted."""
     used = {name for graph in config.pathways.values() for name in graph}
     out = []
     for name, step in config.steps.items():
@@ -151,6 +153,8 @@ def removals(config: Config) -> list[Removal]:
         out.append(Removal("pool", name, pool.owner, Variant(unlimited_pools=frozenset({name}))))
     for name, staff in config.staff.items():
         out.append(Removal("staff", name, staff.owner, Variant(unlimited_staff=frozenset({name}))))
+    if config.finance is not None and config.finance.council_budget is not None:
+        out.append(Removal("budget", "council_budget", "social_care", Variant(unlimited_budget=True)))
     return out
 
 

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import __version__
 from .capacity import pool_loads
 from .config import config_from_dict, flatten
 from .figures import INDEX, ResultsFolder, draw_all, numbers, read_json
+from .policy import COST_PER_DAY, POLICY_MEASURES
 from .results import HEADLINE
 from .storage import write_text_atomic
 
@@ -90,7 +93,12 @@ def points(value: float) -> str:
     return "-" if not math.isfinite(value) else f"{value * 100:+.1f} pp"
 
 
-FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal, "points": points}
+def money(value: float) -> str:
+    return "-" if not math.isfinite(value) else f"GBP {value:,.0f}"
+
+
+FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal, "points": points,
+                                              "money": money}
 
 RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     *((metric, label if metric == "delayed_bed_days" else f"{label}, bed-days", "count") for metric, label in HEADLINE),
@@ -105,8 +113,14 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("dtoc_delayed_days_per_month", "DToC-style delayed days per month", "count"),
     ("boarding_hours", "Emergency hours waiting for a bed", "count"),
     ("cancelled_electives", "Cancelled elective admissions", "count"),
+    ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days", "money"),
+    ("council_spend_gbp", "Council spend on placements and discharge staff", "money"),
+    ("nhs_spend_gbp", "NHS spend on placements and discharge staff", "money"),
+    ("placement_spend_self_gbp", "Paid by people for their own care", "money"),
+    ("budget_spent_days", "Days the council's budget was spent (new funding waiting)", "decimal"),
 )
-"""Rows of the results table: metric, label, format."""
+"""Rows of the results table: metric, label, format; a row no scenario has (money without a
+finance section) is left out."""
 
 
 def interval_text(ci: dict[str, float], fmt: Callable[[float], str]) -> str:
@@ -225,6 +239,34 @@ def findings(r: ResultsFolder) -> Bullets:
 def _ratio(m: dict[str, dict[str, float]], part: str, whole: str) -> float:
     den = m.get(whole, {}).get("mean", math.nan)
     return m.get(part, {}).get("mean", math.nan) / den if den else math.nan
+
+
+def policy_blocks(r: ResultsFolder) -> list[Block]:
+    """The one-page policy comparison: a row per scenario, paired differences from the baseline."""
+    t = r.table("policy.csv")
+    measures = [(key, label) for key, label in POLICY_MEASURES
+                if f"{key}_difference" in t and np.isfinite(numbers(t[f"{key}_difference"])).any()]
+    table = Table(f"Policy comparison: each scenario minus {r.summary['baseline']} (paired, common random numbers), "
+                  "mean and 95% interval, and the extra public spend per delayed bed-day avoided (source: policy.csv)",
+                  ["scenario", *[label for _, label in measures], "GBP per delayed bed-day avoided"])
+    for i, scenario in enumerate(t["scenario"]):
+        cells = [Cell(str(scenario))]
+        for key, _ in measures:
+            fmt = money if key.endswith("_gbp") else count
+            ci = {stat: numbers(t[f"{key}_{col}"][i:i + 1])[0]
+                  for stat, col in (("mean", "difference"), ("ci_low", "ci_low"), ("ci_high", "ci_high"))}
+            interval = interval_text(ci, fmt)
+            text = fmt(ci["mean"]) + ("" if interval == "-" else f" ({interval})")
+            cells.append(Cell(text, "policy.csv", str(scenario), f"{key}_difference", "value"))
+        cost = numbers(t[COST_PER_DAY][i:i + 1])[0]
+        cells.append(Cell(money(cost), "policy.csv", str(scenario), COST_PER_DAY, "value"))
+        table.rows.append(cells)
+    return [table, Paragraph(
+        "GBP per delayed bed-day avoided: the scenario's extra public spend (council and NHS, on placements and "
+        "discharge staff) over the delayed bed-days it avoids; '-' where the fall in delayed bed-days is not clear "
+        "of zero at 95%. Below the cost of a bed-day the change pays for itself in bed-days; negative, it saves "
+        "money as well. Only what the model represents is costed: a scenario's set-up costs, and staff whose time "
+        "the model does not count (ward doctors, panels), are not included.")]
 
 
 def differences_from_first(r: ResultsFolder) -> list[Block]:
@@ -362,10 +404,13 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
     table = Table(f"Results over the {r.measured_days:g} measured days, mean of {n} replication(s) with 95% "
                   "t-intervals (source: summary.json). 'After the ready day only' counts hours after midnight of "
                   "the discharge-ready date, as national figures do.", header)
-    for metric, label, kind in RESULT_ROWS:
+    rows = [(metric, label, kind) for metric, label, kind in RESULT_ROWS
+            if any(metric in metrics for _, _, metrics in scenarios)]
+    for metric, label, kind in rows:
         row = [Cell(label)]
         for scenario, _, metrics in scenarios:
-            row += result_cells("summary.json", scenario, metric, metrics.get(metric, {}), kind)
+            row += (result_cells("summary.json", scenario, metric, metrics[metric], kind) if metric in metrics
+                    else [Cell("-"), Cell("-")])
         table.rows.append(row)
     if r.kind == "sweep":
         blocks.append(Paragraph("Points: " + "; ".join(
@@ -378,13 +423,17 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
                      "source: summary.json)",
                      ["measure", *[h for label in r.summary["configs"][1:] for h in (f"{label}: difference",
                                                                                   f"{label}: 95% interval")]])
-        for metric, label, kind in RESULT_ROWS:
+        for metric, label, kind in rows:
             row = [Cell(label)]
             for other in r.summary["configs"][1:]:
-                d = r.summary["differences"][other].get(metric, {})
-                row += result_cells("summary.json#differences", other, metric, d, "points" if kind == "share" else kind)
+                d = r.summary["differences"][other].get(metric)
+                shown = "points" if kind == "share" else kind
+                row += (result_cells("summary.json#differences", other, metric, d, shown) if d
+                        else [Cell("-"), Cell("-")])
             diff.rows.append(row)
         blocks.append(diff)
+    if r.has("policy.csv"):
+        blocks += policy_blocks(r)
     if r.has("attribution.json"):
         doc = read_json(r.folder / "attribution.json")
         att = Table("Who causes the delay: recorded (ledger) and counterfactual (Shapley) delayed bed-days, with "

@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from discharge_sim.cli import main
-from discharge_sim.report import FORMATS, RESULT_ROWS, count, interval_text, share
+from discharge_sim.policy import COST_PER_DAY
+from discharge_sim.report import FORMATS, RESULT_ROWS, count, interval_text, money, share
 
 SHORT = ["--days", "80", "--warmup-days", "20", "--replications", "2", "--workers", "2", "--quiet"]
 VOID = {"meta", "img", "br", "hr", "link", "input"}
@@ -62,7 +63,8 @@ def reports(tmp_path_factory):
     base = tmp_path_factory.mktemp("reports")
     made = {}
     for name, argv in {"run": ["run"], "attribute": ["attribute"],
-                       "compare": ["compare", "configs/baseline.yaml", "configs/england_2024_25.yaml"]}.items():
+                       "compare": ["compare", "configs/baseline.yaml", "configs/england_2024_25.yaml",
+                                   "configs/scenarios/council_budget_cut.yaml"]}.items():
         out = base / name
         assert main([*argv, *SHORT, "--out", str(out)]) == 0
         assert main(["report", str(out), "--quiet"]) == 0
@@ -97,6 +99,17 @@ def expected_text(folder, attrs) -> str:
             row = {r["reason"]: r for r in csv.DictReader(f)}[scenario]
         value = float(row[metric])
         return share(value) if metric.endswith("share") else count(value)
+    elif source == "policy.csv":
+        with (folder / "policy.csv").open(newline="") as f:
+            row = {r["scenario"]: {k: float(v) if v else float("nan") for k, v in r.items() if k != "scenario"
+                                   and k != "baseline"} for r in csv.DictReader(f)}[scenario]
+        if metric == COST_PER_DAY:
+            return money(row[metric])
+        key = metric.removesuffix("_difference")
+        fmt = money if key.endswith("_gbp") else count
+        ci = {"mean": row[f"{key}_difference"], "ci_low": row[f"{key}_ci_low"], "ci_high": row[f"{key}_ci_high"]}
+        interval = interval_text(ci, fmt)
+        return fmt(ci["mean"]) + ("" if interval == "-" else f" ({interval})")
     else:
         raise AssertionError(f"unknown source {source}")
     ci = {k: (float("nan") if v is None else v) for k, v in ci.items()}
@@ -113,7 +126,7 @@ def test_every_result_cell_matches_the_results_files(reports, kind):
     if kind == "attribute":
         assert "attribution.json" in sources
     if kind == "compare":
-        assert "summary.json#differences" in sources
+        assert "summary.json#differences" in sources and "policy.csv" in sources
     for attrs, text in linked:
         assert text == expected_text(folder, attrs), attrs
 
