@@ -98,9 +98,9 @@ def money_lines(s: Mapping[str, Mapping[str, float]]) -> str:
         if key in s:
             lines.append(f"  {label:58s} {_money(s[key]['mean']):>10s}  {_money_interval(s[key])}")
     if "budget_spent_days" in s:
-        lines.append(f"  {'Days the council budget was spent (new funding waiting)':58s} "
-                     f"{s['budget_spent_days']['mean']:>10.1f}  "
-                     f"(budget refusals under tighter eligibility: {s['budget_refusals']['mean']:,.1f})")
+        refused = s["budget_refusals"]["mean"]
+        lines.append(f"  {'Days the council budget was spent':58s} {s['budget_spent_days']['mean']:>10.1f}"
+                     + (f"  (funding refused under tighter eligibility: {refused:,.1f})" if refused else ""))
     return "\n".join(lines)
 
 
