@@ -7,6 +7,7 @@ Exit status: 0 success, 2 bad input (config, arguments, output folder), 1 intern
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import math
@@ -28,7 +29,15 @@ import yaml
 from . import __version__
 from .attribution import SIDE_VARIANTS, removals
 from .capacity import pool_loads
-from .config import Config, ConfigError, apply_overrides, config_to_dict, load_config, read_config
+from .config import (
+    Config,
+    ConfigError,
+    apply_overrides,
+    config_from_dict,
+    config_to_dict,
+    load_config,
+    read_config,
+)
 from .execution import Schedule, SchedulerError, execute, relative_precision
 from .experiment import (
     DETAIL_TABLES,
@@ -51,9 +60,19 @@ from .printing import (
     warmup_lines,
 )
 from .progress import ProgressBar
-from .storage import OutputError, PartialResults
+from .storage import (
+    OutputError,
+    PartialResults,
+    default_out,
+    write_folder,
+    write_json,
+    write_table,
+    write_text_atomic,
+)
 
 DEFAULT_CONFIG = Path("configs") / "baseline.yaml"
+DEPENDENCIES = ("simpy", "numpy", "scipy", "pydantic", "pyyaml", "matplotlib", "tqdm")
+"""Packages whose versions every manifest records."""
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
@@ -78,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "write a results folder and print delayed bed-days by cause.")
     run.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
                      help="YAML config (default: configs/baseline.yaml)")
+    run.add_argument("--from-manifest", type=Path, default=None, metavar="MANIFEST",
+                     help="repeat the run recorded in a results folder's manifest.json: its config as run, seed, "
+                     "replications and tables, byte for byte (only --out, --workers, --scheduler, --plots and "
+                     "--quiet may be given with it)")
     _experiment_options(run, detail=True, out="results/<name>-<time>", plots=True)
 
     compare = sub.add_parser(
@@ -161,6 +184,28 @@ def build_parser() -> argparse.ArgumentParser:
                         "or attribute")
     report.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
+    validate = sub.add_parser(
+        "validate", help="check the engine against queueing theory and print pass or fail per case",
+        description="Run the analytic cases (Erlang B blocking of a 100-bed loss system at offered loads 85, 90 "
+        "and 95; Erlang C waiting for an M/M/c bed queue; the M/M/c queue for downstream care places with 22 and "
+        "25 places; a two-stage tandem with blocking solved exactly; Little's law for delayed patients in CONFIG) "
+        "and print, per case, the expected value, the simulated mean with its 95%% interval and pass or fail. "
+        "Writes validation.csv, validation.json, validation.md and figures/validation.png. Exit status 1 if any "
+        "case fails.")
+    validate.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
+                          help="config for the Little's-law case (default: configs/baseline.yaml)")
+    validate.add_argument("--out", type=Path, default=None, metavar="DIR",
+                          help="results folder to create (default: results/validation-<time>); must not exist")
+    validate.add_argument("--seed", type=_non_negative_int, default=VALIDATION_SEED, metavar="S",
+                          help=f"seed of every case (default {VALIDATION_SEED})")
+    validate.add_argument("--quick", action="store_true",
+                          help="shorter runs and fewer replications (wider intervals): a smoke test in seconds")
+    validate.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
+                          help="draw figures/validation.png and .pdf (default: yes)")
+    validate.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                          help=f"local worker processes (default: the number of CPUs, {_cpus()})")
+    validate.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
     check = sub.add_parser("check", help="validate a config and print it as it would run",
                            description="Validate CONFIG and print it with every default filled in.")
     check.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to check")
@@ -213,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
                 "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot,
-                "report": cmd_report, "check": cmd_check}
+                "report": cmd_report, "check": cmd_check, "validate": cmd_validate}
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
@@ -266,10 +311,14 @@ def _interrupt_status(exc: BaseException) -> int:
 # --- commands -----------------------------------------------------------------------------
 
 def cmd_run(args: argparse.Namespace) -> int:
-    path = args.config or default_config()
-    config = load_config(path, _run_overrides(args))  # the config as run: the manifest records exactly this
-    tables = tuple(DETAIL_TABLES) if args.detail else ("occupancy",)
-    experiment = Experiment("run", (Scenario(config.name, config),), config.run.seed, _plan(args, config), tables)
+    if args.from_manifest is not None:
+        experiment, path = _from_manifest(args)
+        config = experiment.scenarios[0].config
+    else:
+        path = args.config or default_config()
+        config = load_config(path, _run_overrides(args))  # the config as run: the manifest records exactly this
+        tables = tuple(DETAIL_TABLES) if args.detail else ("occupancy",)
+        experiment = Experiment("run", (Scenario(config.name, config),), config.run.seed, _plan(args, config), tables)
     outcome, out = carry_out(args, experiment, config.name, [path])
     summary = outcome.summaries[0]
     return _report(args, outcome, out,
@@ -437,6 +486,114 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+VALIDATION_SEED = 20240401
+REPEATABLE = {"out", "workers", "scheduler", "plots", "quiet"}
+"""Options that may go with --from-manifest: they change where and how, never what, is computed."""
+
+
+def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
+    """The experiment a run's manifest.json records, checked against its own hash."""
+    given = [f"--{k.replace('_', '-')}" for k, v in vars(args).items()
+             if k not in REPEATABLE | {"from_manifest", "command", "argv", "detail", "resume"} and v is not None
+             and k != "config"]
+    if args.config is not None:
+        given.insert(0, "CONFIG")
+    if given:
+        raise UsageError(f"--from-manifest repeats the recorded run; {', '.join(given)} cannot be given with it")
+    path = args.from_manifest
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"--from-manifest {path}: cannot read it ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--from-manifest {path}: not a JSON file ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != "run" or "config" not in manifest:
+        kind = manifest.get("kind") if isinstance(manifest, dict) else None
+        raise UsageError(f"--from-manifest {path}: not the manifest of a run (kind {kind!r}); "
+                         "give the manifest.json of a folder written by discharge-sim run")
+    if config_hash(manifest["config"]) != manifest.get("config_sha256"):
+        raise UsageError(f"--from-manifest {path}: its config does not match its config_sha256; "
+                         "the manifest has been edited")
+    for key in ("seed", "replications", "tables", "plan"):
+        if key not in manifest:
+            raise UsageError(f"--from-manifest {path}: it has no {key!r}; it was written by an older "
+                             "discharge-sim that did not record enough to repeat the run")
+    if manifest.get("version") != __version__:
+        _printer(args.quiet)(f"note: the manifest was written by discharge-sim {manifest.get('version')}; this is "
+                             f"{__version__}, so results may differ")
+    config = config_from_dict(manifest["config"])
+    plan = ReplicationPlan(**manifest["plan"])
+    experiment = Experiment("run", (Scenario(config.name, config),), int(manifest["seed"]), plan,
+                            tuple(manifest["tables"]))
+    return experiment, Path(manifest.get("config_path", path))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import COLUMNS, cases, judge, markdown, simulate_case, table_lines
+
+    config = load_config(args.config or default_config())
+    chosen = cases(config, quick=args.quick)
+    out = args.out or default_out(Path("results"), "validation")
+    if out.exists():
+        raise OutputError(f"{out}: already exists; choose another --out (results are never overwritten)")
+    say = _printer(args.quiet)
+    workers = args.workers or _cpus()
+    tasks = [(i, r) for i, case in enumerate(chosen) for r in range(case.replications)]
+    say(f"discharge-sim {__version__}: validate, {len(chosen)} case(s), {len(tasks)} replication(s), seed "
+        f"{args.seed}, on {workers} worker(s)")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    clock = time.perf_counter()
+    values: list[list[float]] = [[math.nan] * case.replications for case in chosen]
+    bar = ProgressBar(len(tasks), 0, ProgressBar.wanted(args.quiet))
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(simulate_case, chosen[i], r, args.seed): (i, r) for i, r in tasks}
+            for future in _as_completed(futures):
+                i, r = futures[future]
+                values[i][r] = future.result()
+                bar.step()
+    else:
+        for i, r in tasks:
+            values[i][r] = simulate_case(chosen[i], r, args.seed)
+            bar.step()
+    bar.close()
+    n_interval = sum(1 for case in chosen if case.rule == "interval")
+    rows = [judge(case, v, n_interval) for case, v in zip(chosen, values, strict=True)]
+    manifest = {**_tool(args), "kind": "validate", "seed": args.seed, "quick": args.quick,
+                "little_config": config_to_dict(config), "started": started,
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                "wall_seconds": round(time.perf_counter() - clock, 3), "execution": {"workers": workers},
+                "python": platform.python_version(),
+                "dependencies": {name: _version(name) for name in DEPENDENCIES}}
+
+    def write(folder: Path) -> None:
+        write_table(folder / "validation.csv", {k: [row[k] for row in rows] for k in COLUMNS})
+        write_json(folder / "validation.json", {"seed": args.seed, "cases": rows})
+        write_text_atomic(folder / "validation.md", markdown(rows, args.seed, __version__))
+        write_json(folder / "manifest.json", manifest)
+        if args.plots:
+            from .plots import save_figure, validation_figure
+
+            save_figure(validation_figure(rows, "Simulated against known values"), folder / "figures", "validation")
+
+    write_folder(out, write)
+    failed = [row["case"] for row in rows if not row["passed"]]
+    say("")
+    say(table_lines(rows))
+    say("")
+    say(f"{len(rows) - len(failed)} of {len(rows)} case(s) pass" + (f"; FAILED: {', '.join(failed)}" if failed else "")
+        + f". Results: {out}")
+    return EXIT_INTERNAL if failed else EXIT_OK
+
+
+def _as_completed(futures: Any) -> Iterator[Any]:
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
 def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths: Sequence[Path],
               configured_warmup: float | None = None) -> tuple[Outcome, Path]:
     """Run (or resume) ``experiment`` into a results folder; return its outcome and the folder."""
@@ -554,6 +711,8 @@ def build_manifest(experiment: Experiment, paths: Sequence[Path], args: argparse
         **_when_and_where(args, store, workers),
         "wall_seconds_this_session": round(wall_seconds, 3),
         "experiment_sha256": experiment.fingerprint(__version__),
+        "tables": list(experiment.tables),
+        "plan": dataclasses.asdict(experiment.plan),
     }
     if len(scenarios) == 1:
         only = scenarios[0]
@@ -580,7 +739,7 @@ def _when_and_where(args: argparse.Namespace, store: PartialResults, workers: in
         "resumed": store.resumed,
         "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
         "python": platform.python_version(),
-        "dependencies": {name: _version(name) for name in ("simpy", "numpy", "scipy", "pydantic", "pyyaml")},
+        "dependencies": {name: _version(name) for name in DEPENDENCIES},
     }
 
 

@@ -67,7 +67,7 @@ class ConfigError(Exception):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Attributed(Strict):
@@ -160,6 +160,9 @@ class HospitalSettings(Strict):
     fitness_review_hour: Hour | None = None
     """Hour of the daily review at which a patient is found medically fit (None: the moment the
     acute stay ends). Criteria to reside are reviewed once a day, at the morning board round."""
+    when_full: Literal["board", "turn_away"] = "board"
+    """What an emergency does when no bed is free: wait for one (board), or go elsewhere
+    (turn_away: diverted and lost to this hospital, as in a loss system such as Erlang B)."""
 
 
 class Surge(Strict):

@@ -183,7 +183,7 @@ class DischargeRun:
             step.pools[pick(step.pool_cumulative, self.u[i])] if step.type == PLACEMENT else None
             for i, step in enumerate(steps)
         ]
-        self.funded = [pool is not None and step.funded_u() < pool.funded_share
+        self.funded = [pool is not None and step.funded_u() <= pool.funded_share
                        for step, pool in zip(steps, self.pool, strict=True)]
         """Per placement step: whether the pool's payer funds the place (else the person pays)."""
         self.funding: dict[int, tuple[float, float]] | None = None
@@ -363,6 +363,7 @@ class DischargeProcess:
             f = hours.advance(g, run.duration[i]) if hours is not None else g + run.duration[i]
             if held:
                 run.held.append(i)
+                run.pool[i].taken(g, run.funded[i])  # type: ignore[union-attr]
         self._finish(run, i, t, g, f)
 
     def _finish(self, run: DischargeRun, i: int, s: float, g: float, f: float) -> None:
@@ -392,7 +393,7 @@ class DischargeProcess:
         for i in run.held:
             pool = run.pool[i]
             assert pool is not None
-            pool.hold_until(departure + pool.stay(), since=run.granted[i], funded=run.funded[i])
+            pool.release_at(departure + pool.stay(), run.funded[i])
         self._on_departure_known(patient, departure)
 
 

@@ -3,8 +3,9 @@
 Emergency admissions arrive as a non-homogeneous Poisson process whose rate follows an
 hour-of-day and a day-of-week profile; arrival times are found by inverting the cumulative rate
 (exact, and no rejected candidates as with thinning). An emergency that finds no free bed waits
-for one (boarding). Electives are booked on weekdays and arrive at a set hour; with no free bed
-the operation is cancelled. A bed is held from admission to departure, including the whole delay.
+for one (boarding), or, if the hospital turns emergencies away when full, is diverted and lost
+(recorded as cancelled). Electives are booked on weekdays and arrive at a set hour; with no free
+bed the operation is cancelled. A bed is held from admission to departure, including the whole delay.
 
 A patient is a handful of event callbacks rather than a process: arrival, bed granted,
 discharge-ready, departure.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,13 +30,7 @@ from .streams import Streams
 
 
 class EmergencyRate:
-    """Piecewise-constant hourly arrival rate over the week, times any surge, and its inverse
-    cumulative.
-
-    A surge multiplies the rate by its factor between its start and end; the cumulative rate is
-    the weekly one plus (factor - 1) x the weekly cumulative over the part of the surge passed, so
-    the same unit-rate gaps give the same arrivals outside the surge and extra ones inside it.
-    """
+    """Piecewise-constant hourly arrival rate over the week, and its inverse cumulative."""
 
     def __init__(self, cfg: EmergencySettings):
         hod = np.asarray(cfg.hour_of_day_profile, dtype=float)
@@ -43,43 +39,78 @@ class EmergencyRate:
         dow = dow / dow.mean()
         per_hour = cfg.admissions_per_day / HOURS_PER_DAY
         self.rates: list[float] = (per_hour * np.outer(dow, hod).ravel()).tolist()
-        self.surges = [(s.start_day * HOURS_PER_DAY, (s.start_day + s.days) * HOURS_PER_DAY, s.factor)
-                       for s in cfg.surges]
-        self.constant = len(set(self.rates)) == 1 and not self.surges
+        self.constant = len(set(self.rates)) == 1
         self.cumulative: list[float] = [0.0, *np.cumsum(self.rates).tolist()]
         self.weekly = self.cumulative[-1]
 
     def cumulative_at(self, t: float) -> float:
-        total = self._weekly_cumulative(t)
-        for a, b, f in self.surges:
-            if t > a:
-                total += (f - 1.0) * (self._weekly_cumulative(min(t, b)) - self._weekly_cumulative(a))
-        return total
-
-    def time_of(self, x: float) -> float:
-        """The clock time at which the cumulative rate reaches ``x``."""
-        extra = 0.0  # arrivals added (or removed) by the surges passed so far
-        for a, b, f in self.surges:
-            at_a = self._weekly_cumulative(a)
-            if x < at_a + extra:
-                break
-            at_b = self._weekly_cumulative(b)
-            if x < at_b + extra + (f - 1.0) * (at_b - at_a):
-                return self._weekly_time_of((x - extra + (f - 1.0) * at_a) / f)
-            extra += (f - 1.0) * (at_b - at_a)
-        return self._weekly_time_of(x - extra)
-
-    def _weekly_cumulative(self, t: float) -> float:
         week, rem = divmod(t, HOURS_PER_WEEK)
         h = min(int(rem), 167)
         return week * self.weekly + self.cumulative[h] + self.rates[h] * (rem - h)
 
-    def _weekly_time_of(self, x: float) -> float:
+    def time_of(self, x: float) -> float:
+        """The clock time at which the cumulative rate reaches ``x``."""
         week, rem = divmod(x, self.weekly)
         h = min(bisect_right(self.cumulative, rem) - 1, 167)
         while self.rates[h] == 0.0:  # rem sits on a boundary before a closed stretch
             h += 1
         return week * HOURS_PER_WEEK + h + (rem - self.cumulative[h]) / self.rates[h]
+
+
+class Surges:
+    """Stretches of days when emergency demand is ``factor`` times its usual rate.
+
+    A factor above 1 adds a second Poisson process of rate (factor - 1) x the usual rate inside
+    the surge, with its own random streams; a factor below 1 keeps each usual arrival inside the
+    surge with probability ``factor``, by a uniform from its own stream. The usual arrivals and
+    their draws are therefore the same with or without a surge (common random numbers), and the
+    surge's own patients come on top.
+    """
+
+    def __init__(self, cfg: EmergencySettings, rate: EmergencyRate):
+        self.rate = rate
+        self.spans = [(s.start_day * HOURS_PER_DAY, (s.start_day + s.days) * HOURS_PER_DAY, s.factor)
+                      for s in cfg.surges]
+        self.adding = [(a, b, f) for a, b, f in self.spans if f > 1.0]
+        self.levels: list[float] = []
+        """Extra arrivals expected by the end of each adding surge (cumulative)."""
+        total = 0.0
+        for a, b, f in self.adding:
+            total += (f - 1.0) * (rate.cumulative_at(b) - rate.cumulative_at(a))
+            self.levels.append(total)
+
+    def factor(self, t: float) -> float:
+        for a, b, f in self.spans:
+            if a <= t < b:
+                return f
+        return 1.0
+
+    def extra_cumulative_at(self, t: float) -> float:
+        """Extra arrivals expected by time ``t``."""
+        total = 0.0
+        for a, b, f in self.adding:
+            if t > a:
+                total += (f - 1.0) * (self.rate.cumulative_at(min(t, b)) - self.rate.cumulative_at(a))
+        return total
+
+    def extra_time_of(self, x: float) -> float | None:
+        """When the extra arrivals expected reach ``x``; None once every surge is over."""
+        before = 0.0
+        for (a, _b, f), level in zip(self.adding, self.levels, strict=True):
+            if x < level:
+                return self.rate.time_of(self.rate.cumulative_at(a) + (x - before) / (f - 1.0))
+            before = level
+        return None
+
+
+@dataclass
+class ArrivalDraws:
+    """Where an emergency's group, pathway and acute stay come from: the usual streams, or a
+    surge's own."""
+
+    group_u: Callable[[], float]
+    pathway_u: list[Callable[[], float]]
+    stay: list[Callable[[], float]]
 
 
 class Hospital:
@@ -91,6 +122,7 @@ class Hospital:
         self.beds = CountingResource(env, config.hospital.beds)
         self.capacity = config.hospital.beds
         self.fitness_review_hour = config.hospital.fitness_review_hour
+        self.turn_away = config.hospital.when_full == "turn_away"
         self.on_ready = on_ready
         self.patients: list[Patient] = []
         self.group_names = list(config.groups)
@@ -106,13 +138,24 @@ class Hospital:
         ]
         self._emergency_cumulative = np.cumsum([g.emergency_share for g in groups]).tolist()
         self._elective_cumulative = np.cumsum([g.elective_share for g in groups]).tolist()
-        self._emergency_group_u = uniform_sampler(streams.generator("emergency.group"))
+        self._usual = ArrivalDraws(uniform_sampler(streams.generator("emergency.group")), self._pathway_u, self._stay)
         self._elective_group_u = uniform_sampler(streams.generator("elective.group"))
         self._rate = EmergencyRate(config.emergency)
         gap_rng = streams.generator("emergency.arrivals")
         self._unit_gaps = BlockSampler(lambda n: gap_rng.exponential(1.0, n))
+        self._surges = Surges(config.emergency, self._rate) if config.emergency.surges else None
+        self._keep_u = uniform_sampler(streams.generator("emergency.surge.keep"))
         if config.emergency.admissions_per_day > 0:
             env.process(self._emergency_arrivals())
+            if self._surges is not None and self._surges.adding:
+                extra_rng = streams.generator("emergency.surge.arrivals")
+                self._surge_draws = ArrivalDraws(
+                    uniform_sampler(streams.generator("emergency.surge.group")),
+                    [uniform_sampler(streams.generator(f"group.{name}.surge.pathway")) for name in config.groups],
+                    [sampler(g.length_of_stay.shape, streams.generator(f"group.{name}.surge.length_of_stay"))
+                     for name, g in config.groups.items()],
+                )
+                env.process(self._surge_arrivals(BlockSampler(lambda n: extra_rng.exponential(1.0, n))))
         booked = config.elective.admissions_per_weekday
         if any(booked.values()):
             counts = [booked.get(day, 0) for day in DAY_NAMES]  # type: ignore[call-overload]
@@ -123,16 +166,33 @@ class Hospital:
         env = self.env
         rate = self._rate
         gap = self._unit_gaps
-        if rate.constant:
+        if rate.constant and self._surges is None:
             mean_gap = 1.0 / rate.rates[0]
             while True:
                 yield env.timeout(gap() * mean_gap)
-                self._emergency()
+                self._emergency(self._usual)
         level = 0.0
         while True:
             level += gap()
             yield env.timeout(rate.time_of(level) - env.now)
-            self._emergency()
+            if self._surges is not None:
+                factor = self._surges.factor(env.now)
+                if factor < 1.0 and self._keep_u() > factor:  # thinned out by a quiet spell
+                    self._draw_and_drop(self._usual)
+                    continue
+            self._emergency(self._usual)
+
+    def _surge_arrivals(self, gap: BlockSampler) -> Generator[simpy.events.Event, Any, None]:
+        """The extra emergencies of the surges that raise demand, from their own streams."""
+        assert self._surges is not None
+        level = 0.0
+        while True:
+            level += gap()
+            at = self._surges.extra_time_of(level)
+            if at is None:
+                return
+            yield self.env.timeout(at - self.env.now)
+            self._emergency(self._surge_draws)
 
     def _elective_arrivals(self, counts: list[int], hour: float) -> Generator[simpy.events.Event, Any, None]:
         env = self.env
@@ -142,23 +202,32 @@ class Hospital:
                 self._elective()
             yield env.timeout(1.0)  # move past this day's admission hour
 
-    def _new_patient(self, cumulative: list[float], u: float, elective: bool) -> Patient:
+    def _new_patient(self, cumulative: list[float], u: float, elective: bool,
+                     pathway_u: list[Callable[[], float]]) -> Patient:
         group = pick(cumulative, u)
-        pathway = self._pathways[group][pick(self._pathway_cumulative[group], self._pathway_u[group]())]
+        pathway = self._pathways[group][pick(self._pathway_cumulative[group], pathway_u[group]())]
         patient = Patient(len(self.patients), group, pathway, elective, self.env.now)
         self.patients.append(patient)
         return patient
 
-    def _emergency(self) -> None:
-        patient = self._new_patient(self._emergency_cumulative, self._emergency_group_u(), False)
-        stay = self._stay[patient.group]()
+    def _draw_and_drop(self, draws: ArrivalDraws) -> None:
+        """Take an arrival's draws without admitting it, so later arrivals keep theirs."""
+        group = pick(self._emergency_cumulative, draws.group_u())
+        draws.pathway_u[group]()
+        draws.stay[group]()
+
+    def _emergency(self, draws: ArrivalDraws) -> None:
+        patient = self._new_patient(self._emergency_cumulative, draws.group_u(), False, draws.pathway_u)
+        stay = draws.stay[patient.group]()
         if self.beds.try_take():
             self._admit(patient, stay)
+        elif self.turn_away:
+            patient.cancelled = True  # diverted elsewhere: lost to this hospital
         else:
             self.beds.request().callbacks.append(lambda _ev: self._admit(patient, stay))
 
     def _elective(self) -> None:
-        patient = self._new_patient(self._elective_cumulative, self._elective_group_u(), True)
+        patient = self._new_patient(self._elective_cumulative, self._elective_group_u(), True, self._pathway_u)
         stay = self._stay[patient.group]()
         if self.beds.try_take():
             self._admit(patient, stay)

@@ -51,6 +51,8 @@ class ReplicationResult:
     and per pool places in use."""
     money: dict[str, float] = field(default_factory=dict)
     """Spend in the window by payer and the council budget's record (see :mod:`discharge_sim.finance`)."""
+    turns_away: bool = False
+    """Emergencies finding no free bed are turned away (hospital.when_full) rather than boarding."""
     bed_day_cost: float = math.nan
     """What a delayed bed-day costs the NHS (NaN: the config has no finance section)."""
     budget_approvals: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
@@ -114,6 +116,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         # Spend is of the configured system; a counterfactual's unlimited pools hold no places.
         money=replication_money(config, pools, discharge.staff, budget, window)
         if variant == Variant() else {},
+        turns_away=config.hospital.when_full == "turn_away",
         bed_day_cost=finance.acute_bed_day_cost_gbp if finance is not None else math.nan,
         budget_approvals=np.asarray(budget.approvals if budget else [], dtype=float).reshape(-1, 3),
         budget_spells=np.asarray(budget.spells if budget else [], dtype=float).reshape(-1, 2),

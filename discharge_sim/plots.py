@@ -324,6 +324,25 @@ def policy_figure(scenarios: Sequence[str], panels: Sequence[PolicyPanel], title
     return fig
 
 
+def validation_figure(rows: Sequence[Mapping[str, object]], title: str) -> Figure:
+    """Simulated over expected for every case, with its 95% interval, and the line of agreement."""
+    fig = _figure(8.0, 0.45 * len(rows) + 1.8)
+    ax = fig.subplots()
+    y = np.arange(len(rows))[::-1].astype(float)
+    for yi, row in zip(y, rows):
+        expected = float(row["expected"])  # type: ignore[arg-type]
+        mean, low, high = (float(row[k]) / expected for k in ("simulated", "ci_low", "ci_high"))  # type: ignore[arg-type]
+        colour = SERIES_COLOURS[2] if row["passed"] else CAUSE_COLOURS["hospital"]
+        ax.errorbar([mean], [yi], xerr=[[mean - low], [high - mean]], fmt="o", color=colour, ecolor=colour,
+                    capsize=3, gid=f"validation:{row['case']}")
+    ax.axvline(1.0, color=NEUTRAL, linewidth=0.8)
+    ax.set_yticks(y, [str(row["case"]) for row in rows])
+    ax.set_xlabel("simulated / expected (95% interval); 1 is exact agreement")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(title)
+    return fig
+
+
 def timeline_figure(patients: Sequence[tuple[str, Sequence[tuple[float, float, str]]]], title: str) -> Figure:
     """One bar per patient from discharge-ready (0) to departure, coloured segment by segment by
     cause: (label, [(start_days, end_days, cause key), ...])."""

@@ -41,6 +41,11 @@ class ProgressBar:
         if record.replication < schedule.limit:
             self.bar.update(1)
 
+    def step(self) -> None:
+        """One more done, where there is no schedule (validate)."""
+        if self.bar is not None:
+            self.bar.update(1)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()

@@ -52,7 +52,12 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     m: dict[str, float] = {}
     m["emergency_arrivals"] = float(np.sum(emergency & in_window))
     m["elective_bookings"] = float(np.sum(p["elective"] & in_window))
-    m["cancelled_electives"] = float(np.sum(p["cancelled"] & in_window))
+    m["cancelled_electives"] = float(np.sum(p["cancelled"] & p["elective"] & in_window))
+    lost = p["cancelled"] & emergency  # turned away when full (hospital.when_full: turn_away)
+    if r.turns_away:
+        m["emergencies_turned_away"] = float(np.sum(lost & in_window))
+        m["turned_away_share"] = _ratio(m["emergencies_turned_away"], m["emergency_arrivals"])
+    emergency = emergency & ~lost
     adm_in = admitted & (p["admitted"] >= lo) & (p["admitted"] < hi)
     m["admissions"] = float(np.sum(adm_in))
     dep = p["departure"]
@@ -214,7 +219,7 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
     adm = p["admitted"]
     ready = p["ready"]
     status = np.where(
-        p["cancelled"], "cancelled",
+        p["cancelled"], np.where(p["elective"], "cancelled", "turned_away"),
         np.where(np.isnan(adm), "boarding",
                  np.where(~np.isnan(dep), "departed",
                           np.where(np.isnan(ready) | (ready >= hi), "acute", "delayed_in_bed"))),
@@ -287,7 +292,7 @@ def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
     adm = ~np.isnan(p["admitted"])
     dep = np.where(np.isnan(p["departure"]), hi, p["departure"])
     ready = ~np.isnan(p["ready"]) & (p["ready"] < hi)
-    emergency = ~p["elective"]
+    emergency = ~p["elective"] & ~p["cancelled"]
     board_end = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
     table: dict[str, Any] = {
         "replication": np.full(n_days, r.replication),

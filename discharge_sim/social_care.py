@@ -74,18 +74,29 @@ class PlacementPool:
                 env.process(self._community())
 
     # --- hospital side -------------------------------------------------------------------
-    def hold_until(self, end: float, since: float | None = None, funded: bool = True) -> None:
-        """Keep one place, taken at ``since`` (default now), until clock time ``end``, then free
-        it; its hours in the window count as funded or self-funded."""
+    def taken(self, start: float, funded: bool) -> None:
+        """A place was taken at ``start``: count it as held to the end of the window for now, so
+        a place still held by a patient in hospital at the horizon is paid for."""
         lo, hi = self._window
-        start = self.env.now if since is None else since
-        hours = min(end, hi) - max(start, lo)
-        if hours > 0:
+        self._count(max(0.0, hi - max(start, lo)), funded)
+
+    def release_at(self, end: float, funded: bool) -> None:
+        """The place taken earlier is freed at clock time ``end``: uncount what falls after it."""
+        lo, hi = self._window
+        self._count(-max(0.0, hi - max(end, lo)), funded)
+        self.env.timeout(end - self.env.now).callbacks.append(self.resource.free)
+
+    def hold_until(self, end: float, funded: bool = True) -> None:
+        """Keep a place taken now until clock time ``end``, then free it."""
+        self.taken(self.env.now, funded)
+        self.release_at(end, funded)
+
+    def _count(self, hours: float, funded: bool) -> None:
+        if hours:
             if funded:
                 self.funded_hours += hours
             else:
                 self.self_funded_hours += hours
-        self.env.timeout(end - self.env.now).callbacks.append(self.resource.free)
 
     def refuse(self) -> None:
         """Count a funding request turned down because the year's budget is spent."""
@@ -109,7 +120,7 @@ class PlacementPool:
                 gaps = rng.exponential(1.0 / rate, 1024)[::-1].tolist()
             yield self.env.timeout(gaps.pop())
             self.community_referrals += 1
-            funded = self._community_funded() < self.funded_share
+            funded = self._community_funded() <= self.funded_share
             budget = self.budget
             if funded and budget is not None and not budget.approve(self.commitment):
                 if budget.waits:  # waits at home for next year's budget, then for a place

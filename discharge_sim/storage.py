@@ -270,3 +270,21 @@ def write_text_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def write_folder(out: Path, write: Callable[[Path], None]) -> Path:
+    """Fill a new folder ``out`` with ``write`` in a hidden staging folder beside it, then rename it
+    into place: ``out`` appears whole or not at all."""
+    if out.exists():
+        raise OutputError(f"{out}: already exists; choose another --out (results are never overwritten)")
+    staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        write(staging)
+        os.replace(staging, out)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create results folder ({exc.strerror})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out

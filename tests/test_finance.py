@@ -22,7 +22,7 @@ from discharge_sim.config import (
     load_config,
 )
 from discharge_sim.discharge import Variant
-from discharge_sim.hospital import EmergencyRate
+from discharge_sim.hospital import EmergencyRate, Surges
 from discharge_sim.model import BUDGET_STEP, run_replication
 from discharge_sim.policy import cost_per_bed_day_avoided, policy_table
 from discharge_sim.results import replication_metrics
@@ -192,32 +192,48 @@ def test_finance_config_errors_name_the_field(overrides, words):
 
 # --- demand surges and fortnightly sessions --------------------------------------------------------
 
-def test_surge_rate_inverts_and_adds_arrivals_only_in_the_surge():
-    cfg = EmergencySettings(admissions_per_day=24, day_of_week_profile=[1, 1, 1, 1, 1, 0.5, 0.5],
-                            surges=[{"start_day": 10, "days": 14, "factor": 1.5}])
-    plain = EmergencyRate(EmergencySettings(admissions_per_day=24, day_of_week_profile=[1, 1, 1, 1, 1, 0.5, 0.5]))
+def test_surge_extra_rate_inverts_and_adds_factor_minus_one_of_the_usual_rate():
+    profile = [1, 1, 1, 1, 1, 0.5, 0.5]
+    cfg = EmergencySettings(admissions_per_day=24, day_of_week_profile=profile,
+                            surges=[{"start_day": 10.3, "days": 14, "factor": 1.5},
+                                    {"start_day": 40, "days": 3, "factor": 0.5},
+                                    {"start_day": 50, "days": 7, "factor": 2.0}])
     rate = EmergencyRate(cfg)
-    for x in np.linspace(0.0, 2000.0, 97):
-        assert rate.cumulative_at(rate.time_of(x)) == pytest.approx(x, abs=1e-9)
-    a, b = 240.0, 240.0 + 14 * 24
-    assert rate.cumulative_at(a) == pytest.approx(plain.cumulative_at(a))
-    assert rate.cumulative_at(b) - rate.cumulative_at(a) == pytest.approx(1.5 * (plain.cumulative_at(b) - plain.cumulative_at(a)))
-    assert rate.cumulative_at(b + 500) - rate.cumulative_at(b) == pytest.approx(plain.cumulative_at(b + 500) - plain.cumulative_at(b))
+    surges = Surges(cfg, rate)
+    for x in np.linspace(0.0, surges.levels[-1] - 1e-9, 97):
+        assert surges.extra_cumulative_at(surges.extra_time_of(x)) == pytest.approx(x, abs=1e-9)
+    assert surges.extra_time_of(surges.levels[-1] + 1.0) is None  # every surge over: no more extras
+    a, b = 10.3 * 24, 24.3 * 24
+    assert surges.levels[0] == pytest.approx(0.5 * (rate.cumulative_at(b) - rate.cumulative_at(a)))
+    assert surges.factor(45 * 24.0) == 1.0 and surges.factor(41 * 24.0) == 0.5
 
 
-def test_winter_surge_adds_ten_percent_emergencies_in_its_weeks_and_none_outside():
+def _emergencies(p):
+    return p["arrival"][~p["elective"]]
+
+
+def test_winter_surge_adds_ten_percent_emergencies_on_top_of_the_same_usual_ones():
     base = _config()
     surge = _config(**{"emergency.surges": [{"start_day": 60, "days": 56, "factor": 1.1}]})
-    a = run_replication(base, 0, seed=9).patients
-    b = run_replication(surge, 0, seed=9).patients
+    a = _emergencies(run_replication(base, 0, seed=9).patients)
+    b = _emergencies(run_replication(surge, 0, seed=9).patients)
+    # Every usual arrival is still there, at the same time, before, during and after the surge.
+    assert np.isin(a, b).all()
+    outside = (b < 60 * 24) | (b >= 116 * 24)
+    np.testing.assert_array_equal(np.sort(b[outside]), np.sort(a[(a < 60 * 24) | (a >= 116 * 24)]))
+    inside = ((a >= 60 * 24) & (a < 116 * 24)).sum()
+    assert 1.07 < (~outside).sum() / inside < 1.13
 
-    def arrivals(p, lo, hi):
-        t = p["arrival"][~p["elective"]]
-        return t[(t >= lo * 24) & (t < hi * 24)]
 
-    np.testing.assert_array_equal(arrivals(a, 0, 60), arrivals(b, 0, 60))  # same random numbers before it
-    ratio = arrivals(b, 60, 116).size / arrivals(a, 60, 116).size
-    assert 1.07 < ratio < 1.13
+def test_a_quiet_spell_keeps_a_share_of_the_usual_arrivals():
+    base = _config()
+    quiet = _config(**{"emergency.surges": [{"start_day": 30, "days": 60, "factor": 0.8}]})
+    a = _emergencies(run_replication(base, 0, seed=9).patients)
+    b = _emergencies(run_replication(quiet, 0, seed=9).patients)
+    assert np.isin(b, a).all()  # a subset of the usual arrivals
+    kept = ((b >= 30 * 24) & (b < 90 * 24)).sum() / ((a >= 30 * 24) & (a < 90 * 24)).sum()
+    assert 0.76 < kept < 0.84
+    np.testing.assert_array_equal(b[b >= 90 * 24], a[a >= 90 * 24])
 
 
 def test_fortnightly_sessions_sit_every_other_week():
