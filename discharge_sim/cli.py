@@ -529,7 +529,7 @@ def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import COLUMNS, cases, judge, markdown, simulate_case, table_lines
+    from .validation import cases, csv_columns, judge, markdown, simulate_case, table_lines
 
     config = load_config(args.config or default_config())
     chosen = cases(config, quick=args.quick)
@@ -569,7 +569,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "dependencies": {name: _version(name) for name in DEPENDENCIES}}
 
     def write(folder: Path) -> None:
-        write_table(folder / "validation.csv", {k: [row[k] for row in rows] for k in COLUMNS})
+        write_table(folder / "validation.csv", csv_columns(rows))
         write_json(folder / "validation.json", {"seed": args.seed, "cases": rows})
         write_text_atomic(folder / "validation.md", markdown(rows, args.seed, __version__))
         write_json(folder / "manifest.json", manifest)

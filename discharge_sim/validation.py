@@ -257,6 +257,11 @@ COLUMNS = ("case", "what", "expected", "simulated", "ci_low", "ci_high", "pass_l
            "rule", "passed", "source")
 
 
+def csv_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """validation.csv: a row per case; ``passed`` as pass or fail."""
+    return {k: [("pass" if row[k] else "fail") if k == "passed" else row[k] for row in rows] for k in COLUMNS}
+
+
 def table_lines(rows: list[dict[str, Any]]) -> str:
     """The validation table for the terminal."""
     width = max(len(r["case"]) for r in rows)
