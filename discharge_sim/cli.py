@@ -480,7 +480,7 @@ def _reading(folder: Path) -> Iterator[None]:
 def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     print(f"# {args.config}: valid config {config.name!r}")
-    for line in capacity_notes(config):
+    for line in [*capacity_notes(config), *surge_notes(config)]:
         print(f"# {line}")
     print(yaml.safe_dump(config_to_dict(config), sort_keys=False, width=100), end="")
     return EXIT_OK
@@ -492,39 +492,55 @@ REPEATABLE = {"out", "workers", "scheduler", "plots", "quiet"}
 
 
 def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
-    """The experiment a run's manifest.json records, checked against its own hash."""
+    """The experiment a run's manifest.json records, checked against its own hashes."""
     given = [f"--{k.replace('_', '-')}" for k, v in vars(args).items()
-             if k not in REPEATABLE | {"from_manifest", "command", "argv", "detail", "resume"} and v is not None
-             and k != "config"]
+             if k not in REPEATABLE | {"from_manifest", "command", "argv", "detail", "resume", "config"}
+             and v is not None]
+    given += [flag for flag in ("--detail", "--no-detail") if flag in args.argv]
     if args.config is not None:
         given.insert(0, "CONFIG")
     if given:
         raise UsageError(f"--from-manifest repeats the recorded run; {', '.join(given)} cannot be given with it")
     path = args.from_manifest
+    where = f"--from-manifest {path}"
+    if path.is_dir():
+        raise UsageError(f"{where}: a folder; give the manifest.json inside it ({path / 'manifest.json'})")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise UsageError(f"--from-manifest {path}: cannot read it ({exc.strerror})") from None
+        raise UsageError(f"{where}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{where}: not a text file; give a results folder's manifest.json") from None
     except json.JSONDecodeError as exc:
-        raise UsageError(f"--from-manifest {path}: not a JSON file ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(manifest, dict) or manifest.get("kind") != "run" or "config" not in manifest:
+        raise UsageError(f"{where}: not a JSON file ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != "run":
         kind = manifest.get("kind") if isinstance(manifest, dict) else None
-        raise UsageError(f"--from-manifest {path}: not the manifest of a run (kind {kind!r}); "
-                         "give the manifest.json of a folder written by discharge-sim run")
-    if config_hash(manifest["config"]) != manifest.get("config_sha256"):
-        raise UsageError(f"--from-manifest {path}: its config does not match its config_sha256; "
-                         "the manifest has been edited")
-    for key in ("seed", "replications", "tables", "plan"):
-        if key not in manifest:
-            raise UsageError(f"--from-manifest {path}: it has no {key!r}; it was written by an older "
-                             "discharge-sim that did not record enough to repeat the run")
+        raise UsageError(f"{where}: not the manifest of a run (kind {kind!r}); give the manifest.json of a folder "
+                         "written by discharge-sim run")
+    missing = [key for key in ("config", "config_sha256", "seed", "tables", "plan", "experiment_sha256")
+               if key not in manifest]
+    if missing:
+        raise UsageError(f"{where}: it has no {', '.join(map(repr, missing))}; it is damaged, or was written by an "
+                         "older discharge-sim that did not record enough to repeat the run")
+    if config_hash(manifest["config"]) != manifest["config_sha256"]:
+        raise UsageError(f"{where}: its config does not match its config_sha256; the manifest has been edited")
+    config = config_from_dict(manifest["config"], source=f"{path}: config")
+    try:
+        seed, tables = manifest["seed"], tuple(manifest["tables"])
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"seed {seed!r} is not a non-negative integer")
+        if not set(tables) <= set(DETAIL_TABLES):
+            raise ValueError(f"tables {list(tables)!r} are not among {', '.join(DETAIL_TABLES)}")
+        plan = ReplicationPlan(**manifest["plan"])
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{where}: {exc}; the manifest is damaged or has been edited") from None
+    experiment = Experiment("run", (Scenario(config.name, config),), seed, plan, tables)
     if manifest.get("version") != __version__:
         _printer(args.quiet)(f"note: the manifest was written by discharge-sim {manifest.get('version')}; this is "
                              f"{__version__}, so results may differ")
-    config = config_from_dict(manifest["config"])
-    plan = ReplicationPlan(**manifest["plan"])
-    experiment = Experiment("run", (Scenario(config.name, config),), int(manifest["seed"]), plan,
-                            tuple(manifest["tables"]))
+    elif experiment.fingerprint(__version__) != manifest["experiment_sha256"]:
+        raise UsageError(f"{where}: its seed, replication plan or tables do not match its experiment_sha256; "
+                         "the manifest has been edited")
     return experiment, Path(manifest.get("config_path", path))
 
 
@@ -571,7 +587,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     def write(folder: Path) -> None:
         write_table(folder / "validation.csv", csv_columns(rows))
         write_json(folder / "validation.json", {"seed": args.seed, "cases": rows})
-        write_text_atomic(folder / "validation.md", markdown(rows, args.seed, __version__))
+        write_text_atomic(folder / "validation.md", markdown(rows, args.seed, __version__, args.quick))
         write_json(folder / "manifest.json", manifest)
         if args.plots:
             from .plots import save_figure, validation_figure
@@ -604,12 +620,14 @@ def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths
         if id(scenario.config) in seen:  # attribute: one config under several variants
             continue
         seen.add(id(scenario.config))
+        named = len(experiment.scenarios) > 1 and experiment.kind != "attribute"
+        where = f"{scenario.label}: " if named else ""
         for pool, load in pool_loads(scenario.config).items():  # not `name`: that is the folder's name
             if load.unstable:
-                named = len(experiment.scenarios) > 1 and experiment.kind != "attribute"
-                where = f"{scenario.label}: " if named else ""
                 say(f"note: {where}pool {pool} has {load.places} places for an expected load of "
                     f"{load.total:,.1f}: its queue will grow for as long as the run lasts")
+        for note in surge_notes(scenario.config):
+            say(f"note: {where}{note}")
     fingerprint = experiment.fingerprint(__version__)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     job = {"started": started, "command": ["discharge-sim", *args.argv]}
@@ -664,6 +682,20 @@ def _plan(args: argparse.Namespace, config: Config) -> ReplicationPlan:
     if plan.minimum > plan.maximum:
         raise UsageError(f"--min-replications {plan.minimum} is more than --max-replications {plan.maximum}")
     return plan
+
+
+def surge_notes(config: Config) -> list[str]:
+    """A surge that misses the measured window, wholly or in part, changes nothing or less than meant."""
+    lo, hi = config.run.warmup_days, config.run.days
+    notes = []
+    for surge in config.emergency.surges:
+        start, end = surge.start_day, surge.start_day + surge.days
+        span = f"the surge on days {start:g}-{end:g}"
+        if start >= hi or end <= lo:
+            notes.append(f"{span} lies outside the measured days {lo:g}-{hi:g}: it changes nothing measured")
+        elif start < lo or end > hi:
+            notes.append(f"{span} runs outside the measured days {lo:g}-{hi:g}: only part of it is measured")
+    return notes
 
 
 def capacity_notes(config: Config) -> list[str]:

@@ -372,6 +372,14 @@ class CouncilBudget(Strict):
     pools: list[str] = Field(min_length=1)
     when_spent: Literal["wait", "tighten"] = "wait"
 
+    @field_validator("pools")
+    @classmethod
+    def _once_each(cls, v: list[str]) -> list[str]:
+        twice = sorted({name for name in v if v.count(name) > 1})
+        if twice:
+            raise ValueError(f"pool {twice[0]!r} is listed more than once")
+        return v
+
 
 class PooledBudget(Strict):
     """An NHS and council pooled budget (a section 75 agreement): one fund pays for the places the
@@ -401,6 +409,9 @@ class ReportSettings(Strict):
 
 Step = Annotated[DelayStep | SessionStep | StaffedStep | PlacementStep, Field(discriminator="type")]
 STEP_TYPES = ("delay", "session", "staffed", "placement")
+STEP_MODELS: dict[str, type[StepBase]] = {
+    "delay": DelayStep, "session": SessionStep, "staffed": StaffedStep, "placement": PlacementStep,
+}
 
 
 class Config(Strict):
@@ -497,7 +508,7 @@ class Config(Strict):
         if finance.pooled_budget is not None:
             raise ValueError(
                 "finance: a pooled_budget has no annual cap, so it replaces the council_budget; "
-                "give one or the other"
+                "give one or the other (in an overlay, council_budget: null removes the base's)"
             )
         for name in budget.pools:
             if name not in self.pools:
@@ -636,6 +647,8 @@ def read_yaml(path: str | Path, what: str = "config") -> dict[str, Any]:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{p}: not a text file (expected YAML)") from None
+    if data is None:
+        raise ConfigError(f"{p}: the file is empty; a config is a YAML mapping of settings (see configs/baseline.yaml)")
     if not isinstance(data, dict):
         raise ConfigError(f"{p}: expected a YAML mapping of settings at the top level, found {type(data).__name__}")
     return data
@@ -682,8 +695,13 @@ def format_validation_error(exc: ValidationError, raw: Mapping[str, Any], source
         field = ".".join(str(p) for p in loc) or "(top level)"
         kind = err["type"]
         if kind == "extra_forbidden":
-            allowed = _allowed_keys(loc[:-1])
-            lines.append(f"  {field}: unknown key; allowed here: {', '.join(allowed) if allowed else '(see README)'}")
+            step_type = _step_type(raw, loc[:-1])
+            allowed = _allowed_keys(loc[:-1], step_type)
+            where = f"for a {step_type} step" if step_type else ""
+            others = [t for t, m in STEP_MODELS.items() if step_type and loc[-1] in m.model_fields]
+            hint = f" ({loc[-1]} belongs to {' and '.join(others)} steps)" if others else ""
+            lines.append(f"  {field}: unknown key{' ' + where if where else ''}{hint}; allowed here: "
+                         f"{', '.join(allowed) if allowed else '(see README)'}")
             continue
         if kind == "missing":
             lines.append(f"  {field}: required setting is missing")
@@ -724,8 +742,20 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 }
 
 
-def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
+def _step_type(raw: Mapping[str, Any], parent: tuple[Any, ...]) -> str | None:
+    """The declared type of the step at ``parent`` (steps.<name>), if it is one and has a known type."""
+    if len(parent) != 2 or parent[0] != "steps":
+        return None
+    steps = raw.get("steps") if isinstance(raw, Mapping) else None
+    step = steps.get(parent[1]) if isinstance(steps, Mapping) else None
+    kind = step.get("type") if isinstance(step, Mapping) else None
+    return kind if kind in STEP_MODELS else None
+
+
+def _allowed_keys(parent: tuple[Any, ...], step_type: str | None = None) -> list[str]:
     model: type[BaseModel] | None = Config
+    if step_type is not None:
+        return sorted(STEP_MODELS[step_type].model_fields)
     if not parent:
         return sorted([*Config.model_fields, EXTENDS])
     elif len(parent) == 1 and parent[0] in _SECTIONS:
@@ -743,6 +773,14 @@ def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
         )
     elif len(parent) == 3 and parent[0] == "schedules":
         model = Window
+    elif parent == ("finance",):
+        model = Finance
+    elif parent == ("finance", "council_budget"):
+        model = CouncilBudget
+    elif parent == ("finance", "pooled_budget"):
+        model = PooledBudget
+    elif len(parent) == 3 and parent[:2] == ("emergency", "surges"):
+        model = Surge
     elif parent and parent[-1] in ("length_of_stay", "duration", "handover"):
         model = Distribution
     elif parent and parent[-1] == "sessions":

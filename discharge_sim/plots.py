@@ -300,11 +300,17 @@ PolicyPanel = tuple[str, Sequence[tuple[str, str, Sequence[Mapping[str, float]]]
 def policy_figure(scenarios: Sequence[str], panels: Sequence[PolicyPanel], title: str) -> Figure:
     """A forest plot: per panel (a measure), each scenario's paired difference from the baseline
     with its 95% interval; a panel may hold several series (delayed bed-days by side)."""
-    fig = _figure(3.0 * len(panels) + 2.5, 0.45 * len(scenarios) + 2.0)
-    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    columns = min(3, len(panels))
+    rows = -(-len(panels) // columns)
+    fig = _figure(3.6 * columns + 2.0, rows * (0.4 * len(scenarios) + 1.4) + 0.6)
+    grid = fig.subplots(rows, columns, sharey=True, squeeze=False)
+    axes = list(grid.ravel())
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
     y = np.arange(len(scenarios))[::-1].astype(float)
     for ax, (measure, series) in zip(axes, panels):
-        offsets = np.linspace(-0.2, 0.2, len(series)) if len(series) > 1 else [0.0]
+        # The first series is drawn at the top of each scenario's band, as the legend lists it.
+        offsets = np.linspace(0.2, -0.2, len(series)) if len(series) > 1 else [0.0]
         for (label, colour, cis), dy in zip(series, offsets):
             mean = np.asarray([ci.get("mean", np.nan) for ci in cis], dtype=float)
             low = np.asarray([ci.get("ci_low", np.nan) for ci in cis], dtype=float)
@@ -319,7 +325,8 @@ def policy_figure(scenarios: Sequence[str], panels: Sequence[PolicyPanel], title
         ax.grid(axis="x", alpha=0.3)
         if len(series) > 1:
             ax.legend(fontsize=7, loc="best")
-    axes[0].set_yticks(y, scenarios)
+    for row in grid:
+        row[0].set_yticks(y, scenarios)
     fig.suptitle(title)
     return fig
 

@@ -77,7 +77,10 @@ Block = Heading | Paragraph | Bullets | Table | FigureBlock
 # --- number formats ---------------------------------------------------------------------------
 
 def count(value: float) -> str:
-    return "-" if not math.isfinite(value) else f"{value:,.0f}"
+    if not math.isfinite(value):
+        return "-"
+    text = f"{value:,.0f}"
+    return "0" if text == "-0" else text  # no "-0" from rounding a small negative
 
 
 def share(value: float) -> str:
@@ -176,7 +179,10 @@ def build(folder: Path) -> list[Block]:
 
 def _title(r: ResultsFolder) -> str:
     if r.kind == "compare":
-        return f"comparison of {' and '.join(r.summary['configs'])}"
+        configs = r.summary["configs"]
+        if len(configs) > 3:
+            return f"comparison of {len(configs) - 1} scenarios with {configs[0]}"
+        return f"comparison of {' and '.join(configs)}"
     if r.kind == "sweep":
         return f"sweep of {r.name} over {', '.join(r.summary['settings'])}"
     if r.kind == "attribute":
@@ -478,6 +484,17 @@ def figure_blocks(folder: Path) -> list[Block]:
     return [FigureBlock(f["name"], f["title"], f["caption"]) for f in listed]
 
 
+def _budget_words(r: ResultsFolder) -> str:
+    finance = r.config.get("finance") or {}
+    if finance.get("council_budget"):
+        return (" The council's annual budget for new placements is modelled (approvals commit a year's expected "
+                "cost; when it is spent, new funding waits or eligibility tightens); providers' prices and the "
+                "market's response to budgets are not.")
+    if finance:
+        return " No annual council budget limits new placements in this config."
+    return " Money is not modelled in this config (it has no finance section)."
+
+
 def limitations(r: ResultsFolder) -> Bullets:
     items = [
         "Every number is a model output, not an observation: it is as good as the inputs in the parameter tables, "
@@ -490,7 +507,8 @@ def limitations(r: ResultsFolder) -> Bullets:
         "DToC-style counts count patients delayed at midnight, as the national statistic did; same-day hold-ups do "
         "not appear in them, though they hold beds.",
         "Placement pools start full, in steady state, and take referrals from the community at constant rates. "
-        "There is no council budget limit, staff absence, or seasonal pattern beyond the weekly one.",
+        "There is no staff absence, and no seasonal pattern beyond the weekly one except any surges a config "
+        "sets." + _budget_words(r),
     ]
     n = int(r.manifest.get("replications") or 0)
     if n < 10:

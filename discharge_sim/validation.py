@@ -274,14 +274,16 @@ def table_lines(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def markdown(rows: list[dict[str, Any]], seed: int, version: str) -> str:
+def markdown(rows: list[dict[str, Any]], seed: int, version: str, quick: bool = False) -> str:
     """validation.md: every case, its source, its result and the pass rule."""
     n = sum(1 for r in rows if r["rule"] == "interval")
+    speed = (" A --quick run: shorter runs and fewer replications than the full validation, so wider "
+             "intervals." if quick else "")
     out = [
         "# Validation against queueing theory",
         "",
         f"discharge-sim {version}, seed {seed}. Each case is a config whose answer is known exactly; the "
-        "simulated value is the mean over replications with its 95% t-interval.",
+        f"simulated value is the mean over replications with its 95% t-interval.{speed}",
         "",
         "| case | quantity | expected | simulated | 95% interval | replications | result |",
         "|---|---|---|---|---|---|---|",

@@ -142,4 +142,26 @@ def test_from_manifest_refuses_other_options_and_edited_manifests(tmp_path, caps
     bad.write_text(json.dumps(edited))
     assert main(["run", "--from-manifest", str(bad), "--out", str(tmp_path / "y")]) == 2
     assert "has been edited" in capsys.readouterr().err
-    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+    reseeded = json.loads(path.read_text())
+    reseeded["seed"] = 5
+    bad.write_text(json.dumps(reseeded))
+    assert main(["run", "--from-manifest", str(bad), "--out", str(tmp_path / "y")]) == 2
+    assert "experiment_sha256" in capsys.readouterr().err
+    reseeded["seed"] = -3
+    bad.write_text(json.dumps(reseeded))
+    assert main(["run", "--from-manifest", str(bad), "--out", str(tmp_path / "y")]) == 2
+    assert "seed -3 is not a non-negative integer" in capsys.readouterr().err
+    del reseeded["config"]
+    bad.write_text(json.dumps(reseeded))
+    assert main(["run", "--from-manifest", str(bad), "--out", str(tmp_path / "y")]) == 2
+    assert "it has no 'config'" in capsys.readouterr().err
+    for given, words in ((["--from-manifest", str(path), "--no-detail"], "--no-detail cannot be given"),
+                         (["--from-manifest", str(first)], "give the manifest.json inside it"),
+                         (["--from-manifest", str(first / "occupancy.csv")], "not a JSON file")):
+        assert main(["run", *given, "--out", str(tmp_path / "z")]) == 2
+        assert words in capsys.readouterr().err
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(bytes([0x89, 0x50, 0x4E, 0x47, 0xFF]))
+    assert main(["run", "--from-manifest", str(binary), "--out", str(tmp_path / "z")]) == 2
+    assert "not a text file" in capsys.readouterr().err
+    assert not any((tmp_path / name).exists() for name in ("x", "y", "z"))
