@@ -261,3 +261,24 @@ def test_cost_per_bed_day_avoided_only_for_a_clear_fall():
     assert list(table["scenario"]) == ["a", "b"]
     assert table["delayed_bed_days_baseline"][0] == 1000.0
     assert table["delayed_bed_days_difference"][0] == -500.0
+
+
+def test_check_notes_a_surge_outside_the_measured_days(tmp_path, capsys):
+    from discharge_sim.cli import main
+
+    path = tmp_path / "late.yaml"
+    path.write_text("extends: " + str(BASELINE) + "\nrun: {days: 120, warmup_days: 30}\n"
+                    "emergency: {surges: [{start_day: 304, days: 84, factor: 1.1}]}\n")
+    assert main(["check", str(path)]) == 0
+    assert "the surge on days 304-388 lies outside the measured days 30-120" in capsys.readouterr().out
+
+
+def test_an_unknown_step_key_is_explained_by_the_steps_type(tmp_path, capsys):
+    from discharge_sim.cli import main
+
+    path = tmp_path / "odd.yaml"
+    path.write_text("extends: " + str(BASELINE) + "\nsteps: {medicines: {sessions: {every_weeks: 2}}}\n")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "steps.medicines.sessions: unknown key for a staffed step (sessions belongs to session steps)" in err
+    assert "allowed here: dtoc_code, dtoc_organisation, duration, kind, owner, probability, staff, type" in err
