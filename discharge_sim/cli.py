@@ -564,12 +564,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
             futures = {pool.submit(simulate_case, chosen[i], r, args.seed): (i, r) for i, r in tasks}
             for future in _as_completed(futures):
                 i, r = futures[future]
                 values[i][r] = future.result()
                 bar.step()
+        except BaseException:  # Ctrl-C: drop the queued cases rather than wait for them
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     else:
         for i, r in tasks:
             values[i][r] = simulate_case(chosen[i], r, args.seed)

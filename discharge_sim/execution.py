@@ -170,6 +170,38 @@ class InProcess:
         pass
 
 
+class InterruptLatch:
+    """Ctrl-C noted by a signal handler and raised as KeyboardInterrupt only where it is safe.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be, which may be inside
+    the process pool's own bookkeeping (holding one of its locks) or half-way through saving a
+    replication; shutting the pool down from there can hang. While the latch is set, Ctrl-C only
+    notes the interrupt, and :meth:`check` raises it between waits.
+    """
+
+    def __init__(self) -> None:
+        self.hit = False
+        self._previous: Any = None
+
+    def __enter__(self) -> InterruptLatch:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def _note(self, _signum: int, _frame: Any) -> None:
+        self.hit = True
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def check(self) -> None:
+        if self.hit:
+            self.hit = False
+            raise KeyboardInterrupt
+
+
 class ProcessPool:
     """A local pool of worker processes.
 
@@ -189,24 +221,36 @@ class ProcessPool:
             context = server
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                            initializer=_worker_setup, initargs=(os.getpid(),))
+        self.latch = InterruptLatch().__enter__()
+        self.cancelled = False
 
     def submit(self, task: Task) -> cf.Future[Finished]:
         return self.pool.submit(work, task)
 
     def wait(self, pending: set[Any]) -> set[Any]:
-        return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done
+        while True:  # in short waits, so that a noted Ctrl-C is raised here, outside the pool's code
+            done = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED).done
+            self.latch.check()
+            if done:
+                return done
 
     def result(self, future: cf.Future[Finished]) -> Finished:
         return future.result()
 
     def cancel(self) -> None:
+        self.cancelled = True
         processes = list(getattr(self.pool, "_processes", {}).values())  # no public way to stop a running task
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+                process.kill()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True)
+        self.latch.__exit__()
+        self.pool.shutdown(wait=not self.cancelled)
 
 
 def _worker_setup(parent: int) -> None:
