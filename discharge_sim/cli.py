@@ -77,6 +77,10 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("allow_abbrev", False)  # options are spelled out: scripts stay unambiguous
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: error: {message}\n")
@@ -535,12 +539,13 @@ def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
     except (TypeError, ValueError) as exc:
         raise UsageError(f"{where}: {exc}; the manifest is damaged or has been edited") from None
     experiment = Experiment("run", (Scenario(config.name, config),), seed, plan, tables)
-    if manifest.get("version") != __version__:
-        _printer(args.quiet)(f"note: the manifest was written by discharge-sim {manifest.get('version')}; this is "
+    written_by = str(manifest.get("version"))
+    if experiment.fingerprint(written_by) != manifest["experiment_sha256"]:
+        raise UsageError(f"{where}: its seed, replication plan, tables or version do not match its "
+                         "experiment_sha256; the manifest has been edited")
+    if written_by != __version__:
+        _printer(args.quiet)(f"note: the manifest was written by discharge-sim {written_by}; this is "
                              f"{__version__}, so results may differ")
-    elif experiment.fingerprint(__version__) != manifest["experiment_sha256"]:
-        raise UsageError(f"{where}: its seed, replication plan or tables do not match its experiment_sha256; "
-                         "the manifest has been edited")
     return experiment, Path(manifest.get("config_path", path))
 
 
@@ -562,22 +567,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     values: list[list[float]] = [[math.nan] * case.replications for case in chosen]
     bar = ProgressBar(len(tasks), 0, ProgressBar.wanted(args.quiet))
     if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from .execution import ProcessPool
 
-        pool = ProcessPoolExecutor(max_workers=workers)
+        runner = ProcessPool(workers)
         try:
-            futures = {pool.submit(simulate_case, chosen[i], r, args.seed): (i, r) for i, r in tasks}
-            for future in _as_completed(futures):
-                i, r = futures[future]
-                values[i][r] = future.result()
-                bar.step()
-        except BaseException:  # Ctrl-C: drop the queued cases rather than wait for them
-            pool.shutdown(wait=False, cancel_futures=True)
+            futures = {runner.call(simulate_case, chosen[i], i, r, args.seed): (i, r) for i, r in tasks}
+            pending = set(futures)
+            while pending:
+                for future in runner.wait(pending):
+                    pending.discard(future)
+                    i, r = futures[future]
+                    values[i][r] = future.result()
+                    bar.step()
+        except BaseException:  # Ctrl-C: stop the cases under way and drop the queued ones
+            runner.cancel()
             raise
-        pool.shutdown()
+        finally:
+            runner.close()
     else:
         for i, r in tasks:
-            values[i][r] = simulate_case(chosen[i], r, args.seed)
+            values[i][r] = simulate_case(chosen[i], i, r, args.seed)
             bar.step()
     bar.close()
     n_interval = sum(1 for case in chosen if case.rule == "interval")
@@ -607,12 +616,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     say(f"{len(rows) - len(failed)} of {len(rows)} case(s) pass" + (f"; FAILED: {', '.join(failed)}" if failed else "")
         + f". Results: {out}")
     return EXIT_INTERNAL if failed else EXIT_OK
-
-
-def _as_completed(futures: Any) -> Iterator[Any]:
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths: Sequence[Path],

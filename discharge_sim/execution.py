@@ -171,35 +171,44 @@ class InProcess:
 
 
 class InterruptLatch:
-    """Ctrl-C noted by a signal handler and raised as KeyboardInterrupt only where it is safe.
+    """Ctrl-C (and SIGTERM, where a Python handler catches it) noted by a signal handler and acted
+    on only where it is safe.
 
     Python raises KeyboardInterrupt wherever the main thread happens to be, which may be inside
     the process pool's own bookkeeping (holding one of its locks) or half-way through saving a
-    replication; shutting the pool down from there can hang. While the latch is set, Ctrl-C only
-    notes the interrupt, and :meth:`check` raises it between waits.
+    replication; shutting the pool down from there can hang. While the latch is set, such a
+    signal is only noted, and :meth:`check` hands it to the handler it displaced between waits.
+    Signals that were ignored, or left to the operating system, are left alone.
     """
 
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
     def __init__(self) -> None:
-        self.hit = False
-        self._previous: Any = None
+        self.hit: int | None = None
+        self._displaced: dict[int, Any] = {}
 
     def __enter__(self) -> InterruptLatch:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._note)
+            for signum in self.SIGNALS:
+                current = signal.getsignal(signum)
+                if callable(current):  # a Python handler: defer it; SIG_IGN, SIG_DFL and None stay
+                    self._displaced[signum] = signal.signal(signum, self._note)
         return self
 
-    def _note(self, _signum: int, _frame: Any) -> None:
-        self.hit = True
+    def _note(self, signum: int, _frame: Any) -> None:
+        if self.hit is None:
+            self.hit = signum
 
     def __exit__(self, *_exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
+        displaced, self._displaced = self._displaced, {}
+        for signum, handler in displaced.items():
+            signal.signal(signum, handler)
 
     def check(self) -> None:
-        if self.hit:
-            self.hit = False
-            raise KeyboardInterrupt
+        """Act on a noted signal now, as the displaced handler would have."""
+        signum, self.hit = self.hit, None
+        if signum is not None:
+            self._displaced[signum](signum, None)  # Python's raises KeyboardInterrupt
 
 
 class ProcessPool:
@@ -249,8 +258,19 @@ class ProcessPool:
                 process.kill()
 
     def close(self) -> None:
-        self.latch.__exit__()
+        noted = self.latch.hit is not None and not self.cancelled
+        if noted:  # a signal after the last wait: act on it, after shutting the pool down cleanly
+            self.cancel()
         self.pool.shutdown(wait=not self.cancelled)
+        try:
+            if noted:
+                self.latch.check()
+        finally:
+            self.latch.__exit__()
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        """Run any picklable function in the pool (validate uses it)."""
+        return self.pool.submit(fn, *args)
 
 
 def _worker_setup(parent: int) -> None:

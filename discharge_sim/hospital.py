@@ -123,6 +123,9 @@ class Hospital:
         self.capacity = config.hospital.beds
         self.fitness_review_hour = config.hospital.fitness_review_hour
         self.turn_away = config.hospital.when_full == "turn_away"
+        self.delayed_now = 0
+        self.delayed_area_hours = 0.0
+        self._delayed_since = 0.0
         self.on_ready = on_ready
         self.patients: list[Patient] = []
         self.group_names = list(config.groups)
@@ -242,14 +245,34 @@ class Hospital:
         if self.fitness_review_hour is not None:
             ready = next_time_of_day(ready, self.fitness_review_hour)
         patient.ready = ready
-        self.env.timeout(ready - now).callbacks.append(lambda _ev: self.on_ready(patient))
+        self.env.timeout(ready - now).callbacks.append(lambda _ev: self._ready(patient))
+
+    def _ready(self, patient: Patient) -> None:
+        self._count_delayed(+1)
+        self.on_ready(patient)
+
+    def _count_delayed(self, change: int) -> None:
+        """Keep the time-integral of the number of delayed patients in beds, event by event: the
+        engine's own measure, against which the patient records are checked (Little's law)."""
+        now = self.env.now
+        self.delayed_area_hours += self.delayed_now * (now - self._delayed_since)
+        self._delayed_since = now
+        self.delayed_now += change
+
+    def delayed_area_until(self, t: float) -> float:
+        """Delayed-patient hours from time 0 to ``t`` (no event between the last change and t)."""
+        return self.delayed_area_hours + self.delayed_now * (t - self._delayed_since)
 
     def depart_at(self, patient: Patient, departure: float) -> None:
         """Free the patient's bed at ``departure`` (now or later)."""
         delay = departure - self.env.now
         if delay > 0:
-            self.env.timeout(delay).callbacks.append(self.beds.free)
+            self.env.timeout(delay).callbacks.append(self._leave)
         else:
-            self.beds.free()
+            self._leave()
         patient.departure = departure
+
+    def _leave(self, _event: Any = None) -> None:
+        self._count_delayed(-1)  # every departure follows the patient's discharge-ready time
+        self.beds.free()
 

@@ -59,6 +59,9 @@ class ReplicationResult:
     """(time, amount committed, budget left after it) for every approval of the council's budget."""
     budget_spells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     """(from, to) stretches in which the year's budget was spent."""
+    delayed_area_hours: float = math.nan
+    """Delayed-patient hours in beds from time 0 to the horizon, integrated event by event by the
+    engine itself (see :meth:`Hospital._count_delayed`)."""
 
 
 def run_replication(config: Config, replication: int = 0, seed: int | None = None,
@@ -120,6 +123,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         bed_day_cost=finance.acute_bed_day_cost_gbp if finance is not None else math.nan,
         budget_approvals=np.asarray(budget.approvals if budget else [], dtype=float).reshape(-1, 3),
         budget_spells=np.asarray(budget.spells if budget else [], dtype=float).reshape(-1, 2),
+        delayed_area_hours=hospital.delayed_area_until(horizon),
     )
 
 

@@ -165,3 +165,59 @@ def test_from_manifest_refuses_other_options_and_edited_manifests(tmp_path, caps
     assert main(["run", "--from-manifest", str(binary), "--out", str(tmp_path / "z")]) == 2
     assert "not a text file" in capsys.readouterr().err
     assert not any((tmp_path / name).exists() for name in ("x", "y", "z"))
+
+
+def test_littles_law_case_catches_departures_recorded_wrongly(monkeypatch):
+    """The engine's own count of delayed patients is independent of the recorded departure times:
+    record them wrong and the case fails."""
+    from discharge_sim.hospital import Hospital
+
+    config = load_config(BASELINE, {"run.days": 30, "run.warmup_days": 5})
+    case = next(c for c in validation.cases(config, quick=True) if c.name == "littles_law")
+    assert validation.simulate_case(case, 8, 0, 1) == pytest.approx(1.0, abs=1e-9)
+    original = Hospital.depart_at
+
+    def late(self, patient, departure):
+        original(self, patient, departure)
+        patient.departure = departure + 2.0  # the bed is freed on time; the record says two hours later
+
+    monkeypatch.setattr(Hospital, "depart_at", late)
+    ratio = validation.simulate_case(case, 8, 0, 1)
+    assert not judge(case, [ratio], 8)["passed"]
+
+
+def test_interrupt_latch_defers_and_restores_handlers_and_leaves_ignored_signals_alone():
+    import signal as sig
+
+    from discharge_sim.execution import InterruptLatch
+
+    before = sig.getsignal(sig.SIGINT)
+    with InterruptLatch() as latch:
+        assert sig.getsignal(sig.SIGINT) == latch._note
+        latch._note(sig.SIGINT, None)  # as if Ctrl-C arrived: nothing is raised yet
+        with pytest.raises(KeyboardInterrupt):
+            latch.check()
+        latch.check()  # once only
+    assert sig.getsignal(sig.SIGINT) is before
+    previous = sig.signal(sig.SIGINT, sig.SIG_IGN)
+    try:
+        with InterruptLatch():
+            assert sig.getsignal(sig.SIGINT) is sig.SIG_IGN  # an ignored Ctrl-C stays ignored
+    finally:
+        sig.signal(sig.SIGINT, previous)
+
+
+def test_from_manifest_refuses_an_edit_hidden_behind_another_version(tmp_path, capsys):
+    first = tmp_path / "first"
+    assert main(["run", str(BASELINE), "--days", "20", "--warmup-days", "5", "--replications", "1",
+                 "--no-plots", "--quiet", "--out", str(first)]) == 0
+    edited = json.loads((first / "manifest.json").read_text())
+    edited["version"], edited["seed"] = "0.0.9", 5
+    bad = tmp_path / "older.json"
+    bad.write_text(json.dumps(edited))
+    assert main(["run", "--from-manifest", str(bad), "--out", str(tmp_path / "x")]) == 2
+    assert "has been edited" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:  # options are never abbreviated: --det is not --detail
+        main(["run", "--from-manifest", str(first / "manifest.json"), "--det", "--out", str(tmp_path / "y")])
+    assert stopped.value.code == 2
+    assert "unrecognized arguments: --det" in capsys.readouterr().err
