@@ -550,7 +550,7 @@ def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import cases, csv_columns, judge, markdown, simulate_case, table_lines
+    from .validation import cases, csv_columns, judge, markdown, shared_runs, simulate_cases, table_lines
 
     config = load_config(args.config or default_config())
     chosen = cases(config, quick=args.quick)
@@ -559,35 +559,43 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise OutputError(f"{out}: already exists; choose another --out (results are never overwritten)")
     say = _printer(args.quiet)
     workers = args.workers or _cpus()
-    tasks = [(i, r) for i, case in enumerate(chosen) for r in range(case.replications)]
+    groups = shared_runs(chosen)
+    tasks = [(g, r) for g, group in enumerate(groups) for r in range(chosen[group[0]].replications)]
     say(f"discharge-sim {__version__}: validate, {len(chosen)} case(s), {len(tasks)} replication(s), seed "
         f"{args.seed}, on {workers} worker(s)")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.perf_counter()
     values: list[list[float]] = [[math.nan] * case.replications for case in chosen]
+
+    def keep(g: int, r: int, measured: list[float]) -> None:
+        for i, value in zip(groups[g], measured, strict=True):
+            values[i][r] = value
+        bar.step()
+
+    def arguments(g: int, r: int) -> tuple[list[Any], int, int, int]:
+        """simulate_cases' arguments for replication r of group g (its streams are its first case's)."""
+        return [chosen[i] for i in groups[g]], groups[g][0], r, args.seed
+
     bar = ProgressBar(len(tasks), 0, ProgressBar.wanted(args.quiet))
     if workers > 1:
         from .execution import ProcessPool
 
         runner = ProcessPool(workers)
         try:
-            futures = {runner.call(simulate_case, chosen[i], i, r, args.seed): (i, r) for i, r in tasks}
+            futures = {runner.call(simulate_cases, *arguments(g, r)): (g, r) for g, r in tasks}
             pending = set(futures)
             while pending:
                 for future in runner.wait(pending):
                     pending.discard(future)
-                    i, r = futures[future]
-                    values[i][r] = future.result()
-                    bar.step()
+                    keep(*futures[future], future.result())
         except BaseException:  # Ctrl-C: stop the cases under way and drop the queued ones
             runner.cancel()
             raise
         finally:
             runner.close()
     else:
-        for i, r in tasks:
-            values[i][r] = simulate_case(chosen[i], i, r, args.seed)
-            bar.step()
+        for g, r in tasks:
+            keep(g, r, simulate_cases(*arguments(g, r)))
     bar.close()
     n_interval = sum(1 for case in chosen if case.rule == "interval")
     rows = [judge(case, v, n_interval) for case, v in zip(chosen, values, strict=True)]
@@ -595,8 +603,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "little_config": config_to_dict(config), "started": started,
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
                 "wall_seconds": round(time.perf_counter() - clock, 3), "execution": {"workers": workers},
-                "python": platform.python_version(),
-                "dependencies": {name: _version(name) for name in DEPENDENCIES}}
+                **_software()}
 
     def write(folder: Path) -> None:
         write_table(folder / "validation.csv", csv_columns(rows))
@@ -778,9 +785,13 @@ def _when_and_where(args: argparse.Namespace, store: PartialResults, workers: in
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "resumed": store.resumed,
         "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
-        "python": platform.python_version(),
-        "dependencies": {name: _version(name) for name in DEPENDENCIES},
+        **_software(),
     }
+
+
+def _software() -> dict[str, Any]:
+    """The Python and package versions a manifest records."""
+    return {"python": platform.python_version(), "dependencies": {name: _version(name) for name in DEPENDENCIES}}
 
 
 def _interrupted(exc: BaseException, store: PartialResults) -> Interrupted:

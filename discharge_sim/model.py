@@ -73,11 +73,9 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     env = simpy.Environment()
     window = (config.warmup_hours, config.horizon_hours)
     finance = config.finance
-    budget = None
-    if finance is not None and finance.council_budget is not None and not variant.budget_unlimited:
-        budget = AnnualBudget(env, finance.council_budget, finance.financial_year_starts_day)
-    budgeted = set(finance.council_budget.pools) if budget is not None and finance is not None \
-        and finance.council_budget is not None else set()
+    council = finance.council_budget if finance is not None and not variant.budget_unlimited else None
+    budget = AnnualBudget(env, council, finance.financial_year_starts_day) if council and finance else None
+    budgeted = set(council.pools) if council is not None else set()
     pools = {
         name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name, cfg.owner),
                             window=window, budget=budget if name in budgeted else None)

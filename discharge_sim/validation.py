@@ -231,10 +231,30 @@ CASE_STREAMS = 10_000
 the same structure (every case has Poisson emergencies) do not share their random numbers."""
 
 
+def shared_runs(chosen: list[Case]) -> list[list[int]]:
+    """Indices of the cases, grouped so that cases measuring the same config (the two tandem
+    measures) are simulated once; a group draws the streams of its first case."""
+    groups: list[list[int]] = []
+    for i, case in enumerate(chosen):
+        for group in groups:
+            first = chosen[group[0]]
+            if first.config is case.config and first.replications == case.replications:
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
+
+
+def simulate_cases(group: list[Case], index: int, replication: int, seed: int) -> list[float]:
+    """One replication of the config the cases share, measured for each; ``index`` picks the streams."""
+    result = run_replication(group[0].config, index * CASE_STREAMS + replication, seed=seed)
+    return [float(MEASURES[case.measure](result)) for case in group]
+
+
 def simulate_case(case: Case, index: int, replication: int, seed: int) -> float:
     """One replication's value of case number ``index``."""
-    result = run_replication(case.config, index * CASE_STREAMS + replication, seed=seed)
-    return float(MEASURES[case.measure](result))
+    return simulate_cases([case], index, replication, seed)[0]
 
 
 def judge(case: Case, values: list[float], n_interval_cases: int) -> dict[str, Any]:
