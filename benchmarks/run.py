@@ -26,9 +26,9 @@ import simpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from discharge_sim.analysis.results import replication_metrics  # noqa: E402
 from discharge_sim.config import load_config  # noqa: E402
-from discharge_sim.model import run_replication  # noqa: E402
-from discharge_sim.results import replication_metrics  # noqa: E402
+from discharge_sim.model.replication import run_replication  # noqa: E402
 
 
 def bare_simpy_mmc(c: int, per_hour: float, mean_stay_hours: float, until: float, seed: int) -> tuple[int, int]:

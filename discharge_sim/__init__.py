@@ -22,11 +22,11 @@ try:
 except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from .attribution import Attribution, attribute
-from .config import Config, ConfigError, load_config
-from .discharge import Variant
-from .experiment import Comparison, ExperimentResult, compare, run
-from .model import ReplicationResult, run_replication
+from discharge_sim.analysis.attribution import Attribution, attribute
+from discharge_sim.config import Config, ConfigError, load_config
+from discharge_sim.experiments.specification import Comparison, ExperimentResult, compare, run
+from discharge_sim.model.discharge import Variant
+from discharge_sim.model.replication import ReplicationResult, run_replication
 
 __all__ = [
     "Attribution",

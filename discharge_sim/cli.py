@@ -26,10 +26,10 @@ from typing import Any
 
 import yaml
 
-from . import __version__
-from .attribution import SIDE_VARIANTS, removals
-from .capacity import pool_loads
-from .config import (
+from discharge_sim import __version__
+from discharge_sim.analysis.attribution import SIDE_VARIANTS, removals
+from discharge_sim.analysis.capacity import pool_loads
+from discharge_sim.config import (
     Config,
     ConfigError,
     apply_overrides,
@@ -38,8 +38,8 @@ from .config import (
     load_config,
     read_config,
 )
-from .execution import Schedule, SchedulerError, execute, relative_precision
-from .experiment import (
+from discharge_sim.experiments.execution import Schedule, SchedulerError, execute, relative_precision
+from discharge_sim.experiments.specification import (
     DETAIL_TABLES,
     Experiment,
     ReplicationPlan,
@@ -48,8 +48,18 @@ from .experiment import (
     shared_run_settings,
     sweep_scenarios,
 )
-from .outputs import Outcome, write_outputs
-from .printing import (
+from discharge_sim.io.outputs import Outcome, write_outputs
+from discharge_sim.io.storage import (
+    OutputError,
+    PartialResults,
+    default_out,
+    write_folder,
+    write_json,
+    write_table,
+    write_text_atomic,
+)
+from discharge_sim.present.progress import ProgressBar
+from discharge_sim.present.text import (
     attribution_lines,
     calibration_lines,
     comparison_lines,
@@ -58,16 +68,6 @@ from .printing import (
     ranking_lines,
     sweep_lines,
     warmup_lines,
-)
-from .progress import ProgressBar
-from .storage import (
-    OutputError,
-    PartialResults,
-    default_out,
-    write_folder,
-    write_json,
-    write_table,
-    write_text_atomic,
 )
 
 DEFAULT_CONFIG = Path("configs") / "baseline.yaml"
@@ -398,8 +398,8 @@ def cmd_warmup(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from .calibration import MIN_POINTS
-    from .fitting import CalibrationJob
+    from discharge_sim.api.calibrate import CalibrationJob
+    from discharge_sim.experiments.calibration import MIN_POINTS
 
     if args.replications == "auto":
         raise UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
@@ -452,7 +452,7 @@ def _report(args: argparse.Namespace, outcome: Outcome, out: Path, table: str) -
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from .figures import draw_all  # matplotlib: imported only when figures are drawn
+    from discharge_sim.present.figures import draw_all  # matplotlib: imported only when figures are drawn
 
     with _reading(args.results):
         drawn = draw_all(args.results)
@@ -463,7 +463,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report  # matplotlib (for missing figures): imported only when needed
+    from discharge_sim.present.report import write_report  # matplotlib (for missing figures): imported only when needed
 
     with _reading(args.results):
         md, page = write_report(args.results)
@@ -550,7 +550,15 @@ def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import cases, csv_columns, judge, markdown, shared_runs, simulate_cases, table_lines
+    from discharge_sim.experiments.validation import (
+        cases,
+        csv_columns,
+        judge,
+        markdown,
+        shared_runs,
+        simulate_cases,
+        table_lines,
+    )
 
     config = load_config(args.config or default_config())
     chosen = cases(config, quick=args.quick)
@@ -578,7 +586,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     bar = ProgressBar(len(tasks), 0, ProgressBar.wanted(args.quiet))
     if workers > 1:
-        from .execution import ProcessPool
+        from discharge_sim.experiments.execution import ProcessPool
 
         runner = ProcessPool(workers)
         try:
@@ -611,7 +619,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         write_text_atomic(folder / "validation.md", markdown(rows, args.seed, __version__, args.quick))
         write_json(folder / "manifest.json", manifest)
         if args.plots:
-            from .plots import save_figure, validation_figure
+            from discharge_sim.present.charts import save_figure, validation_figure
 
             save_figure(validation_figure(rows, "Simulated against known values"), folder / "figures", "validation")
 

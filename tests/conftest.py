@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from discharge_sim.config import Config, apply_overrides, config_from_dict, read_yaml
-from discharge_sim.model import ReplicationResult, run_replication
+from discharge_sim.model.replication import ReplicationResult, run_replication
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"

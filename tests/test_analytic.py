@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
+from discharge_sim.analysis.results import occupancy_table, replication_metrics, t_interval
 from discharge_sim.config import load_config
-from discharge_sim.model import run_replication
-from discharge_sim.results import occupancy_table, replication_metrics, t_interval
+from discharge_sim.model.replication import run_replication
 
 from .conftest import MMC
 

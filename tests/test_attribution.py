@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from discharge_sim.attribution import (
+from discharge_sim.analysis.attribution import (
     AS_CONFIGURED,
     BOTH,
     HOSPITAL,
@@ -22,12 +22,12 @@ from discharge_sim.attribution import (
     removals,
     replication_attribution,
 )
+from discharge_sim.analysis.results import replication_metrics, t_interval
 from discharge_sim.cli import main
 from discharge_sim.config import config_from_dict
-from discharge_sim.discharge import Variant
-from discharge_sim.experiment import Task, simulate
-from discharge_sim.model import run_replication
-from discharge_sim.results import replication_metrics, t_interval
+from discharge_sim.experiments.specification import Task, simulate
+from discharge_sim.model.discharge import Variant
+from discharge_sim.model.replication import run_replication
 
 from .conftest import short_baseline
 

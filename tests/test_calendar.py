@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from discharge_sim.calendar import (
+from discharge_sim.model.calendar import (
     SessionTimes,
     WorkingHours,
     day_of_week,

@@ -8,11 +8,19 @@ import math
 import pytest
 import yaml
 
-from discharge_sim.calibration import Parameter, Target, best_point, grid, loss, refine, replace_values
+from discharge_sim.analysis.results import t_interval
 from discharge_sim.cli import main
 from discharge_sim.config import load_config
-from discharge_sim.experiment import run
-from discharge_sim.results import t_interval
+from discharge_sim.experiments.calibration import (
+    Parameter,
+    Target,
+    best_point,
+    grid,
+    loss,
+    refine,
+    replace_values,
+)
+from discharge_sim.experiments.specification import run
 
 from .conftest import ROOT
 

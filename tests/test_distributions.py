@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from discharge_sim.distributions import Shape, pick, sampler, uniform_sampler
+from discharge_sim.model.distributions import Shape, pick, sampler, uniform_sampler
 
 
 @pytest.mark.parametrize("shape", [

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from discharge_sim.analysis.results import paired_differences, t_interval
 from discharge_sim.config import ConfigError, read_yaml
-from discharge_sim.execution import Schedule, relative_half_width
-from discharge_sim.experiment import (
+from discharge_sim.experiments.execution import Schedule, relative_half_width
+from discharge_sim.experiments.specification import (
     Experiment,
     ReplicationPlan,
     Scenario,
@@ -21,8 +22,7 @@ from discharge_sim.experiment import (
     simulate,
     sweep_scenarios,
 )
-from discharge_sim.results import paired_differences, t_interval
-from discharge_sim.storage import concatenate_tables
+from discharge_sim.io.storage import concatenate_tables
 
 from .conftest import BASELINE, short_baseline
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from matplotlib.collections import LineCollection
 
-from discharge_sim import figures
+from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
+from discharge_sim.analysis.results import DELAY_BANDS
 from discharge_sim.cli import main
-from discharge_sim.plots import CAUSE_COLOURS, CAUSES, DPI
-from discharge_sim.references import DELAY_BAND_REFERENCES
-from discharge_sim.results import DELAY_BANDS
+from discharge_sim.present import figures
+from discharge_sim.present.charts import CAUSE_COLOURS, CAUSES, DPI
 
 SHORT = ["--days", "80", "--warmup-days", "20", "--replications", "2", "--workers", "2", "--quiet"]
 

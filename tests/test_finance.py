@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import simpy
 
-from discharge_sim.budget import HOURS_PER_YEAR, AnnualBudget
-from discharge_sim.calendar import SessionTimes
+from discharge_sim.analysis.policy import cost_per_bed_day_avoided, policy_table
+from discharge_sim.analysis.results import replication_metrics
 from discharge_sim.config import (
     DTOC_CODES,
     ConfigError,
@@ -21,11 +21,11 @@ from discharge_sim.config import (
     config_to_dict,
     load_config,
 )
-from discharge_sim.discharge import Variant
-from discharge_sim.hospital import EmergencyRate, Surges
-from discharge_sim.model import BUDGET_STEP, run_replication
-from discharge_sim.policy import cost_per_bed_day_avoided, policy_table
-from discharge_sim.results import replication_metrics
+from discharge_sim.model.budget import HOURS_PER_YEAR, AnnualBudget
+from discharge_sim.model.calendar import SessionTimes
+from discharge_sim.model.discharge import Variant
+from discharge_sim.model.hospital import EmergencyRate, Surges
+from discharge_sim.model.replication import BUDGET_STEP, run_replication
 
 from .conftest import BASELINE
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from discharge_sim.cli import main
 from discharge_sim.config import config_from_dict
-from discharge_sim.model import run_replication
+from discharge_sim.model.replication import run_replication
 
 from .test_conservation import _max_concurrent
 

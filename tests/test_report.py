@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from discharge_sim.analysis.policy import COST_PER_DAY
 from discharge_sim.cli import main
-from discharge_sim.policy import COST_PER_DAY
-from discharge_sim.report import FORMATS, RESULT_ROWS, count, interval_text, money, share
+from discharge_sim.present.report import FORMATS, RESULT_ROWS, count, interval_text, money, share
 
 SHORT = ["--days", "80", "--warmup-days", "20", "--replications", "2", "--workers", "2", "--quiet"]
 VOID = {"meta", "img", "br", "hr", "link", "input"}

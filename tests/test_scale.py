@@ -261,9 +261,9 @@ def test_warmup_suggests_a_period_with_a_plot(tmp_path, capsys):
 
 
 def test_progress_bar_counts_replications_and_shrinks_to_the_auto_total(capsys):
-    from discharge_sim.execution import Schedule
-    from discharge_sim.experiment import ReplicationPlan, ReplicationRecord
-    from discharge_sim.progress import ProgressBar
+    from discharge_sim.experiments.execution import Schedule
+    from discharge_sim.experiments.specification import ReplicationPlan, ReplicationRecord
+    from discharge_sim.present.progress import ProgressBar
 
     plan = ReplicationPlan(fixed=None, target=0.5, minimum=2, maximum=10)
     schedule = Schedule(1, plan, done={})

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from discharge_sim.analysis.results import replication_metrics
 from discharge_sim.cli import main
 from discharge_sim.config import (
     OWNERS,
@@ -19,8 +20,7 @@ from discharge_sim.config import (
     load_config,
     read_yaml,
 )
-from discharge_sim.model import run_replication
-from discharge_sim.results import replication_metrics
+from discharge_sim.model.replication import run_replication
 
 from .conftest import BASELINE, ROOT
 

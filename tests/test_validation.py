@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from discharge_sim import validation
 from discharge_sim.cli import main
 from discharge_sim.config import load_config
-from discharge_sim.validation import (
+from discharge_sim.experiments import validation
+from discharge_sim.experiments.validation import (
     Case,
     erlang_b,
     erlang_c,
@@ -170,7 +170,7 @@ def test_from_manifest_refuses_other_options_and_edited_manifests(tmp_path, caps
 def test_littles_law_case_catches_departures_recorded_wrongly(monkeypatch):
     """The engine's own count of delayed patients is independent of the recorded departure times:
     record them wrong and the case fails."""
-    from discharge_sim.hospital import Hospital
+    from discharge_sim.model.hospital import Hospital
 
     config = load_config(BASELINE, {"run.days": 30, "run.warmup_days": 5})
     case = next(c for c in validation.cases(config, quick=True) if c.name == "littles_law")
@@ -189,7 +189,7 @@ def test_littles_law_case_catches_departures_recorded_wrongly(monkeypatch):
 def test_interrupt_latch_defers_and_restores_handlers_and_leaves_ignored_signals_alone():
     import signal as sig
 
-    from discharge_sim.execution import InterruptLatch
+    from discharge_sim.experiments.execution import InterruptLatch
 
     before = sig.getsignal(sig.SIGINT)
     with InterruptLatch() as latch:

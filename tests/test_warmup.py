@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from discharge_sim.warmup import BATCH_DAYS, batch_means, daily_means, mser
+from discharge_sim.analysis.warmup import BATCH_DAYS, batch_means, daily_means, mser
 
 
 def test_batch_means_drop_an_incomplete_last_batch():

@@ -21,19 +21,13 @@ from typing import Any
 
 import simpy
 
-from .calendar import DAY_NAMES, HOURS_PER_DAY, SessionTimes, WorkingHours
-from .config import (
-    Config,
-    DelayStep,
-    PlacementStep,
-    SessionStep,
-    StaffedStep,
-)
-from .distributions import pick, sampler, uniform_sampler
-from .patient import Patient
-from .resources import CountingResource
-from .social_care import PlacementPool
-from .streams import Streams
+from discharge_sim.config import Config, DelayStep, PlacementStep, SessionStep, StaffedStep
+from discharge_sim.model.calendar import DAY_NAMES, HOURS_PER_DAY, SessionTimes, WorkingHours
+from discharge_sim.model.distributions import pick, sampler, uniform_sampler
+from discharge_sim.model.patient import Patient
+from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.resources import CountingResource
+from discharge_sim.model.streams import Streams
 
 DELAY, SESSION, STAFFED, PLACEMENT = 0, 1, 2, 3
 
@@ -399,7 +393,7 @@ class DischargeProcess:
 
 def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) -> tuple[str, str, str, str]:
     """(owner, kind, dtoc_code, organisation) of a ledger segment of ``step`` (see
-    :mod:`discharge_sim.ledger`).
+    :mod:`discharge_sim.model.ledger`).
 
     Waiting for a resource is capacity of the resource's owner, coded and attributed (NHS, social
     care or both) as the resource declares; the work of a staffed or placement step is process of

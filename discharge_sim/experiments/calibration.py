@@ -27,7 +27,7 @@ import numpy as np
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from .config import ConfigError, Strict, apply_overrides, config_from_dict, read_yaml
+from discharge_sim.config import ConfigError, Strict, apply_overrides, config_from_dict, read_yaml
 
 MAX_POINTS_PER_ROUND = 400
 MIN_POINTS = 4

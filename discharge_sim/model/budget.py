@@ -16,7 +16,7 @@ from typing import Any
 
 import simpy
 
-from .config import CouncilBudget
+from discharge_sim.config import CouncilBudget
 
 HOURS_PER_YEAR = 365 * 24.0
 

@@ -22,9 +22,15 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
-from .experiment import Experiment, ReplicationPlan, ReplicationRecord, Task, simulate
-from .results import t_interval
-from .storage import csv_text
+from discharge_sim.analysis.results import t_interval
+from discharge_sim.experiments.specification import (
+    Experiment,
+    ReplicationPlan,
+    ReplicationRecord,
+    Task,
+    simulate,
+)
+from discharge_sim.io.storage import csv_text
 
 
 class SchedulerError(Exception):
@@ -226,7 +232,7 @@ class ProcessPool:
             context = multiprocessing.get_context("fork")
         else:
             server = multiprocessing.get_context("forkserver")
-            server.set_forkserver_preload(["discharge_sim.execution"])
+            server.set_forkserver_preload(["discharge_sim.experiments.execution"])
             context = server
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                            initializer=_worker_setup, initargs=(os.getpid(),))

@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from .execution import Finished
+    from discharge_sim.experiments.execution import Finished
 
 try:
     import fcntl

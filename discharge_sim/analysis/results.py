@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 from scipy.special import stdtrit  # Student t quantile; scipy.stats takes a second to import
 
-from .config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS
-from .model import ReplicationResult
+from discharge_sim.config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS
+from discharge_sim.model.replication import ReplicationResult
 
 HOURS_PER_DAY = 24.0
 DELAY_BANDS: tuple[tuple[str, int, int], ...] = (

@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
-from .capacity import pool_loads
-from .config import config_from_dict, flatten
-from .figures import INDEX, ResultsFolder, draw_all, numbers, read_json
-from .policy import COST_PER_DAY, POLICY_MEASURES
-from .results import HEADLINE
-from .storage import write_text_atomic
+from discharge_sim import __version__
+from discharge_sim.analysis.capacity import pool_loads
+from discharge_sim.analysis.policy import COST_PER_DAY, POLICY_MEASURES
+from discharge_sim.analysis.results import HEADLINE
+from discharge_sim.config import config_from_dict, flatten
+from discharge_sim.io.storage import write_text_atomic
+from discharge_sim.present.figures import INDEX, ResultsFolder, draw_all, numbers, read_json
 
 # --- blocks -----------------------------------------------------------------------------------
 
@@ -155,7 +155,7 @@ def build(folder: Path) -> list[Block]:
     """The report of a results folder as blocks."""
     r = ResultsFolder(folder)
     if r.kind not in ("run", "compare", "sweep", "attribute"):
-        from .storage import OutputError
+        from discharge_sim.io.storage import OutputError
 
         raise OutputError(f"{folder}: a {r.kind} folder has no report; report works on run, compare, sweep and "
                           "attribute results")
@@ -549,7 +549,7 @@ def _mser_warmup(r: ResultsFolder) -> float | None:
     """MSER-5's warm-up for the daily occupancy in occupancy.csv (first scenario), or None."""
     if not r.has("occupancy.csv"):
         return None
-    from .warmup import daily_means, mser
+    from discharge_sim.analysis.warmup import daily_means, mser
 
     t = r.table("occupancy.csv")
     rows = r.first_scenario_rows(t)

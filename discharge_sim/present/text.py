@@ -6,10 +6,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .config import Config
-from .outputs import Outcome
-from .policy import cost_per_bed_day_avoided, measures_present
-from .results import HEADLINE
+from discharge_sim.analysis.policy import cost_per_bed_day_avoided, measures_present
+from discharge_sim.analysis.results import HEADLINE
+from discharge_sim.config import Config
+from discharge_sim.io.outputs import Outcome
 
 
 def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int) -> str:
@@ -269,8 +269,8 @@ def _fmt(fmt: str, value: float, signed: bool = False) -> str:
 
 def dtoc_lines(s: Mapping[str, Mapping[str, float]], config: Config) -> str:
     """Delayed days by reason (A to I) and responsible organisation, as the national statistic."""
-    from .config import DTOC_CODES, ORGANISATIONS
-    from .results import DAYS_PER_MONTH, ORGANISATION_NAMES, dtoc_metric
+    from discharge_sim.analysis.results import DAYS_PER_MONTH, ORGANISATION_NAMES, dtoc_metric
+    from discharge_sim.config import DTOC_CODES, ORGANISATIONS
 
     months = (config.run.days - config.run.warmup_days) / DAYS_PER_MONTH
     total = s["dtoc_delayed_days"]["mean"]

@@ -2,7 +2,7 @@
 
 An :class:`Experiment` is a list of :class:`Scenario` (one for ``run``, several for ``compare``,
 a grid for ``sweep``) run under one seed. Replication ``r`` of every scenario uses the same
-random streams (see :mod:`discharge_sim.streams`), so differences between scenarios are paired:
+random streams (see :mod:`discharge_sim.model.streams`), so differences between scenarios are paired:
 common random numbers. One unit of work is a :class:`Task`; :func:`simulate` turns it into a
 flat :class:`ReplicationRecord` that pickles cheaply back from a worker process or a Dask worker.
 
@@ -21,10 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import Config, ConfigError, apply_overrides, config_from_dict, config_to_dict
-from .discharge import Variant
-from .model import ReplicationResult, run_replication
-from .results import (
+from discharge_sim.analysis.results import (
     comparison_table,
     occupancy_table,
     paired_differences,
@@ -33,6 +30,9 @@ from .results import (
     segment_table,
     summarise,
 )
+from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, config_to_dict
+from discharge_sim.model.discharge import Variant
+from discharge_sim.model.replication import ReplicationResult, run_replication
 
 TABLES = ("replications", "patients", "delays", "occupancy")
 SCENARIO_COLUMNS = {"compare": "config", "sweep": "point", "attribute": "variant"}

@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from .config import Config, PlacementStep
-from .discharge import Variant
-from .results import t_interval
+from discharge_sim.analysis.results import t_interval
+from discharge_sim.config import Config, PlacementStep
+from discharge_sim.model.discharge import Variant
 
 AS_CONFIGURED = "as_configured"
 HOSPITAL = "hospital_instant"
@@ -212,7 +212,7 @@ def attribute(config: Config, replications: int | None = None, seed: int | None 
               by_step: bool = False) -> Attribution:
     """Run the four counterfactual runs (and with ``by_step`` one per removable item) of every
     replication, in order, in this process, as ``discharge-sim attribute`` does."""
-    from .experiment import Task, simulate
+    from discharge_sim.experiments.specification import Task, simulate
 
     n = config.run.replications if replications is None else replications
     seed = config.run.seed if seed is None else seed

@@ -15,15 +15,15 @@ from typing import Any
 import numpy as np
 import simpy
 
-from .budget import AnnualBudget
-from .config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS, Config
-from .discharge import DischargeProcess, Variant, segment_cause
-from .finance import replication_money
-from .hospital import Hospital
-from .ledger import QUEUE, critical_path
-from .patient import Patient
-from .social_care import PlacementPool
-from .streams import Streams
+from discharge_sim.config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS, Config
+from discharge_sim.model.budget import AnnualBudget
+from discharge_sim.model.discharge import DischargeProcess, Variant, segment_cause
+from discharge_sim.model.hospital import Hospital
+from discharge_sim.model.ledger import QUEUE, critical_path
+from discharge_sim.model.money import replication_money
+from discharge_sim.model.patient import Patient
+from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.streams import Streams
 
 
 @dataclass
@@ -50,7 +50,7 @@ class ReplicationResult:
     """Resource counts at the horizon, for conservation checks: beds in use, emergencies queueing,
     and per pool places in use."""
     money: dict[str, float] = field(default_factory=dict)
-    """Spend in the window by payer and the council budget's record (see :mod:`discharge_sim.finance`)."""
+    """Spend in the window by payer and the council budget's record (see :mod:`discharge_sim.model.money`)."""
     turns_away: bool = False
     """Emergencies finding no free bed are turned away (hospital.when_full) rather than boarding."""
     bed_day_cost: float = math.nan
@@ -193,7 +193,7 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
 
 def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float,
             budget_step: int) -> dict[str, np.ndarray]:
-    """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.ledger`).
+    """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.model.ledger`).
 
     Within a placement step's wait, the stretch spent waiting for the next financial year's
     council budget is its own segment: social-care capacity, DToC reason B (public funding),

@@ -24,8 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-from .calendar import DAY_NAMES
-from .distributions import Shape
+from discharge_sim.model.calendar import DAY_NAMES
+from discharge_sim.model.distributions import Shape
 
 Owner = Literal["hospital", "nhs_community", "social_care", "patient_family", "other"]
 Kind = Literal["process", "capacity"]

@@ -1,6 +1,6 @@
 """Running a calibration: rounds of grid points on the execution engine, and its results folder.
 
-The search itself (grid, loss, refinement, the fitted YAML) is in :mod:`discharge_sim.calibration`.
+The search itself (grid, loss, refinement, the fitted YAML) is in :mod:`discharge_sim.experiments.calibration`.
 Every replication of every round is kept in one store as it finishes, round ``k``'s points under
 scenario numbers from ``k * ROUND_STRIDE``, so an interrupted calibration resumes where it
 stopped: rounds already run are read back, and give the same next box, because the same seed
@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .calibration import (
+from discharge_sim.analysis.results import replication_metrics, summarise
+from discharge_sim.config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict
+from discharge_sim.experiments.calibration import (
     MAX_POINTS_PER_ROUND,
     Box,
     Parameter,
@@ -33,13 +35,11 @@ from .calibration import (
     refine,
     replace_values,
 )
-from .config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict
-from .execution import Finished, Schedule, execute
-from .experiment import Experiment, ReplicationPlan, Scenario
-from .model import run_replication
-from .progress import ProgressBar
-from .results import replication_metrics, summarise
-from .storage import PartialResults, write_json, write_table
+from discharge_sim.experiments.execution import Finished, Schedule, execute
+from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario
+from discharge_sim.io.storage import PartialResults, write_json, write_table
+from discharge_sim.model.replication import run_replication
+from discharge_sim.present.progress import ProgressBar
 
 ROUND_STRIDE = 10_000
 

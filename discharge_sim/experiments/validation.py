@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .config import Config, config_from_dict
-from .model import ReplicationResult, run_replication
-from .results import replication_metrics, t_interval
+from discharge_sim.analysis.results import replication_metrics, t_interval
+from discharge_sim.config import Config, config_from_dict
+from discharge_sim.model.replication import ReplicationResult, run_replication
 
 FAMILY_ERROR = 0.05
 """Chance that all interval cases together fail when the engine is right (Bonferroni)."""

@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 import simpy
 
-from .calendar import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, next_time_of_day
-from .config import Config, EmergencySettings
-from .distributions import BlockSampler, pick, sampler, uniform_sampler
-from .patient import Patient
-from .resources import CountingResource
-from .streams import Streams
+from discharge_sim.config import Config, EmergencySettings
+from discharge_sim.model.calendar import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, next_time_of_day
+from discharge_sim.model.distributions import BlockSampler, pick, sampler, uniform_sampler
+from discharge_sim.model.patient import Patient
+from discharge_sim.model.resources import CountingResource
+from discharge_sim.model.streams import Streams
 
 
 class EmergencyRate:

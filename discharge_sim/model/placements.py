@@ -9,7 +9,7 @@ part-way through (residual stays), so no multi-year warm-up is needed.
 Each place taken is either funded by the pool's payer or paid for by the person (a self-funder),
 and the hours of each kind that fall in the observation window are summed, so what the places
 cost comes from the simulated occupancy. A new funded place in a pool under the council's
-budget needs the budget's approval first (see :mod:`discharge_sim.budget`).
+budget needs the budget's approval first (see :mod:`discharge_sim.model.budget`).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import simpy
 
-from .budget import HOURS_PER_YEAR, AnnualBudget
-from .config import Pool
-from .distributions import sampler, uniform_sampler
-from .resources import CountingResource
-from .streams import Streams
+from discharge_sim.config import Pool
+from discharge_sim.model.budget import HOURS_PER_YEAR, AnnualBudget
+from discharge_sim.model.distributions import sampler, uniform_sampler
+from discharge_sim.model.resources import CountingResource
+from discharge_sim.model.streams import Streams
 
 
 class PlacementPool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .execution import Schedule
-from .experiment import ReplicationRecord
+from discharge_sim.experiments.execution import Schedule
+from discharge_sim.experiments.specification import ReplicationRecord
 
 
 class ProgressBar:

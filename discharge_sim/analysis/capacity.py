@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import Config
+from discharge_sim.config import Config
 
 
 @dataclass(frozen=True)

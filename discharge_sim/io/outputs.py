@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .attribution import (
+from discharge_sim.analysis.attribution import (
     AS_CONFIGURED,
     METRIC,
     SIDE_ROWS,
@@ -31,9 +31,8 @@ from .attribution import (
     ranking_table,
     removals,
 )
-from .experiment import Experiment
-from .policy import policy_table
-from .results import (
+from discharge_sim.analysis.policy import policy_table
+from discharge_sim.analysis.results import (
     comparison_table,
     dtoc_table,
     metric_names,
@@ -41,8 +40,9 @@ from .results import (
     points_table,
     summarise,
 )
-from .storage import PartialResults, concatenate_tables, write_json, write_table
-from .warmup import daily_means, mser
+from discharge_sim.analysis.warmup import daily_means, mser
+from discharge_sim.experiments.specification import Experiment
+from discharge_sim.io.storage import PartialResults, concatenate_tables, write_json, write_table
 
 CONFIDENCE_LEVEL = 0.95
 
@@ -97,7 +97,7 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
     write_json(folder / "summary.json", summary)
     write_json(folder / "manifest.json", manifest)
     if plots and exp.kind in ("run", "compare", "sweep", "attribute"):
-        from .figures import draw_all  # matplotlib: imported only when figures are drawn
+        from discharge_sim.present.figures import draw_all  # matplotlib: imported only when figures are drawn
 
         draw_all(folder)
 
@@ -153,7 +153,10 @@ def write_warmup(folder: Path, outcome: Outcome, configured: float) -> dict[str,
         found.append((name, label, mean, truncation))
     suggested = max(t.truncation_days for *_, t in found)
     write_table(folder / "warmup.csv", columns)
-    from .plots import save_figure, warmup_figure  # matplotlib: imported only when a figure is drawn
+    from discharge_sim.present.charts import (  # matplotlib: imported only when a figure is drawn
+        save_figure,
+        warmup_figure,
+    )
 
     title = f"Warm-up by MSER-5: {config.name}, {outcome.replications} replication(s)"
     figure = warmup_figure(columns["day"], [(label, mean, t.truncation_days) for _, label, mean, t in found],

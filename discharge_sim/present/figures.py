@@ -3,7 +3,7 @@
 Each figure is drawn only where its data exists (occupancy needs ``occupancy.csv``, the delay
 lengths and the timeline need ``patients.csv`` and ``delays.csv``, the attribution chart needs
 ``attribution.json``, ...). ``figures/figures.json`` lists what was drawn, with captions, for the
-report. Drawing is in :mod:`discharge_sim.plots`; this module only reads files and picks data.
+report. Drawing is in :mod:`discharge_sim.present.charts`; this module only reads files and picks data.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .attribution import SIDE_VARIANTS
-from .experiment import SCENARIO_COLUMNS
-from .plots import (
+from discharge_sim.analysis.attribution import SIDE_VARIANTS
+from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
+from discharge_sim.experiments.specification import SCENARIO_COLUMNS
+from discharge_sim.io.storage import OutputError, write_json
+from discharge_sim.present.charts import (
     CAUSES,
     NEUTRAL,
     ORGANISATIONS,
@@ -41,8 +43,6 @@ from .plots import (
     sweep_figure,
     timeline_figure,
 )
-from .references import DELAY_BAND_REFERENCES
-from .storage import OutputError, write_json
 
 PATHWAY_NAMES = {0: "pathway 0 (home)", 1: "pathway 1 (home with support)", 2: "pathway 2 (short-term bed)",
                  3: "pathway 3 (care home)"}
