@@ -94,7 +94,7 @@ def main() -> None:
     mmc = load_config(ROOT / "configs" / "mmc.yaml", overrides)
     c = mmc.hospital.beds
     per_hour = mmc.emergency.admissions_per_day / 24.0
-    stay = mmc.groups["all"].length_of_stay.shape.mean
+    stay = mmc.groups["all"].length_of_stay.mean_in_hours
     until = mmc.horizon_hours
     baseline = load_config(ROOT / "configs" / "baseline.yaml", {"run.days": 365, "run.warmup_days": 0})
 

@@ -1,6 +1,6 @@
 """discharge-sim: who causes delayed hospital discharge, hospital administration or social care?
 
-Python API for notebooks::
+Python API for notebooks. Quick runs in this process, everything kept in memory::
 
     import discharge_sim as ds
     config = ds.load_config("configs/baseline.yaml")
@@ -13,20 +13,20 @@ Python API for notebooks::
     comparison.differences["more places"]["delayed_bed_days"]   # paired difference, 95% interval
     split = ds.attribute(config, replications=5)
     split.summary["shapley_social_care"]      # counterfactual split, 95% interval
+
+Every command of the command line, writing a results folder, on workers or a Dask cluster, with
+resume (see :mod:`discharge_sim.api`)::
+
+    results = ds.api.run("configs/baseline.yaml", replications=5, workers=2, out="results/mine")
+    ds.api.report(results.out)
 """
 
-from importlib import metadata as _metadata
-
-try:
-    __version__ = _metadata.version("discharge-sim")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
-
-from discharge_sim.analysis.attribution import Attribution, attribute
+from discharge_sim import api
 from discharge_sim.config import Config, ConfigError, load_config
-from discharge_sim.experiments.specification import Comparison, ExperimentResult, compare, run
+from discharge_sim.experiments.in_memory import Attribution, Comparison, ExperimentResult, attribute, compare, run
 from discharge_sim.model.discharge import Variant
 from discharge_sim.model.replication import ReplicationResult, run_replication
+from discharge_sim.version import __version__
 
 __all__ = [
     "Attribution",
@@ -37,6 +37,7 @@ __all__ = [
     "ReplicationResult",
     "Variant",
     "__version__",
+    "api",
     "attribute",
     "compare",
     "load_config",

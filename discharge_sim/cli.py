@@ -1,64 +1,30 @@
 """The ``discharge-sim`` command line: parse arguments, call the API, print. Nothing else.
 
-Exit status: 0 success, 2 bad input (config, arguments, output folder), 1 internal error,
-130 interrupted.
+Every command is a function of :mod:`discharge_sim.api`; this module turns options into its
+arguments and what it returns into text. Exit status: 0 success, 2 bad input (config, arguments,
+output folder), 1 internal error (or a failed validation case), 130 interrupted, 143 terminated.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import hashlib
-import json
 import math
 import os
-import platform
 import signal
 import sys
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime
-from importlib import metadata
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from discharge_sim import __version__
-from discharge_sim.analysis.attribution import SIDE_VARIANTS, removals
-from discharge_sim.analysis.capacity import pool_loads
-from discharge_sim.config import (
-    Config,
-    ConfigError,
-    apply_overrides,
-    config_from_dict,
-    config_to_dict,
-    load_config,
-    read_config,
-)
-from discharge_sim.experiments.execution import Schedule, SchedulerError, execute, relative_precision
-from discharge_sim.experiments.specification import (
-    DETAIL_TABLES,
-    Experiment,
-    ReplicationPlan,
-    Scenario,
-    scenario_labels,
-    shared_run_settings,
-    sweep_scenarios,
-)
-from discharge_sim.io.outputs import Outcome, write_outputs
-from discharge_sim.io.storage import (
-    OutputError,
-    PartialResults,
-    default_out,
-    write_folder,
-    write_json,
-    write_table,
-    write_text_atomic,
-)
-from discharge_sim.present.progress import ProgressBar
+from discharge_sim import api
+from discharge_sim.api.runner import Results, cpus
+from discharge_sim.config import ConfigError
+from discharge_sim.experiments.calibration import MIN_POINTS
+from discharge_sim.experiments.execution import SchedulerError
+from discharge_sim.io.manifests import ManifestError
+from discharge_sim.io.storage import OutputError
 from discharge_sim.present.text import (
     attribution_lines,
     calibration_lines,
@@ -66,13 +32,13 @@ from discharge_sim.present.text import (
     dtoc_lines,
     headline_table,
     ranking_lines,
+    replication_note,
     sweep_lines,
     warmup_lines,
 )
+from discharge_sim.present.validation import table_lines
+from discharge_sim.version import __version__
 
-DEFAULT_CONFIG = Path("configs") / "baseline.yaml"
-DEPENDENCIES = ("simpy", "numpy", "scipy", "pydantic", "pyyaml", "matplotlib", "tqdm")
-"""Packages whose versions every manifest records."""
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
@@ -200,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="config for the Little's-law case (default: configs/baseline.yaml)")
     validate.add_argument("--out", type=Path, default=None, metavar="DIR",
                           help="results folder to create (default: results/validation-<time>); must not exist")
-    validate.add_argument("--seed", type=_non_negative_int, default=VALIDATION_SEED, metavar="S",
-                          help=f"seed of every case (default {VALIDATION_SEED})")
+    validate.add_argument("--seed", type=_non_negative_int, default=api.VALIDATION_SEED, metavar="S",
+                          help=f"seed of every case (default {api.VALIDATION_SEED})")
     validate.add_argument("--quick", action="store_true",
                           help="shorter runs and fewer replications (wider intervals): a smoke test in seconds")
     validate.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
@@ -260,21 +226,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
-    commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
-                "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot,
-                "report": cmd_report, "check": cmd_check, "validate": cmd_validate}
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
+        "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "report": cmd_report,
+        "check": cmd_check, "validate": cmd_validate,
+    }
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
-    except (ConfigError, OutputError, SchedulerError, UsageError) as exc:
+    except (ConfigError, OutputError, SchedulerError, ManifestError, api.UsageError) as exc:
         print(f"discharge-sim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Interrupted as exc:
+    except api.Interrupted as exc:
         print(f"\ndischarge-sim: {exc}", file=sys.stderr)
-        return exc.status
+        return EXIT_TERMINATED if exc.terminated else EXIT_INTERRUPTED
     except KeyboardInterrupt as exc:
         print("\ndischarge-sim: interrupted; no results were written", file=sys.stderr)
-        return _interrupt_status(exc)
+        return EXIT_TERMINATED if isinstance(exc, api.Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
@@ -288,174 +256,78 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
-class UsageError(Exception):
-    """Arguments that parse but do not make sense together."""
-
-
-class Interrupted(Exception):
-    """Ctrl-C or SIGTERM during an experiment: finished replications are kept for a resume."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.status = status
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (exit status 143 rather than 130)."""
-
-
 def _terminate(_signum: int, _frame: Any) -> None:
-    raise Terminated
+    raise api.Terminated
 
 
-def _interrupt_status(exc: BaseException) -> int:
-    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
-
-
-# --- commands -----------------------------------------------------------------------------
+# --- commands: options in, API call, text out ------------------------------------------------
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.from_manifest is not None:
-        experiment, path = _from_manifest(args)
-        config = experiment.scenarios[0].config
+        _only_repeatable(args)
+        results = api.run(from_manifest=args.from_manifest, **_where(args))
     else:
-        path = args.config or default_config()
-        config = load_config(path, _run_overrides(args))  # the config as run: the manifest records exactly this
-        tables = tuple(DETAIL_TABLES) if args.detail else ("occupancy",)
-        experiment = Experiment("run", (Scenario(config.name, config),), config.run.seed, _plan(args, config), tables)
-    outcome, out = carry_out(args, experiment, config.name, [path])
-    summary = outcome.summaries[0]
-    return _report(args, outcome, out,
-                   headline_table(summary, config, outcome.replications) + "\n\n" + dtoc_lines(summary, config))
+        results = api.run(args.config, **_experiment(args), detail=args.detail, **_where(args))
+    config = results.experiment.scenarios[0].config
+    return _finish(args, results, headline_table(results.summary, config, results.outcome.replications) + "\n\n"
+                   + dtoc_lines(results.summary, config))
 
 
 def cmd_attribute(args: argparse.Namespace) -> int:
-    path = args.config or default_config()
-    config = load_config(path, _run_overrides(args))
-    variants = [Scenario(name, config, variant=variant) for name, variant in SIDE_VARIANTS]
-    if args.by == "step":
-        variants += [Scenario(item.label, config, variant=item.variant) for item in removals(config)]
-    tables = tuple(DETAIL_TABLES) if args.detail else ()
-    plan = replace(_plan(args, config), first_only=True)
-    experiment = Experiment("attribute", tuple(variants), config.run.seed, plan, tables)
-    outcome, out = carry_out(args, experiment, f"attribute-{config.name}", [path])
-    doc = json.loads((out / "attribution.json").read_text(encoding="utf-8"))
-    days = config.run.days - config.run.warmup_days
-    text = attribution_lines(doc, days)
+    results = api.attribute(args.config, by_step=args.by == "step", **_experiment(args), detail=args.detail,
+                            **_where(args))
+    config = results.experiment.scenarios[0].config
+    doc = results.attribution
+    text = attribution_lines(doc, config.run.days - config.run.warmup_days)
     if "by_step" in doc:
         text += "\n\n" + ranking_lines(doc["by_step"])
-    text += "\n\nThe run as configured:\n" + dtoc_lines(outcome.summaries[0], config)
-    return _report(args, outcome, out, text)
+    text += "\n\nThe run as configured:\n" + dtoc_lines(results.summary, config)
+    return _finish(args, results, text)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.configs) < 2:
-        raise UsageError("compare needs at least two configs")
-    configs = [load_config(path, _run_overrides(args)) for path in args.configs]
-    configs, notes = shared_run_settings(configs)
-    labels = scenario_labels([c.name for c in configs], [p.stem for p in args.configs])
-    scenarios = tuple(Scenario(label, cfg) for label, cfg in zip(labels, configs))
-    tables = tuple(DETAIL_TABLES) if args.detail else ()
-    experiment = Experiment("compare", scenarios, configs[0].run.seed, _plan(args, configs[0]), tables)
-    say = _printer(args.quiet)
-    for note in notes:
-        say(f"note: {note}")
-    outcome, out = carry_out(args, experiment, "compare-" + "-vs-".join(labels)[:80], args.configs)
-    return _report(args, outcome, out, comparison_lines(outcome))
+        raise api.UsageError("compare needs at least two configs")
+    results = api.compare(args.configs, **_experiment(args), detail=args.detail, **_where(args))
+    return _finish(args, results, comparison_lines(results.outcome))
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    keys = [key for key, _ in args.settings]
-    for key in keys:
-        if key in ("run.seed", "run.replications"):
-            raise UsageError(f"--set {key}: use --{key.split('.')[1]} instead; every sweep point shares it")
-        if keys.count(key) > 1:
-            raise UsageError(f"--set {key}: given more than once; list all its values in one --set")
-        option = {"run.days": "--days", "run.warmup_days": "--warmup-days"}.get(key)
-        if option and getattr(args, option[2:].replace("-", "_")) is not None:
-            raise UsageError(f"--set {key} and {option} both set it; use one")
-    raw = apply_overrides(read_config(args.config), _run_overrides(args))
-    scenarios = sweep_scenarios(raw, args.settings, source=str(args.config))
-    config = scenarios[0].config
-    tables = tuple(DETAIL_TABLES) if args.detail else ()
-    experiment = Experiment("sweep", tuple(scenarios), config.run.seed, _plan(args, config), tables)
-    outcome, out = carry_out(args, experiment, f"sweep-{config.name}", [args.config])
-    return _report(args, outcome, out, sweep_lines(outcome))
+    results = api.sweep(args.config, args.settings, **_experiment(args), detail=args.detail, **_where(args))
+    return _finish(args, results, sweep_lines(results.outcome))
 
 
 def cmd_warmup(args: argparse.Namespace) -> int:
-    path = args.config or default_config()
-    configured = load_config(path)
-    config = load_config(path, {**_run_overrides(args), "run.warmup_days": 0.0})
-    experiment = Experiment("warmup", (Scenario(config.name, config),), config.run.seed,
-                            _plan(args, config), ("occupancy",))
-    _, out = carry_out(args, experiment, f"warmup-{config.name}", [path], configured_warmup=configured.run.warmup_days)
+    where = _where(args)
+    del where["plots"]
+    results = api.warmup(args.config, **_experiment(args, warmup=False), **where)
     say = _printer(args.quiet)
     say("")
-    say(warmup_lines(json.loads((out / "summary.json").read_text(encoding="utf-8"))["warmup"]))
-    say(f"\nResults and plot: {out}")
+    say(warmup_lines(results.document["warmup"]))
+    say(f"\nResults and plot: {results.out}")
     return EXIT_OK
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from discharge_sim.api.calibrate import CalibrationJob
-    from discharge_sim.experiments.calibration import MIN_POINTS
-
     if args.replications == "auto":
-        raise UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
+        raise api.UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
     if args.points < MIN_POINTS:
-        raise UsageError(f"--points {args.points}: at least {MIN_POINTS}, so that each round narrows the search")
-    for key, _, _ in args.vary:
-        if key.startswith("run."):
-            raise UsageError(f"--vary {key}: run settings are not calibrated; use --days, --warmup-days, "
-                             "--replications or --seed")
-    raw = apply_overrides(read_config(args.config), _run_overrides(args))
-    job = CalibrationJob.prepare(args.config, raw, args.target, args.vary, args.points, args.rounds)
-    _plan(args, job.base)  # refuses the precision options of --replications auto
-    say = _printer(args.quiet)
-    workers = args.workers or _cpus()
-    where = _where(args, workers)
-    say(f"discharge-sim {__version__}: calibrate {job.base.name}: {len(job.parameters)} setting(s), "
-        f"{args.rounds} round(s) of up to {job.points_per_round} point(s), {job.replications} replication(s) "
-        f"each, seed {job.seed}, {where}")
-    fingerprint = job.fingerprint(__version__)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    header = {"started": started, "command": ["discharge-sim", *args.argv]}
-    with PartialResults.open(fingerprint, args.out, Path("results"), f"calibrate-{job.base.name}", header,
-                             resume=args.resume) as store:
-        if store.resumed:
-            say(f"resuming: {len(store.done())} replication(s) already finished in {store.work}")
-        try:
-            job.search(store, workers, args.scheduler, say, progress=ProgressBar.wanted(args.quiet))
-        except KeyboardInterrupt as exc:
-            raise _interrupted(exc, store) from None
-        manifest = {
-            **_tool(args), "kind": "calibrate", "config_path": str(args.config), "targets_path": str(args.target),
-            "seed": job.seed, "replications": job.replications, **_when_and_where(args, store, workers),
-            "calibration_sha256": fingerprint,
-        }
-        store.finish(lambda folder: job.write(folder, manifest))
-    say("")
-    say(calibration_lines(job.document()))
-    say(f"\nResults and fitted config: {store.out}")
-    return EXIT_OK
-
-
-def _report(args: argparse.Namespace, outcome: Outcome, out: Path, table: str) -> int:
-    """The closing lines of run, compare and sweep: the table, how many replications, where."""
+        raise api.UsageError(f"--points {args.points}: at least {MIN_POINTS}, so that each round narrows the search")
+    _no_precision_options(args)
+    where = _where(args)
+    del where["plots"]
+    calibrated = api.calibrate(args.config, args.target, args.vary, points=args.points, rounds=args.rounds,
+                               replications=args.replications, seed=args.seed, days=args.days,
+                               warmup_days=args.warmup_days, **where)
     say = _printer(args.quiet)
     say("")
-    say(table)
-    say(f"\n{_rule_note(outcome)}")
-    say(f"Results: {out}")
+    say(calibration_lines(calibrated.document))
+    say(f"\nResults and fitted config: {calibrated.out}")
     return EXIT_OK
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from discharge_sim.present.figures import draw_all  # matplotlib: imported only when figures are drawn
-
-    with _reading(args.results):
-        drawn = draw_all(args.results)
+    drawn = api.plot(args.results)
     say = _printer(args.quiet)
     for figure in drawn:
         say(f"{args.results / 'figures' / figure.name}.png (and .pdf): {figure.title}")
@@ -463,40 +335,42 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from discharge_sim.present.report import write_report  # matplotlib (for missing figures): imported only when needed
-
-    with _reading(args.results):
-        md, page = write_report(args.results)
+    md, page = api.report(args.results)
     _printer(args.quiet)(f"Report: {page} (self-contained) and {md}")
     return EXIT_OK
 
 
-@contextmanager
-def _reading(folder: Path) -> Iterator[None]:
-    """Results files missing a key or holding the wrong shape are bad input, not an internal error."""
-    try:
-        yield
-    except (KeyError, TypeError, IndexError) as exc:
-        raise OutputError(f"{folder}: the results files are incomplete or damaged ({exc!r} missing or "
-                          "wrong); rerun the experiment") from None
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    print(f"# {args.config}: valid config {config.name!r}")
-    for line in [*capacity_notes(config), *surge_notes(config)]:
+    checked = api.check(args.config)
+    print(f"# {args.config}: valid config {checked.config.name!r}")
+    for line in checked.notes:
         print(f"# {line}")
-    print(yaml.safe_dump(config_to_dict(config), sort_keys=False, width=100), end="")
+    print(checked.text, end="")
     return EXIT_OK
 
 
-VALIDATION_SEED = 20240401
+def cmd_validate(args: argparse.Namespace) -> int:
+    validation = api.validate(args.config, seed=args.seed, quick=args.quick, out=args.out, workers=args.workers,
+                              plots=args.plots, say=_printer(args.quiet), progress=_progress(args.quiet),
+                              command=("discharge-sim", *args.argv))
+    rows, failed = validation.rows, validation.failed
+    say = _printer(args.quiet)
+    say("")
+    say(table_lines(rows))
+    say("")
+    say(f"{len(rows) - len(failed)} of {len(rows)} case(s) pass" + (f"; FAILED: {', '.join(failed)}" if failed else "")
+        + f". Results: {validation.out}")
+    return EXIT_INTERNAL if failed else EXIT_OK
+
+
+# --- options to arguments ----------------------------------------------------------------------
+
 REPEATABLE = {"out", "workers", "scheduler", "plots", "quiet"}
 """Options that may go with --from-manifest: they change where and how, never what, is computed."""
 
 
-def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
-    """The experiment a run's manifest.json records, checked against its own hashes."""
+def _only_repeatable(args: argparse.Namespace) -> None:
+    """--from-manifest repeats the recorded run: options that would change it are refused."""
     given = [f"--{k.replace('_', '-')}" for k, v in vars(args).items()
              if k not in REPEATABLE | {"from_manifest", "command", "argv", "detail", "resume", "config"}
              and v is not None]
@@ -504,328 +378,45 @@ def _from_manifest(args: argparse.Namespace) -> tuple[Experiment, Path]:
     if args.config is not None:
         given.insert(0, "CONFIG")
     if given:
-        raise UsageError(f"--from-manifest repeats the recorded run; {', '.join(given)} cannot be given with it")
-    path = args.from_manifest
-    where = f"--from-manifest {path}"
-    if path.is_dir():
-        raise UsageError(f"{where}: a folder; give the manifest.json inside it ({path / 'manifest.json'})")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{where}: cannot read it ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{where}: not a text file; give a results folder's manifest.json") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{where}: not a JSON file ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(manifest, dict) or manifest.get("kind") != "run":
-        kind = manifest.get("kind") if isinstance(manifest, dict) else None
-        raise UsageError(f"{where}: not the manifest of a run (kind {kind!r}); give the manifest.json of a folder "
-                         "written by discharge-sim run")
-    missing = [key for key in ("config", "config_sha256", "seed", "tables", "plan", "experiment_sha256")
-               if key not in manifest]
-    if missing:
-        raise UsageError(f"{where}: it has no {', '.join(map(repr, missing))}; it is damaged, or was written by an "
-                         "older discharge-sim that did not record enough to repeat the run")
-    if config_hash(manifest["config"]) != manifest["config_sha256"]:
-        raise UsageError(f"{where}: its config does not match its config_sha256; the manifest has been edited")
-    config = config_from_dict(manifest["config"], source=f"{path}: config")
-    try:
-        seed, tables = manifest["seed"], tuple(manifest["tables"])
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"seed {seed!r} is not a non-negative integer")
-        if not set(tables) <= set(DETAIL_TABLES):
-            raise ValueError(f"tables {list(tables)!r} are not among {', '.join(DETAIL_TABLES)}")
-        plan = ReplicationPlan(**manifest["plan"])
-    except (TypeError, ValueError) as exc:
-        raise UsageError(f"{where}: {exc}; the manifest is damaged or has been edited") from None
-    experiment = Experiment("run", (Scenario(config.name, config),), seed, plan, tables)
-    written_by = str(manifest.get("version"))
-    if experiment.fingerprint(written_by) != manifest["experiment_sha256"]:
-        raise UsageError(f"{where}: its seed, replication plan, tables or version do not match its "
-                         "experiment_sha256; the manifest has been edited")
-    if written_by != __version__:
-        _printer(args.quiet)(f"note: the manifest was written by discharge-sim {written_by}; this is "
-                             f"{__version__}, so results may differ")
-    return experiment, Path(manifest.get("config_path", path))
+        raise api.UsageError(f"--from-manifest repeats the recorded run; {', '.join(given)} cannot be given with it")
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from discharge_sim.experiments.validation import (
-        cases,
-        csv_columns,
-        judge,
-        markdown,
-        shared_runs,
-        simulate_cases,
-        table_lines,
-    )
+def _experiment(args: argparse.Namespace, warmup: bool = True) -> dict[str, Any]:
+    """What to compute: replications and their rule, seed, days and (where the command has it) warm-up."""
+    chosen = {"replications": args.replications, "seed": args.seed, "days": args.days,
+              "target_half_width": args.target_half_width, "min_replications": args.min_replications,
+              "max_replications": args.max_replications}
+    if warmup:
+        chosen["warmup_days"] = args.warmup_days
+    return chosen
 
-    config = load_config(args.config or default_config())
-    chosen = cases(config, quick=args.quick)
-    out = args.out or default_out(Path("results"), "validation")
-    if out.exists():
-        raise OutputError(f"{out}: already exists; choose another --out (results are never overwritten)")
+
+def _no_precision_options(args: argparse.Namespace) -> None:
+    given = [name for name, value in (("--target-half-width", args.target_half_width),
+                                      ("--min-replications", args.min_replications),
+                                      ("--max-replications", args.max_replications)) if value is not None]
+    if given:
+        raise api.UsageError(f"{', '.join(given)}: only with --replications auto")
+
+
+def _where(args: argparse.Namespace) -> dict[str, Any]:
+    """Where and how to run: never what is computed."""
+    return {"out": args.out, "workers": args.workers, "scheduler": args.scheduler, "resume": args.resume,
+            "plots": getattr(args, "plots", False), "say": _printer(args.quiet), "progress": _progress(args.quiet),
+            "command": ("discharge-sim", *args.argv)}
+
+
+def _finish(args: argparse.Namespace, results: Results, table: str) -> int:
+    """The closing lines of an experiment: the table, how many replications, where."""
     say = _printer(args.quiet)
-    workers = args.workers or _cpus()
-    groups = shared_runs(chosen)
-    tasks = [(g, r) for g, group in enumerate(groups) for r in range(chosen[group[0]].replications)]
-    say(f"discharge-sim {__version__}: validate, {len(chosen)} case(s), {len(tasks)} replication(s), seed "
-        f"{args.seed}, on {workers} worker(s)")
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    clock = time.perf_counter()
-    values: list[list[float]] = [[math.nan] * case.replications for case in chosen]
-
-    def keep(g: int, r: int, measured: list[float]) -> None:
-        for i, value in zip(groups[g], measured, strict=True):
-            values[i][r] = value
-        bar.step()
-
-    def arguments(g: int, r: int) -> tuple[list[Any], int, int, int]:
-        """simulate_cases' arguments for replication r of group g (its streams are its first case's)."""
-        return [chosen[i] for i in groups[g]], groups[g][0], r, args.seed
-
-    bar = ProgressBar(len(tasks), 0, ProgressBar.wanted(args.quiet))
-    if workers > 1:
-        from discharge_sim.experiments.execution import ProcessPool
-
-        runner = ProcessPool(workers)
-        try:
-            futures = {runner.call(simulate_cases, *arguments(g, r)): (g, r) for g, r in tasks}
-            pending = set(futures)
-            while pending:
-                for future in runner.wait(pending):
-                    pending.discard(future)
-                    keep(*futures[future], future.result())
-        except BaseException:  # Ctrl-C: stop the cases under way and drop the queued ones
-            runner.cancel()
-            raise
-        finally:
-            runner.close()
-    else:
-        for g, r in tasks:
-            keep(g, r, simulate_cases(*arguments(g, r)))
-    bar.close()
-    n_interval = sum(1 for case in chosen if case.rule == "interval")
-    rows = [judge(case, v, n_interval) for case, v in zip(chosen, values, strict=True)]
-    manifest = {**_tool(args), "kind": "validate", "seed": args.seed, "quick": args.quick,
-                "little_config": config_to_dict(config), "started": started,
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-                "wall_seconds": round(time.perf_counter() - clock, 3), "execution": {"workers": workers},
-                **_software()}
-
-    def write(folder: Path) -> None:
-        write_table(folder / "validation.csv", csv_columns(rows))
-        write_json(folder / "validation.json", {"seed": args.seed, "cases": rows})
-        write_text_atomic(folder / "validation.md", markdown(rows, args.seed, __version__, args.quick))
-        write_json(folder / "manifest.json", manifest)
-        if args.plots:
-            from discharge_sim.present.charts import save_figure, validation_figure
-
-            save_figure(validation_figure(rows, "Simulated against known values"), folder / "figures", "validation")
-
-    write_folder(out, write)
-    failed = [row["case"] for row in rows if not row["passed"]]
     say("")
-    say(table_lines(rows))
-    say("")
-    say(f"{len(rows) - len(failed)} of {len(rows)} case(s) pass" + (f"; FAILED: {', '.join(failed)}" if failed else "")
-        + f". Results: {out}")
-    return EXIT_INTERNAL if failed else EXIT_OK
+    say(table)
+    say(f"\n{replication_note(results.outcome)}")
+    say(f"Results: {results.out}")
+    return EXIT_OK
 
 
-def carry_out(args: argparse.Namespace, experiment: Experiment, name: str, paths: Sequence[Path],
-              configured_warmup: float | None = None) -> tuple[Outcome, Path]:
-    """Run (or resume) ``experiment`` into a results folder; return its outcome and the folder."""
-    say = _printer(args.quiet)
-    workers = args.workers or _cpus()
-    seen: set[int] = set()
-    for scenario in experiment.scenarios:
-        if id(scenario.config) in seen:  # attribute: one config under several variants
-            continue
-        seen.add(id(scenario.config))
-        named = len(experiment.scenarios) > 1 and experiment.kind != "attribute"
-        where = f"{scenario.label}: " if named else ""
-        for pool, load in pool_loads(scenario.config).items():  # not `name`: that is the folder's name
-            if load.unstable:
-                say(f"note: {where}pool {pool} has {load.places} places for an expected load of "
-                    f"{load.total:,.1f}: its queue will grow for as long as the run lasts")
-        for note in surge_notes(scenario.config):
-            say(f"note: {where}{note}")
-    fingerprint = experiment.fingerprint(__version__)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    job = {"started": started, "command": ["discharge-sim", *args.argv]}
-    with PartialResults.open(fingerprint, args.out, Path("results"), name, job, resume=args.resume) as store:
-        schedule = Schedule(len(experiment.scenarios), experiment.plan, store.done())
-        n_scenarios = len(experiment.scenarios)
-        where = _where(args, workers)
-        say(f"discharge-sim {__version__}: {experiment.kind} of {n_scenarios} scenario(s), "
-            f"{experiment.plan.describe()}, seed {experiment.seed}, {where}")
-        if store.resumed:
-            say(f"resuming: {schedule.already_done} replication(s) already finished in {store.work}")
-        bar = ProgressBar(experiment.plan.most * n_scenarios, schedule.already_done, ProgressBar.wanted(args.quiet))
-        clock = time.perf_counter()
-        try:
-            execute(experiment, store, workers, args.scheduler, bar.update, schedule)
-        except KeyboardInterrupt as exc:
-            bar.close()
-            raise _interrupted(exc, store) from None
-        bar.close()
-        assert schedule.final is not None
-        outcome = Outcome.collect(experiment, store, schedule.final, schedule.reason)
-        manifest = build_manifest(experiment, paths, args, store, outcome,
-                                  wall_seconds=time.perf_counter() - clock, workers=workers)
-        plots = getattr(args, "plots", False)
-        store.finish(lambda folder: write_outputs(folder, outcome, store, manifest, configured_warmup, plots))
-    return outcome, store.out
-
-
-def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    overrides: dict[str, Any] = {}
-    for key, value in (("run.days", args.days), ("run.warmup_days", getattr(args, "warmup_days", None)),
-                       ("run.seed", args.seed)):
-        if value is not None:
-            overrides[key] = value
-    if isinstance(args.replications, int):
-        overrides["run.replications"] = args.replications
-    return overrides
-
-
-def _plan(args: argparse.Namespace, config: Config) -> ReplicationPlan:
-    rule = {"--target-half-width": args.target_half_width, "--min-replications": args.min_replications,
-            "--max-replications": args.max_replications}
-    if args.replications != "auto":
-        given = [name for name, value in rule.items() if value is not None]
-        if given:
-            raise UsageError(f"{', '.join(given)}: only with --replications auto")
-        return ReplicationPlan(fixed=config.run.replications)
-    auto = ReplicationPlan(fixed=None)
-    plan = ReplicationPlan(fixed=None, target=args.target_half_width or auto.target,
-                           minimum=max(2, args.min_replications or auto.minimum),
-                           maximum=args.max_replications or auto.maximum)
-    if plan.minimum > plan.maximum:
-        raise UsageError(f"--min-replications {plan.minimum} is more than --max-replications {plan.maximum}")
-    return plan
-
-
-def surge_notes(config: Config) -> list[str]:
-    """A surge that misses the measured window, wholly or in part, changes nothing or less than meant."""
-    lo, hi = config.run.warmup_days, config.run.days
-    notes = []
-    for surge in config.emergency.surges:
-        start, end = surge.start_day, surge.start_day + surge.days
-        span = f"the surge on days {start:g}-{end:g}"
-        if start >= hi or end <= lo:
-            notes.append(f"{span} lies outside the measured days {lo:g}-{hi:g}: it changes nothing measured")
-        elif start < lo or end > hi:
-            notes.append(f"{span} runs outside the measured days {lo:g}-{hi:g}: only part of it is measured")
-    return notes
-
-
-def capacity_notes(config: Config) -> list[str]:
-    """One line per pool: expected offered load against places, flagged when unstable."""
-    notes = []
-    for name, load in pool_loads(config).items():
-        flag = "  <- at or over capacity: the queue will grow without end" if load.unstable else ""
-        notes.append(f"pool {name}: {load.places} places; expected load {load.total:,.1f} places "
-                     f"({load.utilisation:.0%}): community {load.community:,.1f} + hospital {load.hospital:,.1f}{flag}")
-    return notes
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-def default_config() -> Path:
-    """configs/baseline.yaml in the working folder, else the one beside the package."""
-    if DEFAULT_CONFIG.exists():
-        return DEFAULT_CONFIG
-    beside = Path(__file__).resolve().parent.parent / DEFAULT_CONFIG
-    return beside if beside.exists() else DEFAULT_CONFIG
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def build_manifest(experiment: Experiment, paths: Sequence[Path], args: argparse.Namespace,
-                   store: PartialResults, outcome: Outcome, wall_seconds: float, workers: int) -> dict[str, Any]:
-    """Provenance: what ran (configs as run, seed, plan), with what, where and when."""
-    scenarios: list[dict[str, Any]] = []
-    for s in experiment.scenarios:
-        as_run = config_to_dict(s.config)
-        scenarios.append({"label": s.label, "settings": dict(s.settings), "config_sha256": config_hash(as_run),
-                          "config": as_run})
-    manifest: dict[str, Any] = {
-        **_tool(args),
-        "kind": experiment.kind,
-        "config_paths": [str(p) for p in paths],
-        "seed": experiment.seed,
-        "replications": outcome.replications,
-        "replication_rule": outcome.rule,
-        **_when_and_where(args, store, workers),
-        "wall_seconds_this_session": round(wall_seconds, 3),
-        "experiment_sha256": experiment.fingerprint(__version__),
-        "tables": list(experiment.tables),
-        "plan": dataclasses.asdict(experiment.plan),
-    }
-    if len(scenarios) == 1:
-        only = scenarios[0]
-        manifest.update(config_path=str(paths[0]), config_name=only["config"]["name"],
-                        config_sha256=only["config_sha256"], config=only["config"])
-    else:
-        manifest["scenarios"] = scenarios
-    return manifest
-
-
-def _where(args: argparse.Namespace, workers: int) -> str:
-    return f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"on {workers} worker(s)"
-
-
-def _tool(args: argparse.Namespace) -> dict[str, Any]:
-    return {"tool": "discharge-sim", "version": __version__, "command": ["discharge-sim", *args.argv]}
-
-
-def _when_and_where(args: argparse.Namespace, store: PartialResults, workers: int) -> dict[str, Any]:
-    """The manifest's record of when and on what a results folder was made."""
-    return {
-        "started": store.job.get("started"),
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "resumed": store.resumed,
-        "execution": {"scheduler": args.scheduler} if args.scheduler else {"workers": workers},
-        **_software(),
-    }
-
-
-def _software() -> dict[str, Any]:
-    """The Python and package versions a manifest records."""
-    return {"python": platform.python_version(), "dependencies": {name: _version(name) for name in DEPENDENCIES}}
-
-
-def _interrupted(exc: BaseException, store: PartialResults) -> Interrupted:
-    """Ctrl-C or SIGTERM during an experiment: say what was kept and how to resume."""
-    kept = len(store.done())
-    if not kept and not store.resumed:
-        return Interrupted("interrupted before any replication finished; no results were written",
-                           _interrupt_status(exc))
-    return Interrupted(f"interrupted; {kept} finished replication(s) kept in {store.work}. "
-                       "Run the same command again to resume.", _interrupt_status(exc))
-
-
-def config_hash(as_run: dict[str, Any]) -> str:
-    """SHA-256 of the config as run (canonical JSON): equal hashes, equal scenarios."""
-    text = json.dumps(as_run, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _printer(quiet: bool) -> Any:
+def _printer(quiet: bool) -> Callable[[str], None]:
     def say(text: str) -> None:
         if not quiet:
             print(text, flush=True)
@@ -833,17 +424,13 @@ def _printer(quiet: bool) -> Any:
     return say
 
 
-def _rule_note(outcome: Outcome) -> str:
-    plan = outcome.experiment.plan
-    if outcome.rule == "fixed":
-        return f"Replications: {outcome.replications} (fixed)."
-    judged = outcome.summaries[:1] if plan.first_only else outcome.summaries
-    worst = max(relative_precision(s.get(plan.metric, {})) for s in judged)
-    if outcome.rule == "target":
-        return (f"Replications: {outcome.replications}, chosen automatically: the 95% interval of {plan.metric} is "
-                f"within ±{worst:.1%} of the mean (target ±{plan.target:.1%}).")
-    return (f"Replications: {outcome.replications}, the cap (--max-replications): the 95% interval of "
-            f"{plan.metric} is ±{worst:.1%} of the mean, short of the target ±{plan.target:.1%}.")
+def _progress(quiet: bool) -> bool:
+    """A progress bar only on a terminal, and not when asked to be quiet."""
+    return not quiet and sys.stderr.isatty()
+
+
+def _cpus() -> int:
+    return cpus()
 
 
 def _replications(text: str) -> int | str:

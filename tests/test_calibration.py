@@ -20,7 +20,7 @@ from discharge_sim.experiments.calibration import (
     refine,
     replace_values,
 )
-from discharge_sim.experiments.specification import run
+from discharge_sim.experiments.in_memory import run
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from discharge_sim import cli
+from discharge_sim.api import runner
 from discharge_sim.cli import main
 
 SHORT = ["--days", "40", "--warmup-days", "10", "--replications", "2", "--seed", "3", "--workers", "1", "--no-plots"]
@@ -62,7 +62,7 @@ def test_internal_error_exits_1_without_traceback(tmp_path, capsys, monkeypatch)
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "execute", broken)
+    monkeypatch.setattr(runner, "execute", broken)
     assert main(["run", *SHORT, "--out", str(tmp_path / "r")]) == 1
     err = capsys.readouterr().err
     assert "internal error" in err and "boom" in err and "Traceback" not in err
@@ -73,7 +73,7 @@ def test_interrupt_before_any_replication_exits_130_and_leaves_nothing(tmp_path,
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "execute", interrupted)
+    monkeypatch.setattr(runner, "execute", interrupted)
     assert main(["run", *SHORT, "--out", str(tmp_path / "r")]) == 130
     err = capsys.readouterr().err
     assert "interrupted before any replication finished" in err and "Traceback" not in err

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from discharge_sim.analysis.results import _dtoc_census, dtoc_table, replication_metrics, summarise
-from discharge_sim.config import DTOC_CODES, ORGANISATIONS
 from discharge_sim.model.replication import run_replication
+from discharge_sim.vocabulary import DTOC_CODES, ORGANISATIONS
 
 from .conftest import short_baseline
 

@@ -22,7 +22,7 @@ from discharge_sim.experiments.specification import (
     simulate,
     sweep_scenarios,
 )
-from discharge_sim.io.storage import concatenate_tables
+from discharge_sim.io.formats import concatenate_tables
 
 from .conftest import BASELINE, short_baseline
 

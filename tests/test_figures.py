@@ -11,10 +11,11 @@ import pytest
 from matplotlib.collections import LineCollection
 
 from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
-from discharge_sim.analysis.results import DELAY_BANDS
 from discharge_sim.cli import main
+from discharge_sim.io.folders import ATTRIBUTE_SIDES
 from discharge_sim.present import figures
 from discharge_sim.present.charts import CAUSE_COLOURS, CAUSES, DPI
+from discharge_sim.vocabulary import DELAY_BANDS
 
 SHORT = ["--days", "80", "--warmup-days", "20", "--replications", "2", "--workers", "2", "--quiet"]
 
@@ -159,7 +160,7 @@ def test_sweep_lines_and_heat_map_are_the_point_means(folders):
 def test_knock_on_bars_are_the_summary_means(folders):
     fig, _, _ = figures.knock_on(figures.ResultsFolder(folders["attribute"]))
     summary = json.loads((folders["attribute"] / "summary.json").read_text())
-    variants = list(figures.ATTRIBUTE_SIDES)
+    variants = list(ATTRIBUTE_SIDES)
     assert np.allclose(heights(fig.axes[0], "knock_on:emergency hours waiting for a bed"),
                        [summary["metrics"][v]["boarding_hours"]["mean"] for v in variants])
     assert np.allclose(heights(fig.axes[1], "knock_on:cancelled elective admissions"),

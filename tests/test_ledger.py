@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from discharge_sim.analysis.results import replication_metrics
-from discharge_sim.config import OWNERS
 from discharge_sim.model.ledger import QUEUE, WORK, critical_path
+from discharge_sim.vocabulary import OWNERS
 
 
 def test_critical_path_picks_the_branch_that_finished_last():

@@ -12,7 +12,6 @@ import pytest
 from discharge_sim.analysis.results import replication_metrics
 from discharge_sim.cli import main
 from discharge_sim.config import (
-    OWNERS,
     apply_overrides,
     config_from_dict,
     config_to_dict,
@@ -21,6 +20,7 @@ from discharge_sim.config import (
     read_yaml,
 )
 from discharge_sim.model.replication import run_replication
+from discharge_sim.vocabulary import OWNERS
 
 from .conftest import BASELINE, ROOT
 

@@ -11,17 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from discharge_sim.analysis.theory import erlang_b, erlang_c, mmc_mean_wait, tandem_with_blocking
+from discharge_sim.api import validation as api_validation
 from discharge_sim.cli import main
 from discharge_sim.config import load_config
 from discharge_sim.experiments import validation
-from discharge_sim.experiments.validation import (
-    Case,
-    erlang_b,
-    erlang_c,
-    judge,
-    mmc_mean_wait,
-    tandem_with_blocking,
-)
+from discharge_sim.experiments.validation import Case, judge
 
 from .conftest import BASELINE
 
@@ -94,7 +89,7 @@ def test_validate_exits_1_when_a_case_fails(tmp_path, monkeypatch, capsys):
         case = real(config, quick=True)[0]
         return [replace(case, expected=case.expected * 3, replications=3)]
 
-    monkeypatch.setattr(validation, "cases", wrong)
+    monkeypatch.setattr(api_validation, "cases", wrong)
     out = tmp_path / "v"
     assert main(["validate", "--workers", "1", "--no-plots", "--out", str(out)]) == 1
     printed = capsys.readouterr().out

@@ -190,36 +190,3 @@ def ranking_table(ranked: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
 
 
 # --- in memory, for notebooks -------------------------------------------------------------------
-
-@dataclass
-class Attribution:
-    """The counterfactual split of one config, replication by replication."""
-
-    metrics: dict[str, list[dict[str, float]]]
-    """Per variant name (the four SIDE_VARIANTS, then ``step:``/``pool:``/``staff:`` items), one
-    dict of metrics per replication."""
-    rows: list[dict[str, float]]
-    """Per replication, the columns of attribution.csv."""
-    ranked: list[dict[str, Any]]
-    """With ``by_step``, the rows of attribution_steps.csv; otherwise empty."""
-
-    @property
-    def summary(self) -> dict[str, dict[str, float]]:
-        return attribution_summary(self.rows)
-
-
-def attribute(config: Config, replications: int | None = None, seed: int | None = None,
-              by_step: bool = False) -> Attribution:
-    """Run the four counterfactual runs (and with ``by_step`` one per removable item) of every
-    replication, in order, in this process, as ``discharge-sim attribute`` does."""
-    from discharge_sim.experiments.specification import Task, simulate
-
-    n = config.run.replications if replications is None else replications
-    seed = config.run.seed if seed is None else seed
-    variants = list(SIDE_VARIANTS)
-    items = removals(config) if by_step else []
-    variants += [(item.label, item.variant) for item in items]
-    metrics = {name: [simulate(Task(0, r, config, seed, variant=variant)).metrics for r in range(n)]
-               for name, variant in variants}
-    ranked = ranking(metrics[AS_CONFIGURED], items, [metrics[item.label] for item in items]) if items else []
-    return Attribution(metrics, attribution_rows(metrics), ranked)

@@ -15,14 +15,17 @@ from typing import Any
 import numpy as np
 from scipy.special import stdtrit  # Student t quantile; scipy.stats takes a second to import
 
-from discharge_sim.config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS
 from discharge_sim.model.replication import ReplicationResult
-
-HOURS_PER_DAY = 24.0
-DELAY_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("1", 1, 1), ("2_3", 2, 3), ("4_6", 4, 6), ("7_13", 7, 13), ("14_20", 14, 20), ("21_plus", 21, 10**9),
+from discharge_sim.vocabulary import (
+    DAYS_PER_MONTH,
+    DELAY_BANDS,
+    DTOC_CODES,
+    HOURS_PER_DAY,
+    KINDS,
+    ORGANISATIONS,
+    OWNERS,
 )
-DAYS_PER_MONTH = 365.25 / 12
+
 ORGANISATION_NAMES = {"nhs": "NHS", "social_care": "Social care", "both": "Both"}
 HEADLINE: tuple[tuple[str, str], ...] = (
     ("delayed_bed_days_hospital", "Hospital-internal (administration and hospital staff)"),

@@ -1,1 +1,42 @@
-"""api"""
+"""Every command of ``discharge-sim`` as a Python function, for notebooks and scripts.
+
+The command line is a thin face of these: it parses arguments, calls one of them and prints
+what it returns. Each experiment command writes a results folder (``out``, by default
+``results/<name>-<time>``), runs on ``workers`` local processes or a Dask ``scheduler``, and
+resumes an interrupted run of the same experiment::
+
+    from discharge_sim import api
+    results = api.run("configs/baseline.yaml", replications=5, workers=2, out="results/mine")
+    results.summary["delayed_bed_days"]          # mean, sd, 95% interval
+    api.report(results.out)                      # report.html and report.md
+"""
+
+from discharge_sim.api.calibration import Calibrated, calibrate
+from discharge_sim.api.checks import Checked, check
+from discharge_sim.api.errors import Interrupted, Terminated, UsageError
+from discharge_sim.api.reports import plot, report
+from discharge_sim.api.runner import Results, default_config
+from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
+from discharge_sim.api.validation import VALIDATION_SEED, Validation, validate
+
+__all__ = [
+    "VALIDATION_SEED",
+    "Calibrated",
+    "Checked",
+    "Interrupted",
+    "Results",
+    "Terminated",
+    "UsageError",
+    "Validation",
+    "attribute",
+    "calibrate",
+    "check",
+    "compare",
+    "default_config",
+    "plot",
+    "report",
+    "run",
+    "sweep",
+    "validate",
+    "warmup",
+]

@@ -1,3 +1,89 @@
-"""Scenario configuration: schema, loading (YAML, ``extends``, overrides) and readable errors."""
+"""Scenario configuration: the schema (:mod:`~discharge_sim.config.schema`), loading YAML with
+``extends`` and overrides (:mod:`~discharge_sim.config.loading`) and errors written for people
+(:mod:`~discharge_sim.config.errors`).
 
-from discharge_sim.config.schema import *  # noqa: F403
+Every config is validated on load. Unknown keys are errors; units are in key names. A failure
+raises :class:`ConfigError` whose message names the field, the value found and what is allowed.
+"""
+
+from discharge_sim.config.errors import EXTENDS, ConfigError, format_validation_error
+from discharge_sim.config.loading import (
+    apply_overrides,
+    config_from_dict,
+    config_to_dict,
+    flatten,
+    load_config,
+    overlay,
+    read_config,
+    read_yaml,
+)
+from discharge_sim.config.schema import (
+    STEP_MODELS,
+    STEP_TYPES,
+    Attributed,
+    Config,
+    CouncilBudget,
+    DelayStep,
+    Distribution,
+    ElectiveSettings,
+    EmergencySettings,
+    Finance,
+    Group,
+    HospitalSettings,
+    PlacementStep,
+    Pool,
+    PooledBudget,
+    ReportSettings,
+    RunSettings,
+    SessionSettings,
+    SessionStep,
+    Staff,
+    StaffedStep,
+    Step,
+    StepBase,
+    Strict,
+    Surge,
+    Window,
+    find_cycle,
+)
+
+__all__ = [
+    "EXTENDS",
+    "STEP_MODELS",
+    "STEP_TYPES",
+    "Attributed",
+    "Config",
+    "ConfigError",
+    "CouncilBudget",
+    "DelayStep",
+    "Distribution",
+    "ElectiveSettings",
+    "EmergencySettings",
+    "Finance",
+    "Group",
+    "HospitalSettings",
+    "PlacementStep",
+    "Pool",
+    "PooledBudget",
+    "ReportSettings",
+    "RunSettings",
+    "SessionSettings",
+    "SessionStep",
+    "Staff",
+    "StaffedStep",
+    "Step",
+    "StepBase",
+    "Strict",
+    "Surge",
+    "Window",
+    "apply_overrides",
+    "config_from_dict",
+    "config_to_dict",
+    "find_cycle",
+    "flatten",
+    "format_validation_error",
+    "load_config",
+    "overlay",
+    "read_config",
+    "read_yaml",
+]

@@ -1,69 +1,44 @@
-"""Scenario configuration: the schema, YAML loading and readable errors.
+"""The config schema: every setting, its type, its limits and its default, with the checks that
+tie sections together (pathways name steps that exist, shares add up, ...).
 
-Every config is validated on load. Unknown keys are errors; units are in key names. A failure
-raises :class:`ConfigError` whose message names the field, the value found and what is allowed.
+Unknown keys are errors; units are in key names. Loading YAML is :mod:`discharge_sim.config.loading`;
+turning validation errors into messages is :mod:`discharge_sim.config.errors`.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
-import math
-import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from discharge_sim.model.calendar import DAY_NAMES
-from discharge_sim.model.distributions import Shape
+from discharge_sim.vocabulary import (
+    DAY_NAMES,
+    DEFAULT_ORGANISATION,
+    DEFAULT_PAYER,
+    HOURS_PER_DAY,
+    PATHWAYS,
+    Day,
+    DtocCode,
+    Kind,
+    Organisation,
+    Owner,
+    Payer,
+)
 
-Owner = Literal["hospital", "nhs_community", "social_care", "patient_family", "other"]
-Kind = Literal["process", "capacity"]
-DtocCode = Literal["A", "B", "C", "Di", "Dii", "E", "F", "G", "H", "I", "other"]
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Organisation = Literal["nhs", "social_care", "both"]
-Payer = Literal["council", "nhs", "self"]
-
-OWNERS: tuple[str, ...] = ("hospital", "nhs_community", "social_care", "patient_family", "other")
-KINDS: tuple[str, ...] = ("process", "capacity")
-DTOC_CODES: tuple[str, ...] = ("A", "B", "C", "Di", "Dii", "E", "F", "G", "H", "I", "other")
-ORGANISATIONS: tuple[str, ...] = ("nhs", "social_care", "both")
-"""Responsible organisation of a delay in the DToC statistic: NHS, Social care or Both."""
-DEFAULT_ORGANISATION: dict[str, str] = {
-    "hospital": "nhs", "nhs_community": "nhs", "social_care": "social_care",
-    "patient_family": "nhs", "other": "nhs",
-}
-"""Who answers for a delay when a step, team or pool does not say: the NHS for its own services
-and for a patient waiting in an NHS bed on their own or their family's account, social care for
-its services. ``dtoc_organisation`` overrides it (``both`` for a jointly owned step)."""
-DEFAULT_PAYER: dict[str, str] = {
-    "hospital": "nhs", "nhs_community": "nhs", "social_care": "council",
-    "patient_family": "self", "other": "self",
-}
-"""Who pays for a pool's places when the pool does not say: the council for social care, the NHS
-for its own services, the person otherwise."""
-PAYERS: tuple[str, ...] = ("council", "nhs", "self")
-PATHWAYS: tuple[int, ...] = (0, 1, 2, 3)
 SHARE_TOLERANCE = 1e-6
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Probability = Annotated[float, Field(ge=0, le=1)]
 Hour = Annotated[float, Field(ge=0, lt=24)]
-
-
-class ConfigError(Exception):
-    """A config that cannot be used; the message is written for the person who wrote it."""
 
 
 class Strict(BaseModel):
@@ -114,12 +89,18 @@ class Distribution(Strict):
         return self
 
     @property
-    def shape(self) -> Shape:
-        """The distribution in hours."""
-        scale = 1.0 if self.mean_hours is not None else 24.0
-        mean = (self.mean_hours if self.mean_hours is not None else self.mean_days) or 0.0
-        sd = self.sd_hours if self.mean_hours is not None else self.sd_days
-        return Shape(self.distribution, mean * scale, (sd or 0.0) * scale)
+    def mean_in_hours(self) -> float:
+        """The mean, in hours whichever unit it was given in."""
+        if self.mean_hours is not None:
+            return self.mean_hours
+        return (self.mean_days or 0.0) * HOURS_PER_DAY
+
+    @property
+    def sd_in_hours(self) -> float:
+        """The standard deviation in hours (0 for families without one)."""
+        if self.mean_hours is not None:
+            return (self.sd_hours or 0.0) * 1.0
+        return (self.sd_days or 0.0) * HOURS_PER_DAY
 
 
 class Window(Strict):
@@ -523,11 +504,11 @@ class Config(Strict):
 
     @property
     def warmup_hours(self) -> float:
-        return self.run.warmup_days * 24.0
+        return self.run.warmup_days * HOURS_PER_DAY
 
     @property
     def horizon_hours(self) -> float:
-        return self.run.days * 24.0
+        return self.run.days * HOURS_PER_DAY
 
 
 def _listing(names: Mapping[str, Any]) -> str:
@@ -559,239 +540,3 @@ def find_cycle(graph: Mapping[str, list[str]]) -> list[str]:
             if found:
                 return found
     return []
-
-
-# --- loading ---------------------------------------------------------------------------------
-
-def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Config:
-    """Read, validate and return a config file (resolving ``extends:``), applying dotted
-    ``overrides`` first."""
-    raw = read_config(path)
-    if overrides:
-        raw = apply_overrides(raw, overrides)
-    return config_from_dict(raw, source=str(path))
-
-
-EXTENDS = "extends"
-
-
-def read_config(path: str | Path) -> dict[str, Any]:
-    """A config file as plain data, with its ``extends:`` chain resolved.
-
-    A config may start from another: ``extends: baseline.yaml`` (a path relative to the file)
-    takes that config and lays this file over it. Mappings merge key by key, at any depth; any
-    other value (a number, a list) replaces the base's; ``~`` (null) removes the base's key. So a
-    scenario file holds only what it changes.
-    """
-    return _resolve(Path(path), [])
-
-
-def _resolve(path: Path, chain: list[Path]) -> dict[str, Any]:
-    raw = read_yaml(path)
-    if EXTENDS not in raw:
-        return raw
-    ref = raw.pop(EXTENDS)
-    if not isinstance(ref, str) or not ref.strip():
-        raise ConfigError(f"{path}: extends = {_show(ref)}: expected the path of the config this one changes, "
-                          "relative to this file")
-    base = (path.parent / ref).resolve()
-    here = path.resolve()
-    if base in (*chain, here):
-        names = " -> ".join(str(p) for p in (*chain, here, base))
-        raise ConfigError(f"{path}: extends: the configs extend each other in a circle: {names}")
-    if not base.exists():
-        raise ConfigError(f"{path}: extends: {ref}: no such config file (looked for {base})")
-    return overlay(_resolve(base, [*chain, here]), raw)
-
-
-def overlay(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """``base`` with ``changes`` laid over it: mappings merged at every depth, other values
-    replaced, and a null value removing the key."""
-    out = copy.deepcopy(dict(base))
-    for key, value in changes.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = overlay(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested settings as dotted keys: {"pools": {"x": {"places": 5}}} -> {"pools.x.places": 5}."""
-    if isinstance(node, Mapping):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            out.update(flatten(value, f"{prefix}{key}."))
-        return out
-    return {prefix[:-1]: node}
-
-
-def read_yaml(path: str | Path, what: str = "config") -> dict[str, Any]:
-    p = Path(path)
-    if not p.exists():
-        raise ConfigError(f"{p}: no such {what} file")
-    if p.is_dir():
-        raise ConfigError(f"{p}: is a directory, expected a YAML {what} file")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        where = ""
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            where = f" at line {mark.line + 1}, column {mark.column + 1}"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(
-            f"{p}: not valid YAML{where}: {problem} (check the indentation and the colons and brackets there)"
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{p}: not a text file (expected YAML)") from None
-    if data is None:
-        raise ConfigError(f"{p}: the file is empty; a config is a YAML mapping of settings (see configs/baseline.yaml)")
-    if not isinstance(data, dict):
-        raise ConfigError(f"{p}: expected a YAML mapping of settings at the top level, found {type(data).__name__}")
-    return data
-
-
-def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``raw`` with each dotted key (``run.days``) set to its value."""
-    out = copy.deepcopy(dict(raw))
-    for dotted, value in overrides.items():
-        node: Any = out
-        parts = dotted.split(".")
-        for part in parts[:-1]:
-            key = _key(node, part)
-            if not isinstance(node, dict) or key not in node or not isinstance(node[key], dict):
-                raise ConfigError(f"{dotted}: no such setting (stopped at {part!r})")
-            node = node[key]
-        node[_key(node, parts[-1])] = value
-    return out
-
-
-def _key(node: Any, part: str) -> Any:
-    """Dict keys may be ints (pathways); a dotted path always gives strings."""
-    if isinstance(node, dict) and part not in node and part.isdigit() and int(part) in node:
-        return int(part)
-    return part
-
-
-def config_from_dict(raw: Mapping[str, Any], source: str = "config") -> Config:
-    try:
-        return Config.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, raw, source)) from None
-
-
-def config_to_dict(config: Config) -> dict[str, Any]:
-    """Plain data for the manifest and ``check``: what was run, defaults filled in."""
-    return config.model_dump(mode="json", exclude_none=True)
-
-
-def format_validation_error(exc: ValidationError, raw: Mapping[str, Any], source: str) -> str:
-    lines = [f"{source}: invalid config ({exc.error_count()} problem{'s' * (exc.error_count() > 1)})"]
-    for err in exc.errors(include_url=False):
-        loc = _clean_location(err["loc"], raw)
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            step_type = _step_type(raw, loc[:-1])
-            allowed = _allowed_keys(loc[:-1], step_type)
-            where = f"for a {step_type} step" if step_type else ""
-            others = [t for t, m in STEP_MODELS.items() if step_type and loc[-1] in m.model_fields]
-            hint = f" ({loc[-1]} belongs to {' and '.join(others)} steps)" if others else ""
-            lines.append(f"  {field}: unknown key{' ' + where if where else ''}{hint}; allowed here: "
-                         f"{', '.join(allowed) if allowed else '(see README)'}")
-            continue
-        if kind == "missing":
-            lines.append(f"  {field}: required setting is missing")
-            continue
-        if kind in ("union_tag_not_found", "union_tag_invalid"):
-            given = err["input"].get("type") if isinstance(err.get("input"), dict) else None
-            shown = "missing" if given is None else f"= {_show(given)}"
-            lines.append(f"  {field}.type {shown}: every step needs a type, one of {', '.join(STEP_TYPES)}")
-            continue
-        message = err["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        if not loc and re.match(r"^[a-z_]+[.:]", message):  # a cross-reference error names its field itself
-            lines.append(f"  {message}")
-            continue
-        value = err.get("input")
-        if kind.startswith(("value_error", "assertion_error")) and isinstance(value, dict | list):
-            lines.append(f"  {field}: {message}")
-        else:
-            lines.append(f"  {field} = {_show(value)}: {message}")
-    return "\n".join(lines)
-
-
-def _clean_location(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Drop the step-type tag pydantic adds inside discriminated unions (steps.x.staffed.staff)."""
-    parts = list(loc)
-    if len(parts) >= 3 and parts[0] == "steps" and parts[2] in STEP_TYPES:
-        del parts[2]
-    return tuple(parts)
-
-
-_SECTIONS: dict[str, type[BaseModel]] = {
-    "run": RunSettings,
-    "hospital": HospitalSettings,
-    "report": ReportSettings,
-    "emergency": EmergencySettings,
-    "elective": ElectiveSettings,
-}
-
-
-def _step_type(raw: Mapping[str, Any], parent: tuple[Any, ...]) -> str | None:
-    """The declared type of the step at ``parent`` (steps.<name>), if it is one and has a known type."""
-    if len(parent) != 2 or parent[0] != "steps":
-        return None
-    steps = raw.get("steps") if isinstance(raw, Mapping) else None
-    step = steps.get(parent[1]) if isinstance(steps, Mapping) else None
-    kind = step.get("type") if isinstance(step, Mapping) else None
-    return kind if kind in STEP_MODELS else None
-
-
-def _allowed_keys(parent: tuple[Any, ...], step_type: str | None = None) -> list[str]:
-    model: type[BaseModel] | None = Config
-    if step_type is not None:
-        return sorted(STEP_MODELS[step_type].model_fields)
-    if not parent:
-        return sorted([*Config.model_fields, EXTENDS])
-    elif len(parent) == 1 and parent[0] in _SECTIONS:
-        model = _SECTIONS[str(parent[0])]
-    elif len(parent) == 2 and parent[0] == "groups":
-        model = Group
-    elif len(parent) == 2 and parent[0] == "staff":
-        model = Staff
-    elif len(parent) == 2 and parent[0] == "pools":
-        model = Pool
-    elif len(parent) == 2 and parent[0] == "steps":
-        return sorted(
-            set(DelayStep.model_fields) | set(SessionStep.model_fields)
-            | set(StaffedStep.model_fields) | set(PlacementStep.model_fields)
-        )
-    elif len(parent) == 3 and parent[0] == "schedules":
-        model = Window
-    elif parent == ("finance",):
-        model = Finance
-    elif parent == ("finance", "council_budget"):
-        model = CouncilBudget
-    elif parent == ("finance", "pooled_budget"):
-        model = PooledBudget
-    elif len(parent) == 3 and parent[:2] == ("emergency", "surges"):
-        model = Surge
-    elif parent and parent[-1] in ("length_of_stay", "duration", "handover"):
-        model = Distribution
-    elif parent and parent[-1] == "sessions":
-        model = SessionSettings
-    else:
-        model = None
-    return sorted(model.model_fields) if model else []
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
-        return repr(value)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

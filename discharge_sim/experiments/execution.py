@@ -30,7 +30,6 @@ from discharge_sim.experiments.specification import (
     Task,
     simulate,
 )
-from discharge_sim.io.storage import csv_text
 
 
 class SchedulerError(Exception):
@@ -46,10 +45,15 @@ class Finished:
     texts: dict[str, str]
 
 
-def work(task: Task) -> Finished:
+Encoder = Callable[[Mapping[str, Any]], str]
+"""Turns a table (named columns) into the text a results folder keeps; a module-level function,
+so that it travels to worker processes by name."""
+
+
+def work(task: Task, encode: Encoder) -> Finished:
     """Run one task on a worker and encode its tables."""
     record = simulate(task)
-    texts = {name: csv_text(columns) for name, columns in record.tables.items()}
+    texts = {name: encode(columns) for name, columns in record.tables.items()}
     record.tables = {}
     return Finished(record, texts)
 
@@ -60,6 +64,10 @@ class RecordSink(Protocol):
 
     def save(self, finished: Finished) -> None:
         """Keep one finished replication, atomically."""
+
+    @property
+    def encode(self) -> Encoder:
+        """How the sink wants tables encoded (done by the workers, in parallel)."""
 
 
 # --- how many replications ------------------------------------------------------------------------
@@ -162,6 +170,9 @@ class InProcess:
 
     slots = 1
 
+    def __init__(self, encode: Encoder):
+        self.encode = encode
+
     def submit(self, task: Task) -> Task:
         return task
 
@@ -170,7 +181,7 @@ class InProcess:
         return {first}
 
     def result(self, future: Task) -> Finished:
-        return work(future)
+        return work(future, self.encode)
 
     def cancel(self) -> None:
         pass
@@ -225,8 +236,9 @@ class ProcessPool:
     threaded process (or any process on macOS) is unsafe.
     """
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, encode: Encoder | None = None):
         self.slots = workers
+        self.encode = encode
         context: BaseContext
         if sys.platform.startswith("linux") and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
@@ -240,7 +252,9 @@ class ProcessPool:
         self.cancelled = False
 
     def submit(self, task: Task) -> cf.Future[Finished]:
-        return self.pool.submit(work, task)
+        if self.encode is None:
+            raise RuntimeError("a pool made without an encoder runs only call()")
+        return self.pool.submit(work, task, self.encode)
 
     def wait(self, pending: set[Any]) -> set[Any]:
         while True:  # in short waits, so that a noted Ctrl-C is raised here, outside the pool's code
@@ -303,7 +317,8 @@ def _exit_with_parent(parent: int) -> None:
 class DaskCluster:
     """A ``dask.distributed`` cluster reached through its scheduler address."""
 
-    def __init__(self, address: str):
+    def __init__(self, address: str, encode: Encoder):
+        self.encode = encode
         try:
             from dask.distributed import Client, as_completed
         except ImportError:
@@ -317,7 +332,7 @@ class DaskCluster:
         self.completed = as_completed([], loop=self.client.loop)  # this client's, not a default one
 
     def submit(self, task: Task) -> Any:
-        future = self.client.submit(work, task, pure=False)
+        future = self.client.submit(work, task, self.encode, pure=False)
         self.futures.add(future)
         self.completed.add(future)
         return future
@@ -342,15 +357,15 @@ class DaskCluster:
 
 
 @contextmanager
-def backend(workers: int, scheduler: str | None, tasks: int) -> Iterator[Backend]:
+def backend(workers: int, scheduler: str | None, tasks: int, encode: Encoder) -> Iterator[Backend]:
     """The backend for ``workers`` local processes or a Dask ``scheduler`` address."""
     chosen: InProcess | ProcessPool | DaskCluster
     if scheduler:
-        chosen = DaskCluster(scheduler)
+        chosen = DaskCluster(scheduler, encode)
     elif min(workers, tasks) <= 1:
-        chosen = InProcess()
+        chosen = InProcess(encode)
     else:
-        chosen = ProcessPool(min(workers, tasks))
+        chosen = ProcessPool(min(workers, tasks), encode)
     try:
         yield chosen
     except BaseException:
@@ -377,7 +392,7 @@ def execute(experiment: Experiment, sink: RecordSink, workers: int = 1, schedule
     if schedule.complete:
         return schedule
     todo = experiment.plan.most * len(experiment.scenarios) - schedule.already_done
-    with backend(workers, scheduler, todo) as runner:
+    with backend(workers, scheduler, todo, sink.encode) as runner:
         pending: set[Any] = set()
         window = 2 * runner.slots
         while not schedule.complete:

@@ -6,7 +6,7 @@ random streams (see :mod:`discharge_sim.model.streams`), so differences between 
 common random numbers. One unit of work is a :class:`Task`; :func:`simulate` turns it into a
 flat :class:`ReplicationRecord` that pickles cheaply back from a worker process or a Dask worker.
 
-:func:`run` is the in-memory form for notebooks: every replication result kept, run in order.
+The in-memory forms for notebooks are in :mod:`discharge_sim.experiments.in_memory`.
 """
 
 from __future__ import annotations
@@ -16,19 +16,15 @@ import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from discharge_sim.analysis.results import (
-    comparison_table,
     occupancy_table,
-    paired_differences,
     patient_table,
     replication_metrics,
     segment_table,
-    summarise,
 )
 from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, config_to_dict
 from discharge_sim.model.discharge import Variant
@@ -230,107 +226,3 @@ def sweep_scenarios(base: Mapping[str, Any], grid: Sequence[tuple[str, Sequence[
 
 def _show(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
-
-
-# --- in memory, for notebooks ---------------------------------------------------------------------
-
-@dataclass
-class ExperimentResult:
-    """All replications of one config under one seed."""
-
-    config: Config
-    seed: int
-    replications: list[ReplicationResult] = field(default_factory=list)
-
-    @cached_property
-    def metrics(self) -> list[dict[str, float]]:
-        """One dict of scalar results per replication."""
-        return [replication_metrics(r) for r in self.replications]
-
-    @cached_property
-    def summary(self) -> dict[str, dict[str, float]]:
-        """Per metric: n, mean, sd, ci_low, ci_high, half_width (95% t-interval)."""
-        return summarise(self.metrics)
-
-    def table(self, name: str) -> dict[str, np.ndarray]:
-        """A tidy table as named columns: replications, patients, delays or occupancy."""
-        if name == "replications":
-            rows = self.metrics
-            columns: dict[str, Any] = {
-                "replication": np.array([r.replication for r in self.replications]),
-                "seed": np.array([r.seed for r in self.replications]),
-            }
-            for metric in rows[0] if rows else []:
-                columns[metric] = np.array([row[metric] for row in rows])
-            return columns
-        if name not in DETAIL_TABLES:
-            raise ValueError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-        parts = [DETAIL_TABLES[name](r) for r in self.replications]
-        return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]} if parts else {}
-
-    def frame(self, name: str) -> Any:
-        """The table as a pandas DataFrame (needs pandas, which is not a dependency)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.table(name))
-
-
-def run(config: Config, replications: int | None = None, seed: int | None = None,
-        variant: Variant | None = None,
-        on_replication: Callable[[ReplicationResult], None] | None = None) -> ExperimentResult:
-    """Run ``replications`` of ``config`` (defaults from its ``run`` section) under ``seed``."""
-    n = config.run.replications if replications is None else replications
-    seed = config.run.seed if seed is None else seed
-    result = ExperimentResult(config=config, seed=seed)
-    for r in range(n):
-        rep = run_replication(config, r, seed, variant)
-        result.replications.append(rep)
-        if on_replication is not None:
-            on_replication(rep)
-    return result
-
-
-@dataclass
-class Comparison:
-    """Several configs run with the same replication seeds: per-replication metrics, summaries
-    and paired differences against the first config."""
-
-    labels: list[str]
-    seed: int
-    metrics: list[list[dict[str, float]]]
-    """Per config, one dict of scalar results per replication."""
-
-    @cached_property
-    def summaries(self) -> dict[str, dict[str, dict[str, float]]]:
-        return {label: summarise(rows) for label, rows in zip(self.labels, self.metrics)}
-
-    @cached_property
-    def differences(self) -> dict[str, dict[str, dict[str, float]]]:
-        """Per config after the first: per metric, the paired difference from the first, with its
-        95% interval and ``excludes_zero``."""
-        return {label: paired_differences(self.metrics[0], rows)
-                for label, rows in zip(self.labels[1:], self.metrics[1:])}
-
-    def table(self) -> dict[str, np.ndarray]:
-        """The rows of compare.csv as named columns."""
-        summaries = [self.summaries[label] for label in self.labels]
-        differences: list[dict[str, dict[str, float]]] = [{}] + [self.differences[label] for label in self.labels[1:]]
-        return comparison_table(self.labels, summaries, differences)
-
-
-def compare(configs: Sequence[Config], replications: int | None = None, seed: int | None = None,
-            variant: Variant | None = None, labels: Sequence[str] | None = None) -> Comparison:
-    """Run every config with the same seeds (the first config's run settings apply to all, as in
-    ``discharge-sim compare``), in order, in this process. ``labels`` default to config names."""
-    if len(configs) < 2:
-        raise ValueError("compare needs at least two configs")
-    if labels is not None and (len(labels) != len(configs) or len(set(labels)) != len(labels)):
-        raise ValueError("labels must be one distinct label per config")
-    paired, _ = shared_run_settings(list(configs))
-    n = paired[0].run.replications if replications is None else replications
-    seed = paired[0].run.seed if seed is None else seed
-    if labels is None:
-        labels = scenario_labels([c.name for c in paired], [f"config_{i + 1}" for i in range(len(paired))])
-    metrics = [[simulate(Task(s, r, cfg, seed, variant=variant)).metrics for r in range(n)]
-               for s, cfg in enumerate(paired)]
-    return Comparison(list(labels), seed, metrics)

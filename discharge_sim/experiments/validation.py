@@ -22,72 +22,16 @@ from typing import Any
 import numpy as np
 
 from discharge_sim.analysis.results import replication_metrics, t_interval
+from discharge_sim.analysis.theory import erlang_b, mmc_mean_wait, tandem_with_blocking
 from discharge_sim.config import Config, config_from_dict
 from discharge_sim.model.replication import ReplicationResult, run_replication
+from discharge_sim.vocabulary import HOURS_PER_DAY
 
 FAMILY_ERROR = 0.05
 """Chance that all interval cases together fail when the engine is right (Bonferroni)."""
 LITTLE_TOLERANCE = 1e-6
 """Little's law holds exactly in every run over [0, horizon] (nobody is delayed at time 0, and
 delays still running at the horizon count up to it); what is left is floating-point rounding."""
-
-
-# --- queueing formulas -------------------------------------------------------------------------
-
-def erlang_b(c: int, a: float) -> float:
-    """Blocking probability of an M/G/c/c loss system with offered load ``a`` (Erlang B)."""
-    b = 1.0
-    for k in range(1, c + 1):
-        b = a * b / (k + a * b)
-    return b
-
-
-def erlang_c(c: int, a: float) -> float:
-    """Probability that an arrival waits in M/M/c with offered load ``a`` < c (Erlang C)."""
-    b = erlang_b(c, a)
-    return c * b / (c - a * (1.0 - b))
-
-
-def mmc_mean_wait(c: int, arrival_rate: float, service_rate: float) -> float:
-    """Mean wait in queue of M/M/c, in the time unit of the rates."""
-    a = arrival_rate / service_rate
-    return erlang_c(c, a) / (c * service_rate - arrival_rate)
-
-
-def tandem_with_blocking(arrival_rate: float, acute_rate: float, beds: int, care_rate: float,
-                         places: int) -> dict[str, float]:
-    """Exact steady state of a two-stage tandem: Poisson arrivals to ``beds`` acute beds (turned
-    away when every bed is taken), exponential acute stays, then a place among ``places`` with
-    exponential stays; a patient who finds no place keeps their bed (blocking after service) until
-    one frees, first come first served.
-
-    States (a, b, n): a in acute care, b blocked in beds, n in places, with a + b <= beds and b > 0
-    only when every place is taken. Returns the probability an arrival is turned away, the mean
-    number of blocked patients and their mean delay (by Little's law).
-    """
-    states = [(a, b, n) for a in range(beds + 1) for b in range(beds + 1 - a) for n in range(places + 1)
-              if b == 0 or n == places]
-    index = {s: i for i, s in enumerate(states)}
-    q = np.zeros((len(states), len(states)))
-    for (a, b, n), i in index.items():
-        if a + b < beds:
-            q[i, index[(a + 1, b, n)]] += arrival_rate
-        if a:
-            to = (a - 1, b, n + 1) if n < places else (a - 1, b + 1, n)
-            q[i, index[to]] += a * acute_rate
-        if n:
-            to = (a, b - 1, n) if b else (a, b, n - 1)
-            q[i, index[to]] += n * care_rate
-    np.fill_diagonal(q, -q.sum(axis=1))
-    # Solve pi Q = 0 with sum(pi) = 1 by replacing one balance equation with the normalisation.
-    lhs = np.vstack([q.T[:-1], np.ones(len(states))])
-    rhs = np.zeros(len(states))
-    rhs[-1] = 1.0
-    pi = np.linalg.solve(lhs, rhs)
-    full = sum(pi[i] for (a, b, _), i in index.items() if a + b == beds)
-    blocked = sum(pi[i] * b for (_, b, _), i in index.items())
-    admitted = arrival_rate * (1.0 - full)
-    return {"turned_away": float(full), "mean_blocked": float(blocked), "mean_delay": float(blocked / admitted)}
 
 
 # --- the cases ---------------------------------------------------------------------------------
@@ -121,7 +65,7 @@ def _boarding_wait_hours(r: ReplicationResult) -> float:
 
 
 def _delay_days(r: ReplicationResult) -> float:
-    return replication_metrics(r)["mean_delay_hours_per_discharge"] / 24.0
+    return replication_metrics(r)["mean_delay_hours_per_discharge"] / HOURS_PER_DAY
 
 
 def _delayed_beds(r: ReplicationResult) -> float:
@@ -193,7 +137,7 @@ def cases(little_config: Config, quick: bool = False) -> list[Case]:
     out.append(Case(
         "erlang_c_beds", f"mean hours an emergency waits for a bed, M/M/{c}, {per_day:g} a day, 1-day stays",
         "Erlang C formula: Wq = C(c, a) / (c mu - lambda)",
-        mmc_mean_wait(c, per_day / 24.0, 1.0 / (stay_days * 24.0)),
+        mmc_mean_wait(c, per_day / HOURS_PER_DAY, 1.0 / (stay_days * HOURS_PER_DAY)),
         config_from_dict(_hospital(c, per_day, {"distribution": "exponential", "mean_days": stay_days},
                                    4000 * scale, 20, "board")),
         "boarding_wait_hours", reps))
@@ -285,48 +229,3 @@ COLUMNS = ("case", "what", "expected", "simulated", "ci_low", "ci_high", "pass_l
 def csv_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     """validation.csv: a row per case; ``passed`` as pass or fail."""
     return {k: [("pass" if row[k] else "fail") if k == "passed" else row[k] for row in rows] for k in COLUMNS}
-
-
-def table_lines(rows: list[dict[str, Any]]) -> str:
-    """The validation table for the terminal."""
-    width = max(len(r["case"]) for r in rows)
-    lines = [f"  {'case':{width}s} {'expected':>10s} {'simulated':>10s} {'95% interval':>22s}  result",
-             "  " + "-" * (width + 54)]
-    for r in rows:
-        interval = f"{_num(r['ci_low'])} to {_num(r['ci_high'])}"
-        lines.append(f"  {r['case']:{width}s} {_num(r['expected']):>10s} {_num(r['simulated']):>10s} "
-                     f"{interval:>22s}  {'pass' if r['passed'] else 'FAIL'}")
-    return "\n".join(lines)
-
-
-def markdown(rows: list[dict[str, Any]], seed: int, version: str, quick: bool = False) -> str:
-    """validation.md: every case, its source, its result and the pass rule."""
-    n = sum(1 for r in rows if r["rule"] == "interval")
-    speed = (" A --quick run: shorter runs and fewer replications than the full validation, so wider "
-             "intervals." if quick else "")
-    out = [
-        "# Validation against queueing theory",
-        "",
-        f"discharge-sim {version}, seed {seed}. Each case is a config whose answer is known exactly; the "
-        f"simulated value is the mean over replications with its 95% t-interval.{speed}",
-        "",
-        "| case | quantity | expected | simulated | 95% interval | replications | result |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        out.append(f"| `{r['case']}` | {r['what']} | {_num(r['expected'])} | {_num(r['simulated'])} | "
-                   f"{_num(r['ci_low'])} to {_num(r['ci_high'])} | {r['replications']} | "
-                   f"{'pass' if r['passed'] else '**FAIL**'} |")
-    out += ["", "Sources of the expected values:", ""]
-    out += [f"- `{r['case']}`: {r['source']}." for r in rows]
-    out += ["", f"Pass rule: a case passes when its expected value lies in the simulated mean's t-interval at level "
-            f"1 - {FAMILY_ERROR:g}/{n} (Bonferroni over the {n} interval cases, so that a correct engine fails "
-            f"any of them less than {FAMILY_ERROR:.0%} of the time). Little's law holds exactly in every run, so "
-            f"that case passes when every replication is within 1 ± {LITTLE_TOLERANCE:g}.", ""]
-    return "\n".join(out)
-
-
-def _num(value: float) -> str:
-    if not math.isfinite(value):
-        return "-"
-    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"

@@ -42,7 +42,8 @@ from discharge_sim.analysis.results import (
 )
 from discharge_sim.analysis.warmup import daily_means, mser
 from discharge_sim.experiments.specification import Experiment
-from discharge_sim.io.storage import PartialResults, concatenate_tables, write_json, write_table
+from discharge_sim.io.formats import concatenate_tables, write_json, write_table
+from discharge_sim.io.storage import PartialResults
 
 CONFIDENCE_LEVEL = 0.95
 
@@ -74,9 +75,9 @@ class Outcome:
 
 
 def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifest: Mapping[str, Any],
-                  configured_warmup: float | None = None, plots: bool = False) -> None:
-    """Fill ``folder`` with the tables, summary and manifest of ``outcome`` (and, with ``plots``,
-    its figures)."""
+                  configured_warmup: float | None = None) -> None:
+    """Fill ``folder`` with the tables, summary and manifest of ``outcome`` (figures are drawn by
+    :mod:`discharge_sim.present`, after)."""
     exp = outcome.experiment
     write_table(folder / "replications.csv", replications_table(outcome))
     for table in exp.tables:
@@ -96,10 +97,6 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
         summary["warmup"] = write_warmup(folder, outcome, configured_warmup or 0.0)
     write_json(folder / "summary.json", summary)
     write_json(folder / "manifest.json", manifest)
-    if plots and exp.kind in ("run", "compare", "sweep", "attribute"):
-        from discharge_sim.present.figures import draw_all  # matplotlib: imported only when figures are drawn
-
-        draw_all(folder)
 
 
 def write_attribution(folder: Path, outcome: Outcome) -> dict[str, Any]:
@@ -138,8 +135,8 @@ WARMUP_SERIES = (("beds_occupied", "Occupied beds"), ("delayed_patients_in_beds"
 
 
 def write_warmup(folder: Path, outcome: Outcome, configured: float) -> dict[str, Any]:
-    """MSER-5 on each daily series averaged over replications: ``warmup.csv``, the figure in
-    ``figures/``, and the suggestion (the longest truncation of the series) for the summary."""
+    """MSER-5 on each daily series averaged over replications: ``warmup.csv``, and the suggestion
+    (the longest truncation of the series) for the summary."""
     config = outcome.experiment.scenarios[0].config
     table = read_columns(folder / "occupancy.csv", ["replication", "day", *(name for name, _ in WARMUP_SERIES)])
     full_days = table["day"] < math.floor(config.run.days)  # a last part-day is not comparable
@@ -153,15 +150,6 @@ def write_warmup(folder: Path, outcome: Outcome, configured: float) -> dict[str,
         found.append((name, label, mean, truncation))
     suggested = max(t.truncation_days for *_, t in found)
     write_table(folder / "warmup.csv", columns)
-    from discharge_sim.present.charts import (  # matplotlib: imported only when a figure is drawn
-        save_figure,
-        warmup_figure,
-    )
-
-    title = f"Warm-up by MSER-5: {config.name}, {outcome.replications} replication(s)"
-    figure = warmup_figure(columns["day"], [(label, mean, t.truncation_days) for _, label, mean, t in found],
-                           suggested, configured, title)
-    save_figure(figure, folder / "figures", "warmup")
     return {
         "method": "MSER-5 on daily means over replications",
         "replications": outcome.replications,

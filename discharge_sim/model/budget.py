@@ -17,8 +17,7 @@ from typing import Any
 import simpy
 
 from discharge_sim.config import CouncilBudget
-
-HOURS_PER_YEAR = 365 * 24.0
+from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_YEAR
 
 
 class AnnualBudget:
@@ -28,7 +27,7 @@ class AnnualBudget:
         self.env = env
         self.annual = cfg.annual_gbp
         self.waits = cfg.when_spent == "wait"
-        first = (year_starts_day * 24.0) % HOURS_PER_YEAR or HOURS_PER_YEAR
+        first = (year_starts_day * HOURS_PER_DAY) % HOURS_PER_YEAR or HOURS_PER_YEAR
         self.year_end = first
         self.remaining = self.annual * first / HOURS_PER_YEAR
         self.spent = False

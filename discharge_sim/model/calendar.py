@@ -10,9 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
-HOURS_PER_DAY = 24.0
-HOURS_PER_WEEK = 168.0
-DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK
+
 WEEKEND = frozenset({5, 6})
 
 

@@ -22,12 +22,13 @@ from typing import Any
 import simpy
 
 from discharge_sim.config import Config, DelayStep, PlacementStep, SessionStep, StaffedStep
-from discharge_sim.model.calendar import DAY_NAMES, HOURS_PER_DAY, SessionTimes, WorkingHours
-from discharge_sim.model.distributions import pick, sampler, uniform_sampler
+from discharge_sim.model.calendar import SessionTimes, WorkingHours
+from discharge_sim.model.distributions import Shape, pick, sampler, uniform_sampler
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.streams import Streams
+from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY
 
 DELAY, SESSION, STAFFED, PLACEMENT = 0, 1, 2, 3
 
@@ -211,7 +212,7 @@ class DischargeProcess:
     def _compile_step(self, index: int, name: str, step: Any, hours: dict[str, WorkingHours],
                       pools: dict[str, PlacementPool], streams: Streams, variant: Variant) -> StepRunner:
         duration_cfg = getattr(step, "duration", None) or getattr(step, "handover", None)
-        duration = (sampler(duration_cfg.shape, streams.generator(f"step.{name}.duration"))
+        duration = (sampler(Shape.of(duration_cfg), streams.generator(f"step.{name}.duration"))
                     if duration_cfg is not None else (lambda: 0.0))
         runner = StepRunner(
             index=index, name=name, type=DELAY, owner=step.owner, kind=step.kind,
@@ -241,7 +242,7 @@ class DischargeProcess:
             runner.type = PLACEMENT
             runner.hours = hours[step.schedule] if step.schedule else None
             if step.search is not None:
-                runner.search = sampler(step.search.shape, streams.generator(f"step.{name}.search"))
+                runner.search = sampler(Shape.of(step.search), streams.generator(f"step.{name}.search"))
                 runner.search_need_u = uniform_sampler(streams.generator(f"step.{name}.search_need"))
                 runner.search_probability = step.search_probability
             total = 0.0

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from discharge_sim.config import Distribution
+
 BLOCK = 2048
 
 
@@ -22,6 +24,11 @@ class Shape:
     family: str
     mean: float
     sd: float = 0.0
+
+    @classmethod
+    def of(cls, distribution: Distribution) -> Shape:
+        """The shape of a config's duration, in hours."""
+        return cls(distribution.distribution, distribution.mean_in_hours, distribution.sd_in_hours)
 
     def block(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` independent draws."""

@@ -22,11 +22,12 @@ import numpy as np
 import simpy
 
 from discharge_sim.config import Config, EmergencySettings
-from discharge_sim.model.calendar import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, next_time_of_day
-from discharge_sim.model.distributions import BlockSampler, pick, sampler, uniform_sampler
+from discharge_sim.model.calendar import next_time_of_day
+from discharge_sim.model.distributions import BlockSampler, Shape, pick, sampler, uniform_sampler
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.streams import Streams
+from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
 
 
 class EmergencyRate:
@@ -131,7 +132,7 @@ class Hospital:
         self.group_names = list(config.groups)
         groups = list(config.groups.values())
         self._stay = [
-            sampler(g.length_of_stay.shape, streams.generator(f"group.{name}.length_of_stay"))
+            sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.length_of_stay"))
             for name, g in config.groups.items()
         ]
         self._pathway_u = [uniform_sampler(streams.generator(f"group.{name}.pathway")) for name in config.groups]
@@ -155,7 +156,7 @@ class Hospital:
                 self._surge_draws = ArrivalDraws(
                     uniform_sampler(streams.generator("emergency.surge.group")),
                     [uniform_sampler(streams.generator(f"group.{name}.surge.pathway")) for name in config.groups],
-                    [sampler(g.length_of_stay.shape, streams.generator(f"group.{name}.surge.length_of_stay"))
+                    [sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.surge.length_of_stay"))
                      for name, g in config.groups.items()],
                 )
                 env.process(self._surge_arrivals(BlockSampler(lambda n: extra_rng.exponential(1.0, n))))

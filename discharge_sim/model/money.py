@@ -17,8 +17,7 @@ from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.discharge import StaffTeam
 from discharge_sim.model.placements import PlacementPool
-
-HOURS_PER_WEEK = 168.0
+from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK
 
 
 def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff: Mapping[str, StaffTeam],
@@ -65,7 +64,7 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
     if finance.council_budget is not None and budget is not None:
         m["budget_approvals"] = float(sum(1 for t, _, _ in budget.approvals if lo <= t < hi))
         m["budget_committed_gbp"] = sum(c for t, c, _ in budget.approvals if lo <= t < hi)
-        m["budget_spent_days"] = sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in budget.spells) / 24.0
+        m["budget_spent_days"] = sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in budget.spells) / HOURS_PER_DAY
         m["budget_refusals"] = float(sum(pool.refused for pool in pools.values()))
         m["budget_waiting_at_end"] = float(budget.queue_length)
     return m

@@ -21,10 +21,11 @@ import numpy as np
 import simpy
 
 from discharge_sim.config import Pool
-from discharge_sim.model.budget import HOURS_PER_YEAR, AnnualBudget
-from discharge_sim.model.distributions import sampler, uniform_sampler
+from discharge_sim.model.budget import AnnualBudget
+from discharge_sim.model.distributions import Shape, sampler, uniform_sampler
 from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.streams import Streams
+from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
 
 
 class PlacementPool:
@@ -48,17 +49,17 @@ class PlacementPool:
         self.places = cfg.places
         self.unlimited = unlimited
         self.resource = CountingResource(env, cfg.places)
-        shape = cfg.length_of_stay.shape
+        shape = Shape.of(cfg.length_of_stay)
         self._shape = shape
         self.stay: Callable[[], float] = sampler(shape, streams.generator(f"pool.{name}.stay"))
         self._community_stay = sampler(shape, streams.generator(f"pool.{name}.community_stay"))
-        self._referral_rate = cfg.community_referrals_per_day / 24.0
+        self._referral_rate = cfg.community_referrals_per_day / HOURS_PER_DAY
         self._referral_rng = streams.generator(f"pool.{name}.community_referrals")
         self.community_referrals = 0
         self.community_wait_hours = 0.0
         self.funded_share = cfg.funded_share
         self.budget = budget
-        self.commitment = cfg.weekly_cost_gbp * min(shape.mean, HOURS_PER_YEAR) / 168.0
+        self.commitment = cfg.weekly_cost_gbp * min(shape.mean, HOURS_PER_YEAR) / HOURS_PER_WEEK
         """What approving a new funded place commits: its expected cost over the next year."""
         self._window = window
         self.funded_hours = 0.0

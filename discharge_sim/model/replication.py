@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from discharge_sim.config import DTOC_CODES, KINDS, ORGANISATIONS, OWNERS, Config
+from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.discharge import DischargeProcess, Variant, segment_cause
 from discharge_sim.model.hospital import Hospital
@@ -24,6 +24,7 @@ from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.streams import Streams
+from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_DAY, KINDS, ORGANISATIONS, OWNERS
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _daily_pool_census(env: simpy.Environment, pools: dict[str, PlacementPool],
             out[f"{name}_in_use"].append(pool.in_use())
             out[f"{name}_queue"].append(pool.queue_length())
         day += 1
-        yield env.timeout(day * 24.0 - env.now)
+        yield env.timeout(day * HOURS_PER_DAY - env.now)
 
 
 def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.ndarray]:

@@ -139,7 +139,7 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
                         reference_label: str, title: str) -> Figure:
     """Delay lengths (whole days past the ready date) of delayed discharges per pathway: the share
     in each national band, and the ECDF; optionally the national bands overlaid."""
-    from discharge_sim.analysis.results import DELAY_BANDS
+    from discharge_sim.vocabulary import DELAY_BANDS
 
     fig = _figure(11, 4.6)
     left, right = fig.subplots(1, 2)
@@ -178,7 +178,7 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
 
 def band_shares(days: np.ndarray) -> np.ndarray:
     """Share of delays (days >= 1) in each national band."""
-    from discharge_sim.analysis.results import DELAY_BANDS
+    from discharge_sim.vocabulary import DELAY_BANDS
 
     delayed = days[days >= 1]
     if not delayed.size:

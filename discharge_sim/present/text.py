@@ -9,6 +9,7 @@ from typing import Any
 from discharge_sim.analysis.policy import cost_per_bed_day_avoided, measures_present
 from discharge_sim.analysis.results import HEADLINE
 from discharge_sim.config import Config
+from discharge_sim.experiments.execution import relative_precision
 from discharge_sim.io.outputs import Outcome
 
 
@@ -269,8 +270,8 @@ def _fmt(fmt: str, value: float, signed: bool = False) -> str:
 
 def dtoc_lines(s: Mapping[str, Mapping[str, float]], config: Config) -> str:
     """Delayed days by reason (A to I) and responsible organisation, as the national statistic."""
-    from discharge_sim.analysis.results import DAYS_PER_MONTH, ORGANISATION_NAMES, dtoc_metric
-    from discharge_sim.config import DTOC_CODES, ORGANISATIONS
+    from discharge_sim.analysis.results import ORGANISATION_NAMES, dtoc_metric
+    from discharge_sim.vocabulary import DAYS_PER_MONTH, DTOC_CODES, ORGANISATIONS
 
     months = (config.run.days - config.run.warmup_days) / DAYS_PER_MONTH
     total = s["dtoc_delayed_days"]["mean"]
@@ -373,3 +374,17 @@ def calibration_lines(doc: Mapping[str, Any]) -> str:
         lines.append("\nSome targets are not met within tolerance: widen the ranges, vary other settings, "
                      "or accept the fit as the closest this model structure allows.")
     return "\n".join(lines)
+
+
+def replication_note(outcome: Outcome) -> str:
+    """How many replications make up the results, and why that many."""
+    plan = outcome.experiment.plan
+    if outcome.rule == "fixed":
+        return f"Replications: {outcome.replications} (fixed)."
+    judged = outcome.summaries[:1] if plan.first_only else outcome.summaries
+    worst = max(relative_precision(s.get(plan.metric, {})) for s in judged)
+    if outcome.rule == "target":
+        return (f"Replications: {outcome.replications}, chosen automatically: the 95% interval of {plan.metric} is "
+                f"within ±{worst:.1%} of the mean (target ±{plan.target:.1%}).")
+    return (f"Replications: {outcome.replications}, the cap (--max-replications): the 95% interval of "
+            f"{plan.metric} is ±{worst:.1%} of the mean, short of the target ±{plan.target:.1%}.")

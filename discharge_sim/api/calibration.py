@@ -1,4 +1,4 @@
-"""Running a calibration: rounds of grid points on the execution engine, and its results folder.
+"""The calibrate command: rounds of grid points on the execution engine, and its results folder.
 
 The search itself (grid, loss, refinement, the fitted YAML) is in :mod:`discharge_sim.experiments.calibration`.
 Every replication of every round is kept in one store as it finishes, round ``k``'s points under
@@ -20,9 +20,12 @@ from typing import Any
 import numpy as np
 
 from discharge_sim.analysis.results import replication_metrics, summarise
-from discharge_sim.config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict
+from discharge_sim.api.errors import UsageError
+from discharge_sim.api.runner import RESULTS, Say, Where, interrupted, run_overrides, silent
+from discharge_sim.config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict, read_config
 from discharge_sim.experiments.calibration import (
     MAX_POINTS_PER_ROUND,
+    MIN_POINTS,
     Box,
     Parameter,
     Target,
@@ -35,11 +38,14 @@ from discharge_sim.experiments.calibration import (
     refine,
     replace_values,
 )
-from discharge_sim.experiments.execution import Finished, Schedule, execute
+from discharge_sim.experiments.execution import Encoder, Finished, Schedule, execute
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario
-from discharge_sim.io.storage import PartialResults, write_json, write_table
+from discharge_sim.io.formats import write_json, write_table
+from discharge_sim.io.manifests import now, tool, when_and_where
+from discharge_sim.io.storage import PartialResults
 from discharge_sim.model.replication import run_replication
 from discharge_sim.present.progress import ProgressBar
+from discharge_sim.version import __version__
 
 ROUND_STRIDE = 10_000
 
@@ -58,6 +64,10 @@ class RoundSink:
     def save(self, finished: Finished) -> None:
         record = replace(finished.record, scenario=finished.record.scenario + self.offset)
         self.store.save(replace(finished, record=record))
+
+    @property
+    def encode(self) -> Encoder:
+        return self.store.encode
 
 
 @dataclass
@@ -234,3 +244,61 @@ class CalibrationJob:
         write_json(folder / "calibration.json", self.document())
         (folder / "fitted.yaml").write_text(self.fitted_text(), encoding="utf-8")
         write_json(folder / "manifest.json", manifest)
+
+
+@dataclass
+class Calibrated:
+    """A finished calibration: its folder and the job, whose ``document()`` is calibration.json."""
+
+    out: Path
+    job: CalibrationJob
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return self.job.document()
+
+
+def calibrate(config: str | Path, targets: str | Path, vary: Sequence[tuple[str, float, float]], *,
+              points: int = 5, rounds: int = 3, replications: int | None = None, seed: int | None = None,
+              days: float | None = None, warmup_days: float | None = None, out: str | Path | None = None,
+              workers: int | None = None, scheduler: str | None = None, resume: bool = False,
+              say: Say = silent, progress: bool = False,
+              command: Sequence[str] = ("discharge_sim.api.calibrate",)) -> Calibrated:
+    """Fit the ``vary`` settings (dotted key, low, high) of the config at ``config`` so that the
+    means of its runs match ``targets`` (a YAML file of metric values and tolerances): grid search
+    with refinement, every point under the same seeds. Writes calibration.csv, calibration.json and
+    fitted.yaml (the config file with the fitted values, comments kept)."""
+    if isinstance(replications, str | bool):
+        raise UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
+    if points < MIN_POINTS:
+        raise UsageError(f"--points {points}: at least {MIN_POINTS}, so that each round narrows the search")
+    for key, _, _ in vary:
+        if key.startswith("run."):
+            raise UsageError(f"--vary {key}: run settings are not calibrated; use --days, --warmup-days, "
+                             "--replications or --seed")
+    path = Path(config)
+    raw = apply_overrides(read_config(path), run_overrides(days, warmup_days, seed, replications))
+    job = CalibrationJob.prepare(path, raw, Path(targets), vary, points, rounds)
+    where = Where(Path(out) if out is not None else None, workers, scheduler, resume, False, say, progress,
+                  tuple(command))
+    workers_used = where.worker_count
+    say(f"discharge-sim {__version__}: calibrate {job.base.name}: {len(job.parameters)} setting(s), "
+        f"{rounds} round(s) of up to {job.points_per_round} point(s), {job.replications} replication(s) "
+        f"each, seed {job.seed}, {where.describe()}")
+    fingerprint = job.fingerprint(__version__)
+    header = {"started": now(), "command": list(where.command)}
+    with PartialResults.open(fingerprint, where.out, RESULTS, f"calibrate-{job.base.name}", header,
+                             resume=resume) as store:
+        if store.resumed:
+            say(f"resuming: {len(store.done())} replication(s) already finished in {store.work}")
+        try:
+            job.search(store, workers_used, scheduler, say, progress=progress)
+        except KeyboardInterrupt as exc:
+            raise interrupted(exc, store) from None
+        manifest = {
+            **tool(where.command), "kind": "calibrate", "config_path": str(path), "targets_path": str(targets),
+            "seed": job.seed, "replications": job.replications, **when_and_where(store, workers_used, scheduler),
+            "calibration_sha256": fingerprint,
+        }
+        store.finish(lambda folder: job.write(folder, manifest))
+    return Calibrated(store.out, job)

@@ -1,0 +1,30 @@
+"""The check command: a config validated, its notes, and the config as it would run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from discharge_sim.analysis.capacity import capacity_notes, surge_notes
+from discharge_sim.config import Config, config_to_dict, load_config
+
+
+@dataclass
+class Checked:
+    """A valid config, what to know about it (pool loads, surges) and its text with every default."""
+
+    config: Config
+    notes: list[str]
+
+    @property
+    def text(self) -> str:
+        """The config as it would run, as YAML."""
+        return yaml.safe_dump(config_to_dict(self.config), sort_keys=False, width=100)
+
+
+def check(config: str | Path) -> Checked:
+    """Load and validate a config (a :class:`~discharge_sim.config.ConfigError` names what is wrong)."""
+    loaded = load_config(Path(config))
+    return Checked(loaded, [*capacity_notes(loaded), *surge_notes(loaded)])

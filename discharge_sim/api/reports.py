@@ -1,0 +1,41 @@
+"""The plot and report commands: figures and reports drawn from a results folder already written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from discharge_sim.io.storage import OutputError
+
+if TYPE_CHECKING:
+    from discharge_sim.present.figures import Drawn
+
+
+def plot(results: str | Path) -> list[Drawn]:
+    """Draw every figure the folder has data for into ``results/figures`` (PNG and PDF), replacing
+    any drawn before; return what was drawn, with titles and captions."""
+    from discharge_sim.present.figures import draw_all  # matplotlib: imported only when figures are drawn
+
+    with reading(Path(results)):
+        return draw_all(Path(results))
+
+
+def report(results: str | Path) -> tuple[Path, Path]:
+    """Write ``report.md`` and a self-contained ``report.html`` for the folder (drawing its figures
+    first if it has none); return their paths."""
+    from discharge_sim.present.report import write_report  # matplotlib (for missing figures): only when needed
+
+    with reading(Path(results)):
+        return write_report(Path(results))
+
+
+@contextmanager
+def reading(folder: Path) -> Iterator[None]:
+    """Results files missing a key or holding the wrong shape are bad input, not an internal error."""
+    try:
+        yield
+    except (KeyError, TypeError, IndexError) as exc:
+        raise OutputError(f"{folder}: the results files are incomplete or damaged ({exc!r} missing or "
+                          "wrong); rerun the experiment") from None

@@ -1,0 +1,95 @@
+"""File formats of a results folder: CSV tables and JSON documents, written so that the same
+numbers always give the same bytes (floats in shortest round-trip form, NaN as an empty cell or
+null), and text files replaced atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+
+def csv_text(columns: Mapping[str, Any]) -> str:
+    """A CSV with a header row; floats in shortest round-trip form, NaN as an empty cell."""
+    buffer = io.StringIO()
+    names = list(columns)
+    cells = [_cells(np.asarray(columns[name])) for name in names]
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(zip(*cells, strict=True))
+    return buffer.getvalue()
+
+
+def write_table(path: Path, columns: Mapping[str, Any]) -> None:
+    path.write_text(csv_text(columns), encoding="utf-8")
+
+
+def _cells(values: np.ndarray) -> list[Any]:
+    if values.dtype.kind == "f":
+        return ["" if v != v else repr(v) for v in values.tolist()]
+    if values.dtype.kind == "b":
+        return [int(v) for v in values.tolist()]
+    if values.dtype.kind == "O":
+        return ["" if isinstance(v, float) and v != v else (repr(v) if isinstance(v, float) else v)
+                for v in values.tolist()]
+    return values.tolist()
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(_jsonable(data), indent=2) + "\n", encoding="utf-8")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def concatenate_tables(dest: Path, parts: Sequence[Path]) -> None:
+    """One CSV from many with a header each, streamed. Parts whose columns differ (scenarios
+    with different pools or steps) are laid out on the union of the columns, blanks elsewhere."""
+    headers = [_header(p) for p in parts]
+    union = list(dict.fromkeys(name for h in headers for name in h))
+    with dest.open("w", newline="", encoding="utf-8") as out:
+        out.write(",".join(union) + "\n" if union else "")
+        for part, header in zip(parts, headers):
+            with part.open(newline="", encoding="utf-8") as f:
+                f.readline()
+                if header == union:
+                    shutil.copyfileobj(f, out)
+                else:
+                    _remap(f, out, header, union)
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return next(csv.reader(f), [])
+
+
+def _remap(rows: IO[str], out: IO[str], header: list[str], union: list[str]) -> None:
+    where = [header.index(name) if name in header else -1 for name in union]
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(rows):
+        writer.writerow([row[i] if i >= 0 else "" for i in where])
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name, then rename: readers see the old file or the new one."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
