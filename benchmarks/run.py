@@ -26,7 +26,7 @@ import simpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from discharge_sim.analysis.results import replication_metrics  # noqa: E402
+from discharge_sim.analysis.metrics import replication_metrics  # noqa: E402
 from discharge_sim.config import load_config  # noqa: E402
 from discharge_sim.model.replication import run_replication  # noqa: E402
 

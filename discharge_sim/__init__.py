@@ -24,8 +24,8 @@ resume (see :mod:`discharge_sim.api`)::
 from discharge_sim import api
 from discharge_sim.config import Config, ConfigError, load_config
 from discharge_sim.experiments.in_memory import Attribution, Comparison, ExperimentResult, attribute, compare, run
-from discharge_sim.model.discharge import Variant
 from discharge_sim.model.replication import ReplicationResult, run_replication
+from discharge_sim.model.variant import Variant
 from discharge_sim.version import __version__
 
 __all__ = [

@@ -6,7 +6,9 @@ import math
 
 import numpy as np
 
-from discharge_sim.analysis.results import occupancy_table, replication_metrics, t_interval
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.statistics import t_interval
+from discharge_sim.analysis.tables import occupancy_table
 from discharge_sim.config import load_config
 from discharge_sim.model.replication import run_replication
 

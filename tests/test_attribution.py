@@ -22,12 +22,13 @@ from discharge_sim.analysis.attribution import (
     removals,
     replication_attribution,
 )
-from discharge_sim.analysis.results import replication_metrics, t_interval
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.statistics import t_interval
 from discharge_sim.cli import main
 from discharge_sim.config import config_from_dict
 from discharge_sim.experiments.specification import Task, simulate
-from discharge_sim.model.discharge import Variant
 from discharge_sim.model.replication import run_replication
+from discharge_sim.model.variant import Variant
 
 from .conftest import short_baseline
 

@@ -6,9 +6,9 @@ import itertools
 
 import numpy as np
 
-from discharge_sim.analysis.results import replication_metrics
-from discharge_sim.model.discharge import Variant
+from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.model.replication import run_replication
+from discharge_sim.model.variant import Variant
 
 from .conftest import short_baseline
 

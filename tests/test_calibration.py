@@ -8,7 +8,7 @@ import math
 import pytest
 import yaml
 
-from discharge_sim.analysis.results import t_interval
+from discharge_sim.analysis.statistics import t_interval
 from discharge_sim.cli import main
 from discharge_sim.config import load_config
 from discharge_sim.experiments.calibration import (

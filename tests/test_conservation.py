@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from discharge_sim.analysis.results import occupancy_table
+from discharge_sim.analysis.tables import occupancy_table
 
 
 def _max_concurrent(starts, ends):
@@ -61,7 +61,7 @@ def test_pools_never_over_capacity_and_busy(short_run):
 
 
 def test_occupancy_table_matches_metrics(short_run):
-    from discharge_sim.analysis.results import replication_metrics
+    from discharge_sim.analysis.metrics import replication_metrics
 
     occ = occupancy_table(short_run)
     m = replication_metrics(short_run)

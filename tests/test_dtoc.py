@@ -6,7 +6,9 @@ import math
 
 import numpy as np
 
-from discharge_sim.analysis.results import _dtoc_census, dtoc_table, replication_metrics, summarise
+from discharge_sim.analysis.metrics import _dtoc_census, replication_metrics
+from discharge_sim.analysis.statistics import summarise
+from discharge_sim.analysis.tables import dtoc_table
 from discharge_sim.model.replication import run_replication
 from discharge_sim.vocabulary import DTOC_CODES, ORGANISATIONS
 

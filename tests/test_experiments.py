@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from discharge_sim.analysis.results import paired_differences, t_interval
+from discharge_sim.analysis.statistics import paired_differences, t_interval
 from discharge_sim.config import ConfigError, read_yaml
 from discharge_sim.experiments.execution import Schedule, relative_half_width
 from discharge_sim.experiments.specification import (

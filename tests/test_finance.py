@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import simpy
 
+from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.analysis.policy import cost_per_bed_day_avoided, policy_table
-from discharge_sim.analysis.results import replication_metrics
 from discharge_sim.config import (
     ConfigError,
     CouncilBudget,
@@ -22,9 +22,9 @@ from discharge_sim.config import (
 )
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.calendar import SessionTimes
-from discharge_sim.model.discharge import Variant
 from discharge_sim.model.hospital import EmergencyRate, Surges
 from discharge_sim.model.replication import BUDGET_STEP, run_replication
+from discharge_sim.model.variant import Variant
 from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_YEAR
 
 from .conftest import BASELINE

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from discharge_sim.analysis.results import replication_metrics
+from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.model.ledger import QUEUE, WORK, critical_path
 from discharge_sim.vocabulary import OWNERS
 

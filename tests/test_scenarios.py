@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from discharge_sim.analysis.results import replication_metrics
+from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.cli import main
 from discharge_sim.config import (
     apply_overrides,

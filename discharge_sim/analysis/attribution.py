@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.results import t_interval
+from discharge_sim.analysis.statistics import t_interval
 from discharge_sim.config import Config, PlacementStep
-from discharge_sim.model.discharge import Variant
+from discharge_sim.model.variant import Variant
 
 AS_CONFIGURED = "as_configured"
 HOSPITAL = "hospital_instant"

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.results import replication_metrics, summarise
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.statistics import summarise
 from discharge_sim.api.errors import UsageError
 from discharge_sim.api.runner import RESULTS, Say, Where, interrupted, run_overrides, silent
 from discharge_sim.config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict, read_config

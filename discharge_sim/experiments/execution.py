@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
-from discharge_sim.analysis.results import t_interval
+from discharge_sim.analysis.statistics import t_interval
 from discharge_sim.experiments.specification import (
     Experiment,
     ReplicationPlan,

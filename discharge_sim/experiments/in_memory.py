@@ -21,7 +21,9 @@ from discharge_sim.analysis.attribution import (
     ranking,
     removals,
 )
-from discharge_sim.analysis.results import comparison_table, paired_differences, replication_metrics, summarise
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.statistics import paired_differences, summarise
+from discharge_sim.analysis.tables import comparison_table
 from discharge_sim.config import Config
 from discharge_sim.experiments.specification import (
     DETAIL_TABLES,
@@ -31,8 +33,8 @@ from discharge_sim.experiments.specification import (
     shared_run_settings,
     simulate,
 )
-from discharge_sim.model.discharge import Variant
 from discharge_sim.model.replication import ReplicationResult, run_replication
+from discharge_sim.model.variant import Variant
 
 
 @dataclass

@@ -20,15 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.results import (
-    occupancy_table,
-    patient_table,
-    replication_metrics,
-    segment_table,
-)
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.tables import occupancy_table, patient_table, segment_table
 from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, config_to_dict
-from discharge_sim.model.discharge import Variant
 from discharge_sim.model.replication import ReplicationResult, run_replication
+from discharge_sim.model.variant import Variant
 
 TABLES = ("replications", "patients", "delays", "occupancy")
 SCENARIO_COLUMNS = {"compare": "config", "sweep": "point", "attribute": "variant"}

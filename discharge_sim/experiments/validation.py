@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.results import replication_metrics, t_interval
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.statistics import t_interval
 from discharge_sim.analysis.theory import erlang_b, mmc_mean_wait, tandem_with_blocking
 from discharge_sim.config import Config, config_from_dict
 from discharge_sim.model.replication import ReplicationResult, run_replication

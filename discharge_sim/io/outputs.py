@@ -32,14 +32,8 @@ from discharge_sim.analysis.attribution import (
     removals,
 )
 from discharge_sim.analysis.policy import policy_table
-from discharge_sim.analysis.results import (
-    comparison_table,
-    dtoc_table,
-    metric_names,
-    paired_differences,
-    points_table,
-    summarise,
-)
+from discharge_sim.analysis.statistics import metric_names, paired_differences, summarise
+from discharge_sim.analysis.tables import comparison_table, dtoc_table, points_table
 from discharge_sim.analysis.warmup import daily_means, mser
 from discharge_sim.experiments.specification import Experiment
 from discharge_sim.io.formats import concatenate_tables, write_json, write_table

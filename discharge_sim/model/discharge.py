@@ -16,122 +16,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import simpy
 
-from discharge_sim.config import Config, DelayStep, PlacementStep, SessionStep, StaffedStep
-from discharge_sim.model.calendar import SessionTimes, WorkingHours
-from discharge_sim.model.distributions import Shape, pick, sampler, uniform_sampler
+from discharge_sim.config import Config
+from discharge_sim.model.distributions import pick
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
-from discharge_sim.model.resources import CountingResource
+from discharge_sim.model.staff import StaffTeam, working_hours
+from discharge_sim.model.steps import DELAY, PLACEMENT, SESSION, StepRunner, compile_step
 from discharge_sim.model.streams import Streams
-from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY
-
-DELAY, SESSION, STAFFED, PLACEMENT = 0, 1, 2, 3
-
-
-@dataclass(frozen=True)
-class Variant:
-    """Counterfactual switches applied to a config without changing its random streams.
-
-    A step made *instant* takes no time and needs no staff; a placement step made instant still
-    takes its place (finding and waiting for it is the pool's capacity) but its handover takes
-    no time. A staff team or pool made *unlimited* never makes anyone wait, and a placement in an
-    unlimited pool needs no search for a provider.
-
-    ``instant_owners``: every step owned by these is instant.
-    ``unlimited_owners``: every staff team and pool owned by these is unlimited, and their
-    ``delay`` or ``session`` steps declared ``capacity`` (a shortage modelled as a duration, such
-    as waiting for housing) are instant.
-    ``instant_steps``, ``unlimited_pools``, ``unlimited_staff``: the same for single items, by name.
-    ``unlimited_budget``: the council's annual budget never runs out (also when social care is
-    in ``unlimited_owners``).
-    """
-
-    instant_owners: frozenset[str] = frozenset()
-    unlimited_owners: frozenset[str] = frozenset()
-    instant_steps: frozenset[str] = frozenset()
-    unlimited_pools: frozenset[str] = frozenset()
-    unlimited_staff: frozenset[str] = frozenset()
-    unlimited_budget: bool = False
-
-    @property
-    def label(self) -> str:
-        parts = [f"instant:{o}" for o in sorted(self.instant_owners)]
-        parts += [f"unlimited:{o}" for o in sorted(self.unlimited_owners)]
-        parts += [f"instant_step:{s}" for s in sorted(self.instant_steps)]
-        parts += [f"unlimited_pool:{p}" for p in sorted(self.unlimited_pools)]
-        parts += [f"unlimited_staff:{t}" for t in sorted(self.unlimited_staff)]
-        parts += ["unlimited_budget"] if self.unlimited_budget else []
-        return ",".join(parts) or "as_configured"
-
-    def step_instant(self, name: str, step: Any) -> bool:
-        return (
-            step.owner in self.instant_owners
-            or name in self.instant_steps
-            or (step.owner in self.unlimited_owners and step.kind == "capacity"
-                and isinstance(step, DelayStep | SessionStep))
-        )
-
-    def pool_unlimited(self, name: str, owner: str) -> bool:
-        return owner in self.unlimited_owners or name in self.unlimited_pools
-
-    def staff_unlimited(self, name: str, owner: str) -> bool:
-        return owner in self.unlimited_owners or name in self.unlimited_staff
-
-    @property
-    def budget_unlimited(self) -> bool:
-        return self.unlimited_budget or "social_care" in self.unlimited_owners
-
-
-class StaffTeam:
-    """A team doing one kind of work in its working hours, e.g. ward pharmacists."""
-
-    def __init__(self, env: simpy.Environment, name: str, owner: str, count: int,
-                 hours: WorkingHours, dtoc_code: str | None, organisation: str, unlimited: bool):
-        self.name = name
-        self.owner = owner
-        self.organisation = organisation
-        self.hours = hours
-        self.dtoc_code = dtoc_code
-        self.unlimited = unlimited
-        self.resource = CountingResource(env, count)
-
-
-def working_hours(windows: list[Any]) -> WorkingHours:
-    return WorkingHours.from_days(
-        ([DAY_NAMES.index(d) for d in w.days], w.start_hour, w.end_hour) for w in windows
-    )
-
-
-@dataclass
-class StepRunner:
-    """A configured step, compiled: what it is, who owns it, and its samplers."""
-
-    index: int
-    name: str
-    type: int
-    owner: str
-    kind: str
-    dtoc_code: str
-    organisation: str
-    probability: float
-    instant: bool
-    duration: Callable[[], float]
-    need_u: Callable[[], float]
-    choice_u: Callable[[], float]
-    funded_u: Callable[[], float] = lambda: 0.0
-    search: Callable[[], float] = lambda: 0.0
-    search_need_u: Callable[[], float] = lambda: 1.0
-    search_probability: float = 1.0
-    hours: WorkingHours | None = None
-    sessions: SessionTimes | None = None
-    staff: StaffTeam | None = None
-    pools: list[PlacementPool] = field(default_factory=list)
-    pool_cumulative: list[float] = field(default_factory=list)
+from discharge_sim.model.variant import Variant
 
 
 @dataclass
@@ -205,52 +101,8 @@ class DischargeProcess:
         }
         self.runners: dict[str, StepRunner] = {}
         for index, (name, step) in enumerate(config.steps.items()):
-            self.runners[name] = self._compile_step(index, name, step, hours, pools, streams, variant)
+            self.runners[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant)
         self.plans = {p: self._compile_plan(graph) for p, graph in config.pathways.items()}
-
-    # --- compiling ------------------------------------------------------------------------
-    def _compile_step(self, index: int, name: str, step: Any, hours: dict[str, WorkingHours],
-                      pools: dict[str, PlacementPool], streams: Streams, variant: Variant) -> StepRunner:
-        duration_cfg = getattr(step, "duration", None) or getattr(step, "handover", None)
-        duration = (sampler(Shape.of(duration_cfg), streams.generator(f"step.{name}.duration"))
-                    if duration_cfg is not None else (lambda: 0.0))
-        runner = StepRunner(
-            index=index, name=name, type=DELAY, owner=step.owner, kind=step.kind,
-            dtoc_code=step.dtoc_code, organisation=step.organisation, probability=step.probability,
-            instant=variant.step_instant(name, step),
-            duration=duration,
-            need_u=uniform_sampler(streams.generator(f"step.{name}.need")),
-            choice_u=uniform_sampler(streams.generator(f"step.{name}.choice")),
-        )
-        if isinstance(step, PlacementStep):
-            runner.funded_u = uniform_sampler(streams.generator(f"step.{name}.funded"))
-        if isinstance(step, DelayStep):
-            runner.hours = hours[step.schedule] if step.schedule else None
-        elif isinstance(step, SessionStep):
-            runner.type = SESSION
-            s = step.sessions
-            runner.sessions = SessionTimes(
-                ((DAY_NAMES.index(d) * HOURS_PER_DAY + h,
-                  s.weekend_probability if DAY_NAMES.index(d) >= 5 else s.weekday_probability)
-                 for d in s.days for h in s.hours),
-                every_weeks=s.every_weeks,
-            )
-        elif isinstance(step, StaffedStep):
-            runner.type = STAFFED
-            runner.staff = self.staff[step.staff]
-        elif isinstance(step, PlacementStep):
-            runner.type = PLACEMENT
-            runner.hours = hours[step.schedule] if step.schedule else None
-            if step.search is not None:
-                runner.search = sampler(Shape.of(step.search), streams.generator(f"step.{name}.search"))
-                runner.search_need_u = uniform_sampler(streams.generator(f"step.{name}.search_need"))
-                runner.search_probability = step.search_probability
-            total = 0.0
-            for pool_name, share in step.pools.items():
-                total += share
-                runner.pools.append(pools[pool_name])
-                runner.pool_cumulative.append(total)
-        return runner
 
     def _compile_plan(self, graph: dict[str, list[str]]) -> PathwayPlan:
         order: list[str] = []
@@ -274,7 +126,6 @@ class DischargeProcess:
             roots=[i for i, ps in enumerate(preds) if not ps],
         )
 
-    # --- running ------------------------------------------------------------------------
     def start(self, patient: Patient) -> None:
         """The patient is discharge-ready now: draw their step values and begin the root steps."""
         plan = self.plans[patient.pathway]
@@ -390,26 +241,3 @@ class DischargeProcess:
             assert pool is not None
             pool.release_at(departure + pool.stay(), run.funded[i])
         self._on_departure_known(patient, departure)
-
-
-def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) -> tuple[str, str, str, str]:
-    """(owner, kind, dtoc_code, organisation) of a ledger segment of ``step`` (see
-    :mod:`discharge_sim.model.ledger`).
-
-    Waiting for a resource is capacity of the resource's owner, coded and attributed (NHS, social
-    care or both) as the resource declares; the work of a staffed or placement step is process of
-    the step's owner (a placement coded by the pool it is in, Di or Dii); a delay or session step
-    is of the kind it declares.
-    """
-    if queueing:
-        if step.staff is not None:
-            staff = step.staff
-            return staff.owner, "capacity", staff.dtoc_code or step.dtoc_code, staff.organisation
-        if pool is not None:
-            return pool.owner, "capacity", pool.dtoc_code, pool.organisation
-        return step.owner, "capacity", step.dtoc_code, step.organisation
-    if step.type == STAFFED:
-        return step.owner, "process", step.dtoc_code, step.organisation
-    if step.type == PLACEMENT:
-        return step.owner, "process", pool.dtoc_code if pool is not None else step.dtoc_code, step.organisation
-    return step.owner, step.kind, step.dtoc_code, step.organisation

@@ -17,6 +17,13 @@ taken to finish at the horizon, and ties go to the step later in the pathway's o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from discharge_sim.model.steps import PLACEMENT, STAFFED
+
+if TYPE_CHECKING:
+    from discharge_sim.model.placements import PlacementPool
+    from discharge_sim.model.steps import StepRunner
 
 QUEUE, WORK = 0, 1
 
@@ -69,3 +76,25 @@ def critical_path(
                 node = p
     segments.reverse()
     return segments
+
+
+def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) -> tuple[str, str, str, str]:
+    """(owner, kind, dtoc_code, organisation) of a ledger segment of ``step``.
+
+    Waiting for a resource is capacity of the resource's owner, coded and attributed (NHS, social
+    care or both) as the resource declares; the work of a staffed or placement step is process of
+    the step's owner (a placement coded by the pool it is in, Di or Dii); a delay or session step
+    is of the kind it declares.
+    """
+    if queueing:
+        if step.staff is not None:
+            staff = step.staff
+            return staff.owner, "capacity", staff.dtoc_code or step.dtoc_code, staff.organisation
+        if pool is not None:
+            return pool.owner, "capacity", pool.dtoc_code, pool.organisation
+        return step.owner, "capacity", step.dtoc_code, step.organisation
+    if step.type == STAFFED:
+        return step.owner, "process", step.dtoc_code, step.organisation
+    if step.type == PLACEMENT:
+        return step.owner, "process", pool.dtoc_code if pool is not None else step.dtoc_code, step.organisation
+    return step.owner, step.kind, step.dtoc_code, step.organisation

@@ -6,7 +6,7 @@ contract), or for every place whether used or not (a block contract); the payer 
 for every hour of their schedule in the window, paid by the NHS or the council according to the
 team's organisation. With a pooled budget the NHS's and the council's placement spend come from
 one fund, shared in the agreed proportion. The cost of delayed bed-days to the NHS is added in
-:mod:`discharge_sim.analysis.results`, from the delay ledger.
+:mod:`discharge_sim.analysis.metrics`, from the delay ledger.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 
 from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
-from discharge_sim.model.discharge import StaffTeam
 from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.staff import StaffTeam
 from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK
 
 

@@ -17,13 +17,14 @@ import simpy
 
 from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
-from discharge_sim.model.discharge import DischargeProcess, Variant, segment_cause
+from discharge_sim.model.discharge import DischargeProcess
 from discharge_sim.model.hospital import Hospital
-from discharge_sim.model.ledger import QUEUE, critical_path
+from discharge_sim.model.ledger import QUEUE, critical_path, segment_cause
 from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.streams import Streams
+from discharge_sim.model.variant import Variant
 from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_DAY, KINDS, ORGANISATIONS, OWNERS
 
 

@@ -21,11 +21,11 @@ import numpy as np
 
 from discharge_sim.analysis.capacity import pool_loads
 from discharge_sim.analysis.policy import COST_PER_DAY, POLICY_MEASURES
-from discharge_sim.analysis.results import HEADLINE
 from discharge_sim.config import config_from_dict, flatten
 from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.formats import write_text_atomic
 from discharge_sim.present.figures import INDEX, draw_all
+from discharge_sim.present.labels import HEADLINE
 from discharge_sim.version import __version__
 
 # --- blocks -----------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from discharge_sim.analysis.policy import cost_per_bed_day_avoided, measures_present
-from discharge_sim.analysis.results import HEADLINE
 from discharge_sim.config import Config
 from discharge_sim.experiments.execution import relative_precision
 from discharge_sim.io.outputs import Outcome
+from discharge_sim.present.labels import HEADLINE
 
 
 def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int) -> str:
@@ -270,7 +270,8 @@ def _fmt(fmt: str, value: float, signed: bool = False) -> str:
 
 def dtoc_lines(s: Mapping[str, Mapping[str, float]], config: Config) -> str:
     """Delayed days by reason (A to I) and responsible organisation, as the national statistic."""
-    from discharge_sim.analysis.results import ORGANISATION_NAMES, dtoc_metric
+    from discharge_sim.analysis.metrics import dtoc_metric
+    from discharge_sim.present.labels import ORGANISATION_NAMES
     from discharge_sim.vocabulary import DAYS_PER_MONTH, DTOC_CODES, ORGANISATIONS
 
     months = (config.run.days - config.run.warmup_days) / DAYS_PER_MONTH

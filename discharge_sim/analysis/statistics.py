@@ -1,0 +1,55 @@
+"""Across replications: means with t-intervals, and paired differences under common random numbers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy.special import stdtrit  # Student t quantile; scipy.stats takes a second to import
+
+
+def t_interval(values: Sequence[float], level: float = 0.95) -> dict[str, float]:
+    """Mean, sd and the two-sided t confidence interval of the mean."""
+    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    n = x.size
+    out = {"n": float(n), "mean": math.nan, "sd": math.nan, "ci_low": math.nan,
+           "ci_high": math.nan, "half_width": math.nan}
+    if n == 0:
+        return out
+    mean = float(x.mean())
+    out["mean"] = mean
+    if n > 1:
+        sd = float(x.std(ddof=1))
+        half = float(stdtrit(n - 1, 0.5 + level / 2.0) * sd / math.sqrt(n))
+        out.update(sd=sd, ci_low=mean - half, ci_high=mean + half, half_width=half)
+    return out
+
+
+def summarise(rows: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Per metric: mean, sd and 95% t-interval across replications."""
+    if not rows:
+        return {}
+    return {name: t_interval([row[name] for row in rows]) for name in rows[0]}
+
+
+def paired_differences(base: Sequence[Mapping[str, float]],
+                       other: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Per metric, ``other - base`` replication by replication (common random numbers), with the
+    95% t-interval of the mean difference and whether it excludes zero (1.0) or not (0.0)."""
+    names = [name for name in base[0] if name in other[0]] if base and other else []
+    out = {}
+    for name in names:
+        ci = t_interval([o[name] - b[name] for b, o in zip(base, other, strict=True)])
+        ci["excludes_zero"] = float(ci["ci_low"] > 0 or ci["ci_high"] < 0)
+        out[name] = ci
+    return out
+
+
+def metric_names(rows_by_scenario: Sequence[Sequence[Mapping[str, float]]]) -> list[str]:
+    """Every metric any scenario has, in order of first appearance."""
+    names: dict[str, None] = {}
+    for rows in rows_by_scenario:
+        for row in rows[:1]:
+            names.update(dict.fromkeys(row))
+    return list(names)

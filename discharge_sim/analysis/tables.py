@@ -1,0 +1,183 @@
+"""Tidy tables from replication results and summaries: a row per patient, per ledger segment, per
+day of occupancy; the DToC table; compare.csv and points.csv. Pure functions, arrays in, arrays out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from discharge_sim.analysis.metrics import delay_days, dtoc_metric
+from discharge_sim.model.replication import ReplicationResult
+from discharge_sim.vocabulary import (
+    DAYS_PER_MONTH,
+    DTOC_CODES,
+    HOURS_PER_DAY,
+    KINDS,
+    ORGANISATIONS,
+    OWNERS,
+)
+
+
+def dtoc_table(summary: Mapping[str, Mapping[str, float]], window_days: float) -> dict[str, np.ndarray]:
+    """The national statistic's layout from a run summary: a row per reason code (A to I, other)
+    and a total row; per responsible organisation (NHS, Social care, Both) and in all, the mean
+    delayed days per month with its 95% interval and the share of all delayed days."""
+    months = window_days / DAYS_PER_MONTH
+    total = summary.get("dtoc_delayed_days", {}).get("mean", math.nan)
+    cols: dict[str, list[Any]] = {"reason": []}
+    for org in (*ORGANISATIONS, "total"):
+        for stat in ("days_per_month", "days_per_month_ci_low", "days_per_month_ci_high", "share"):
+            cols[f"{org}_{stat}"] = []
+    for code in (*DTOC_CODES, "total"):
+        cols["reason"].append(code)
+        for org in (*ORGANISATIONS, "total"):
+            ci = summary.get(dtoc_metric(code, org), {})
+            mean = ci.get("mean", math.nan)
+            cols[f"{org}_days_per_month"].append(mean / months)
+            cols[f"{org}_days_per_month_ci_low"].append(ci.get("ci_low", math.nan) / months)
+            cols[f"{org}_days_per_month_ci_high"].append(ci.get("ci_high", math.nan) / months)
+            cols[f"{org}_share"].append(mean / total if total else math.nan)
+    return {k: np.asarray(v, dtype=object if k == "reason" else float) for k, v in cols.items()}
+
+
+def patient_table(r: ReplicationResult) -> dict[str, Any]:
+    p = r.patients
+    hi = r.horizon_hours
+    dep = p["departure"]
+    adm = p["admitted"]
+    ready = p["ready"]
+    status = np.where(
+        p["cancelled"], np.where(p["elective"], "cancelled", "turned_away"),
+        np.where(np.isnan(adm), "boarding",
+                 np.where(~np.isnan(dep), "departed",
+                          np.where(np.isnan(ready) | (ready >= hi), "acute", "delayed_in_bed"))),
+    )
+    end = np.where(np.isnan(dep), hi, dep)
+    delay = np.where(np.isnan(ready) | (ready >= hi), np.nan, end - ready)
+    boarding = np.where(p["elective"], 0.0, np.where(np.isnan(adm), hi, adm) - p["arrival"])
+    boarding = np.where(p["cancelled"], np.nan, boarding)
+    days = np.where(np.isnan(dep), -1, delay_days(np.nan_to_num(ready), np.nan_to_num(dep)))
+    return {
+        "replication": np.full(p["id"].size, r.replication),
+        "patient": p["id"],
+        "group": np.asarray(r.group_names, dtype=object)[p["group"]] if p["id"].size else np.array([], dtype=object),
+        "admission": np.where(p["elective"], "elective", "emergency"),
+        "pathway": p["pathway"],
+        "status": status,
+        "arrival_hours": p["arrival"],
+        "admitted_hours": adm,
+        "ready_hours": ready,
+        "departure_hours": dep,
+        "boarding_hours": boarding,
+        "delay_hours": delay,
+        "delay_days": np.where(days < 0, np.nan, days),
+    }
+
+
+def segment_table(r: ReplicationResult) -> dict[str, Any]:
+    s = r.segments
+    steps = np.asarray(r.step_names, dtype=object)
+    n = s["patient"].size
+    return {
+        "replication": np.full(n, r.replication),
+        "patient": s["patient"],
+        "start_hours": s["start"],
+        "end_hours": s["end"],
+        "hours": s["end"] - s["start"],
+        "step": steps[s["step"]] if n else np.array([], dtype=object),
+        "owner": np.asarray(OWNERS, dtype=object)[s["owner"]] if n else np.array([], dtype=object),
+        "kind": np.asarray(KINDS, dtype=object)[s["kind"]] if n else np.array([], dtype=object),
+        "dtoc_code": np.asarray(DTOC_CODES, dtype=object)[s["dtoc"]] if n else np.array([], dtype=object),
+        "dtoc_organisation": (np.asarray(ORGANISATIONS, dtype=object)[s["organisation"]] if n
+                              else np.array([], dtype=object)),
+    }
+
+
+def daily_average(starts: np.ndarray, ends: np.ndarray, n_days: int, horizon: float | None = None) -> np.ndarray:
+    """Time-average number of intervals [start, end) open during each day 0..n_days-1.
+
+    With ``horizon``, the last day is averaged over the hours up to the horizon only.
+    """
+    edges = np.arange(n_days + 1) * HOURS_PER_DAY
+    if horizon is not None:
+        edges = np.minimum(edges, horizon)
+    integral = _open_integral(starts, edges) - _open_integral(ends, edges)
+    return np.diff(integral) / np.diff(edges)
+
+
+def _open_integral(points: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """sum over points p < x of (x - p), at each edge x."""
+    points = np.sort(points)
+    cumulative = np.concatenate([[0.0], np.cumsum(points)])
+    k = np.searchsorted(points, edges, side="left")
+    return k * edges - cumulative[k]
+
+
+def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
+    n_days = math.ceil(r.horizon_hours / HOURS_PER_DAY)
+    hi = r.horizon_hours
+    p = r.patients
+    adm = ~np.isnan(p["admitted"])
+    dep = np.where(np.isnan(p["departure"]), hi, p["departure"])
+    ready = ~np.isnan(p["ready"]) & (p["ready"] < hi)
+    emergency = ~p["elective"] & ~p["cancelled"]
+    board_end = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
+    table: dict[str, Any] = {
+        "replication": np.full(n_days, r.replication),
+        "day": np.arange(n_days),
+        "beds_occupied": daily_average(p["admitted"][adm], dep[adm], n_days, hi),
+        "delayed_patients_in_beds": daily_average(p["ready"][ready], dep[ready], n_days, hi),
+        "emergencies_boarding": daily_average(p["arrival"][emergency], board_end[emergency], n_days, hi),
+    }
+    table["occupancy"] = table["beds_occupied"] / r.beds
+    for name in r.pool_names:
+        for suffix in ("in_use", "queue"):
+            column = r.pools_daily[f"{name}_{suffix}"]
+            values = np.full(n_days, np.nan)
+            values[: min(n_days, column.size)] = column[:n_days]
+            table[f"{name}_{suffix}_at_midnight"] = values
+    return table
+
+
+def comparison_table(labels: Sequence[str], summaries: Sequence[Mapping[str, Mapping[str, float]]],
+                     differences: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, np.ndarray]:
+    """compare.csv: a row per metric and config; the difference columns are against the first
+    config (empty on its own rows)."""
+    names = list(dict.fromkeys(name for s in summaries for name in s))
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "metric", "config", "n", "mean", "sd", "ci_low", "ci_high",
+        "difference", "difference_ci_low", "difference_ci_high", "difference_excludes_zero")}
+    nan = math.nan
+    for name in names:
+        for i, label in enumerate(labels):
+            s = summaries[i].get(name, {})
+            d = differences[i].get(name, {}) if i else {}
+            cols["metric"].append(name)
+            cols["config"].append(label)
+            cols["n"].append(int(s.get("n", 0)))
+            for key in ("mean", "sd", "ci_low", "ci_high"):
+                cols[key].append(s.get(key, nan))
+            cols["difference"].append(d.get("mean", nan))
+            cols["difference_ci_low"].append(d.get("ci_low", nan))
+            cols["difference_ci_high"].append(d.get("ci_high", nan))
+            cols["difference_excludes_zero"].append("" if not d else ("yes" if d["excludes_zero"] else "no"))
+    return {k: np.asarray(v, dtype=float if k in FLOAT_COLUMNS else object) for k, v in cols.items()}
+
+
+FLOAT_COLUMNS = frozenset({"mean", "sd", "ci_low", "ci_high", "difference", "difference_ci_low", "difference_ci_high"})
+
+
+def points_table(settings: Sequence[Sequence[tuple[str, Any]]],
+                 summaries: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, np.ndarray]:
+    """points.csv: a row per sweep point: its settings, then mean and 95% interval of every metric."""
+    cols: dict[str, np.ndarray] = {"point": np.arange(len(settings))}
+    for key, _ in settings[0] if settings else ():
+        cols[key] = np.asarray([dict(s)[key] for s in settings], dtype=object)
+    cols["n"] = np.asarray([int(next(iter(s.values()))["n"]) if s else 0 for s in summaries])
+    for name in list(dict.fromkeys(n for s in summaries for n in s)):
+        for stat in ("mean", "ci_low", "ci_high"):
+            cols[f"{name}_{stat}"] = np.asarray([s.get(name, {}).get(stat, math.nan) for s in summaries], dtype=float)
+    return cols
