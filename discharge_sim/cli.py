@@ -62,68 +62,58 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"discharge-sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    run = sub.add_parser("run", help="run replications of a config and write a results folder",
-                         description="Run replications of CONFIG (default configs/baseline.yaml), "
-                         "write a results folder and print delayed bed-days by cause.")
-    run.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
-                     help="YAML config (default: configs/baseline.yaml)")
+    run = _command(sub, "run", "run replications of a config and write a results folder",
+        """Run replications of CONFIG (default configs/baseline.yaml), write a results folder and print delayed
+        bed-days by cause.""",
+        config="YAML config (default: configs/baseline.yaml)", nargs="?")
     run.add_argument("--from-manifest", type=Path, default=None, metavar="MANIFEST",
                      help="repeat the run recorded in a results folder's manifest.json: its config as run, seed, "
                      "replications and tables, byte for byte (only --out, --workers, --scheduler, --plots and "
                      "--quiet may be given with it)")
     _experiment_options(run, detail=True, out="results/<name>-<time>", plots=True)
 
-    compare = sub.add_parser(
-        "compare", help="run configs under the same seeds and compare them pairwise",
-        description="Run every CONFIG with the same replication seeds (common random numbers) and "
-        "report, for each metric, each config's mean and its paired difference from the first config "
-        "with a 95% interval. The run settings (days, warm-up, replications, seed) of the first "
-        "config apply to all, so replications pair up.")
-    compare.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="two or more YAML configs")
+    compare = _command(sub, "compare", "run configs under the same seeds and compare them pairwise",
+        """Run every CONFIG with the same replication seeds (common random numbers) and report, for each
+        metric, each config's mean and its paired difference from the first config with a 95% interval. The
+        run settings (days, warm-up, replications, seed) of the first config apply to all, so replications
+        pair up.""",
+        config="two or more YAML configs", nargs="+")
     _experiment_options(compare, detail=False, out="results/compare-<A>-vs-<B>-<time>", plots=True)
 
-    sweep = sub.add_parser(
-        "sweep", help="run a config over a grid of settings",
-        description="Run CONFIG at every combination of the --set values, every point with the "
-        "same replication seeds.")
-    sweep.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to vary")
+    sweep = _command(sub, "sweep", "run a config over a grid of settings",
+        """Run CONFIG at every combination of the --set values, every point with the same replication seeds.""",
+        config="YAML config to vary")
     sweep.add_argument("--set", dest="settings", action="append", type=_setting, required=True,
                        metavar="KEY=VALUES",
                        help="a dotted config key and its values: KEY=v1,v2,v3 or KEY=start:stop:step "
                        "(stop included); repeat for a grid")
     _experiment_options(sweep, detail=False, out="results/sweep-<name>-<time>", plots=True)
 
-    warmup = sub.add_parser(
-        "warmup", help="suggest a warm-up period from the occupancy series (MSER-5)",
-        description="Run CONFIG with no warm-up, average the daily bed occupancy and delayed-patient "
-        "series over replications, and suggest the warm-up that MSER-5 finds, with a plot.")
-    warmup.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
-                        help="YAML config (default: configs/baseline.yaml)")
+    warmup = _command(sub, "warmup", "suggest a warm-up period from the occupancy series (MSER-5)",
+        """Run CONFIG with no warm-up, average the daily bed occupancy and delayed-patient series over
+        replications, and suggest the warm-up that MSER-5 finds, with a plot.""",
+        config="YAML config (default: configs/baseline.yaml)", nargs="?")
     _experiment_options(warmup, detail=None, out="results/warmup-<name>-<time>")
 
-    attribute = sub.add_parser(
-        "attribute", help="split delay between hospital and social care by counterfactual runs",
-        description="Run CONFIG (default configs/baseline.yaml) four ways per replication, with the same "
-        "random numbers: as configured; with every hospital-owned step instant (no time, no staff); with "
-        "social-care capacity unlimited (every social-care staff team and pool has room at once); with both. "
-        "Report the delayed bed-days each side removes, their interaction and the Shapley split, beside the "
-        "ledger's recorded split. --by step also removes one step, pool or staff team at a time and ranks them.")
-    attribute.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
-                           help="YAML config (default: configs/baseline.yaml)")
+    attribute = _command(sub, "attribute", "split delay between hospital and social care by counterfactual runs",
+        """Run CONFIG (default configs/baseline.yaml) four ways per replication, with the same random numbers:
+        as configured; with every hospital-owned step instant (no time, no staff); with social-care capacity
+        unlimited (every social-care staff team and pool has room at once); with both. Report the delayed
+        bed-days each side removes, their interaction and the Shapley split, beside the ledger's recorded
+        split. --by step also removes one step, pool or staff team at a time and ranks them.""",
+        config="YAML config (default: configs/baseline.yaml)", nargs="?")
     attribute.add_argument("--by", choices=("side", "step"), default="side",
                            help="side: the hospital/social-care split (default); step: also every step, pool "
                            "and staff team one at a time, ranked by the delay its removal takes away")
     _experiment_options(attribute, detail=False, out="results/attribute-<name>-<time>", plots=True)
 
-    calibrate = sub.add_parser(
-        "calibrate", help="fit config settings to target metric values",
-        description="Fit the --vary settings of CONFIG so that the mean metrics of its runs match the "
-        "targets in --target (a YAML file: targets: {metric: value or {value, tolerance}}). Grid search "
-        "with refinement: each round runs every combination of --points values per setting (every point "
-        "with the same seeds) and the next round searches one grid step either side of the best point. "
-        "Writes calibration.csv (every point), calibration.json (the fit) and fitted.yaml (CONFIG with the "
-        "fitted values, comments kept).")
-    calibrate.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to fit")
+    calibrate = _command(sub, "calibrate", "fit config settings to target metric values",
+        """Fit the --vary settings of CONFIG so that the mean metrics of its runs match the targets in --target
+        (a YAML file: targets: {metric: value or {value, tolerance}}). Grid search with refinement: each
+        round runs every combination of --points values per setting (every point with the same seeds) and
+        the next round searches one grid step either side of the best point. Writes calibration.csv (every
+        point), calibration.json (the fit) and fitted.yaml (CONFIG with the fitted values, comments kept).""",
+        config="YAML config to fit")
     calibrate.add_argument("--target", type=Path, required=True, metavar="TARGETS.yaml",
                            help="target values of metrics (columns of replications.csv)")
     calibrate.add_argument("--vary", action="append", type=_vary, required=True, metavar="KEY=LO:HI",
@@ -136,34 +126,23 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
                            help="days discarded before measuring (default: run.warmup_days)")
 
-    plot = sub.add_parser(
-        "plot", help="draw the figures of a results folder",
-        description="Draw every figure RESULTS_DIR has data for into RESULTS_DIR/figures, as PNG (200 dpi) and "
-        "PDF, replacing any drawn before. run, compare, sweep and attribute do this themselves unless --no-plots.")
-    plot.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a folder written by run, compare, sweep or "
-                      "attribute")
-    plot.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _folder_command(sub, "plot", "draw the figures of a results folder",
+        """Draw every figure RESULTS_DIR has data for into RESULTS_DIR/figures, as PNG (200 dpi) and PDF,
+        replacing any drawn before. run, compare, sweep and attribute do this themselves unless --no-plots.""")
+    _folder_command(sub, "report", "write report.html and report.md for a results folder",
+        """Write RESULTS_DIR/report.html (self-contained: figures embedded, opens offline) and
+        RESULTS_DIR/report.md: the question, the model in plain words, the parameters as run, results with
+        95% intervals, the figures with captions, assumptions and limitations, and a STRESS-DES appendix.
+        Draws the figures first if the folder has none.""")
 
-    report = sub.add_parser(
-        "report", help="write report.html and report.md for a results folder",
-        description="Write RESULTS_DIR/report.html (self-contained: figures embedded, opens offline) and "
-        "RESULTS_DIR/report.md: the question, the model in plain words, the parameters as run, results with 95% "
-        "intervals, the figures with captions, assumptions and limitations, and a STRESS-DES appendix. Draws the "
-        "figures first if the folder has none.")
-    report.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a folder written by run, compare, sweep "
-                        "or attribute")
-    report.add_argument("--quiet", action="store_true", help="print nothing but errors")
-
-    validate = sub.add_parser(
-        "validate", help="check the engine against queueing theory and print pass or fail per case",
-        description="Run the analytic cases (Erlang B blocking of a 100-bed loss system at offered loads 85, 90 "
-        "and 95; Erlang C waiting for an M/M/c bed queue; the M/M/c queue for downstream care places with 22 and "
-        "25 places; a two-stage tandem with blocking solved exactly; Little's law for delayed patients in CONFIG) "
-        "and print, per case, the expected value, the simulated mean with its 95%% interval and pass or fail. "
-        "Writes validation.csv, validation.json, validation.md and figures/validation.png. Exit status 1 if any "
-        "case fails.")
-    validate.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
-                          help="config for the Little's-law case (default: configs/baseline.yaml)")
+    validate = _command(sub, "validate", "check the engine against queueing theory and print pass or fail per case",
+        """Run the analytic cases (Erlang B blocking of a 100-bed loss system at offered loads 85, 90 and 95;
+        Erlang C waiting for an M/M/c bed queue; the M/M/c queue for downstream care places with 22 and 25
+        places; a two-stage tandem with blocking solved exactly; Little's law for delayed patients in
+        CONFIG) and print, per case, the expected value, the simulated mean with its 95% interval and pass
+        or fail. Writes validation.csv, validation.json, validation.md and figures/validation.png. Exit
+        status 1 if any case fails.""",
+        config="config for the Little's-law case (default: configs/baseline.yaml)", nargs="?")
     validate.add_argument("--out", type=Path, default=None, metavar="DIR",
                           help="results folder to create (default: results/validation-<time>); must not exist")
     validate.add_argument("--seed", type=_non_negative_int, default=api.VALIDATION_SEED, metavar="S",
@@ -176,10 +155,30 @@ def build_parser() -> argparse.ArgumentParser:
                           help=f"local worker processes (default: the number of CPUs, {_cpus()})")
     validate.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
-    check = sub.add_parser("check", help="validate a config and print it as it would run",
-                           description="Validate CONFIG and print it with every default filled in.")
-    check.add_argument("config", type=Path, metavar="CONFIG", help="YAML config to check")
+    _command(sub, "check", "validate a config and print it as it would run",
+        """Validate CONFIG and print it with every default filled in.""",
+        config="YAML config to check")
     return parser
+
+
+def _command(sub: Any, name: str, summary: str, description: str, config: str, nargs: str | None = None) -> Any:
+    """A command that takes one config (``nargs="?"``: the baseline by default) or several (``"+"``)."""
+    command = sub.add_parser(name, help=summary, description=description)
+    if nargs == "?":
+        command.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG", help=config)
+    elif nargs == "+":
+        command.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help=config)
+    else:
+        command.add_argument("config", type=Path, metavar="CONFIG", help=config)
+    return command
+
+
+def _folder_command(sub: Any, name: str, summary: str, description: str) -> None:
+    """A command that works on a results folder already written."""
+    folder = sub.add_parser(name, help=summary, description=description)
+    folder.add_argument("results", type=Path, metavar="RESULTS_DIR",
+                        help="a folder written by run, compare, sweep or attribute")
+    folder.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: str, plots: bool = False) -> None:

@@ -13,25 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict, Unpack
 
 from discharge_sim.analysis.attribution import SIDE_VARIANTS, removals
 from discharge_sim.api.errors import UsageError
-from discharge_sim.api.runner import (
-    Replications,
-    Results,
-    Say,
-    Where,
-    as_config,
-    carry_out,
-    replication_plan,
-    run_overrides,
-    silent,
-)
+from discharge_sim.api.runner import Results, Say, Where, as_config, carry_out, replication_plan, run_overrides, silent
 from discharge_sim.config import Config, apply_overrides, config_to_dict, read_config
 from discharge_sim.experiments.specification import (
     DETAIL_TABLES,
     Experiment,
+    ReplicationPlan,
     Scenario,
     scenario_labels,
     shared_run_settings,
@@ -41,49 +32,69 @@ from discharge_sim.io.manifests import recorded_run
 from discharge_sim.version import __version__
 
 
-def run(config: Config | str | Path | None = None, *, replications: Replications = None, seed: int | None = None,
-        days: float | None = None, warmup_days: float | None = None, detail: bool = True,
-        target_half_width: float | None = None, min_replications: int | None = None,
-        max_replications: int | None = None, from_manifest: str | Path | None = None,
-        out: str | Path | None = None, workers: int | None = None, scheduler: str | None = None,
-        resume: bool = False, plots: bool = True, say: Say = silent, progress: bool = False,
-        command: Sequence[str] = ("discharge_sim.api.run",)) -> Results:
+class Options(TypedDict, total=False):
+    """The options every experiment command takes, all optional: what to compute (replications and
+    their rule, seed, days, warm-up) and where and how (folder, workers or Dask, resume, figures,
+    messages). Defaults come from the config's ``run`` section and :class:`~discharge_sim.api.runner.Where`."""
+
+    replications: int | Literal["auto"] | None
+    """A number, or ``"auto"``: add replications until the 95% interval of total delayed bed-days is
+    within ``target_half_width`` (default 5%) of its mean, from ``min_replications`` to ``max_replications``."""
+    target_half_width: float | None
+    min_replications: int | None
+    max_replications: int | None
+    seed: int | None
+    days: float | None
+    warmup_days: float | None
+    out: str | Path | None
+    """The results folder to create (default ``results/<name>-<time>``); it must not exist."""
+    workers: int | None
+    """Local worker processes (default: one per CPU)."""
+    scheduler: str | None
+    """A Dask scheduler address: run on that cluster instead of local processes."""
+    resume: bool
+    """Insist on resuming an interrupted run of the same experiment (a rerun resumes anyway)."""
+    plots: bool
+    """Draw the figures into ``out/figures`` (default yes)."""
+    say: Say
+    """Receives the notes and status lines the command line prints (default: nothing)."""
+    progress: bool
+    """Draw a progress bar on stderr."""
+    command: Sequence[str]
+    """The command recorded in the manifest."""
+
+
+def run(config: Config | str | Path | None = None, *, detail: bool = True, from_manifest: str | Path | None = None,
+        **options: Unpack[Options]) -> Results:
     """Replications of one config (default ``configs/baseline.yaml``) into a results folder.
 
-    ``replications`` is a number or ``"auto"`` (until the 95% interval of total delayed bed-days is
-    within ``target_half_width`` of its mean); ``seed``, ``days`` and ``warmup_days`` override the
-    config's run settings; ``detail`` also keeps the per-patient and per-segment tables.
-    ``from_manifest`` repeats the run a results folder's manifest.json records, byte for byte.
+    ``detail`` also keeps the per-patient and per-segment tables; ``from_manifest`` repeats the
+    run a results folder's manifest.json records, byte for byte (then only the options of where
+    and how may be given).
     """
-    where = _where(out, workers, scheduler, resume, plots, say, progress, command)
+    where = _where(options, "run")
     if from_manifest is not None:
         recorded = recorded_run(Path(from_manifest))
         if recorded.written_by != __version__:
-            say(f"note: the manifest was written by discharge-sim {recorded.written_by}; this is {__version__}, "
-                "so results may differ")
+            where.say(f"note: the manifest was written by discharge-sim {recorded.written_by}; this is "
+                      f"{__version__}, so results may differ")
         experiment, source = recorded.experiment, recorded.config_path
         return carry_out(experiment, experiment.scenarios[0].config.name, [source], where)
-    loaded, source = as_config(config, run_overrides(days, warmup_days, seed, replications))
-    plan = replication_plan(loaded, replications, target_half_width, min_replications, max_replications)
+    loaded, source = as_config(config, _overrides(options))
     tables = tuple(DETAIL_TABLES) if detail else ("occupancy",)
-    experiment = Experiment("run", (Scenario(loaded.name, loaded),), loaded.run.seed, plan, tables)
+    experiment = Experiment("run", (Scenario(loaded.name, loaded),), loaded.run.seed, _plan(loaded, options), tables)
     return carry_out(experiment, loaded.name, [source], where)
 
 
-def compare(configs: Sequence[Config | str | Path], *, labels: Sequence[str] | None = None,
-            replications: Replications = None, seed: int | None = None, days: float | None = None,
-            warmup_days: float | None = None, detail: bool = False, target_half_width: float | None = None,
-            min_replications: int | None = None, max_replications: int | None = None,
-            out: str | Path | None = None, workers: int | None = None, scheduler: str | None = None,
-            resume: bool = False, plots: bool = True, say: Say = silent, progress: bool = False,
-            command: Sequence[str] = ("discharge_sim.api.compare",)) -> Results:
+def compare(configs: Sequence[Config | str | Path], *, labels: Sequence[str] | None = None, detail: bool = False,
+            **options: Unpack[Options]) -> Results:
     """Two or more configs under the same replication seeds (common random numbers), each compared
-    with the first by paired differences. The first config's run settings apply to all."""
+    with the first by paired differences. The first config's run settings apply to all; ``labels``
+    default to the config names (file names where two clash)."""
     if len(configs) < 2:
         raise UsageError("compare needs at least two configs")
-    where = _where(out, workers, scheduler, resume, plots, say, progress, command)
-    overrides = run_overrides(days, warmup_days, seed, replications)
-    loaded = [as_config(c, overrides) for c in configs]
+    where = _where(options, "compare")
+    loaded = [as_config(c, _overrides(options)) for c in configs]
     paired, notes = shared_run_settings([c for c, _ in loaded])
     stems = [Path(source).stem if not isinstance(c, Config) else c.name for c, (_, source) in zip(configs, loaded)]
     if labels is None:
@@ -92,24 +103,18 @@ def compare(configs: Sequence[Config | str | Path], *, labels: Sequence[str] | N
         raise UsageError("labels must be one distinct label per config")
     scenarios = tuple(Scenario(label, cfg) for label, cfg in zip(labels, paired))
     tables = tuple(DETAIL_TABLES) if detail else ()
-    plan = replication_plan(paired[0], replications, target_half_width, min_replications, max_replications)
-    experiment = Experiment("compare", scenarios, paired[0].run.seed, plan, tables)
+    experiment = Experiment("compare", scenarios, paired[0].run.seed, _plan(paired[0], options), tables)
     for note in notes:
-        say(f"note: {note}")
+        where.say(f"note: {note}")
     return carry_out(experiment, "compare-" + "-vs-".join(labels)[:80], [source for _, source in loaded], where)
 
 
-def sweep(config: Config | str | Path, settings: Sequence[tuple[str, Sequence[Any]]], *,
-          replications: Replications = None, seed: int | None = None, days: float | None = None,
-          warmup_days: float | None = None, detail: bool = False, target_half_width: float | None = None,
-          min_replications: int | None = None, max_replications: int | None = None,
-          out: str | Path | None = None, workers: int | None = None, scheduler: str | None = None,
-          resume: bool = False, plots: bool = True, say: Say = silent, progress: bool = False,
-          command: Sequence[str] = ("discharge_sim.api.sweep",)) -> Results:
+def sweep(config: Config | str | Path, settings: Sequence[tuple[str, Sequence[Any]]], *, detail: bool = False,
+          **options: Unpack[Options]) -> Results:
     """A config at every combination of ``settings`` (dotted key, values), every point under the
     same replication seeds."""
     keys = [key for key, _ in settings]
-    given = {"run.days": days, "run.warmup_days": warmup_days}
+    given = {"run.days": options.get("days"), "run.warmup_days": options.get("warmup_days")}
     for key in keys:
         if key in ("run.seed", "run.replications"):
             raise UsageError(f"--set {key}: use --{key.split('.')[1]} instead; every sweep point shares it")
@@ -118,61 +123,65 @@ def sweep(config: Config | str | Path, settings: Sequence[tuple[str, Sequence[An
         if given.get(key) is not None:
             option = "--" + key.split(".")[1].replace("_", "-")
             raise UsageError(f"--set {key} and {option} both set it; use one")
-    where = _where(out, workers, scheduler, resume, plots, say, progress, command)
-    overrides = run_overrides(days, warmup_days, seed, replications)
+    where = _where(options, "sweep")
     if isinstance(config, Config):
         raw, source = config_to_dict(config), f"<{config.name}>"
     else:
         raw, source = read_config(config), str(config)
-    scenarios = sweep_scenarios(apply_overrides(raw, overrides), settings, source=source)
+    scenarios = sweep_scenarios(apply_overrides(raw, _overrides(options)), settings, source=source)
     first = scenarios[0].config
     tables = tuple(DETAIL_TABLES) if detail else ()
-    plan = replication_plan(first, replications, target_half_width, min_replications, max_replications)
-    experiment = Experiment("sweep", tuple(scenarios), first.run.seed, plan, tables)
+    experiment = Experiment("sweep", tuple(scenarios), first.run.seed, _plan(first, options), tables)
     return carry_out(experiment, f"sweep-{first.name}", [source], where)
 
 
-def warmup(config: Config | str | Path | None = None, *, replications: Replications = None, seed: int | None = None,
-           days: float | None = None, target_half_width: float | None = None, min_replications: int | None = None,
-           max_replications: int | None = None, out: str | Path | None = None, workers: int | None = None,
-           scheduler: str | None = None, resume: bool = False, say: Say = silent, progress: bool = False,
-           command: Sequence[str] = ("discharge_sim.api.warmup",)) -> Results:
+def warmup(config: Config | str | Path | None = None, **options: Unpack[Options]) -> Results:
     """Run with no warm-up and suggest one by MSER-5 on the daily occupancy and delayed-patient
-    series; the suggestion is ``results.document["warmup"]``."""
-    where = _where(out, workers, scheduler, resume, True, say, progress, command)
+    series; the suggestion is ``results.document["warmup"]`` and the figure ``figures/warmup.png``."""
+    if options.get("warmup_days") is not None:
+        raise UsageError("warmup runs with no warm-up to find one; warmup_days cannot be given")
+    where = _where(options, "warmup")
     configured, _ = as_config(config, {})
-    loaded, source = as_config(config, {**run_overrides(days, None, seed, replications), "run.warmup_days": 0.0})
-    plan = replication_plan(loaded, replications, target_half_width, min_replications, max_replications)
-    experiment = Experiment("warmup", (Scenario(loaded.name, loaded),), loaded.run.seed, plan, ("occupancy",))
+    loaded, source = as_config(config, {**_overrides(options), "run.warmup_days": 0.0})
+    experiment = Experiment("warmup", (Scenario(loaded.name, loaded),), loaded.run.seed, _plan(loaded, options),
+                            ("occupancy",))
     return carry_out(experiment, f"warmup-{loaded.name}", [source], where,
                      configured_warmup=configured.run.warmup_days)
 
 
-def attribute(config: Config | str | Path | None = None, *, by_step: bool = False,
-              replications: Replications = None, seed: int | None = None, days: float | None = None,
-              warmup_days: float | None = None, detail: bool = False, target_half_width: float | None = None,
-              min_replications: int | None = None, max_replications: int | None = None,
-              out: str | Path | None = None, workers: int | None = None, scheduler: str | None = None,
-              resume: bool = False, plots: bool = True, say: Say = silent, progress: bool = False,
-              command: Sequence[str] = ("discharge_sim.api.attribute",)) -> Results:
+def attribute(config: Config | str | Path | None = None, *, by_step: bool = False, detail: bool = False,
+              **options: Unpack[Options]) -> Results:
     """The counterfactual split: every replication as configured, with hospital steps instant, with
     social-care capacity unlimited and with both (and, ``by_step``, each step, pool and staff team
-    removed alone), under common random numbers. ``results.attribution`` holds attribution.json."""
-    where = _where(out, workers, scheduler, resume, plots, say, progress, command)
-    loaded, source = as_config(config, run_overrides(days, warmup_days, seed, replications))
+    removed alone), under common random numbers. ``results.attribution`` holds attribution.json.
+    With ``replications="auto"``, precision is judged on the run as configured."""
+    where = _where(options, "attribute")
+    loaded, source = as_config(config, _overrides(options))
     variants = [Scenario(name, loaded, variant=variant) for name, variant in SIDE_VARIANTS]
     if by_step:
         variants += [Scenario(item.label, loaded, variant=item.variant) for item in removals(loaded)]
     tables = tuple(DETAIL_TABLES) if detail else ()
-    plan = replace(replication_plan(loaded, replications, target_half_width, min_replications, max_replications),
-                   first_only=True)
-    experiment = Experiment("attribute", tuple(variants), loaded.run.seed, plan, tables)
+    experiment = Experiment("attribute", tuple(variants), loaded.run.seed,
+                            replace(_plan(loaded, options), first_only=True), tables)
     return carry_out(experiment, f"attribute-{loaded.name}", [source], where)
 
 
-def _where(out: str | Path | None, workers: int | None, scheduler: str | None, resume: bool, plots: bool,
-           say: Say, progress: bool, command: Sequence[str]) -> Where:
+def _overrides(options: Options) -> dict[str, Any]:
+    return run_overrides(options.get("days"), options.get("warmup_days"), options.get("seed"),
+                         options.get("replications"))
+
+
+def _plan(config: Config, options: Options) -> ReplicationPlan:
+    return replication_plan(config, options.get("replications"), options.get("target_half_width"),
+                            options.get("min_replications"), options.get("max_replications"))
+
+
+def _where(options: Options, command: str) -> Where:
+    workers = options.get("workers")
     if workers is not None and workers < 1:
         raise UsageError(f"workers {workers}: at least 1")
-    return Where(Path(out) if out is not None else None, workers, scheduler, resume, plots, say, progress,
-                 tuple(command))
+    out = options.get("out")
+    return Where(out=Path(out) if out is not None else None, workers=workers, scheduler=options.get("scheduler"),
+                 resume=options.get("resume", False), plots=options.get("plots", True),
+                 say=options.get("say", silent), progress=options.get("progress", False),
+                 command=tuple(options.get("command", (f"discharge_sim.api.{command}",))))

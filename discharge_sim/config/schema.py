@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -173,18 +174,12 @@ class EmergencySettings(Strict):
                 )
         return ordered
 
-    @field_validator("hour_of_day_profile")
+    @field_validator("hour_of_day_profile", "day_of_week_profile")
     @classmethod
-    def _24_hours(cls, v: list[float]) -> list[float]:
-        if len(v) != 24 or sum(v) <= 0:
-            raise ValueError(f"needs 24 non-negative weights (hour 0 to 23) with a positive sum, got {len(v)}")
-        return v
-
-    @field_validator("day_of_week_profile")
-    @classmethod
-    def _7_days(cls, v: list[float]) -> list[float]:
-        if len(v) != 7 or sum(v) <= 0:
-            raise ValueError(f"needs 7 non-negative weights (Monday to Sunday) with a positive sum, got {len(v)}")
+    def _profile(cls, v: list[float], info: ValidationInfo) -> list[float]:
+        n, span = (24, "hour 0 to 23") if info.field_name == "hour_of_day_profile" else (7, "Monday to Sunday")
+        if len(v) != n or sum(v) <= 0:
+            raise ValueError(f"needs {n} non-negative weights ({span}) with a positive sum, got {len(v)}")
         return v
 
 

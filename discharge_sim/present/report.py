@@ -9,11 +9,8 @@ results cell by cell. Figures are embedded in the HTML as data, so it opens offl
 
 from __future__ import annotations
 
-import base64
-import html
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,56 +21,20 @@ from discharge_sim.analysis.policy import COST_PER_DAY, POLICY_MEASURES
 from discharge_sim.config import config_from_dict, flatten
 from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.formats import write_text_atomic
+from discharge_sim.present.blocks import (
+    Block,
+    Bullets,
+    Cell,
+    FigureBlock,
+    Heading,
+    Paragraph,
+    Table,
+    to_html,
+    to_markdown,
+)
 from discharge_sim.present.figures import INDEX, draw_all
 from discharge_sim.present.labels import HEADLINE
 from discharge_sim.version import __version__
-
-# --- blocks -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A table cell: its text and, for a result, where the number came from."""
-
-    text: str
-    source: str = ""
-    scenario: str = ""
-    metric: str = ""
-    stat: str = ""
-
-
-@dataclass
-class Table:
-    caption: str
-    header: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 2
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FigureBlock:
-    name: str
-    title: str
-    caption: str
-
-
-Block = Heading | Paragraph | Bullets | Table | FigureBlock
-
 
 # --- number formats ---------------------------------------------------------------------------
 
@@ -613,84 +574,6 @@ def stress_des(r: ResultsFolder) -> list[Block]:
     for item, text in rows:
         table.rows.append([Cell(item), Cell(text)])
     return [table]
-
-
-# --- rendering --------------------------------------------------------------------------------
-
-def to_markdown(blocks: Sequence[Block]) -> str:
-    out: list[str] = []
-    for b in blocks:
-        if isinstance(b, Heading):
-            out.append(f"{'#' * b.level} {b.text}\n")
-        elif isinstance(b, Paragraph):
-            out.append(f"{b.text}\n")
-        elif isinstance(b, Bullets):
-            out.append("\n".join(f"- {item}" for item in b.items) + "\n")
-        elif isinstance(b, Table):
-            out.append(f"*{b.caption}*\n")
-            out.append("| " + " | ".join(b.header) + " |")
-            out.append("|" + "---|" * len(b.header))
-            out += ["| " + " | ".join(c.text.replace("|", "\\|") for c in row) + " |" for row in b.rows]
-            out.append("")
-        elif isinstance(b, FigureBlock):
-            out.append(f"![{b.title}](figures/{b.name}.png)\n\n*{b.title}.* {b.caption} "
-                       f"([PDF](figures/{b.name}.pdf))\n")
-    return "\n".join(out)
-
-
-STYLE = """
-body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
-       color: #222; line-height: 1.45; }
-h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
-caption { text-align: left; font-style: italic; margin-bottom: 0.3em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; vertical-align: top; }
-td[data-metric] { text-align: right; white-space: nowrap; }
-th { background: #f2f2f2; text-align: left; }
-figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: 0.9em; color: #444; }
-code { background: #f4f4f4; padding: 0 0.2em; }
-"""
-
-
-def to_html(blocks: Sequence[Block], folder: Path) -> str:
-    title = next((b.text for b in blocks if isinstance(b, Heading)), "discharge-sim report")
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>"]
-    for b in blocks:
-        if isinstance(b, Heading):
-            out.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
-        elif isinstance(b, Paragraph):
-            out.append(f"<p>{_inline(b.text)}</p>")
-        elif isinstance(b, Bullets):
-            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.items) + "</ul>")
-        elif isinstance(b, Table):
-            out.append(f"<table><caption>{html.escape(b.caption)}</caption>")
-            out.append("<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in b.header) + "</tr></thead><tbody>")
-            for row in b.rows:
-                out.append("<tr>" + "".join(_cell(c) for c in row) + "</tr>")
-            out.append("</tbody></table>")
-        elif isinstance(b, FigureBlock):
-            data = base64.b64encode((folder / "figures" / f"{b.name}.png").read_bytes()).decode("ascii")
-            out.append(f'<figure id="figure-{b.name}"><img alt="{html.escape(b.title)}" '
-                       f'src="data:image/png;base64,{data}"><figcaption><b>{html.escape(b.title)}.</b> '
-                       f"{html.escape(b.caption)}</figcaption></figure>")
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
-
-
-def _inline(text: str) -> str:
-    """Escape, and show `code` spans."""
-    parts = html.escape(text).split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
-
-
-def _cell(c: Cell) -> str:
-    if not c.source:
-        return f"<td>{html.escape(c.text)}</td>"
-    attrs = " ".join(f'data-{k}="{html.escape(v)}"' for k, v in (("source", c.source), ("scenario", c.scenario),
-                                                               ("metric", c.metric), ("stat", c.stat)))
-    return f"<td {attrs}>{html.escape(c.text)}</td>"
 
 
 def write_report(folder: Path) -> tuple[Path, Path]:

@@ -1,0 +1,144 @@
+"""The pieces a report is made of (headings, paragraphs, bullets, tables, figures) and their two
+renderings: Markdown, and self-contained HTML with the figures embedded and every number tagged
+with where it came from."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text and, for a result, where the number came from."""
+
+    text: str
+    source: str = ""
+    scenario: str = ""
+    metric: str = ""
+    stat: str = ""
+
+    def html(self) -> str:
+        if not self.source:
+            return f"<td>{html.escape(self.text)}</td>"
+        attrs = " ".join(f'data-{k}="{html.escape(v)}"' for k, v in (
+            ("source", self.source), ("scenario", self.scenario), ("metric", self.metric), ("stat", self.stat)))
+        return f"<td {attrs}>{html.escape(self.text)}</td>"
+
+
+@dataclass
+class Table:
+    """A captioned table of cells; result cells say which file, scenario, metric and statistic they show."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+    def markdown(self) -> list[str]:
+        return [f"*{self.caption}*\n", "| " + " | ".join(self.header) + " |", "|" + "---|" * len(self.header),
+                *("| " + " | ".join(c.text.replace("|", "\\|") for c in row) + " |" for row in self.rows), ""]
+
+    def html(self, _folder: Path) -> list[str]:
+        return [f"<table><caption>{html.escape(self.caption)}</caption>",
+                "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in self.header) + "</tr></thead><tbody>",
+                *("<tr>" + "".join(c.html() for c in row) + "</tr>" for row in self.rows),
+                "</tbody></table>"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; level 1 is the report's title."""
+
+    text: str
+    level: int = 2
+
+    def markdown(self) -> list[str]:
+        return [f"{'#' * self.level} {self.text}\n"]
+
+    def html(self, _folder: Path) -> list[str]:
+        return [f"<h{self.level}>{html.escape(self.text)}</h{self.level}>"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Plain text with `code` spans."""
+
+    text: str
+
+    def html(self, _folder: Path) -> list[str]:
+        return [f"<p>{inline(self.text)}</p>"]
+
+    def markdown(self) -> list[str]:
+        return [f"{self.text}\n"]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A list of points, each plain text with `code` spans."""
+
+    items: tuple[str, ...]
+
+    def markdown(self) -> list[str]:
+        return ["\n".join(f"- {item}" for item in self.items) + "\n"]
+
+    def html(self, _folder: Path) -> list[str]:
+        return ["<ul>" + "".join(f"<li>{inline(i)}</li>" for i in self.items) + "</ul>"]
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """A figure from ``figures/``, embedded in the HTML and linked (PNG and PDF) from the Markdown."""
+
+    name: str
+    title: str
+    caption: str
+
+    def markdown(self) -> list[str]:
+        return [f"![{self.title}](figures/{self.name}.png)\n\n*{self.title}.* {self.caption} "
+                f"([PDF](figures/{self.name}.pdf))\n"]
+
+    def html(self, folder: Path) -> list[str]:
+        data = base64.b64encode((folder / "figures" / f"{self.name}.png").read_bytes()).decode("ascii")
+        return [f'<figure id="figure-{self.name}"><img alt="{html.escape(self.title)}" '
+                f'src="data:image/png;base64,{data}"><figcaption><b>{html.escape(self.title)}.</b> '
+                f"{html.escape(self.caption)}</figcaption></figure>"]
+
+
+Block = Heading | Paragraph | Bullets | Table | FigureBlock
+
+STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
+       color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+caption { text-align: left; font-style: italic; margin-bottom: 0.3em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; vertical-align: top; }
+td[data-metric] { text-align: right; white-space: nowrap; }
+th { background: #f2f2f2; text-align: left; }
+figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 0.9em; color: #444; }
+code { background: #f4f4f4; padding: 0 0.2em; }
+"""
+
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    return "\n".join(line for b in blocks for line in b.markdown())
+
+
+def to_html(blocks: Sequence[Block], folder: Path) -> str:
+    """One self-contained page: styles inline, figures embedded as data, nothing loaded from elsewhere."""
+    title = next((b.text for b in blocks if isinstance(b, Heading)), "discharge-sim report")
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>"]
+    out += [line for b in blocks for line in b.html(folder)]
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def inline(text: str) -> str:
+    """Escape, and show `code` spans."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
