@@ -21,11 +21,18 @@ from dataclasses import dataclass
 import simpy
 
 from discharge_sim.config import Config
-from discharge_sim.model.distributions import pick
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.staff import StaffTeam, working_hours
-from discharge_sim.model.steps import DELAY, PLACEMENT, SESSION, StepRunner, compile_step
+from discharge_sim.model.steps import (
+    DelayRunner,
+    PlacementRunner,
+    SessionRunner,
+    StaffedRunner,
+    StepRunner,
+    compile_step,
+)
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
 
@@ -38,6 +45,8 @@ class PathwayPlan:
     preds: list[list[int]]
     succs: list[list[int]]
     roots: list[int]
+    placements: list[tuple[int, PlacementRunner]]
+    """The placement steps and their positions: the only steps with per-patient pool draws."""
 
 
 class DischargeRun:
@@ -64,19 +73,17 @@ class DischargeRun:
         duration = [step.duration() for step in steps]
         # An instant placement still takes its place: only its handover goes.
         self.duration = [0.0 if step.instant else d for step, d in zip(steps, duration, strict=True)]
-        self.u = [step.choice_u() for step in steps]
-        self.skip = [(step.instant and step.type != PLACEMENT) or need[i] > step.probability
+        u = self.u = [step.choice_u() for step in steps]
+        self.skip = [(step.instant and not isinstance(step, PlacementRunner)) or need[i] > step.probability
                      for i, step in enumerate(steps)]
-        search = [step.search() for step in steps]
-        searching = [step.search_need_u() <= step.search_probability for step in steps]
-        self.search = [s if needed else 0.0 for s, needed in zip(search, searching, strict=True)]
-        self.pool: list[PlacementPool | None] = [
-            step.pools[pick(step.pool_cumulative, self.u[i])] if step.type == PLACEMENT else None
-            for i, step in enumerate(steps)
-        ]
-        self.funded = [pool is not None and step.funded_u() <= pool.funded_share
-                       for step, pool in zip(steps, self.pool, strict=True)]
+        self.search = [0.0] * n
+        """Per placement step: the time to find a provider (zero if none is needed)."""
+        self.pool: list[PlacementPool | None] = [None] * n
+        """Per placement step: the pool the place is in."""
+        self.funded = [False] * n
         """Per placement step: whether the pool's payer funds the place (else the person pays)."""
+        for i, step in plan.placements:
+            self.search[i], self.pool[i], self.funded[i] = step.draw(u[i])
         self.funding: dict[int, tuple[float, float]] | None = None
         """Per placement step that waited for the next year's budget: (asked, approved), approved
         infinite while still waiting."""
@@ -95,8 +102,8 @@ class DischargeProcess:
         self.step_names = list(config.steps)
         hours = {name: working_hours(w) for name, w in config.schedules.items()}
         self.staff = {
-            name: StaffTeam(env, name, s.owner, s.count, hours[s.schedule], s.dtoc_code,
-                            organisation=s.organisation, unlimited=variant.staff_unlimited(name, s.owner))
+            name: StaffTeam(name, s.owner, s.organisation, s.dtoc_code, hours[s.schedule],
+                            variant.staff_unlimited(name, s.owner), CountingResource(env, s.count))
             for name, s in config.staff.items()
         }
         self.runners: dict[str, StepRunner] = {}
@@ -119,11 +126,13 @@ class DischargeProcess:
         for i, ps in enumerate(preds):
             for p in ps:
                 succs[p].append(i)
+        steps = [self.runners[name] for name in order]
         return PathwayPlan(
-            steps=[self.runners[name] for name in order],
+            steps=steps,
             preds=preds,
             succs=succs,
             roots=[i for i, ps in enumerate(preds) if not ps],
+            placements=[(i, step) for i, step in enumerate(steps) if isinstance(step, PlacementRunner)],
         )
 
     def start(self, patient: Patient) -> None:
@@ -138,27 +147,39 @@ class DischargeProcess:
             self._begin(run, i, patient.ready)
 
     def _begin(self, run: DischargeRun, i: int, t: float) -> None:
+        """Step ``i`` begins at ``t`` (now or later): finish it by calendar arithmetic, or ask for
+        its resource, as its runner's class says."""
         step = run.plan.steps[i]
         run.start[i] = t  # known now: the ledger needs it even if the step is unfinished at the horizon
         if run.skip[i]:
             self._finish(run, i, t, t, t)
-        elif step.type == DELAY:
+        elif isinstance(step, DelayRunner):
             hours = step.hours
             d = run.duration[i]
             self._finish(run, i, t, t, hours.advance(t, d) if hours is not None else t + d)
-        elif step.type == SESSION:
-            assert step.sessions is not None
+        elif isinstance(step, SessionRunner):
             self._finish(run, i, t, t, step.sessions.first_success(t, run.u[i]))
-        else:
-            unlimited = step.staff.unlimited if step.staff is not None else run.pool[i].unlimited  # type: ignore[union-attr]
-            if unlimited:  # no queue, and no search for a provider either
+        elif isinstance(step, StaffedRunner):
+            if step.staff.unlimited:  # no queue
                 self._granted(run, i, t, t, held=False)
-                return
-            at = t + run.search[i]  # ask for the resource once a provider has been found
-            if at > self.env.now:
-                self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._ask(run, i, t, at))
             else:
-                self._ask(run, i, t, at)
+                self._ask_at(run, i, t, t)
+        elif isinstance(step, PlacementRunner):
+            pool = run.pool[i]
+            assert pool is not None
+            if pool.unlimited:  # no queue, and no search for a provider either
+                self._granted(run, i, t, t, held=False)
+            else:  # ask for the place once a provider has been found
+                self._ask_at(run, i, t, t + run.search[i])
+        else:
+            raise TypeError(f"step {step.name!r}: no rule to run a {type(step).__name__}")
+
+    def _ask_at(self, run: DischargeRun, i: int, t: float, at: float) -> None:
+        """Ask for step ``i``'s resource at time ``at``, now or later; the step began at ``t``."""
+        if at > self.env.now:
+            self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._ask(run, i, t, at))
+        else:
+            self._ask(run, i, t, at)
 
     def _ask(self, run: DischargeRun, i: int, t: float, at: float) -> None:
         """At ``at``, a funded place under the council's budget needs its approval; then ask for
@@ -185,7 +206,7 @@ class DischargeProcess:
     def _request(self, run: DischargeRun, i: int, t: float, at: float) -> None:
         """Ask for step ``i``'s resource at time ``at``; the step began at ``t``."""
         step = run.plan.steps[i]
-        resource = step.staff.resource if step.staff is not None else run.pool[i].resource  # type: ignore[union-attr]
+        resource = step.staff.resource if isinstance(step, StaffedRunner) else run.pool[i].resource  # type: ignore[union-attr]
         if resource.try_take():
             # max(): the clock reached ``at`` through a timeout of (at - now), which may round below it.
             self._granted(run, i, t, max(at, self.env.now), held=True)
@@ -195,21 +216,24 @@ class DischargeProcess:
             )
 
     def _granted(self, run: DischargeRun, i: int, t: float, g: float, held: bool) -> None:
+        """Step ``i`` has its resource from ``g`` (``held``: a unit taken, to give back)."""
         step = run.plan.steps[i]
-        staff = step.staff
-        if staff is not None:
+        if isinstance(step, StaffedRunner):
+            staff = step.staff
             f = staff.hours.advance(g, run.duration[i])
             if held:
                 if f > g:
                     self.env.timeout(f - g).callbacks.append(staff.resource.free)
                 else:
                     staff.resource.free()
-        else:
+        elif isinstance(step, PlacementRunner):
             hours = step.hours
             f = hours.advance(g, run.duration[i]) if hours is not None else g + run.duration[i]
             if held:
                 run.held.append(i)
                 run.pool[i].taken(g, run.funded[i])  # type: ignore[union-attr]
+        else:
+            raise TypeError(f"step {step.name!r}: a {type(step).__name__} holds no resource")
         self._finish(run, i, t, g, f)
 
     def _finish(self, run: DischargeRun, i: int, s: float, g: float, f: float) -> None:

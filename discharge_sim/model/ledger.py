@@ -19,11 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from discharge_sim.model.steps import PLACEMENT, STAFFED
+from discharge_sim.model.steps import PlacementRunner, StaffedRunner, StepRunner
 
 if TYPE_CHECKING:
     from discharge_sim.model.placements import PlacementPool
-    from discharge_sim.model.steps import StepRunner
 
 QUEUE, WORK = 0, 1
 
@@ -84,17 +83,18 @@ def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) 
     Waiting for a resource is capacity of the resource's owner, coded and attributed (NHS, social
     care or both) as the resource declares; the work of a staffed or placement step is process of
     the step's owner (a placement coded by the pool it is in, Di or Dii); a delay or session step
-    is of the kind it declares.
+    is of the kind it declares. ``pool`` is the patient's pool for a placement step, else None.
     """
-    if queueing:
-        if step.staff is not None:
+    if isinstance(step, StaffedRunner):
+        if queueing:
             staff = step.staff
             return staff.owner, "capacity", staff.dtoc_code or step.dtoc_code, staff.organisation
-        if pool is not None:
-            return pool.owner, "capacity", pool.dtoc_code, pool.organisation
-        return step.owner, "capacity", step.dtoc_code, step.organisation
-    if step.type == STAFFED:
         return step.owner, "process", step.dtoc_code, step.organisation
-    if step.type == PLACEMENT:
-        return step.owner, "process", pool.dtoc_code if pool is not None else step.dtoc_code, step.organisation
-    return step.owner, step.kind, step.dtoc_code, step.organisation
+    if isinstance(step, PlacementRunner):
+        if pool is None:
+            raise ValueError(f"placement step {step.name!r}: the patient's pool is needed")
+        if queueing:
+            return pool.owner, "capacity", pool.dtoc_code, pool.organisation
+        return step.owner, "process", pool.dtoc_code, step.organisation
+    # A delay or session step uses no resource, so it never queues; if it did, its own owner's.
+    return step.owner, "capacity" if queueing else step.kind, step.dtoc_code, step.organisation

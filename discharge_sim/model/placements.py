@@ -146,7 +146,7 @@ class PlacementPool:
         self.hold_until(self.env.now + self._community_stay(), funded=funded)
 
     def in_use(self) -> int:
-        return self.resource.in_use
+        return self.resource.count
 
     def queue_length(self) -> int:
         return len(self.resource.queue)

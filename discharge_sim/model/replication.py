@@ -48,6 +48,7 @@ class ReplicationResult:
     pools_daily: dict[str, np.ndarray] = field(default_factory=dict)
     """day, then ``<pool>_in_use`` and ``<pool>_queue`` at each midnight."""
     events: int = 0
+    """Events SimPy processed before the horizon: the engine's work, for events per second."""
     final_state: dict[str, int] = field(default_factory=dict)
     """Resource counts at the horizon, for conservation checks: beds in use, emergencies queueing,
     and per pool places in use."""
@@ -96,7 +97,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     if pools:
         env.process(_daily_pool_census(env, pools, snapshots))
     horizon = config.horizon_hours
-    events = _run_counting(env, horizon)
+    events = _run(env, horizon)
     return ReplicationResult(
         replication=replication,
         seed=seed,
@@ -112,7 +113,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
         events=events,
         final_state={
-            "beds_in_use": hospital.beds.in_use,
+            "beds_in_use": hospital.beds.count,
             "emergencies_waiting": len(hospital.beds.queue),
             **{f"{name}_in_use": pool.in_use() for name, pool in pools.items()},
         },
@@ -131,36 +132,30 @@ BUDGET_STEP = "council_budget"
 """The step name under which waiting for next year's council budget appears in the ledger."""
 
 
-def _run_counting(env: simpy.Environment, until: float) -> int:
-    """``env.run(until)``, also counting the events processed (for the benchmarks).
+def _run(env: simpy.Environment, until: float) -> int:
+    """``env.run(until=...)`` to time ``until``; returns the number of events processed.
+
+    The run stops at a timeout of ``until`` scheduled now, after the model's start-up events: a
+    start-up event falling exactly at ``until`` (the first financial year starting at the
+    horizon) is processed before the stop, as it always has been. A number as ``until`` would
+    stop before it, and could change the state at the horizon.
+
+    The count costs nothing per event: SimPy numbers every event it schedules, so the events
+    processed are those numbered (the environment's next event id) less those still scheduled,
+    less the stop itself (processed, then put back on the schedule when the run stops).
 
     The cyclic garbage collector is paused meanwhile: the model keeps every patient record alive
     to the end, so each collection would rescan a heap that only grows (it made long runs 2x
     slower); reference counting still frees everything short-lived.
     """
-    env.timeout(until).callbacks.append(_stop)
-    step = env.step
-    events = 0
     collecting = gc.isenabled()
     gc.disable()
     try:
-        while True:
-            step()
-            events += 1
-    except (_Stopped, simpy.core.EmptySchedule):
-        pass
+        env.run(until=env.timeout(until))
     finally:
         if collecting:
             gc.enable()
-    return events
-
-
-class _Stopped(Exception):
-    pass
-
-
-def _stop(_event: Any) -> None:
-    raise _Stopped
+    return next(env._eid) - len(env._queue) - 1
 
 
 def _daily_pool_census(env: simpy.Environment, pools: dict[str, PlacementPool],

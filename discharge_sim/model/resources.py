@@ -1,52 +1,98 @@
-"""A SimPy resource that counts its users instead of listing them.
+"""A SimPy resource that counts the units in use instead of listing their users.
 
 ``simpy.Resource`` keeps a list of granted requests, so each release is a linear search and a
 ``Release`` event, and each grant an event even when a unit was free. Beds, staff and places are
 held by exactly one patient each and never released early, so a count is enough: a unit that is
 free is taken at once with no event, a release is O(1) with no event, and only a request that
-has to queue goes through SimPy's put-queue and fires when a unit is freed.
+has to queue goes through SimPy's put queue and fires when a unit is freed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
+from simpy.core import BoundClass
+from simpy.resources.base import BaseResource
+from simpy.resources.resource import Release, Request
 
 
-class CountingResource(simpy.Resource):
-    """``simpy.Resource`` with O(1) bookkeeping; use :meth:`try_take`, ``request`` and :meth:`free`."""
+class UnitRequest(Request):
+    """A ``simpy.resources.resource.Request`` that knows whether it holds one of the units, so
+    that releasing it twice, or before it was granted, gives nothing back (as in SimPy)."""
+
+    holds = False
+
+
+class CountingResource(BaseResource[UnitRequest, Release]):
+    """A pool of ``capacity`` identical units, first come first served.
+
+    Kept from ``simpy.Resource``: ``request()`` returns a ``Request`` event, triggered when a
+    unit is granted (``usage_since`` set), usable with ``yield`` and ``with``; ``release(request)``
+    returns a ``Release`` event and frees the request's unit, granting the next request in the
+    queue when it is processed; ``count``, ``capacity`` and ``queue`` (the pending requests) mean
+    what they mean there; requests are granted through ``_do_put`` and released through
+    ``_do_get`` from SimPy's put and get queues. Not kept: ``users``, the list of granted
+    requests, which is what this class does without.
+
+    Added: :meth:`try_take` takes a free unit with no event when nobody is queueing, and
+    :meth:`free` gives back a unit (taken either way) with no event, granting it straight away to
+    the first queued request. Each unit is given back once, by ``free()`` or by
+    ``release(request)``, not both.
+    """
 
     def __init__(self, env: simpy.Environment, capacity: int):
+        if capacity <= 0:
+            raise ValueError('"capacity" must be > 0.')
         super().__init__(env, capacity)
-        self.in_use = 0
+        self._in_use = 0
+        self.queue = self.put_queue
+        """Requests waiting for a unit, in the order they asked (SimPy's name for the put queue)."""
 
     @property
     def count(self) -> int:
-        return self.in_use
+        """Units in use."""
+        return self._in_use
+
+    if TYPE_CHECKING:
+        def request(self) -> UnitRequest:
+            """Ask for a unit: the event is triggered when one is granted."""
+            return UnitRequest(self)
+
+        def release(self, request: Request) -> Release:
+            """Give back the unit ``request`` holds (nothing if it holds none)."""
+            # SimPy annotates Release's resource as a Resource; it uses only BaseResource's get queue.
+            return Release(self, request)  # type: ignore[arg-type]
+    else:
+        request = BoundClass(UnitRequest)
+        release = BoundClass(Release)
 
     def try_take(self) -> bool:
         """Take a unit now if one is free and nobody is queueing; no event is created."""
-        if self.in_use < self._capacity and not self.put_queue:
-            self.in_use += 1
+        if self._in_use < self._capacity and not self.put_queue:
+            self._in_use += 1
             return True
         return False
 
     def free(self, _event: Any = None) -> None:
-        """Give a unit back and grant it to the first queued request, if any.
+        """Give a unit back and grant it to the first queued request, if any; no event is created.
 
         Takes an optional argument so it can be an event callback directly.
         """
-        self.in_use -= 1
+        self._in_use -= 1
         if self.put_queue:
             self._trigger_put(None)
 
-    def _do_put(self, event: Any) -> None:
-        if self.in_use < self._capacity:
-            self.in_use += 1
+    def _do_put(self, event: UnitRequest) -> None:
+        if self._in_use < self._capacity:
+            self._in_use += 1
+            event.holds = True
             event.usage_since = self._env.now
             event.succeed()
 
-    def _do_get(self, event: Any) -> None:  # pragma: no cover - Release events are not used
-        self.in_use -= 1
+    def _do_get(self, event: Release) -> None:
+        request = event.request
+        if isinstance(request, UnitRequest) and request.holds:
+            request.holds = False
+            self._in_use -= 1
         event.succeed()

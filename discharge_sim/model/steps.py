@@ -1,91 +1,152 @@
-"""Discharge steps compiled for the engine: what each is, who owns it, and its samplers."""
+"""Discharge steps compiled for the engine: one class per step type, holding who owns the step,
+its samplers and what it needs (working hours, sessions, a staff team or placement pools).
+
+Every step draws from its own streams, one per purpose (``step.<name>.<purpose>``), so the
+order in which a patient's steps draw does not matter; each stream is drawn once per patient.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from discharge_sim.config import DelayStep, PlacementStep, SessionStep, StaffedStep
 from discharge_sim.model.calendar import SessionTimes, WorkingHours
-from discharge_sim.model.distributions import Shape, sampler, uniform_sampler
+from discharge_sim.model.distributions import Shape, pick, sampler, uniform_sampler
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.staff import StaffTeam
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
 from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY
 
-DELAY, SESSION, STAFFED, PLACEMENT = 0, 1, 2, 3
-"""What a step needs: a duration only, a session (ward round, panel), staff, or a placement."""
+Sampler = Callable[[], float]
 
 
-@dataclass
+@dataclass(slots=True)
 class StepRunner:
-    """A configured step, compiled: what it is, who owns it, and its samplers."""
+    """What every step has: its position in the config, owner and codes, the chance it is needed,
+    whether a counterfactual makes it instant, and its samplers: the duration of its work, the
+    uniform deciding whether it is needed, and the uniform for its choice (a session's outcome,
+    a placement's pool)."""
 
     index: int
     name: str
-    type: int
     owner: str
     kind: str
     dtoc_code: str
     organisation: str
     probability: float
     instant: bool
-    duration: Callable[[], float]
-    need_u: Callable[[], float]
-    choice_u: Callable[[], float]
-    funded_u: Callable[[], float] = lambda: 0.0
-    search: Callable[[], float] = lambda: 0.0
-    search_need_u: Callable[[], float] = lambda: 1.0
-    search_probability: float = 1.0
-    hours: WorkingHours | None = None
-    sessions: SessionTimes | None = None
-    staff: StaffTeam | None = None
-    pools: list[PlacementPool] = field(default_factory=list)
-    pool_cumulative: list[float] = field(default_factory=list)
+    duration: Sampler
+    need_u: Sampler
+    choice_u: Sampler
+
+
+@dataclass(slots=True)
+class DelayRunner(StepRunner):
+    """Work with no shared resource, progressing in working ``hours`` (None: round the clock)."""
+
+    hours: WorkingHours | None
+
+
+@dataclass(slots=True)
+class SessionRunner(StepRunner):
+    """Waiting for a recurring session (a ward round, a funding panel) that deals with the case."""
+
+    sessions: SessionTimes
+
+
+@dataclass(slots=True)
+class StaffedRunner(StepRunner):
+    """Work done by one member of a staff team, in the team's working hours."""
+
+    staff: StaffTeam
+
+
+@dataclass(slots=True)
+class PlacementRunner(StepRunner):
+    """A place in one of ``pools`` (chosen by cumulative share), found after a search for a
+    provider if one is needed, then a handover (``duration``) in working ``hours`` (None: round
+    the clock)."""
+
+    hours: WorkingHours | None
+    pools: list[PlacementPool]
+    pool_cumulative: list[float]
+    funded_u: Sampler
+    """Uniform deciding whether the pool's payer funds the place."""
+    search: Sampler
+    """Time to find a provider (zero if the step has no search)."""
+    search_need_u: Sampler
+    search_probability: float
+
+    def draw(self, u: float) -> tuple[float, PlacementPool, bool]:
+        """One patient's search time, pool (chosen by ``u``) and whether the place is funded; the
+        search draws are made whether or not a search is needed."""
+        search = self.search()
+        if self.search_need_u() > self.search_probability:
+            search = 0.0
+        pool = self.pools[pick(self.pool_cumulative, u)]
+        return search, pool, self.funded_u() <= pool.funded_share
 
 
 def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours], staff: dict[str, StaffTeam],
                  pools: dict[str, PlacementPool], streams: Streams, variant: Variant) -> StepRunner:
-    """Compile one configured step: its type, owner, samplers (one stream per purpose) and resources."""
+    """Compile one configured step into the runner of its type, with one stream per purpose."""
+    def stream(purpose: str) -> np.random.Generator:
+        return streams.generator(f"step.{name}.{purpose}")
+
     duration_cfg = getattr(step, "duration", None) or getattr(step, "handover", None)
-    duration = (sampler(Shape.of(duration_cfg), streams.generator(f"step.{name}.duration"))
-                if duration_cfg is not None else (lambda: 0.0))
-    runner = StepRunner(
-        index=index, name=name, type=DELAY, owner=step.owner, kind=step.kind,
-        dtoc_code=step.dtoc_code, organisation=step.organisation, probability=step.probability,
-        instant=variant.step_instant(name, step),
-        duration=duration,
-        need_u=uniform_sampler(streams.generator(f"step.{name}.need")),
-        choice_u=uniform_sampler(streams.generator(f"step.{name}.choice")),
-    )
-    if isinstance(step, PlacementStep):
-        runner.funded_u = uniform_sampler(streams.generator(f"step.{name}.funded"))
+    common: dict[str, Any] = {
+        "index": index, "name": name, "owner": step.owner, "kind": step.kind, "dtoc_code": step.dtoc_code,
+        "organisation": step.organisation, "probability": step.probability,
+        "instant": variant.step_instant(name, step),
+        "duration": sampler(Shape.of(duration_cfg), stream("duration")) if duration_cfg is not None else _zero,
+        "need_u": uniform_sampler(stream("need")),
+        "choice_u": uniform_sampler(stream("choice")),
+    }
     if isinstance(step, DelayStep):
-        runner.hours = hours[step.schedule] if step.schedule else None
-    elif isinstance(step, SessionStep):
-        runner.type = SESSION
+        return DelayRunner(**common, hours=hours[step.schedule] if step.schedule else None)
+    if isinstance(step, SessionStep):
         s = step.sessions
-        runner.sessions = SessionTimes(
+        return SessionRunner(**common, sessions=SessionTimes(
             ((DAY_NAMES.index(d) * HOURS_PER_DAY + h,
               s.weekend_probability if DAY_NAMES.index(d) >= 5 else s.weekday_probability)
              for d in s.days for h in s.hours),
             every_weeks=s.every_weeks,
+        ))
+    if isinstance(step, StaffedStep):
+        return StaffedRunner(**common, staff=staff[step.staff])
+    if isinstance(step, PlacementStep):
+        search = step.search
+        return PlacementRunner(
+            **common,
+            hours=hours[step.schedule] if step.schedule else None,
+            pools=[pools[p] for p in step.pools],
+            pool_cumulative=_cumulative(step.pools.values()),
+            funded_u=uniform_sampler(stream("funded")),
+            search=sampler(Shape.of(search), stream("search")) if search is not None else _zero,
+            search_need_u=uniform_sampler(stream("search_need")) if search is not None else _one,
+            search_probability=step.search_probability if search is not None else 1.0,
         )
-    elif isinstance(step, StaffedStep):
-        runner.type = STAFFED
-        runner.staff = staff[step.staff]
-    elif isinstance(step, PlacementStep):
-        runner.type = PLACEMENT
-        runner.hours = hours[step.schedule] if step.schedule else None
-        if step.search is not None:
-            runner.search = sampler(Shape.of(step.search), streams.generator(f"step.{name}.search"))
-            runner.search_need_u = uniform_sampler(streams.generator(f"step.{name}.search_need"))
-            runner.search_probability = step.search_probability
-        total = 0.0
-        for pool_name, share in step.pools.items():
-            total += share
-            runner.pools.append(pools[pool_name])
-            runner.pool_cumulative.append(total)
-    return runner
+    raise TypeError(f"step {name!r}: unknown step type {type(step).__name__}")
+
+
+def _cumulative(shares: Iterable[float]) -> list[float]:
+    """Running totals of ``shares``, added in order (as the pool choice compares against them)."""
+    out: list[float] = []
+    total = 0.0
+    for share in shares:
+        total += share
+        out.append(total)
+    return out
+
+
+def _zero() -> float:
+    return 0.0
+
+
+def _one() -> float:
+    return 1.0
