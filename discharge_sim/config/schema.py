@@ -8,8 +8,9 @@ turning validation errors into messages is :mod:`discharge_sim.config.errors`.
 from __future__ import annotations
 
 import itertools
+import types
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -19,7 +20,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from discharge_sim.config.errors import KEYED_ERRORS
 from discharge_sim.vocabulary import (
     DAY_NAMES,
     DEFAULT_ORGANISATION,
@@ -35,6 +38,11 @@ from discharge_sim.vocabulary import (
 )
 
 SHARE_TOLERANCE = 1e-6
+LONGEST_HOURS = 100 * 365 * HOURS_PER_DAY
+"""The longest mean or sd a duration may have (100 years): longer ones are mistakes, and far longer
+ones overflow the samplers."""
+MOST_SPREAD = 1000.0
+"""The largest sd of a lognormal or gamma duration, as a multiple of its mean."""
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -44,6 +52,64 @@ Hour = Annotated[float, Field(ge=0, lt=24)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, data: Any) -> Any:
+        """true and false are not numbers, though pydantic would read ``beds: true`` as 1 bed: refused
+        here for every numeric setting of every section, and for the numbers inside its lists and maps."""
+        if isinstance(data, Mapping):
+            for key, value in data.items():
+                field = cls.model_fields.get(key) if isinstance(key, str) else None
+                found = _boolean_as_number(value, field.annotation) if field is not None else None
+                if found is not None:
+                    where, flag, words = found
+                    raise PydanticCustomError(KEYED_ERRORS[0], "true and false are not numbers: give {words}",
+                                              {"key": ".".join((key, *where)), "value": flag, "words": words})
+        return data
+
+
+def _numeric(annotation: Any) -> str | None:
+    """"a whole number" or "a number" where the annotation takes numbers (and not true/false)."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = get_args(annotation)
+        if bool in members:
+            return None
+        found = [words for member in members if (words := _numeric(member))]
+        return found[0] if found else None
+    return {int: "a whole number", float: "a number"}.get(annotation)
+
+
+def _boolean_as_number(value: Any, annotation: Any) -> tuple[tuple[str, ...], str, str] | None:
+    """Where ``value`` holds true or false in a place ``annotation`` wants a number: the path to it
+    inside the value, true or false, and what is wanted there; None if nowhere."""
+    words = _numeric(annotation)
+    if words:
+        return ((), str(value).lower(), words) if isinstance(value, bool) else None
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is dict and len(args) == 2 and isinstance(value, Mapping):
+        key_words = _numeric(args[0])
+        for key, item in value.items():
+            if key_words and isinstance(key, bool):
+                return (), f"{str(key).lower()} (as a key)", key_words
+            found = _boolean_as_number(item, args[1])
+            if found:
+                return (str(key), *found[0]), found[1], found[2]
+    elif origin is list and args and isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _boolean_as_number(item, args[0])
+            if found:
+                return (str(i), *found[0]), found[1], found[2]
+    elif origin in (Union, types.UnionType):
+        for member in args:
+            found = _boolean_as_number(value, member)
+            if found:
+                return found
+    return None
 
 
 class Attributed(Strict):
@@ -87,6 +153,18 @@ class Distribution(Strict):
             raise ValueError(f"a {self.distribution} distribution takes no sd_{unit}")
         if self.distribution != "fixed" and mean <= 0:
             raise ValueError(f"mean_{unit} of a {self.distribution} distribution must be > 0")
+        longest = LONGEST_HOURS / (1.0 if hours else HOURS_PER_DAY)
+        for key, value in ((f"mean_{unit}", mean), (f"sd_{unit}", sd)):
+            if value is not None and value > longest:
+                raise PydanticCustomError(
+                    KEYED_ERRORS[1], "at most {longest} {unit} (100 years) for any duration",
+                    {"key": key, "value": f"{value:g}", "longest": f"{longest:,.0f}", "unit": unit})
+        if needs_sd and sd is not None and sd > MOST_SPREAD * mean:
+            raise PydanticCustomError(
+                KEYED_ERRORS[1], "more than {most} times mean_{unit} ({mean}): a {family} distribution that spread "
+                "cannot be sampled reliably; give an sd of at most {most} times the mean",
+                {"key": f"sd_{unit}", "value": f"{sd:g}", "most": f"{MOST_SPREAD:,.0f}", "unit": unit,
+                 "mean": f"{mean:g}", "family": self.distribution})
         return self
 
     @property

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]+")
+"""A figure's file stem: no path separators, dots or quotes."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,10 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
 
     def markdown(self) -> list[str]:
-        return [f"*{self.caption}*\n", "| " + " | ".join(self.header) + " |", "|" + "---|" * len(self.header),
-                *("| " + " | ".join(c.text.replace("|", "\\|") for c in row) + " |" for row in self.rows), ""]
+        return [f"*{markdown_text(self.caption)}*\n", "| " + " | ".join(map(markdown_text, self.header)) + " |",
+                "|" + "---|" * len(self.header),
+                *("| " + " | ".join(markdown_text(c.text).replace("|", "\\|") for c in row) + " |"
+                  for row in self.rows), ""]
 
     def html(self, _folder: Path) -> list[str]:
         return [f"<table><caption>{html.escape(self.caption)}</caption>",
@@ -56,7 +62,7 @@ class Heading:
     level: int = 2
 
     def markdown(self) -> list[str]:
-        return [f"{'#' * self.level} {self.text}\n"]
+        return [f"{'#' * self.level} {markdown_text(self.text)}\n"]
 
     def html(self, _folder: Path) -> list[str]:
         return [f"<h{self.level}>{html.escape(self.text)}</h{self.level}>"]
@@ -72,7 +78,7 @@ class Paragraph:
         return [f"<p>{inline(self.text)}</p>"]
 
     def markdown(self) -> list[str]:
-        return [f"{self.text}\n"]
+        return [f"{markdown_text(self.text)}\n"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ class Bullets:
     items: tuple[str, ...]
 
     def markdown(self) -> list[str]:
-        return ["\n".join(f"- {item}" for item in self.items) + "\n"]
+        return ["\n".join(f"- {markdown_text(item)}" for item in self.items) + "\n"]
 
     def html(self, _folder: Path) -> list[str]:
         return ["<ul>" + "".join(f"<li>{inline(i)}</li>" for i in self.items) + "</ul>"]
@@ -90,19 +96,29 @@ class Bullets:
 
 @dataclass(frozen=True)
 class FigureBlock:
-    """A figure from ``figures/``, embedded in the HTML and linked (PNG and PDF) from the Markdown."""
+    """A figure from ``figures/``, embedded in the HTML and linked (PNG and PDF) from the Markdown.
+
+    ``name`` is the figure's file stem in ``figures/``; the report takes it only from the figure
+    catalogue (:data:`discharge_sim.present.figures.FIGURES`), and a name that is not a plain file
+    stem is refused here as well.
+    """
 
     name: str
     title: str
     caption: str
 
+    def __post_init__(self) -> None:
+        if not PLAIN_NAME.fullmatch(self.name):
+            raise ValueError(f"figure name {self.name[:60]!r}: expected a file stem in figures/ (letters, digits, _ -)")
+
     def markdown(self) -> list[str]:
-        return [f"![{self.title}](figures/{self.name}.png)\n\n*{self.title}.* {self.caption} "
-                f"([PDF](figures/{self.name}.pdf))\n"]
+        name, title = markdown_text(self.name), markdown_text(self.title)
+        return [f"![{title}](figures/{name}.png)\n\n*{title}.* {markdown_text(self.caption)} "
+                f"([PDF](figures/{name}.pdf))\n"]
 
     def html(self, folder: Path) -> list[str]:
         data = base64.b64encode((folder / "figures" / f"{self.name}.png").read_bytes()).decode("ascii")
-        return [f'<figure id="figure-{self.name}"><img alt="{html.escape(self.title)}" '
+        return [f'<figure id="figure-{html.escape(self.name)}"><img alt="{html.escape(self.title)}" '
                 f'src="data:image/png;base64,{data}"><figcaption><b>{html.escape(self.title)}.</b> '
                 f"{html.escape(self.caption)}</figcaption></figure>"]
 
@@ -136,6 +152,13 @@ def to_html(blocks: Sequence[Block], folder: Path) -> str:
     out += [line for b in blocks for line in b.html(folder)]
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def markdown_text(text: str) -> str:
+    """Text for report.md with the characters that start HTML escaped (& < >), so that names from
+    configs and results show as written and never as markup in a viewer that renders HTML; quotes
+    need no escaping outside a tag."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def inline(text: str) -> str:

@@ -321,6 +321,8 @@ FIGURES: tuple[tuple[str, Callable[[ResultsFolder], Made]], ...] = (
     ("knock_on", knock_on),
     ("patient_timeline", timeline),
 )
+FIGURE_NAMES = tuple(name for name, _ in FIGURES)
+"""The figures a report may show: figures.json is read only for these, and only from ``figures/``."""
 
 
 def draw_warmup(folder: Path) -> None:
@@ -334,6 +336,31 @@ def draw_warmup(folder: Path) -> None:
     title = f"Warm-up by MSER-5: {results.name}, {found['replications']} replication(s)"
     figure = warmup_figure(days, series, found["suggested_warmup_days"], found["configured_warmup_days"], title)
     save_figure(figure, folder / "figures", "warmup")
+
+
+def read_index(folder: Path) -> list[Drawn]:
+    """The figures ``figures/figures.json`` lists, checked before any file is read: each is a figure of
+    the catalogue (:data:`FIGURE_NAMES`) with a text title and caption, drawn as a file in ``figures/``."""
+    figures = folder / "figures"
+    index = figures / INDEX
+    again = f"draw the figures again with: discharge-sim plot {folder}"
+    listed = read_json(index)
+    if not isinstance(listed, list):
+        raise OutputError(f"{index}: expected a list of figures, found {type(listed).__name__}; {again}")
+    drawn = []
+    for number, entry in enumerate(listed, start=1):
+        if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("name", "title", "caption"))):
+            raise OutputError(f"{index}: figure {number} is not a name, title and caption (as text); {again}")
+        name = entry["name"]
+        if name not in FIGURE_NAMES:
+            shown = repr(name) if len(name) <= 60 else repr(name[:57]) + "..."
+            raise OutputError(f"{index}: figure {number}, name {shown}: not a figure discharge-sim draws (one of "
+                              f"{', '.join(FIGURE_NAMES)}); a report shows only those; {again}")
+        png = figures / f"{name}.png"
+        if not (png.is_file() and png.resolve().parent == figures.resolve()):
+            raise OutputError(f"{png}: listed in {INDEX} but not a file in {figures}; {again}")
+        drawn.append(Drawn(name, entry["title"], entry["caption"]))
+    return drawn
 
 
 def draw_all(folder: Path) -> list[Drawn]:

@@ -32,7 +32,7 @@ from discharge_sim.present.blocks import (
     to_html,
     to_markdown,
 )
-from discharge_sim.present.figures import INDEX, draw_all
+from discharge_sim.present.figures import INDEX, draw_all, read_index
 from discharge_sim.present.labels import HEADLINE
 from discharge_sim.version import __version__
 
@@ -440,10 +440,10 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
 
 
 def figure_blocks(folder: Path) -> list[Block]:
-    index = folder / "figures" / INDEX
-    listed = read_json(index) if index.is_file() else [
-        {"name": d.name, "title": d.title, "caption": d.caption} for d in draw_all(folder)]
-    return [FigureBlock(f["name"], f["title"], f["caption"]) for f in listed]
+    """The figures listed in figures/figures.json (only figures of the catalogue, read from figures/),
+    drawing them first if there is no list."""
+    drawn = read_index(folder) if (folder / "figures" / INDEX).is_file() else draw_all(folder)
+    return [FigureBlock(d.name, d.title, d.caption) for d in drawn]
 
 
 def _budget_words(r: ResultsFolder) -> str:
