@@ -1,28 +1,29 @@
-"""Shared fixtures: shipped configs, shortened so the suite stays fast."""
+"""Shared fixtures: shipped configs, shortened so the suite stays fast, and a working folder per test.
+
+Plain helpers (paths of the shipped configs, ``short_baseline``, ``status``, ``files``, ...) are in
+``tests/helpers.py``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
+import yaml
 
-from discharge_sim.config import Config, apply_overrides, config_from_dict, read_yaml
+from discharge_sim.config import read_yaml
 from discharge_sim.model.replication import ReplicationResult, run_replication
-
-ROOT = Path(__file__).resolve().parent.parent
-BASELINE = ROOT / "configs" / "baseline.yaml"
-MMC = ROOT / "configs" / "mmc.yaml"
+from tests.helpers import BASELINE, short_baseline
 
 
-def baseline(**overrides: Any) -> Config:
-    """The shipped baseline with dotted overrides (``run__days=120`` style keys use dots)."""
-    raw = read_yaml(BASELINE)
-    return config_from_dict(apply_overrides(raw, {k.replace("__", "."): v for k, v in overrides.items()}))
-
-
-def short_baseline(days: float = 150, warmup: float = 30, **overrides: Any) -> Config:
-    return baseline(run__days=days, run__warmup_days=warmup, **overrides)
+@pytest.fixture(autouse=True)
+def _work_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs in an empty temporary working folder, so nothing a test forgets to send
+    elsewhere (a default ``results/<name>-<time>`` folder) lands in the repository. Tests name
+    configs by absolute path (``tests.helpers``); the default config is found beside the package."""
+    folder = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +36,14 @@ def short_run() -> ReplicationResult:
 def short_runs() -> list[ReplicationResult]:
     cfg = short_baseline()
     return [run_replication(cfg, replication=r, seed=11) for r in range(2)]
+
+
+@pytest.fixture(scope="session")
+def more_places(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config file: the baseline with 80 more nursing-home places, named ``more_places``."""
+    raw = read_yaml(BASELINE)
+    raw["name"] = "more_places"
+    raw["pools"]["nursing_home"]["places"] += 80
+    path = tmp_path_factory.mktemp("configs") / "more_places.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path

@@ -269,6 +269,7 @@ class ProcessPool:
     def cancel(self) -> None:
         self.cancelled = True
         processes = list(getattr(self.pool, "_processes", {}).values())  # no public way to stop a running task
+        result_queue = getattr(self.pool, "_result_queue", None)  # shutdown() forgets it
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
@@ -276,6 +277,14 @@ class ProcessPool:
             process.join(timeout=5)
             if process.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
                 process.kill()
+                process.join(timeout=5)
+        # A worker stopped half-way through sending a result leaves part of a message in the result
+        # pipe, and the pool's manager thread would wait for the rest for ever (hanging the
+        # interpreter's exit). With every worker gone, closing this process's end of the pipe lets
+        # that read end (EOF) and the manager thread wind the pool down.
+        writer = getattr(result_queue, "_writer", None)
+        if writer is not None and not any(process.is_alive() for process in processes):
+            writer.close()
 
     def close(self) -> None:
         noted = self.latch.hit is not None and not self.cancelled

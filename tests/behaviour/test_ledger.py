@@ -1,0 +1,113 @@
+"""The delay ledger of whole runs: every delayed hour belongs to exactly one segment, and the
+totals by owner, kind, DToC code, organisation and step partition the total."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.model.replication import BUDGET_STEP, run_replication
+from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_YEAR, ORGANISATIONS, OWNERS
+from tests.helpers import short_baseline
+
+
+@pytest.mark.parametrize("run", ["short_run", "tight_budget_run"])
+def test_segments_tile_each_delay_exactly(run, request):
+    """Patient by patient: the first segment starts at ready, the last ends at departure (or the
+    horizon), with no gap and no overlap; in the baseline and with waits for the council's budget."""
+    r = request.getfixturevalue(run)
+    s = r.segments
+    order = np.lexsort((s["start"], s["patient"]))
+    s = {k: v[order] for k, v in s.items()}
+    p = r.patients
+    horizon = r.horizon_hours
+    patients, first = np.unique(s["patient"], return_index=True)
+    bounds = [*list(first), s["patient"].size]
+    for k, pid in enumerate(patients):
+        lo, hi = bounds[k], bounds[k + 1]
+        starts, ends = s["start"][lo:hi], s["end"][lo:hi]
+        ready = p["ready"][pid]
+        departure = p["departure"][pid]
+        end = departure if not math.isnan(departure) else horizon
+        assert starts[0] == ready  # exactly, not approximately
+        assert ends[-1] == end
+        assert np.all(starts[1:] == ends[:-1])  # no gap, no overlap
+        assert np.all(ends > starts)
+        assert math.isclose(math.fsum(ends - starts), end - ready, rel_tol=1e-12, abs_tol=1e-9)
+    # Every patient with a delay has segments, and nobody else has any.
+    delayed = ~np.isnan(p["ready"]) & (p["ready"] < horizon)
+    dep = np.where(np.isnan(p["departure"]), horizon, p["departure"])
+    has_delay = delayed & (dep > p["ready"])
+    assert set(patients.tolist()) == set(np.flatnonzero(has_delay).tolist())
+    assert patients.size > 5000
+
+
+def test_waiting_for_the_budget_is_social_care_capacity_coded_b(tight_budget_run):
+    r = tight_budget_run
+    s = r.segments
+    budget_rows = s["step"] == r.step_names.index(BUDGET_STEP)
+    assert budget_rows.any()
+    assert np.all(s["dtoc"][budget_rows] == DTOC_CODES.index("B"))
+    assert np.all(s["owner"][budget_rows] == OWNERS.index("social_care"))
+    # Waits for the budget end when a new financial year starts (day 30 here), or at the horizon.
+    ends = s["end"][budget_rows]
+    assert np.all(np.isclose(ends, 30 * 24.0) | np.isclose(ends, 30 * 24.0 + HOURS_PER_YEAR)
+                  | np.isclose(ends, r.horizon_hours)), np.unique(ends)
+
+
+def test_totals_by_owner_kind_and_code_sum_to_total(short_run):
+    m = replication_metrics(short_run)
+    total = m["delayed_bed_days"]
+    assert total > 0
+    assert math.isclose(sum(m[f"delayed_bed_days_{o}"] for o in OWNERS), total, rel_tol=1e-9)
+    assert math.isclose(m["delayed_bed_days_kind_process"] + m["delayed_bed_days_kind_capacity"], total, rel_tol=1e-9)
+    codes = [k for k in m if k.startswith("delayed_bed_days_dtoc_")]
+    assert math.isclose(sum(m[k] for k in codes), total, rel_tol=1e-9)
+    owner_kind = [f"delayed_bed_days_{o}_{k}" for o in OWNERS for k in ("process", "capacity")]
+    assert math.isclose(sum(m[k] for k in owner_kind), total, rel_tol=1e-9)
+
+
+def test_step_and_after_ready_day_totals(short_run):
+    """Per-step totals partition the total; the after-ready-day part is the hours past the ready
+    date's midnight, recomputed here patient by patient from the raw ledger."""
+    r = short_run
+    m = replication_metrics(r)
+    steps = [k for k in m if k.startswith("delayed_bed_days_step_")]
+    assert len(steps) == len(r.step_names)
+    assert math.isclose(sum(m[k] for k in steps), m["delayed_bed_days"], rel_tol=1e-9)
+    lo, hi = r.warmup_hours, r.horizon_hours
+    s = r.segments
+    late = 0.0
+    for pid, start, end in zip(s["patient"].tolist(), s["start"].tolist(), s["end"].tolist(), strict=True):
+        midnight = (math.floor(r.patients["ready"][pid] / 24) + 1) * 24
+        late += max(0.0, min(end, hi) - max(start, midnight, lo))
+    assert math.isclose(m["delayed_bed_days_after_ready_day"], late / 24, rel_tol=1e-9)
+    assert 0 < m["delayed_bed_days_after_ready_day"] < m["delayed_bed_days"]
+    owners = sum(m[f"delayed_bed_days_after_ready_day_{o}"] for o in OWNERS)
+    assert math.isclose(owners, m["delayed_bed_days_after_ready_day"], rel_tol=1e-9)
+
+
+# --- DToC midnight counts ------------------------------------------------------------------------
+
+def test_reason_and_organisation_cells_partition_the_total(short_run):
+    m = replication_metrics(short_run)
+    total = m["dtoc_delayed_days"]
+    assert total > 0
+    assert sum(m[f"dtoc_days_{o}"] for o in ORGANISATIONS) == total
+    assert sum(m[f"dtoc_days_{c}"] for c in DTOC_CODES) == total
+    assert sum(m[f"dtoc_days_{c}_{o}"] for c in DTOC_CODES for o in ORGANISATIONS) == total
+    assert math.isclose(sum(m[f"dtoc_share_{c}"] for c in DTOC_CODES), 1.0)
+    # A midnight count never exceeds the delayed bed-days by more than one day per delayed spell.
+    assert total <= m["delayed_bed_days"] + np.unique(short_run.segments["patient"]).size
+
+
+def test_owners_map_to_organisations_and_a_step_may_be_joint():
+    config = short_baseline(days=90, warmup=20, **{"steps.family_choice.dtoc_organisation": "both"})
+    m = replication_metrics(run_replication(config, 0, seed=4))
+    assert m["dtoc_days_G_both"] == m["dtoc_days_G"] > 0      # declared joint
+    assert m["dtoc_days_C_nhs"] == m["dtoc_days_C"] > 0       # nhs_community
+    assert m["dtoc_days_E_social_care"] == m["dtoc_days_E"] > 0  # social_care
+    assert m["dtoc_days_both"] == m["dtoc_days_G"]

@@ -1,0 +1,65 @@
+"""--help on the program and on each of its ten commands: exit status 0, and exactly the options
+the command takes (listed here by hand, not read from the parser)."""
+
+from __future__ import annotations
+
+import pytest
+
+from discharge_sim.cli import main
+
+COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "plot", "report", "validate", "check")
+RUNS = {"--out", "--replications", "--target-half-width", "--min-replications", "--max-replications", "--seed",
+        "--days", "--workers", "--scheduler", "--resume", "--quiet"}
+MEASURED = {"--warmup-days", "--detail", "--no-detail", "--plots", "--no-plots"}
+OPTIONS = {
+    "run": RUNS | MEASURED | {"--from-manifest"},
+    "compare": RUNS | MEASURED,
+    "sweep": RUNS | MEASURED | {"--set"},
+    "warmup": RUNS,
+    "attribute": RUNS | MEASURED | {"--by"},
+    "calibrate": RUNS | {"--warmup-days", "--target", "--vary", "--points", "--rounds"},
+    "plot": {"--quiet"},
+    "report": {"--quiet"},
+    "validate": {"--out", "--seed", "--quick", "--plots", "--no-plots", "--workers", "--quiet"},
+    "check": set(),
+}
+POSITIONAL = {"run": "CONFIG", "compare": "CONFIG", "sweep": "CONFIG", "warmup": "CONFIG", "attribute": "CONFIG",
+              "calibrate": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "validate": "CONFIG",
+              "check": "CONFIG"}
+
+
+def _help(argv: list[str], capsys) -> str:
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--help"])
+    assert stopped.value.code == 0
+    return capsys.readouterr().out
+
+
+def _listed_options(text: str) -> set[str]:
+    """Option strings of the option lines (indented two spaces), e.g. ``  --detail, --no-detail``."""
+    found = set()
+    for line in text.splitlines():
+        if line.startswith("  -"):
+            invocation = line.strip().split("  ")[0]
+            found |= {part.split()[0] for part in invocation.split(", ")}
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+def test_program_help_lists_every_command(capsys):
+    text = _help([], capsys)
+    assert text.startswith("usage: discharge-sim")
+    for command in COMMANDS:
+        assert f"\n    {command}" in text, command
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_help_showing_its_options(command, capsys):
+    text = _help([command], capsys)
+    assert text.startswith(f"usage: discharge-sim {command}")
+    assert POSITIONAL[command] in text.split("\n\n", 1)[0]  # in the usage line
+    assert _listed_options(text) == OPTIONS[command] | {"-h", "--help"}

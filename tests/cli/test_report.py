@@ -1,0 +1,172 @@
+"""The report: every number matches the results files, every figure is embedded, nothing loads from outside."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from discharge_sim.analysis.policy import COST_PER_DAY
+from discharge_sim.present.report import FORMATS, RESULT_ROWS, count, interval_text, money, share
+
+VOID = {"meta", "img", "br", "hr", "link", "input"}
+
+
+class Page(HTMLParser):
+    """Tags balanced, and what the page would load or link to."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.images: list[dict[str, str]] = []
+        self.urls: list[str] = []
+        self.cells: list[tuple[dict[str, str], str]] = []
+        self._cell: dict[str, str] | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        for key in ("src", "href", "action", "data", "poster"):
+            if key in a:
+                self.urls.append(a[key])
+        if tag in ("script", "link", "iframe", "object", "embed"):
+            self.errors.append(f"<{tag}> present")
+        if tag == "img":
+            self.images.append(a)
+        if tag not in VOID:
+            self.stack.append(tag)
+        if tag == "td":
+            self._cell, self._text = a, ""
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unbalanced </{tag}> (open: {self.stack[-3:]})")
+        else:
+            self.stack.pop()
+        if tag == "td" and self._cell is not None:
+            self.cells.append((self._cell, self._text))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._text += data
+
+
+pytestmark = pytest.mark.slow  # the results folders take more than ten seconds to write (tests/cli/conftest.py)
+
+
+@pytest.fixture(scope="module")
+def pages(reports):
+    """Each report folder (written once, in tests/cli/conftest.py) with its report.html parsed."""
+    made = {}
+    for name, out in reports.items():
+        page = Page()
+        page.feed((out / "report.html").read_text(encoding="utf-8"))
+        page.close()
+        made[name] = (out, page)
+    return made
+
+
+KINDS = {metric: kind for metric, _, kind in RESULT_ROWS}
+
+
+def expected_text(folder, attrs) -> str:
+    source, scenario, metric, stat = attrs["data-source"], attrs["data-scenario"], attrs["data-metric"], \
+        attrs["data-stat"]
+    if source.startswith("summary.json"):
+        summary = json.loads((folder / "summary.json").read_text())
+        if source.endswith("#differences"):
+            ci = summary["differences"][scenario][metric]
+        elif summary["kind"] == "run":
+            ci = summary["metrics"][metric]
+        else:
+            ci = summary["metrics"][scenario][metric]
+        kind = KINDS[metric]
+        fmt = FORMATS["points" if kind == "share" and source.endswith("#differences") else kind]
+    elif source == "attribution.json":
+        row = {r["side"]: r for r in json.loads((folder / "attribution.json").read_text())["table"]}[scenario]
+        ci, fmt = row[metric], count
+    elif source == "dtoc.csv":
+        with (folder / "dtoc.csv").open(newline="") as f:
+            row = {r["reason"]: r for r in csv.DictReader(f)}[scenario]
+        value = float(row[metric])
+        return share(value) if metric.endswith("share") else count(value)
+    elif source == "policy.csv":
+        with (folder / "policy.csv").open(newline="") as f:
+            row = {r["scenario"]: {k: float(v) if v else float("nan") for k, v in r.items() if k != "scenario"
+                                   and k != "baseline"} for r in csv.DictReader(f)}[scenario]
+        if metric == COST_PER_DAY:
+            return money(row[metric])
+        key = metric.removesuffix("_difference")
+        fmt = money if key.endswith("_gbp") else count
+        ci = {"mean": row[f"{key}_difference"], "ci_low": row[f"{key}_ci_low"], "ci_high": row[f"{key}_ci_high"]}
+        interval = interval_text(ci, fmt)
+        return fmt(ci["mean"]) + ("" if interval == "-" else f" ({interval})")
+    else:
+        raise AssertionError(f"unknown source {source}")
+    ci = {k: (float("nan") if v is None else v) for k, v in ci.items()}
+    return fmt(ci["mean"]) if stat == "mean" else interval_text(ci, fmt)
+
+
+@pytest.mark.parametrize("kind", ["run", "attribute", "compare"])
+def test_every_result_cell_matches_the_results_files(pages, kind):
+    folder, page = pages[kind]
+    linked = [(attrs, text) for attrs, text in page.cells if "data-source" in attrs]
+    assert len(linked) > 20
+    sources = {attrs["data-source"] for attrs, _ in linked}
+    assert "summary.json" in sources
+    if kind == "attribute":
+        assert "attribution.json" in sources
+    if kind == "compare":
+        assert "summary.json#differences" in sources and "policy.csv" in sources
+    for attrs, text in linked:
+        assert text == expected_text(folder, attrs), attrs
+
+
+@pytest.mark.parametrize("kind", ["run", "attribute", "compare"])
+def test_the_page_is_well_formed_self_contained_and_embeds_every_figure(pages, kind):
+    folder, page = pages[kind]
+    assert not page.errors, page.errors
+    assert not page.stack
+    assert all(url.startswith(("data:", "#")) for url in page.urls), [u[:40] for u in page.urls]
+    listed = json.loads((folder / "figures" / "figures.json").read_text())
+    assert listed
+    embedded = {img["alt"]: img["src"] for img in page.images}
+    for figure in listed:
+        src = embedded[figure["title"]]
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1]) == (folder / "figures" / f"{figure['name']}.png").read_bytes()
+    markdown = (folder / "report.md").read_text()
+    for figure in listed:
+        assert f"(figures/{figure['name']}.png)" in markdown and figure["caption"] in markdown
+
+
+def test_the_report_has_every_section_and_the_stress_des_checklist(pages):
+    folder, _ = pages["run"]
+    text = (folder / "report.md").read_text()
+    for heading in ("## The question", "## The model in plain words", "## Parameters", "## Results", "## Figures",
+                    "## Assumptions and limitations", "## Appendix: model documentation (STRESS-DES)"):
+        assert heading in text
+    for item in ("1.1 Purpose of the model", "2.5 Components", "3.1 Data sources", "4.1 Initialisation",
+                 "5.2 Random sampling", "6.1 Computer model sharing"):
+        assert item in text
+    assert "Only 2 replication(s) were run" in text  # limitations follow the run
+    summary = json.loads((folder / "summary.json").read_text())
+    assert count(summary["metrics"]["delayed_bed_days"]["mean"]) in text
+
+
+def test_findings_answer_the_question(pages):
+    folder, _ = pages["attribute"]
+    text = (folder / "report.md").read_text()
+    findings = text.split("## Key findings", 1)[1].split("##", 1)[0]
+    doc = json.loads((folder / "attribution.json").read_text())
+    assert count(doc["columns"]["shapley_hospital"]["mean"]) in findings
+    assert share(doc["columns"]["shapley_social_care_share"]["mean"]) in findings
+    folder, _ = pages["compare"]
+    text = (folder / "report.md").read_text()
+    assert "Settings that differ from the first scenario" in text
+    assert "steps.home_support.search.mean_days" in text  # england_2024_25's fitted search

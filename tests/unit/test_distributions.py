@@ -1,0 +1,64 @@
+"""Samplers: moments, steady-state residual stays, the uniform draw the model's coin flips use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from discharge_sim.model.distributions import BLOCK, Shape, pick, sampler, uniform_sampler
+
+
+@pytest.mark.parametrize("shape", [
+    Shape("lognormal", 10.0, 6.0), Shape("gamma", 5.0, 2.0), Shape("exponential", 3.0), Shape("fixed", 2.5),
+])
+def test_moments(shape):
+    draw = sampler(shape, np.random.default_rng(3))
+    x = np.array([draw() for _ in range(60000)])
+    assert abs(x.mean() - shape.mean) < 0.02 * shape.mean
+    if shape.family == "fixed":
+        assert np.all(x == shape.mean)
+    else:
+        sd = shape.sd if shape.family != "exponential" else shape.mean
+        assert abs(x.std() - sd) < 0.05 * sd
+
+
+@pytest.mark.parametrize("shape", [Shape("lognormal", 10.0, 6.0), Shape("gamma", 5.0, 2.0), Shape("exponential", 3.0)])
+def test_residual_life_mean(shape):
+    """Steady-state residual stay has mean E[X^2] / (2 E[X])."""
+    x = shape.residual_block(np.random.default_rng(5), 200000)
+    sd = shape.sd if shape.family != "exponential" else shape.mean
+    expected = (sd**2 + shape.mean**2) / (2 * shape.mean)
+    assert abs(x.mean() - expected) < 0.02 * expected
+
+
+class _Extremes:
+    """A stand-in generator whose ``random`` gives the ends of numpy's [0, 1): exactly 0 and just below 1."""
+
+    def random(self, n: int) -> np.ndarray:
+        return np.resize([0.0, np.nextafter(1.0, 0.0)], n)
+
+
+def test_uniform_sampler_maps_numpys_zero_to_one_and_never_returns_zero():
+    """The sampler draws on (0, 1], so ``u <= p`` is certain for p = 1 and impossible for p = 0."""
+    u = uniform_sampler(_Extremes())  # type: ignore[arg-type]
+    values = [u() for _ in range(BLOCK + 2)]  # across a block boundary
+    assert values[0] == 1.0 and 0.0 < values[1] < 1e-15
+    assert min(values) > 0.0 and max(values) == 1.0
+    real = uniform_sampler(np.random.default_rng(0))
+    draws = np.array([real() for _ in range(20000)])
+    assert draws.min() > 0 and draws.max() <= 1
+    assert abs(draws.mean() - 0.5) < 0.01 and abs(np.mean(draws <= 0.25) - 0.25) < 0.01
+
+
+def test_pick_is_the_first_cumulative_share_reaching_the_draw():
+    assert pick([0.2, 0.5, 1.0], 0.2) == 0 and pick([0.2, 0.5, 1.0], 0.21) == 1 and pick([0.2, 0.5, 1.0], 1.0) == 2
+    assert pick([0.0, 1.0], 1e-300) == 1  # a zero share is never picked
+
+
+def test_blocks_are_reproducible_and_independent_of_global_state():
+    a = sampler(Shape("lognormal", 1.0, 1.0), np.random.default_rng(9))
+    np.random.seed(1)
+    first = [a() for _ in range(5000)]
+    b = sampler(Shape("lognormal", 1.0, 1.0), np.random.default_rng(9))
+    np.random.seed(2)
+    assert first == [b() for _ in range(5000)]
