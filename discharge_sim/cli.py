@@ -21,6 +21,7 @@ import yaml
 from discharge_sim import api
 from discharge_sim.api.runner import Results, cpus
 from discharge_sim.config import ConfigError
+from discharge_sim.config.schema import MOST_DAYS, MOST_REPLICATIONS, SEED_LIMIT
 from discharge_sim.experiments.calibration import MIN_POINTS
 from discharge_sim.experiments.execution import SchedulerError
 from discharge_sim.io.manifests import ManifestError
@@ -40,6 +41,10 @@ from discharge_sim.present.validation import table_lines
 from discharge_sim.version import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+MOST_POINTS = 100
+"""The most grid points per setting and round of calibrate, and the most rounds."""
+MOST_SWEEP_VALUES = 10_000
+"""The most values one --set may list or step through."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,12 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="target values of metrics (columns of replications.csv)")
     calibrate.add_argument("--vary", action="append", type=_vary, required=True, metavar="KEY=LO:HI",
                            help="a dotted config key holding a number, and the range to search; repeat for more")
-    calibrate.add_argument("--points", type=_positive_int, default=5, metavar="K",
-                           help="grid points per setting and round, at least 4 (default 5)")
-    calibrate.add_argument("--rounds", type=_positive_int, default=3, metavar="R",
-                           help="rounds of refinement (default 3)")
+    calibrate.add_argument("--points", type=_at_most(MOST_POINTS), default=5, metavar="K",
+                           help=f"grid points per setting and round, at least 4 and at most {MOST_POINTS} (default 5)")
+    calibrate.add_argument("--rounds", type=_at_most(MOST_POINTS), default=3, metavar="R",
+                           help=f"rounds of refinement, at most {MOST_POINTS} (default 3)")
     _experiment_options(calibrate, detail=None, out="results/calibrate-<name>-<time>")
-    calibrate.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
+    calibrate.add_argument("--warmup-days", type=_warmup_days, default=None, metavar="W",
                            help="days discarded before measuring (default: run.warmup_days)")
 
     _folder_command(sub, "plot", "draw the figures of a results folder",
@@ -145,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         config="config for the Little's-law case (default: configs/baseline.yaml)", nargs="?")
     validate.add_argument("--out", type=Path, default=None, metavar="DIR",
                           help="results folder to create (default: results/validation-<time>); must not exist")
-    validate.add_argument("--seed", type=_non_negative_int, default=api.VALIDATION_SEED, metavar="S",
+    validate.add_argument("--seed", type=_seed, default=api.VALIDATION_SEED, metavar="S",
                           help=f"seed of every case (default {api.VALIDATION_SEED})")
     validate.add_argument("--quick", action="store_true",
                           help="shorter runs and fewer replications (wider intervals): a smoke test in seconds")
@@ -189,16 +194,16 @@ def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: st
                    "total delayed bed-days is within --target-half-width of its mean (default: run.replications)")
     p.add_argument("--target-half-width", type=_fraction, default=None, metavar="F",
                    help="with --replications auto: relative half-width to reach, e.g. 0.05 or 5%% (default 5%%)")
-    p.add_argument("--min-replications", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--min-replications", type=_at_most(MOST_REPLICATIONS), default=None, metavar="N",
                    help="with --replications auto: replications to run at least (default 5)")
-    p.add_argument("--max-replications", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--max-replications", type=_at_most(MOST_REPLICATIONS), default=None, metavar="N",
                    help="with --replications auto: replications to run at most (default 100)")
-    p.add_argument("--seed", type=_non_negative_int, default=None, metavar="S",
+    p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="experiment seed (default: run.seed in the config)")
-    p.add_argument("--days", type=_positive_float, default=None, metavar="D",
+    p.add_argument("--days", type=_days, default=None, metavar="D",
                    help="days to simulate in total (default: run.days)")
     if detail is not None:
-        p.add_argument("--warmup-days", type=_non_negative_float, default=None, metavar="W",
+        p.add_argument("--warmup-days", type=_warmup_days, default=None, metavar="W",
                        help="days discarded before measuring (default: run.warmup_days)")
         tables = "per-patient and per-delay-segment tables" if detail else \
             "per-patient, per-delay-segment and per-day occupancy tables"
@@ -433,7 +438,7 @@ def _cpus() -> int:
 
 
 def _replications(text: str) -> int | str:
-    return "auto" if text.strip().lower() == "auto" else _positive_int(text)
+    return "auto" if text.strip().lower() == "auto" else _whole(text, 1, MOST_REPLICATIONS)
 
 
 def _vary(text: str) -> tuple[str, float, float]:
@@ -444,6 +449,8 @@ def _vary(text: str) -> tuple[str, float, float]:
         raise argparse.ArgumentTypeError(
             f"{text!r}: expected KEY=LOW:HIGH, e.g. steps.care_home.search_probability=0.5:0.9")
     low, high = (_number(p.strip(), float) for p in parts)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise argparse.ArgumentTypeError(f"{text!r}: LOW and HIGH must be finite numbers")
     return key.strip(), low, high
 
 
@@ -462,62 +469,104 @@ def _setting(text: str) -> tuple[str, list[Any]]:
         raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=v1,v2,... or KEY=start:stop:step")
     if "," not in spec and spec.count(":") == 2:
         return key, _range(text, *spec.split(":"))
-    values = [_scalar(v.strip()) for v in spec.split(",")]
+    parts = spec.split(",")
+    if len(parts) > MOST_SWEEP_VALUES:
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: {len(parts):,} values; at most {MOST_SWEEP_VALUES:,}")
+    values = [_scalar(text, v.strip()) for v in parts]
     if any(v == "" for v in values):
-        raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: an empty value in the list")
     return key, values
 
 
 def _range(text: str, *parts: str) -> list[Any]:
-    numbers = [_scalar(p.strip()) for p in parts]
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
-        raise argparse.ArgumentTypeError(f"{text!r}: start:stop:step must be three numbers")
+    numbers = [_scalar(text, p.strip()) for p in parts]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in numbers):
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: start:stop:step must be three finite numbers")
     start, stop, step = numbers
     if not step > 0 or stop < start:
-        raise argparse.ArgumentTypeError(f"{text!r}: needs step > 0 and stop >= start")
-    count = (math.floor((stop - start) / step + 1e-9)) + 1
-    if count > 10_000:
-        raise argparse.ArgumentTypeError(f"{text!r}: {count} values; at most 10,000")
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: needs step > 0 and stop >= start")
+    steps = (stop - start) / step + 1e-9
+    if not steps < MOST_SWEEP_VALUES:
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: more than {MOST_SWEEP_VALUES:,} values; "
+                                         f"at most {MOST_SWEEP_VALUES:,} (use a larger step)")
+    count = math.floor(steps) + 1
     if all(isinstance(v, int) for v in numbers):
         return [start + i * step for i in range(count)]
     return [round(start + i * step, 10) for i in range(count)]
 
 
-def _scalar(text: str) -> Any:
-    """A command-line value as YAML would read it, with 1e3-style numbers read as numbers."""
+def _scalar(text: str, value: str) -> Any:
+    """A value of ``--set text`` as YAML would read it, with 1e3-style numbers read as numbers."""
     for kind in (int, float):
         try:
-            return kind(text)
+            return kind(value)
         except ValueError:
             pass
-    return yaml.safe_load(text) if text else ""
+    if not value:
+        return ""
+    try:
+        return yaml.safe_load(value)
+    except (yaml.YAMLError, RecursionError) as exc:
+        problem = getattr(exc, "problem", None) or "nested too deeply"
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: the value {_cut(value, 40)} is not valid YAML ({problem}); "
+                                         "give numbers or words, e.g. KEY=1,2,3 or KEY=start:stop:step") from None
+
+
+def _cut(text: str, width: int = 80) -> str:
+    """``repr(text)``, shortened to ``width`` characters for a message."""
+    shown = repr(text)
+    return shown if len(shown) <= width else shown[:width - 4] + "...'"
+
+
+def _whole(text: str, least: int, most: int | None = None) -> int:
+    """A whole number from ``least`` to ``most`` (if given); 1e3-style numbers are read if they are whole."""
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not (math.isfinite(number) and number == int(number)):
+            raise argparse.ArgumentTypeError(f"{_cut(text)} is not a whole number") from None
+        value = int(number)
+    if value < least or (most is not None and value > most):
+        most_words = "" if most is None else (f" and less than 2^63 ({SEED_LIMIT:,})" if most == SEED_LIMIT - 1
+                                              else f" and at most {most:,}")
+        raise argparse.ArgumentTypeError(f"{_cut(text)} must be a whole number of at least {least:,}{most_words}")
+    return value
+
+
+def _at_most(most: int) -> Callable[[str], int]:
+    """A whole number from 1 to ``most``."""
+    def parse(text: str) -> int:
+        return _whole(text, 1, most)
+
+    return parse
 
 
 def _positive_int(text: str) -> int:
-    value = _number(text, int)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of at least 1")
-    return value
+    return _whole(text, 1)
 
 
-def _non_negative_int(text: str) -> int:
-    value = _number(text, int)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of at least 0")
-    return value
+def _seed(text: str) -> int:
+    """A seed: 0 to 2^63 - 1, as the results tables store it in a 64-bit integer."""
+    return _whole(text, 0, SEED_LIMIT - 1)
 
 
-def _positive_float(text: str) -> float:
+def _days(text: str) -> float:
     value = _number(text, float)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number greater than 0")
+    if not 0 < value <= MOST_DAYS:
+        raise argparse.ArgumentTypeError(f"{_cut(text)} must be a number greater than 0 and at most {MOST_DAYS:,} "
+                                         "(100 years)")
     return value
 
 
-def _non_negative_float(text: str) -> float:
+def _warmup_days(text: str) -> float:
     value = _number(text, float)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number of at least 0")
+    if not 0 <= value <= MOST_DAYS:
+        raise argparse.ArgumentTypeError(f"{_cut(text)} must be a number of at least 0 and at most {MOST_DAYS:,} "
+                                         "(100 years)")
     return value
 
 
@@ -525,7 +574,7 @@ def _number(text: str, kind: type) -> Any:
     try:
         return kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        raise argparse.ArgumentTypeError(f"{_cut(text)} is not a {'whole ' if kind is int else ''}number") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

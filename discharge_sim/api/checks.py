@@ -13,7 +13,8 @@ from discharge_sim.config import Config, config_to_dict, load_config
 
 @dataclass
 class Checked:
-    """A valid config, what to know about it (pool loads, surges) and its text with every default."""
+    """A valid config, what to know about it (beds near capacity, pool loads, surges) and its text with
+    every default."""
 
     config: Config
     notes: list[str]

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from discharge_sim.io.storage import OutputError
+from discharge_sim.io.storage import OutputError, disk_full
 
 if TYPE_CHECKING:
     from discharge_sim.present.figures import Drawn
@@ -18,8 +18,16 @@ def plot(results: str | Path) -> list[Drawn]:
     any drawn before; return what was drawn, with titles and captions."""
     from discharge_sim.present.figures import draw_all  # matplotlib: imported only when figures are drawn
 
-    with reading(Path(results)):
-        return draw_all(Path(results))
+    folder = Path(results)
+    with reading(folder):
+        try:
+            return draw_all(folder)
+        except OSError as exc:
+            if not disk_full(exc):
+                raise
+            raise OutputError(f"{folder / 'figures'}: {exc.strerror or 'no space left on the disk'} while drawing "
+                              "the figures; the figures drawn before are unchanged. Free some space on that disk, "
+                              f"then run again: discharge-sim plot {folder}") from None
 
 
 def report(results: str | Path) -> tuple[Path, Path]:

@@ -20,11 +20,13 @@ from typing import Any, Literal
 from discharge_sim.analysis.capacity import capacity_warnings, surge_notes
 from discharge_sim.api.errors import Interrupted, Terminated, UsageError
 from discharge_sim.config import Config, apply_overrides, config_from_dict, config_to_dict, load_config
+from discharge_sim.config.schema import MOST_REPLICATIONS
 from discharge_sim.experiments.execution import Schedule, execute
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan
 from discharge_sim.io.folders import read_json
+from discharge_sim.io.formats import size_text
 from discharge_sim.io.manifests import experiment_manifest, now
-from discharge_sim.io.outputs import Outcome, write_outputs
+from discharge_sim.io.outputs import Outcome, detail_files, write_outputs
 from discharge_sim.io.storage import PartialResults
 from discharge_sim.present.progress import ProgressBar
 from discharge_sim.version import __version__
@@ -151,6 +153,11 @@ def replication_plan(config: Config, replications: Replications, target_half_wid
         if given:
             raise UsageError(f"{', '.join(given)}: only with --replications auto")
         return ReplicationPlan(fixed=config.run.replications)
+    for name, value in (("--min-replications", min_replications), ("--max-replications", max_replications)):
+        if value is not None and not 1 <= value <= MOST_REPLICATIONS:
+            raise UsageError(f"{name} {value}: a whole number from 1 to {MOST_REPLICATIONS:,}")
+    if target_half_width is not None and not 0 < target_half_width < 1:
+        raise UsageError(f"--target-half-width {target_half_width}: a fraction between 0 and 1, such as 0.05")
     auto = ReplicationPlan(fixed=None)
     plan = ReplicationPlan(fixed=None, target=target_half_width or auto.target,
                            minimum=max(2, min_replications or auto.minimum),
@@ -161,7 +168,8 @@ def replication_plan(config: Config, replications: Replications, target_half_wid
 
 
 def config_notes(experiment: Experiment) -> list[str]:
-    """Pools that cannot keep up and surges outside the measured days, per distinct config."""
+    """Beds near or at capacity, pools that cannot keep up and surges outside the measured days, per
+    distinct config."""
     notes = []
     seen: set[int] = set()
     for scenario in experiment.scenarios:
@@ -184,6 +192,9 @@ def carry_out(experiment: Experiment, name: str, paths: Sequence[str], where: Wh
     fingerprint = experiment.fingerprint(__version__)
     job = {"started": now(), "command": list(where.command)}
     with PartialResults.open(fingerprint, where.out, RESULTS, name, job, resume=where.resume) as store:
+        for work, final in store.removed:
+            say(f"note: removed {work}, the work folder of an earlier run that had finished into {final} "
+                "(it was stopped before it could remove it)")
         schedule = Schedule(len(experiment.scenarios), experiment.plan, store.done())
         n_scenarios = len(experiment.scenarios)
         say(f"discharge-sim {__version__}: {experiment.kind} of {n_scenarios} scenario(s), "
@@ -214,7 +225,14 @@ def carry_out(experiment: Experiment, name: str, paths: Sequence[str], where: Wh
 
                 draw_all(folder)
 
-        store.finish(write)
+        try:
+            store.finish(write)
+        except KeyboardInterrupt as exc:
+            raise interrupted(exc, store) from None
+    written = detail_files(store.out, experiment)
+    if written:
+        skip = "--no-detail" if where.command[:1] == ("discharge-sim",) else "detail=False"
+        say(f"Detail tables: {', '.join(f'{file} {size_text(size)}' for file, size in written)} ({skip} to skip)")
     return Results(store.out, outcome)
 
 

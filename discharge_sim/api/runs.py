@@ -10,6 +10,9 @@ command line prints; ``progress`` draws a progress bar on a terminal.
 
 from __future__ import annotations
 
+import math
+import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +20,17 @@ from typing import Any, Literal, TypedDict, Unpack
 
 from discharge_sim.analysis.attribution import SIDE_VARIANTS, removals
 from discharge_sim.api.errors import UsageError
-from discharge_sim.api.runner import Results, Say, Where, as_config, carry_out, replication_plan, run_overrides, silent
+from discharge_sim.api.runner import (
+    RESULTS,
+    Results,
+    Say,
+    Where,
+    as_config,
+    carry_out,
+    replication_plan,
+    run_overrides,
+    silent,
+)
 from discharge_sim.config import Config, apply_overrides, config_to_dict, read_config
 from discharge_sim.experiments.specification import (
     DETAIL_TABLES,
@@ -30,6 +43,19 @@ from discharge_sim.experiments.specification import (
 )
 from discharge_sim.io.manifests import recorded_run
 from discharge_sim.version import __version__
+
+MOST_POINTS = 10_000
+"""The most points a sweep's grid may have (the product of the numbers of values of its settings)."""
+PEOPLE_PER_SECOND = 20_000
+"""Roughly how many people (admissions, community referrals, first residents) one worker
+simulates a second: the baseline runs at about 16,000 on a laptop core. For the size check only."""
+BYTES_PER_PERSON = 4_000
+"""Roughly the memory one person takes while a replication runs, with its detail tables (the
+baseline's year needs about 3 kB a person at its peak)."""
+DETAIL_BYTES_PER_PERSON = 500
+"""Roughly the disk one person takes in patients.csv and delays.csv (a baseline year: about 480 bytes)."""
+LONGEST_SECONDS = 7 * 24 * 3600.0
+"""An experiment estimated to take longer than a week on its workers is refused as a mistake."""
 
 
 class Options(TypedDict, total=False):
@@ -79,11 +105,11 @@ def run(config: Config | str | Path | None = None, *, detail: bool = True, from_
             where.say(f"note: the manifest was written by discharge-sim {recorded.written_by}; this is "
                       f"{__version__}, so results may differ")
         experiment, source = recorded.experiment, recorded.config_path
-        return carry_out(experiment, experiment.scenarios[0].config.name, [source], where)
+        return carry_out(_fits(experiment, where), experiment.scenarios[0].config.name, [source], where)
     loaded, source = as_config(config, _overrides(options))
     tables = tuple(DETAIL_TABLES) if detail else ("occupancy",)
     experiment = Experiment("run", (Scenario(loaded.name, loaded),), loaded.run.seed, _plan(loaded, options), tables)
-    return carry_out(experiment, loaded.name, [source], where)
+    return carry_out(_fits(experiment, where), loaded.name, [source], where)
 
 
 def compare(configs: Sequence[Config | str | Path], *, labels: Sequence[str] | None = None, detail: bool = False,
@@ -104,6 +130,7 @@ def compare(configs: Sequence[Config | str | Path], *, labels: Sequence[str] | N
     scenarios = tuple(Scenario(label, cfg) for label, cfg in zip(labels, paired))
     tables = tuple(DETAIL_TABLES) if detail else ()
     experiment = Experiment("compare", scenarios, paired[0].run.seed, _plan(paired[0], options), tables)
+    _fits(experiment, where)
     for note in notes:
         where.say(f"note: {note}")
     return carry_out(experiment, "compare-" + "-vs-".join(labels)[:80], [source for _, source in loaded], where)
@@ -124,6 +151,10 @@ def sweep(config: Config | str | Path, settings: Sequence[tuple[str, Sequence[An
             option = "--" + key.split(".")[1].replace("_", "-")
             raise UsageError(f"--set {key} and {option} both set it; use one")
     where = _where(options, "sweep")
+    points = math.prod(len(values) for _, values in settings)
+    if points > MOST_POINTS:
+        raise UsageError(f"--set: {' x '.join(str(len(values)) for _, values in settings)} = {points:,} grid points; "
+                         f"at most {MOST_POINTS:,}: give fewer values, or sweep the settings one or two at a time")
     if isinstance(config, Config):
         raw, source = config_to_dict(config), f"<{config.name}>"
     else:
@@ -132,7 +163,7 @@ def sweep(config: Config | str | Path, settings: Sequence[tuple[str, Sequence[An
     first = scenarios[0].config
     tables = tuple(DETAIL_TABLES) if detail else ()
     experiment = Experiment("sweep", tuple(scenarios), first.run.seed, _plan(first, options), tables)
-    return carry_out(experiment, f"sweep-{first.name}", [source], where)
+    return carry_out(_fits(experiment, where), f"sweep-{first.name}", [source], where)
 
 
 def warmup(config: Config | str | Path | None = None, **options: Unpack[Options]) -> Results:
@@ -145,7 +176,7 @@ def warmup(config: Config | str | Path | None = None, **options: Unpack[Options]
     loaded, source = as_config(config, {**_overrides(options), "run.warmup_days": 0.0})
     experiment = Experiment("warmup", (Scenario(loaded.name, loaded),), loaded.run.seed, _plan(loaded, options),
                             ("occupancy",))
-    return carry_out(experiment, f"warmup-{loaded.name}", [source], where,
+    return carry_out(_fits(experiment, where), f"warmup-{loaded.name}", [source], where,
                      configured_warmup=configured.run.warmup_days)
 
 
@@ -163,7 +194,67 @@ def attribute(config: Config | str | Path | None = None, *, by_step: bool = Fals
     tables = tuple(DETAIL_TABLES) if detail else ()
     experiment = Experiment("attribute", tuple(variants), loaded.run.seed,
                             replace(_plan(loaded, options), first_only=True), tables)
-    return carry_out(experiment, f"attribute-{loaded.name}", [source], where)
+    return carry_out(_fits(experiment, where), f"attribute-{loaded.name}", [source], where)
+
+
+def _fits(experiment: Experiment, where: Where) -> Experiment:
+    """``experiment``, if it fits: refused (before anything is written) when, by a rough estimate
+    from its configs, the replications running at once would need more memory than this machine
+    has, its detail tables more disk than is free, or it would run for more than a week."""
+    people = [s.config.people_per_replication for s in experiment.scenarios]
+    replications = experiment.plan.most
+    total = sum(people) * replications
+    tasks = len(experiment.scenarios) * replications
+    smaller = "shorten --days (run.days) or lower the admissions a day"
+    if where.scheduler is None:  # on a Dask cluster, the workers' machines are not known here
+        at_once = min(where.worker_count, tasks)
+        memory = max(people) * BYTES_PER_PERSON * at_once
+        physical = _physical_memory()
+        if physical is not None and memory > physical:
+            together = f", and {at_once} at once on {at_once} workers {_gigabytes(memory)}" if at_once > 1 else ""
+            raise UsageError(
+                f"too big for this machine: one replication simulates about {max(people):,.0f} people, which needs "
+                f"about {_gigabytes(memory / at_once)} of memory{together}; this machine has {_gigabytes(physical)}. "
+                f"{smaller.capitalize()}" + (", or use fewer --workers" if at_once > 1 else ""))
+        seconds = total / PEOPLE_PER_SECOND / at_once
+        if seconds > LONGEST_SECONDS:
+            raise UsageError(
+                f"too long to run: about {total:,.0f} people in all ({len(experiment.scenarios)} scenario(s) x "
+                f"{replications:,} replication(s) x about {sum(people) / len(people):,.0f} each) would take roughly "
+                f"{seconds / 86400:,.0f} days on {at_once} worker(s), more than a week. Run fewer --replications, "
+                f"{smaller}, or run on a cluster with --scheduler")
+    if {"patients", "delays"} & set(experiment.tables):
+        need = total * DETAIL_BYTES_PER_PERSON
+        free = _free_disk((where.out or RESULTS).absolute())
+        if free is not None and need > free:
+            raise UsageError(
+                f"too big for the disk: the per-patient tables of about {total:,.0f} people would take about "
+                f"{_gigabytes(need)}, and only {_gigabytes(free)} is free there. Leave them out with --no-detail "
+                f"(detail=False), run fewer --replications, or {smaller}")
+    return experiment
+
+
+def _physical_memory() -> int | None:
+    """This machine's memory in bytes, where the system says (Linux and most Unix), else None."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not a Unix
+        return None
+
+
+def _free_disk(folder: Path) -> int | None:
+    """Free bytes on the disk that would hold ``folder`` (its nearest existing parent's)."""
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            try:
+                return shutil.disk_usage(parent).free
+            except OSError:
+                return None
+    return None
+
+
+def _gigabytes(size: float) -> str:
+    return f"{size / 1e9:,.1f} GB" if size < 1e12 else f"{size / 1e12:,.1f} TB"
 
 
 def _overrides(options: Options) -> dict[str, Any]:

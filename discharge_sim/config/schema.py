@@ -8,6 +8,7 @@ turning validation errors into messages is :mod:`discharge_sim.config.errors`.
 from __future__ import annotations
 
 import itertools
+import re
 import types
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -43,11 +44,33 @@ LONGEST_HOURS = 100 * 365 * HOURS_PER_DAY
 ones overflow the samplers."""
 MOST_SPREAD = 1000.0
 """The largest sd of a lognormal or gamma duration, as a multiple of its mean."""
+MOST_DAYS = 36_500
+"""The longest run, and the latest day a surge may start or end (100 years)."""
+MOST_REPLICATIONS = 10_000
+"""The most replications of a run: the 95% interval narrows with their square root, so 10,000
+are already about 30 times as precise as 10."""
+SEED_LIMIT = 2**63
+"""Seeds run from 0 to 2^63 - 1: the results tables store the seed as a 64-bit integer."""
+MOST_PER_DAY = 100_000
+"""The most admissions, or community referrals to a pool, a day: hundreds of times a large
+trust's."""
+MOST_UNITS = 1_000_000
+"""The most beds, places, residents or staff of one kind: far beyond any trust or council."""
+MOST_SURGE = 100.0
+"""The largest surge factor."""
+MOST_PEOPLE = 100_000_000
+"""The most people one replication may simulate (admissions and community referrals over the
+whole run, and the pools' first residents): each holds a few kilobytes while it runs."""
+NAME_LENGTH = 100
+"""The longest config name: it names results folders, which file systems limit to 255 bytes."""
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Probability = Annotated[float, Field(ge=0, le=1)]
 Hour = Annotated[float, Field(ge=0, lt=24)]
+Count = Annotated[int, Field(gt=0, le=MOST_UNITS)]
+PerDay = Annotated[float, Field(ge=0, le=MOST_PER_DAY)]
+RunDays = Annotated[float, Field(ge=0, le=MOST_DAYS)]
 
 
 class Strict(BaseModel):
@@ -200,10 +223,18 @@ class Window(Strict):
 
 
 class RunSettings(Strict):
-    days: Positive
-    warmup_days: NonNegative = 0.0
-    replications: int = Field(default=10, ge=1)
-    seed: int = Field(default=20240401, ge=0)
+    days: Annotated[float, Field(gt=0, le=MOST_DAYS)]
+    warmup_days: RunDays = 0.0
+    replications: int = Field(default=10, ge=1, le=MOST_REPLICATIONS)
+    seed: int = Field(default=20240401, ge=0, lt=SEED_LIMIT)
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _seed_fits(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool) and v >= SEED_LIMIT:
+            raise ValueError(f"a seed is a whole number from 0 to 2^63 - 1 ({SEED_LIMIT - 1:,}), as the results "
+                             "tables store it in a 64-bit integer")
+        return v
 
     @model_validator(mode="after")
     def _warmup_inside_run(self) -> RunSettings:
@@ -216,7 +247,7 @@ class RunSettings(Strict):
 
 
 class HospitalSettings(Strict):
-    beds: int = Field(gt=0)
+    beds: Count
     fitness_review_hour: Hour | None = None
     """Hour of the daily review at which a patient is found medically fit (None: the moment the
     acute stay ends). Criteria to reside are reviewed once a day, at the morning board round."""
@@ -228,13 +259,13 @@ class HospitalSettings(Strict):
 class Surge(Strict):
     """A stretch of days with emergency admissions at ``factor`` times their usual rate (winter)."""
 
-    start_day: NonNegative
-    days: Positive
-    factor: Positive
+    start_day: RunDays
+    days: Annotated[float, Field(gt=0, le=MOST_DAYS)]
+    factor: Annotated[float, Field(gt=0, le=MOST_SURGE)]
 
 
 class EmergencySettings(Strict):
-    admissions_per_day: NonNegative
+    admissions_per_day: PerDay
     hour_of_day_profile: list[NonNegative] = Field(default_factory=lambda: [1.0] * 24)
     day_of_week_profile: list[NonNegative] = Field(default_factory=lambda: [1.0] * 7)
     surges: list[Surge] = Field(default_factory=list)
@@ -262,7 +293,7 @@ class EmergencySettings(Strict):
 
 
 class ElectiveSettings(Strict):
-    admissions_per_weekday: dict[Day, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    admissions_per_weekday: dict[Day, Annotated[int, Field(ge=0, le=MOST_PER_DAY)]] = Field(default_factory=dict)
     admission_hour: Hour = 7.0
 
 
@@ -289,7 +320,7 @@ class Group(Strict):
 class Staff(Attributed):
     """Staff who do a step (pharmacists, therapists, social workers), with their working hours."""
 
-    count: int = Field(gt=0)
+    count: Count
     schedule: str
     dtoc_code: DtocCode | None = None
     hourly_cost_gbp: NonNegative = 0.0
@@ -301,10 +332,10 @@ class Pool(Attributed):
     """Placements (home-care packages, reablement, intermediate-care and care-home beds)."""
 
     dtoc_code: DtocCode
-    places: int = Field(gt=0)
+    places: Count
     length_of_stay: Distribution
-    community_referrals_per_day: NonNegative = 0.0
-    initial_residents: int | None = Field(default=None, ge=0)
+    community_referrals_per_day: PerDay = 0.0
+    initial_residents: int | None = Field(default=None, ge=0, le=MOST_UNITS)
     """People in the pool at time 0 (capped at places). A count, so that a scenario with more
     places starts with the same residents and more free places, as it would in life."""
     initial_occupancy: Probability | None = None
@@ -471,7 +502,7 @@ STEP_MODELS: dict[str, type[StepBase]] = {
 class Config(Strict):
     """A whole scenario."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=NAME_LENGTH)
     description: str = ""
     run: RunSettings
     hospital: HospitalSettings
@@ -485,6 +516,13 @@ class Config(Strict):
     pathways: dict[int, dict[str, list[str]]]
     finance: Finance | None = None
     report: ReportSettings | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, v: str) -> str:
+        if _CONTROL.search(v):
+            raise ValueError("a name is one line of text: no newlines, tabs or other control characters")
+        return v
 
     @field_validator("schedules")
     @classmethod
@@ -547,6 +585,7 @@ class Config(Strict):
                 raise ValueError(f"pathways.{pathway}: the steps form a cycle: {' -> '.join(cycle)}")
         if self.finance is not None:
             self._check_finance(self.finance)
+        self._check_size()
         for gname, group in self.groups.items():
             for pathway, share in group.pathway_mix.items():
                 if share > 0 and pathway not in self.pathways:
@@ -554,6 +593,18 @@ class Config(Strict):
                         f"groups.{gname}.pathway_mix: pathway {pathway} has no entry under pathways"
                     )
         return self
+
+    def _check_size(self) -> None:
+        """One replication holds everyone it simulates in memory: refuse a run of billions."""
+        people = self.people_per_replication
+        if people > MOST_PEOPLE:
+            raise ValueError(
+                f"run.days: one replication of {self.run.days:,.0f} days would simulate about {people:,.0f} people "
+                f"({self.people_per_day:,.0f} admissions and community referrals a day, with the pools' first "
+                "residents); "
+                f"at most {MOST_PEOPLE:,}: shorten run.days or lower emergency.admissions_per_day, "
+                "elective.admissions_per_weekday or the pools' community_referrals_per_day"
+            )
 
     def _check_finance(self, finance: Finance) -> None:
         budget = finance.council_budget
@@ -576,12 +627,29 @@ class Config(Strict):
                 )
 
     @property
+    def people_per_day(self) -> float:
+        """Everyone who arrives in a day: admissions (emergency, at the highest surge rate, and
+        elective) and community referrals to the pools. A rough measure of a run's size."""
+        surge = max((s.factor for s in self.emergency.surges), default=1.0)
+        electives = sum(self.elective.admissions_per_weekday.values()) / 7.0
+        community = sum(pool.community_referrals_per_day for pool in self.pools.values())
+        return self.emergency.admissions_per_day * max(surge, 1.0) + electives + community
+
+    @property
+    def people_per_replication(self) -> float:
+        """Everyone one replication simulates: arrivals over the whole run and the pools' first residents."""
+        return self.people_per_day * self.run.days + sum(pool.initial_count for pool in self.pools.values())
+
+    @property
     def warmup_hours(self) -> float:
         return self.run.warmup_days * HOURS_PER_DAY
 
     @property
     def horizon_hours(self) -> float:
         return self.run.days * HOURS_PER_DAY
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _listing(names: Mapping[str, Any]) -> str:

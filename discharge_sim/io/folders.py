@@ -1,12 +1,19 @@
 """Reading a results folder back: its manifest, summary and tables, as the figures and the report
 need them. Nothing here writes; a folder that is missing, damaged or of the wrong kind is an
-:class:`~discharge_sim.io.storage.OutputError`."""
+:class:`~discharge_sim.io.storage.OutputError`.
+
+The manifest, the summary and attribution.json are checked when the folder is opened: every part
+the figures and the report read has the shape they read it as (a mapping, a list, a number, a
+text), and every config as run is a valid config. A file edited by hand or damaged is refused
+there, with the file and the part named, instead of failing somewhere in the middle of a figure.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import math
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -14,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from discharge_sim.analysis.attribution import SIDE_VARIANTS
+from discharge_sim.config import ConfigError, config_from_dict, config_to_dict
 from discharge_sim.experiments.specification import SCENARIO_COLUMNS
 from discharge_sim.io.storage import OutputError
 
@@ -24,10 +32,18 @@ ATTRIBUTE_LABELS = {"as_configured": "as configured", "hospital_instant": "hospi
 
 def read_csv(path: Path) -> dict[str, np.ndarray]:
     """Every column of a CSV as strings (see :func:`numbers` for numeric columns)."""
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        header = next(reader)
-        rows = list(reader)
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            rows = list(reader)
+    except (StopIteration, UnicodeDecodeError, csv.Error) as exc:
+        problem = "empty" if isinstance(exc, StopIteration) else f"not a CSV table ({exc})"
+        raise OutputError(f"{path}: incomplete or damaged: {problem}; rerun the experiment") from None
+    short = next((number for number, row in enumerate(rows, start=2) if len(row) != len(header)), None)
+    if short is not None:
+        raise OutputError(f"{path}: incomplete or damaged: line {short} has {len(rows[short - 2])} values for "
+                          f"{len(header)} columns; rerun the experiment")
     return {name: np.asarray([row[i] for row in rows], dtype=object) for i, name in enumerate(header)}
 
 
@@ -52,7 +68,11 @@ def _nan(value: Any) -> Any:
 
 
 def numbers(column: np.ndarray) -> np.ndarray:
-    return np.asarray([float(v) if v != "" else math.nan for v in column], dtype=float)
+    try:
+        return np.asarray([float(v) if v != "" else math.nan for v in column], dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise OutputError(f"a table of the results folder is incomplete or damaged: a value that is not a number "
+                          f"({exc}); rerun the experiment") from None
 
 
 class ResultsFolder:
@@ -71,15 +91,33 @@ class ResultsFolder:
         try:
             self.manifest: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
             self.summary: dict[str, Any] = read_json(folder / "summary.json")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise OutputError(f"{folder}: manifest.json or summary.json is damaged ({exc}); rerun the experiment") \
                 from None
-        self.kind: str = self.manifest.get("kind", "run")
+        Shape(manifest).mapping(self.manifest, "the file")
+        kind = self.manifest.get("kind", "run")
+        Shape(manifest).text(kind, "kind")
+        self.kind: str = kind
         if self.kind not in ("run", "compare", "sweep", "attribute", "warmup"):
             raise OutputError(f"{folder}: a {self.kind} folder has no figures to draw")
+        check_manifest(self.manifest, manifest)
+        check_summary(self.summary, self.kind, folder / "summary.json")
+        if self.kind == "attribute" and self.has("attribution.json"):
+            self.attribution  # noqa: B018 - checked on opening, like the manifest and summary
 
     def has(self, name: str) -> bool:
         return (self.folder / name).is_file()
+
+    @cached_property
+    def attribution(self) -> dict[str, Any]:
+        """attribution.json (of an ``attribute`` folder), its shape checked."""
+        path = self.folder / "attribution.json"
+        try:
+            doc = read_json(path)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise OutputError(f"{path}: incomplete or damaged ({exc}); rerun the experiment") from None
+        check_attribution(doc, path)
+        return dict(doc)
 
     def table(self, name: str) -> dict[str, np.ndarray]:
         return read_csv(self.folder / name)
@@ -135,3 +173,172 @@ class ResultsFolder:
             return np.ones(n, dtype=bool)
         first = table[column][0] if n else ""
         return np.asarray(table[column] == first)
+
+
+# --- the shapes of the files read ---------------------------------------------------------------
+
+class Shape:
+    """Checks of one JSON file's parts, each refusing with the file and the part named."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def refuse(self, where: str, wanted: str, value: Any) -> OutputError:
+        return OutputError(f"{self.path}: incomplete or damaged: {where} should be {wanted}, found "
+                           f"{_json_kind(value)} (edited by hand?); rerun the experiment")
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.refuse(where, "a mapping", value)
+        return value
+
+    def items(self, value: Any, where: str, least: int = 0) -> list[Any]:
+        if not isinstance(value, list) or len(value) < least:
+            raise self.refuse(where, "a list" + (f" of at least {least}" if least else ""), value)
+        return value
+
+    def text(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise self.refuse(where, "a text", value)
+        return value
+
+    def number(self, value: Any, where: str, finite: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or (finite and not math.isfinite(value)):
+            raise self.refuse(where, "a finite number" if finite else "a number", value)
+        return float(value)
+
+    def whole(self, value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.refuse(where, "a whole number", value)
+        return value
+
+    def optional(self, doc: dict[str, Any], key: str, check: Callable[[Any, str], Any], where: str = "") -> None:
+        if key in doc:
+            check(doc[key], f"{where}{key}")
+
+    def stats(self, value: Any, where: str) -> None:
+        """A summary of one metric: mean, interval, n, ... all numbers (NaN where undefined)."""
+        for stat, number in self.mapping(value, where).items():
+            self.number(number, f"{where}.{stat}", finite=stat == "n")
+
+    def metrics(self, value: Any, where: str) -> dict[str, Any]:
+        for metric, stats in self.mapping(value, where).items():
+            self.stats(stats, f"{where}.{metric}")
+        return value
+
+    def config(self, value: Any, where: str, seen: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """A config as run, validated by the schema (once per distinct config) and with its defaults filled in."""
+        raw = self.mapping(value, where)
+        key = json.dumps(raw, sort_keys=True, default=str)
+        if key not in seen:
+            try:
+                seen[key] = config_to_dict(config_from_dict(raw, source=where))
+            except ConfigError as exc:
+                first = str(exc).splitlines()[1:2] or [str(exc)]
+                raise OutputError(f"{self.path}: incomplete or damaged: {where} is not a valid config "
+                                  f"({first[0].strip()}; edited by hand?); rerun the experiment") from None
+        return seen[key]
+
+
+MISSING = object()
+"""What :func:`part` gives for a key that is not there."""
+
+
+def part(doc: dict[str, Any], key: str) -> Any:
+    return doc.get(key, MISSING)
+
+
+def _json_kind(value: Any) -> str:
+    if value is MISSING:
+        return "nothing (it is missing)"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}" + ("..." if len(value) > 40 else "")
+    return f"the number {value!r}"
+
+
+def check_manifest(manifest: dict[str, Any], path: Path) -> None:
+    """What the figures and the report read from manifest.json, in the shapes they read; the configs as
+    run are validated and replaced by their full form (the same, for a manifest as written)."""
+    shape = Shape(path)
+    for key in ("replications", "seed"):
+        shape.optional(manifest, key, shape.whole)
+    for key in ("version", "finished", "python", "replication_rule"):
+        shape.optional(manifest, key, shape.text)
+    for key in ("execution", "dependencies"):
+        shape.optional(manifest, key, shape.mapping)
+    if "command" in manifest:
+        for i, word in enumerate(shape.items(manifest["command"], "command")):
+            shape.text(word, f"command.{i}")
+    seen: dict[str, dict[str, Any]] = {}
+    if "config" in manifest:
+        manifest["config"] = shape.config(manifest["config"], "config", seen)
+    if "scenarios" in manifest or "config" not in manifest:
+        for i, scenario in enumerate(shape.items(part(manifest, "scenarios"), "scenarios", least=1)):
+            shape.mapping(scenario, f"scenarios.{i}")
+            shape.text(part(scenario, "label"), f"scenarios.{i}.label")
+            scenario["config"] = shape.config(part(scenario, "config"), f"scenarios.{i}.config", seen)
+
+
+def check_summary(summary: Any, kind: str, path: Path) -> None:
+    """What the figures and the report read from summary.json, by kind of experiment."""
+    shape = Shape(path)
+    shape.mapping(summary, "the file")
+    shape.optional(summary, "replications", shape.whole)
+    shape.optional(summary, "config", shape.text)
+    if kind in ("run", "warmup"):
+        shape.metrics(part(summary, "metrics"), "metrics")
+    if kind == "attribute":
+        for name, metrics in shape.mapping(part(summary, "metrics"), "metrics").items():
+            shape.metrics(metrics, f"metrics.{name}")
+    if kind == "compare":
+        configs = shape.items(part(summary, "configs"), "configs", least=1)
+        for i, label in enumerate(configs):
+            shape.text(label, f"configs.{i}")
+        shape.text(part(summary, "baseline"), "baseline")
+        metrics = shape.mapping(part(summary, "metrics"), "metrics")
+        differences = shape.mapping(part(summary, "differences"), "differences")
+        for i, label in enumerate(configs):
+            shape.metrics(part(metrics, label), f"metrics.{label}")
+            if i:
+                shape.metrics(part(differences, label), f"differences.{label}")
+    if kind == "sweep":
+        for i, key in enumerate(shape.items(part(summary, "settings"), "settings")):
+            shape.text(key, f"settings.{i}")
+        for i, point in enumerate(shape.items(part(summary, "points"), "points", least=1)):
+            shape.mapping(point, f"points.{i}")
+            shape.whole(part(point, "point"), f"points.{i}.point")
+            shape.mapping(part(point, "settings"), f"points.{i}.settings")
+            shape.metrics(part(point, "metrics"), f"points.{i}.metrics")
+    if kind == "warmup":
+        found = shape.mapping(part(summary, "warmup"), "warmup")
+        for key in ("replications", "suggested_warmup_days", "configured_warmup_days"):
+            shape.number(part(found, key), f"warmup.{key}", finite=True)
+        for i, series in enumerate(shape.items(part(found, "series"), "warmup.series")):
+            shape.mapping(series, f"warmup.series.{i}")
+            for key in ("name", "label"):
+                shape.text(part(series, key), f"warmup.series.{i}.{key}")
+            shape.number(part(series, "truncation_days"), f"warmup.series.{i}.truncation_days", finite=True)
+
+
+def check_attribution(doc: Any, path: Path) -> None:
+    """What the figures and the report read from attribution.json."""
+    shape = Shape(path)
+    shape.mapping(doc, "the file")
+    shape.metrics(part(doc, "columns"), "columns")
+    shape.number(part(doc, "replications"), "replications", finite=True)
+    for i, row in enumerate(shape.items(part(doc, "table"), "table", least=1)):
+        shape.mapping(row, f"table.{i}")
+        for key in ("side", "label"):
+            shape.text(part(row, key), f"table.{i}.{key}")
+        for key in ("recorded", "counterfactual"):
+            shape.stats(part(row, key), f"table.{i}.{key}")
+        if isinstance(part(row, "difference"), dict):
+            shape.stats(row["difference"], f"table.{i}.difference")

@@ -93,6 +93,18 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
     write_json(folder / "manifest.json", manifest)
 
 
+ALWAYS_WRITTEN = {"run": ("occupancy",), "warmup": ("occupancy",)}
+"""By kind of experiment, the per-replication tables written with or without ``--detail``."""
+
+
+def detail_files(folder: Path, experiment: Experiment) -> list[tuple[str, int]]:
+    """The per-replication tables ``--no-detail`` leaves out, as written in ``folder``: file name and size
+    in bytes (the big files of a results folder: the baseline run, 10 replications of a year, writes about 120 MB)."""
+    always = ALWAYS_WRITTEN.get(experiment.kind, ())
+    names = [f"{table}.csv" for table in experiment.tables if table not in always]
+    return [(name, (folder / name).stat().st_size) for name in names if (folder / name).is_file()]
+
+
 def write_attribution(folder: Path, outcome: Outcome) -> dict[str, Any]:
     """attribution.csv (a row per replication) and, for ``--by step``, attribution_steps.csv; returns
     the document for attribution.json: the summary, the recorded-against-counterfactual table and

@@ -403,9 +403,13 @@ def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
     for path in paths:
         tmp = path.with_name(f".tmp-{path.name}")
-        if path.suffix == ".png":
-            fig.savefig(tmp, dpi=DPI, format="png", metadata={"Software": None})
-        else:
-            fig.savefig(tmp, format="pdf", metadata={"CreationDate": None, "ModDate": None})
-        os.replace(tmp, path)
+        try:
+            if path.suffix == ".png":
+                fig.savefig(tmp, dpi=DPI, format="png", metadata={"Software": None})
+            else:
+                fig.savefig(tmp, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+            os.replace(tmp, path)
+        except BaseException:  # a full disk, say: no half-written file left behind
+            tmp.unlink(missing_ok=True)
+            raise
     return paths

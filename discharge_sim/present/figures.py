@@ -3,11 +3,16 @@
 Each figure is drawn only where its data exists (occupancy needs ``occupancy.csv``, the delay
 lengths and the timeline need ``patients.csv`` and ``delays.csv``, the attribution chart needs
 ``attribution.json``, ...). ``figures/figures.json`` lists what was drawn, with captions, for the
-report. Drawing is in :mod:`discharge_sim.present.charts`; this module only reads files and picks data.
+report. The set is drawn into a staging folder beside ``figures/`` and swapped in whole, so a failed
+drawing leaves the figures drawn before as they were. Drawing is in
+:mod:`discharge_sim.present.charts`; this module only reads files and picks data.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,19 +369,101 @@ def read_index(folder: Path) -> list[Drawn]:
 
 
 def draw_all(folder: Path) -> list[Drawn]:
-    """Draw every figure the folder has data for into ``folder/figures``; list them in figures.json."""
+    """Draw every figure the folder has data for into ``folder/figures``; list them in figures.json.
+
+    The figures are drawn into a staging folder beside ``figures/`` and swapped in when all are
+    drawn: if drawing fails, the figures drawn before are untouched and no staging folder is left.
+    Files in ``figures/`` that are not figures of the catalogue are kept."""
     results = ResultsFolder(folder)
     if results.kind == "warmup":
         raise OutputError(f"{folder}: a warmup folder has its figure already (figures/warmup.png); plot draws the "
                           "figures of run, compare, sweep and attribute results")
-    drawn = []
-    for name, make in FIGURES:
-        made = make(results)
-        if made is None:
-            continue
-        figure, title, caption = made
-        save_figure(figure, folder / "figures", name)
-        drawn.append(Drawn(name, title, caption))
-    write_json(folder / "figures" / INDEX, [{"name": d.name, "title": d.title, "caption": d.caption,
-                                             "files": [f"{d.name}.png", f"{d.name}.pdf"]} for d in drawn])
+    figures = folder / "figures"
+    _tidy(folder)
+    staging = folder / f"{STAGING}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir()
+        drawn = []
+        for name, make in FIGURES:
+            made = make(results)
+            if made is None:
+                continue
+            figure, title, caption = made
+            save_figure(figure, staging, name)
+            drawn.append(Drawn(name, title, caption))
+        write_json(staging / INDEX, [{"name": d.name, "title": d.title, "caption": d.caption,
+                                      "files": [f"{d.name}.png", f"{d.name}.pdf"]} for d in drawn])
+        _keep_others(figures, staging)
+        _swap(staging, figures)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return drawn
+
+
+STAGING = ".figures.drawing-"
+"""A figure set being drawn, beside ``figures/``, named with the drawing process's id."""
+REPLACED = ".figures.replaced-"
+"""The figures drawn before, for the moment the new set is swapped in."""
+_AFTER = re.compile(rf"(?:{re.escape(STAGING)}|{re.escape(REPLACED)})(\d+)")
+
+
+def _drawn_here(name: str) -> bool:
+    """Whether a file of ``figures/`` is one :func:`draw_all` writes (and so replaces)."""
+    stem, _, suffix = name.rpartition(".")
+    return name == INDEX or (stem in FIGURE_NAMES and suffix in ("png", "pdf"))
+
+
+def _keep_others(figures: Path, staging: Path) -> None:
+    """Copy into the new set what ``figures/`` holds that draw_all does not draw (a file of one's own)."""
+    if not figures.is_dir():
+        return
+    for item in figures.iterdir():
+        if _drawn_here(item.name) or item.name.startswith(".tmp-") or (staging / item.name).exists():
+            continue
+        if item.is_dir():
+            shutil.copytree(item, staging / item.name, symlinks=True)
+        else:
+            shutil.copy2(item, staging / item.name, follow_symlinks=False)
+
+
+def _swap(staging: Path, figures: Path) -> None:
+    """Put ``staging`` in the place of ``figures`` (the old set moved aside, then removed)."""
+    if not figures.exists():
+        os.replace(staging, figures)
+        return
+    replaced = figures.with_name(f"{REPLACED}{os.getpid()}")
+    shutil.rmtree(replaced, ignore_errors=True)
+    os.replace(figures, replaced)
+    try:
+        os.replace(staging, figures)
+    except BaseException:
+        os.replace(replaced, figures)
+        raise
+    shutil.rmtree(replaced, ignore_errors=True)
+
+
+def _tidy(folder: Path) -> None:
+    """What a drawing killed half-way left beside ``figures/``: its staging folder is removed and, if it
+    was stopped between moving the old set aside and putting the new one in, the old set is put back."""
+    for item in sorted(folder.glob(".figures.*-*")):
+        match = _AFTER.fullmatch(item.name)
+        if match is None or _running(int(match[1])):
+            continue
+        if item.name.startswith(REPLACED) and not (folder / "figures").exists():
+            os.replace(item, folder / "figures")
+        else:
+            shutil.rmtree(item, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether another process with this id is running (so its staging folder is in use)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True

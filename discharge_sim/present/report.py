@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.capacity import pool_loads
+from discharge_sim.analysis.capacity import NEAR_FULL, bed_load, pool_loads
 from discharge_sim.analysis.policy import COST_PER_DAY, POLICY_MEASURES
 from discharge_sim.config import config_from_dict, flatten
-from discharge_sim.io.folders import ResultsFolder, numbers, read_json
+from discharge_sim.io.folders import ResultsFolder, numbers
 from discharge_sim.io.formats import write_text_atomic
 from discharge_sim.present.blocks import (
     Block,
@@ -183,15 +183,21 @@ def findings(r: ResultsFolder) -> Bullets:
             sure = "a real difference" if d.get("excludes_zero") == 1.0 else "not distinguishable from no difference"
             items.append(f"{other} against {base}: {_ci_words(d, count)} delayed bed-days, {sure} at 95%.")
     if r.has("attribution.json"):
-        doc = read_json(r.folder / "attribution.json")
+        doc = r.attribution
         c = doc["columns"]
+        total = c["total"]["mean"]
+
+        def of_total(column: str) -> str:  # a ratio of means, as the first finding's shares are
+            return share(c[column]["mean"] / total if total else math.nan)
+
         items.append(
             f"Counterfactually, hospital-internal steps cause {_ci_words(c['shapley_hospital'], count)} delayed "
-            f"bed-days ({share(c['shapley_hospital_share']['mean'])}) and social-care capacity "
-            f"{_ci_words(c['shapley_social_care'], count)} ({share(c['shapley_social_care_share']['mean'])}); the "
-            f"labels said {share(c['ledger_hospital_share']['mean'])} and "
-            f"{share(c['ledger_social_care_share']['mean'])}. Removing both sides takes away "
-            f"{_ci_words(c['both_removed'], count)}, an interaction of {count(c['interaction']['mean'])}.")
+            f"bed-days ({of_total('shapley_hospital')}) and social-care capacity "
+            f"{_ci_words(c['shapley_social_care'], count)} ({of_total('shapley_social_care')}); the "
+            f"labels said {of_total('ledger_hospital')} and {of_total('ledger_social_care')}. Removing both sides "
+            f"takes away {_ci_words(c['both_removed'], count)}, an interaction of {count(c['interaction']['mean'])}. "
+            "Every share in this report is a ratio of means: a side's mean delayed bed-days over the mean of all "
+            "delayed bed-days.")
     if r.kind == "sweep":
         points = r.summary["points"]
         best = min(points, key=lambda p: p["metrics"]["delayed_bed_days"]["mean"])
@@ -403,7 +409,7 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
     if r.has("policy.csv"):
         blocks += policy_blocks(r)
     if r.has("attribution.json"):
-        doc = read_json(r.folder / "attribution.json")
+        doc = r.attribution
         att = Table("Who causes the delay: recorded (ledger) and counterfactual (Shapley) delayed bed-days, with "
                     "the difference (source: attribution.json)",
                     ["side", "recorded", "recorded 95% interval", "counterfactual", "counterfactual 95% interval",
@@ -475,8 +481,8 @@ def limitations(r: ResultsFolder) -> Bullets:
     n = int(r.manifest.get("replications") or 0)
     if n < 10:
         items.append(f"Only {n} replication(s) were run: intervals are wide; run more for a board decision.")
-    negative = sorted({label for _, _, m in r.keyed_scenarios() for metric, label, kind in RESULT_ROWS
-                       if kind == "count" and m.get(metric, {}).get("ci_low", 0.0) < 0})
+    negative = sorted({*(label for _, _, m in r.keyed_scenarios() for metric, label, _ in RESULT_ROWS
+                         if _below_zero(m.get(metric))), *_attribution_below_zero(r)})
     if negative:
         items.append("Some 95% intervals of quantities that cannot be negative reach below zero ("
                      + "; ".join(negative) + "): the replications vary too much for a t-interval; run more.")
@@ -488,12 +494,16 @@ def limitations(r: ResultsFolder) -> Bullets:
                      "discharge-sim warmup and set run.warmup_days.")
     scenarios = r.manifest.get("scenarios") or [{"label": r.name, "config": r.config}]
     hot: list[str] = []
+    full: list[str] = []
     for index, sc in enumerate(scenarios):
         try:
             config = config_from_dict(sc["config"])
         except Exception:  # pragma: no cover - a config as run always validates
             continue
         where = f"point {index}: " if r.kind == "sweep" else (f"{sc['label']}: " if len(scenarios) > 1 else "")
+        beds = bed_load(config)
+        if beds.near or beds.full:
+            full.append(f"{where}{beds.beds:,} beds for at least {beds.total:,.0f} ({beds.utilisation:.0%})")
         for name, load in pool_loads(config).items():
             if load.utilisation >= 0.95:
                 grows = ", a queue that grows for as long as the run lasts" if load.unstable else ""
@@ -504,7 +514,31 @@ def limitations(r: ResultsFolder) -> Bullets:
     elif hot:
         items.append("Pools loaded at 95% of their places or more have queues that vary widely between replications: "
                      + "; ".join(dict.fromkeys(hot)) + ".")
+    if full:
+        items.append(
+            f"The hospital's expected bed load is more than {NEAR_FULL:.0%} of its beds: "
+            + "; ".join(dict.fromkeys(full)) + ". The load is admissions a day times the acute stay and the discharge "
+            "steps' own times, leaving out every wait, so the true load is higher still. Near capacity, occupancy "
+            "stays near 100% and boarding hours and cancelled electives vary widely between replications; at 100% "
+            "or more, beds never free up, and those counts grow with the run length rather than settling.")
     return Bullets(tuple(items))
+
+
+def _below_zero(ci: Any) -> bool:
+    """An interval (of a quantity that cannot be negative) whose lower end is below zero."""
+    return isinstance(ci, dict) and ci.get("ci_low", 0.0) < 0
+
+
+def _attribution_below_zero(r: ResultsFolder) -> list[str]:
+    """Rows of the recorded-against-counterfactual table whose recorded bed-days, or the delay left when
+    both sides are removed, have an interval reaching below zero (a Shapley value may be negative)."""
+    if not r.has("attribution.json"):
+        return []
+    rows = r.attribution.get("table") or []
+    found = [f"{row['label']}, recorded (attribution table)" for row in rows if _below_zero(row.get("recorded"))]
+    found += [f"{row['label']}, counterfactual (attribution table)" for row in rows
+              if row.get("side") in ("rest", "total") and _below_zero(row.get("counterfactual"))]
+    return found
 
 
 def _mser_warmup(r: ResultsFolder) -> float | None:
