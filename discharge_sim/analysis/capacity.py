@@ -29,14 +29,17 @@ class PoolLoad:
 
     @property
     def total(self) -> float:
+        """Expected places in use: community and hospital referrals together."""
         return self.community + self.hospital
 
     @property
     def utilisation(self) -> float:
+        """Expected share of the places in use."""
         return self.total / self.places
 
     @property
     def unstable(self) -> bool:
+        """At or over capacity: the queue for places grows for as long as the run lasts."""
         return self.total >= self.places
 
 
@@ -119,10 +122,6 @@ class BedLoad:
         return self.admissions * (self.stay_days + self.discharge_days)
 
     @property
-    def utilisation(self) -> float:
-        return self.total / self.beds
-
-    @property
     def full(self) -> bool:
         """At or over capacity: beds are full and the queue for them grows for as long as the run lasts."""
         return self.total >= self.beds
@@ -130,6 +129,11 @@ class BedLoad:
     @property
     def near(self) -> bool:
         return self.total > NEAR_FULL * self.beds * (1 + 1e-9)  # exactly 95% (as mmc.yaml is) is not near
+
+    @property
+    def utilisation(self) -> float:
+        """Expected share of the beds in use."""
+        return self.total / self.beds
 
 
 def bed_load(config: Config, factor: float = 1.0) -> BedLoad:
