@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
                           help="draw figures/validation.png and .pdf (default: yes)")
     validate.add_argument("--workers", type=_positive_int, default=None, metavar="N",
-                          help=f"local worker processes (default: the number of CPUs, {_cpus()})")
+                          help=f"local worker processes (default: the number of CPUs, {cpus()})")
     validate.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     _command(sub, "check", "validate a config and print it as it would run",
@@ -213,7 +213,7 @@ def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: st
         p.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
                        help="draw the figures into DIR/figures as PNG and PDF (default: yes; --no-plots to skip)")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
-                   help=f"local worker processes (default: the number of CPUs, {_cpus()})")
+                   help=f"local worker processes (default: the number of CPUs, {cpus()})")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on a Dask distributed cluster at this scheduler address, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--resume", action="store_true",
@@ -290,8 +290,6 @@ def cmd_attribute(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    if len(args.configs) < 2:
-        raise api.UsageError("compare needs at least two configs")
     results = api.compare(args.configs, **_experiment(args), detail=args.detail, **_where(args))
     return _finish(args, results, comparison_lines(results.outcome))
 
@@ -431,10 +429,6 @@ def _printer(quiet: bool) -> Callable[[str], None]:
 def _progress(quiet: bool) -> bool:
     """A progress bar only on a terminal, and not when asked to be quiet."""
     return not quiet and sys.stderr.isatty()
-
-
-def _cpus() -> int:
-    return cpus()
 
 
 def _replications(text: str) -> int | str:
