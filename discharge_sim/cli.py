@@ -26,8 +26,8 @@ from discharge_sim.experiments.calibration import MIN_POINTS
 from discharge_sim.experiments.execution import SchedulerError
 from discharge_sim.io.manifests import ManifestError
 from discharge_sim.io.storage import OutputError
+from discharge_sim.present.answer import attribution_lines, recorded_answer
 from discharge_sim.present.text import (
-    attribution_lines,
     calibration_lines,
     comparison_lines,
     dtoc_lines,
@@ -100,15 +100,24 @@ def build_parser() -> argparse.ArgumentParser:
         config="YAML config (default: configs/baseline.yaml)", nargs="?")
     _experiment_options(warmup, detail=None, out="results/warmup-<name>-<time>")
 
-    attribute = _command(sub, "attribute", "split delay between hospital and social care by counterfactual runs",
-        """Run CONFIG (default configs/baseline.yaml) four ways per replication, with the same random numbers:
-        as configured; with every hospital-owned step instant (no time, no staff); with social-care capacity
-        unlimited (every social-care staff team and pool has room at once); with both. Report the delayed
-        bed-days each side removes, their interaction and the Shapley split, beside the ledger's recorded
-        split. --by step also removes one step, pool or staff team at a time and ranks them.""",
+    attribute = _command(sub, "attribute", "split delay between the sides by counterfactual runs, under each convention",
+        """Run CONFIG (default configs/baseline.yaml) as configured and, for every convention
+        (attribution.conventions in the config, or --convention), once for every combination of its
+        sides with those sides removed (their steps instant but for their necessary hours, their staff
+        teams, places and budget unlimited) or, with --against benchmark, brought to the benchmark the
+        config declares (what good peers achieve), all with the same random numbers. Each side's share
+        is its exact Shapley value, reported beside the ledger's recorded split under the same
+        convention, for all delayed hours and for days after the discharge-ready date. --by step also
+        removes one step, pool or staff team at a time and ranks them.""",
         config="YAML config (default: configs/baseline.yaml)", nargs="?")
+    attribute.add_argument("--convention", action="append", metavar="NAME",
+                           help="a convention to split under: symmetric, owner, dtoc or one of the config's own "
+                           "(attribution.custom); repeat for several (default: the config's attribution.conventions)")
+    attribute.add_argument("--against", choices=("removal", "benchmark"), default="removal",
+                           help="removal: each side's items removed (default); benchmark: brought to the "
+                           "config's attribution.benchmark")
     attribute.add_argument("--by", choices=("side", "step"), default="side",
-                           help="side: the hospital/social-care split (default); step: also every step, pool "
+                           help="side: the split between the sides (default); step: also every step, pool "
                            "and staff team one at a time, ranked by the delay its removal takes away")
     _experiment_options(attribute, detail=False, out="results/attribute-<name>-<time>", plots=True)
 
@@ -273,16 +282,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         results = api.run(args.config, **_experiment(args), detail=args.detail, **_where(args))
     config = results.experiment.scenarios[0].config
-    return _finish(args, results, headline_table(results.summary, config, results.outcome.replications) + "\n\n"
+    return _finish(args, results, "\n".join(recorded_answer(results.document, config)) + "\n\n"
+                   + headline_table(results.summary, config, results.outcome.replications) + "\n\n"
                    + dtoc_lines(results.summary, config))
 
 
 def cmd_attribute(args: argparse.Namespace) -> int:
-    results = api.attribute(args.config, by_step=args.by == "step", **_experiment(args), detail=args.detail,
-                            **_where(args))
+    results = api.attribute(args.config, conventions=args.convention, against=args.against,
+                            by_step=args.by == "step", **_experiment(args), detail=args.detail, **_where(args))
     config = results.experiment.scenarios[0].config
     doc = results.attribution
-    text = attribution_lines(doc, config.run.days - config.run.warmup_days)
+    text = attribution_lines(doc)
     if "by_step" in doc:
         text += "\n\n" + ranking_lines(doc["by_step"])
     text += "\n\nThe run as configured:\n" + dtoc_lines(results.summary, config)

@@ -1,26 +1,33 @@
-"""Counterfactual attribution: how much delay each side really causes.
+"""Counterfactual attribution: how much delay each side really causes, under a convention.
 
-The ledger labels every delayed hour with the step under way, but a label is not a cause: when
+The ledger labels every delayed hour with the item under way, but a label is not a cause: when
 care homes are full, removing the hospital's own hold-ups only moves patients to queue for a
-care-home bed. So the scenario is run again, with the same random numbers, with
+care-home bed. So, for a convention (:mod:`discharge_sim.analysis.sides`) whose sides own
+something, the scenario is run again with the same random numbers for every *coalition* of its
+sides (all 2^n of them), with those sides
 
-* the hospital's own steps made instant (and its staff and any place it owns unlimited),
-* social-care capacity made unlimited (every social-care staff team and pool always has room, and
-  social-care shortages modelled as durations, such as housing, take no time),
-* both.
+* removed (``against="removal"``): their steps instant (but for their necessary hours), their
+  staff teams and pools unlimited, and the council's budget, if theirs, never spent; or
+* brought to a benchmark (``against="benchmark"``): what the config declares good peers achieve
+  (sessions every day, durations and searches capped at a lower quantile, places for a stated
+  occupancy).
 
-With D the delayed bed-days of a run, the delay a side removes on its own is
-``D(as configured) - D(side removed)``; the interaction is what removing both removes beyond the
-two on their own; the two-player Shapley value gives each side its own removal plus half the
-interaction. The two Shapley values plus the delay left when both are removed (the residual,
-owned by neither side) add up to the total of the configured run, in every replication.
+With D(S) the delay of the run with coalition S changed, v(S) = D(none) - D(S) is the delay S
+takes away, and each side's exact Shapley value is the average, over every order of adding the
+sides, of what it adds to v. The Shapley values plus the delay left when every side is changed
+(the residual: necessary hours, unattributed items, and for a benchmark what good performance
+still takes) add up to the total of the configured run, in every replication. The interaction is
+what the sides take away together beyond the sum of what each takes away alone.
 
-:func:`removals` lists the finer counterfactuals for ``attribute --by step``: each step made
-instant, each pool and each staff team made unlimited, one at a time. Pure functions only.
+The recorded (ledger) split is reported beside, under the same convention, so the two can be
+compared. One definition of a share is used everywhere: the ratio of totals across replications.
+
+:func:`removals` lists the finer counterfactuals for ``attribute --by step``. Pure functions only.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,94 +35,320 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.statistics import t_interval
-from discharge_sim.config import Config, PlacementStep
+from discharge_sim.analysis.capacity import pool_loads
+from discharge_sim.analysis.metrics import item_metric
+from discharge_sim.analysis.sides import SideConvention, config_items, resolve
+from discharge_sim.analysis.statistics import ratio_interval, t_interval
+from discharge_sim.config import (
+    Config,
+    PlacementStep,
+    SessionStep,
+    config_from_dict,
+    config_to_dict,
+)
+from discharge_sim.model.distributions import Shape
 from discharge_sim.model.variant import Variant
+from discharge_sim.vocabulary import DAY_NAMES, SIDE_LABELS, UNATTRIBUTED
 
 AS_CONFIGURED = "as_configured"
-HOSPITAL = "hospital_instant"
-SOCIAL_CARE = "social_care_unlimited"
-BOTH = "both_removed"
-SIDE_VARIANTS: tuple[tuple[str, Variant], ...] = (
-    (AS_CONFIGURED, Variant()),
-    (HOSPITAL, Variant(instant_owners=frozenset({"hospital"}), unlimited_owners=frozenset({"hospital"}))),
-    (SOCIAL_CARE, Variant(unlimited_owners=frozenset({"social_care"}))),
-    (BOTH, Variant(instant_owners=frozenset({"hospital"}), unlimited_owners=frozenset({"hospital", "social_care"}))),
-)
-"""The four runs of every replication, in the order they are scheduled and written."""
-
 METRIC = "delayed_bed_days"
-LEDGER_HOSPITAL = "delayed_bed_days_hospital"
-LEDGER_SOCIAL_CARE = "delayed_bed_days_social_care_capacity"
-
-ATTRIBUTION_COLUMNS = (
-    "total", "hospital_removed", "social_care_removed", "both_removed", "interaction",
-    "shapley_hospital", "shapley_social_care", "residual",
-    "ledger_hospital", "ledger_social_care", "ledger_rest",
-    "difference_hospital", "difference_social_care", "difference_rest",
-    "shapley_hospital_share", "shapley_social_care_share", "residual_share",
-    "ledger_hospital_share", "ledger_social_care_share", "ledger_rest_share",
-)
-"""attribution.csv's columns after the replication, all in delayed bed-days or shares of the
-configured total. ``difference_*`` is counterfactual minus recorded."""
-
-SIDE_ROWS: tuple[tuple[str, str, str, str], ...] = (
-    ("hospital", "Hospital-internal", "ledger_hospital", "shapley_hospital"),
-    ("social_care", "Social-care capacity", "ledger_social_care", "shapley_social_care"),
-    ("rest", "Neither side", "ledger_rest", "residual"),
-    ("total", "Total delayed bed-days", "total", "total"),
-)
-"""The rows of the recorded-against-counterfactual table: key, label, ledger column, counterfactual column."""
+MEASURES: tuple[str, ...] = ("delayed_bed_days", "delayed_bed_days_after_ready_day")
+"""The two delay measures every split is given for: all delayed hours, and only the days after
+the discharge-ready date (how national statistics count bed-days lost)."""
+MEASURE_LABELS = {
+    "delayed_bed_days": "all delayed hours",
+    "delayed_bed_days_after_ready_day": "days after the discharge-ready date",
+}
+NATIONAL_MEASURE = "delayed_bed_days_after_ready_day"
+"""The measure NHS England's discharge-delay statistics use: bed-days after the discharge-ready date."""
+AGAINST = ("removal", "benchmark")
+SHARE_DEFINITION = ("a share is the ratio of totals: a side's bed-days summed over replications over the total "
+                    "summed over replications, with a delta-method 95% interval")
 
 
-def replication_attribution(runs: Mapping[str, Mapping[str, float]], metric: str = METRIC) -> dict[str, float]:
-    """One replication's split, from the metrics of its four runs (keyed by the SIDE_VARIANTS names)."""
-    total = runs[AS_CONFIGURED][metric]
-    hospital_gone = runs[HOSPITAL][metric]
-    social_gone = runs[SOCIAL_CARE][metric]
-    both_gone = runs[BOTH][metric]
-    row = {
-        "total": total,
-        "hospital_removed": total - hospital_gone,
-        "social_care_removed": total - social_gone,
-        "both_removed": total - both_gone,
-        "interaction": hospital_gone + social_gone - total - both_gone,
-        "shapley_hospital": 0.5 * ((total - hospital_gone) + (social_gone - both_gone)),
-        "shapley_social_care": 0.5 * ((total - social_gone) + (hospital_gone - both_gone)),
-        "residual": both_gone,
-    }
+# --- the games ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Game:
+    """One convention's counterfactual split: its players and the scenario each coalition runs as."""
+
+    convention: SideConvention
+    against: str
+    players: tuple[str, ...]
+    runs: dict[frozenset[str], str]
+    """Coalition (sides changed) to the label of its scenario; the empty one is ``as_configured``."""
+    left_out: tuple[str, ...] = ()
+    """Sides that own something but were not changed (no benchmark declared for them)."""
+
+
+@dataclass(frozen=True)
+class AttributionPlan:
+    """Every scenario an attribution runs (label, config, switches) and the games read from them."""
+
+    scenarios: list[tuple[str, Config, Variant]]
+    games: list[Game]
+
+
+def removal_variant(convention: SideConvention, coalition: frozenset[str]) -> Variant:
+    """The switches that remove every item of the sides in ``coalition``."""
+    steps, staff, pools, budget = set(), set(), set(), False
+    for key, side in convention.sides.items():
+        if side not in coalition:
+            continue
+        what, name = key.split(":", 1)
+        if what == "step":
+            steps.add(name)
+        elif what == "staff":
+            staff.add(name)
+        elif what == "pool":
+            pools.add(name)
+        else:
+            budget = True
+    return Variant(instant_steps=frozenset(steps), unlimited_pools=frozenset(pools),
+                   unlimited_staff=frozenset(staff), unlimited_budget=budget)
+
+
+def benchmark_scenario(config: Config, convention: SideConvention,
+                       coalition: frozenset[str]) -> tuple[Config, Variant]:
+    """The config and switches that bring every side in ``coalition`` to its declared benchmark.
+
+    Per side: ``sessions_every_day`` makes its session steps sit on all seven days at the weekday
+    chance; ``duration_quantile`` caps its steps' work (duration or handover) at that quantile;
+    ``search_quantile`` caps searches for a provider in its pools; ``occupancy`` gives its pools
+    places for their offered load to be that share of them (never fewer than configured). Staff
+    teams and the council's budget are left as configured.
+    """
+    raw = config_to_dict(config)
+    changed = False
+    caps: set[tuple[str, float]] = set()
+    searches: set[tuple[str, str, float]] = set()
+    loads = pool_loads(config)
+    for side in sorted(coalition):
+        bench = config.attribution.benchmark[side]  # type: ignore[index]
+        for key in convention.items_of(side):
+            what, name = key.split(":", 1)
+            if what == "step":
+                step = config.steps[name]
+                if bench.sessions_every_day and isinstance(step, SessionStep):
+                    sessions = raw["steps"][name]["sessions"]
+                    sessions["days"] = list(DAY_NAMES)
+                    sessions["weekend_probability"] = step.sessions.weekday_probability
+                    changed = True
+                work = getattr(step, "duration", None) or getattr(step, "handover", None)
+                if bench.duration_quantile is not None and work is not None:
+                    caps.add((name, Shape.of(work).quantile(bench.duration_quantile)))
+            elif what == "pool":
+                if bench.search_quantile is not None:
+                    for step_name, step in config.steps.items():
+                        if isinstance(step, PlacementStep) and name in step.pools and step.search is not None:
+                            searches.add((step_name, name, Shape.of(step.search).quantile(bench.search_quantile)))
+                if bench.occupancy is not None:
+                    needed = math.ceil(loads[name].total / bench.occupancy)
+                    if needed > config.pools[name].places:
+                        raw["pools"][name]["places"] = needed
+                        changed = True
+    benchmarked = config_from_dict(raw, source=f"{config.name} at benchmark") if changed else config
+    return benchmarked, Variant(duration_caps=frozenset(caps), search_caps=frozenset(searches))
+
+
+def coalition_label(convention: str, against: str, coalition: frozenset[str]) -> str:
+    if not coalition:
+        return AS_CONFIGURED
+    verb = "without" if against == "removal" else "benchmark"
+    return f"{convention}:{verb}:{'+'.join(sorted(coalition))}"
+
+
+def attribution_plan(config: Config, names: Sequence[str] | None = None, against: str = "removal") -> AttributionPlan:
+    """The scenarios of an attribution of ``config`` under the conventions ``names`` (default: the
+    config's own list), every coalition once; runs shared by conventions are run once."""
+    if against not in AGAINST:
+        raise ValueError(f"against {against!r}: removal or benchmark")
+    scenarios: list[tuple[str, Config, Variant]] = [(AS_CONFIGURED, config, Variant())]
+    seen: dict[tuple[int, Variant], str] = {(id(config), Variant()): AS_CONFIGURED}
+    configs: dict[str, Config] = {}
+    games = []
+    for name in names or config.attribution.conventions:
+        convention = resolve(config, name)
+        players = convention.players
+        left_out: tuple[str, ...] = ()
+        if against == "benchmark":
+            left_out = tuple(p for p in players if p not in config.attribution.benchmark)
+            players = tuple(p for p in players if p in config.attribution.benchmark)
+        runs: dict[frozenset[str], str] = {}
+        for size in range(len(players) + 1):
+            for members in itertools.combinations(players, size):
+                coalition = frozenset(members)
+                if against == "removal":
+                    cfg, variant = config, removal_variant(convention, coalition)
+                else:
+                    cfg, variant = benchmark_scenario(config, convention, coalition) if coalition else (config, Variant())
+                    text = json_key(cfg)
+                    cfg = configs.setdefault(text, cfg)
+                key = (id(cfg), variant)
+                if key not in seen:
+                    seen[key] = coalition_label(name, against, coalition)
+                    scenarios.append((seen[key], cfg, variant))
+                runs[coalition] = seen[key]
+        games.append(Game(convention, against, players, runs, left_out))
+    return AttributionPlan(scenarios, games)
+
+
+def json_key(config: Config) -> str:
+    """A config's settings as text, so equal benchmark configs are run once."""
+    return config.model_dump_json()
+
+
+# --- the split -----------------------------------------------------------------------------------
+
+def shapley(players: Sequence[str], value: Mapping[frozenset[str], float]) -> dict[str, float]:
+    """Exact Shapley values: each player's marginal contribution averaged over every order."""
+    n = len(players)
+    out = {}
+    for player in players:
+        others = [p for p in players if p != player]
+        total = 0.0
+        for size in range(n):
+            weight = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
+            for members in itertools.combinations(others, size):
+                coalition = frozenset(members)
+                total += weight * (value[coalition | {player}] - value[coalition])
+        out[player] = total
+    return out
+
+
+ROW_SIDES_AFTER = ("unattributed", "necessary", "residual", "interaction", "total")
+"""Rows after the players in attribution.csv: recorded but unattributed, recorded necessary
+hours, the delay left with every side changed, the interaction, and the total."""
+
+
+def game_rows(game: Game, runs: Mapping[str, Mapping[str, float]], measure: str) -> list[dict[str, Any]]:
+    """One replication's split under ``game`` for ``measure``: a row per side, then the rest
+    (see ROW_SIDES_AFTER), with recorded (ledger), counterfactual (Shapley) and alone (what the
+    side takes away changed on its own) bed-days."""
     configured = runs[AS_CONFIGURED]
-    row["ledger_hospital"] = configured[LEDGER_HOSPITAL]
-    row["ledger_social_care"] = configured[LEDGER_SOCIAL_CARE]
-    row["ledger_rest"] = total - row["ledger_hospital"] - row["ledger_social_care"]
-    row["difference_hospital"] = row["shapley_hospital"] - row["ledger_hospital"]
-    row["difference_social_care"] = row["shapley_social_care"] - row["ledger_social_care"]
-    row["difference_rest"] = row["residual"] - row["ledger_rest"]
-    for name in ("shapley_hospital", "shapley_social_care", "residual",
-                 "ledger_hospital", "ledger_social_care", "ledger_rest"):
-        row[f"{name}_share"] = row[name] / total if total else math.nan
-    return row
+    total = configured[measure]
+    value = {coalition: total - runs[label][measure] for coalition, label in game.runs.items()}
+    phi = shapley(game.players, value)
+    everything = frozenset(game.players)
+    residual = total - value[everything]
+    recorded = recorded_by_side(game.convention, configured, measure)
+    rows = []
+    for side in game.players:
+        rows.append({"side": side, "recorded": recorded.get(side, 0.0), "counterfactual": phi[side],
+                     "alone": value[frozenset({side})]})
+    unassigned = sum(v for s, v in recorded.items() if s not in game.players)
+    nan = math.nan
+    rows.append({"side": "unattributed", "recorded": unassigned, "counterfactual": nan, "alone": nan})
+    rows.append({"side": "necessary", "recorded": configured.get(f"{measure}_kind_necessary", 0.0),
+                 "counterfactual": nan, "alone": nan})
+    rows.append({"side": "residual", "recorded": nan, "counterfactual": residual, "alone": nan})
+    rows.append({"side": "interaction", "recorded": nan,
+                 "counterfactual": value[everything] - sum(value[frozenset({s})] for s in game.players),
+                 "alone": nan})
+    rows.append({"side": "total", "recorded": total, "counterfactual": total, "alone": nan})
+    return rows
 
 
-def attribution_rows(by_variant: Mapping[str, Sequence[Mapping[str, float]]],
-                     metric: str = METRIC) -> list[dict[str, float]]:
-    """Per replication, the split (see :func:`replication_attribution`)."""
-    n = len(by_variant[AS_CONFIGURED])
-    return [replication_attribution({name: by_variant[name][r] for name, _ in SIDE_VARIANTS}, metric)
-            for r in range(n)]
+def recorded_by_side(convention: SideConvention, metrics: Mapping[str, float], measure: str) -> dict[str, float]:
+    """The ledger's bed-days of ``measure`` by side (and ``unattributed``), necessary hours left out."""
+    out: dict[str, float] = {}
+    for key, side in convention.sides.items():
+        out[side] = out.get(side, 0.0) + metrics.get(item_metric(measure, key), 0.0)
+    return out
 
 
-def attribution_summary(rows: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
-    """Per column of attribution.csv: mean, sd and 95% t-interval across replications."""
-    return {name: t_interval([row[name] for row in rows]) for name in ATTRIBUTION_COLUMNS}
+ATTRIBUTION_COLUMNS = ("replication", "convention", "against", "measure", "side", "recorded", "counterfactual",
+                       "alone")
 
 
-def attribution_table(rows: Sequence[Mapping[str, float]]) -> dict[str, np.ndarray]:
-    """attribution.csv: a row per replication."""
-    cols: dict[str, np.ndarray] = {"replication": np.arange(len(rows))}
-    for name in ATTRIBUTION_COLUMNS:
-        cols[name] = np.asarray([row[name] for row in rows], dtype=float)
-    return cols
+def attribution_table(plan: AttributionPlan, by_label: Mapping[str, Sequence[Mapping[str, float]]]) -> dict[str, np.ndarray]:
+    """attribution.csv: per replication, convention and measure, a row per side and the rest."""
+    n = len(by_label[AS_CONFIGURED])
+    cols: dict[str, list[Any]] = {name: [] for name in ATTRIBUTION_COLUMNS}
+    for r in range(n):
+        runs = {label: rows[r] for label, rows in by_label.items()}
+        for game in plan.games:
+            for measure in MEASURES:
+                for row in game_rows(game, runs, measure):
+                    cols["replication"].append(r)
+                    cols["convention"].append(game.convention.name)
+                    cols["against"].append(game.against)
+                    cols["measure"].append(measure)
+                    for key in ("side", "recorded", "counterfactual", "alone"):
+                        cols[key].append(row[key])
+    floats = {"recorded", "counterfactual", "alone"}
+    return {k: np.asarray(v, dtype=float if k in floats else (np.int64 if k == "replication" else object))
+            for k, v in cols.items()}
+
+
+def game_summary(game: Game, by_label: Mapping[str, Sequence[Mapping[str, float]]], measure: str) -> dict[str, Any]:
+    """Across replications: per side, recorded and counterfactual bed-days and shares (ratio of
+    totals) with 95% intervals, what the side takes away alone, and the difference."""
+    n = len(by_label[AS_CONFIGURED])
+    per_rep = [game_rows(game, {label: rows[r] for label, rows in by_label.items()}, measure) for r in range(n)]
+    totals = [rows[-1]["recorded"] for rows in per_rep]
+    out_rows = []
+    for i, first in enumerate(per_rep[0]):
+        side = first["side"]
+        recorded = [rows[i]["recorded"] for rows in per_rep]
+        counterfactual = [rows[i]["counterfactual"] for rows in per_rep]
+        alone = [rows[i]["alone"] for rows in per_rep]
+        row: dict[str, Any] = {"side": side, "label": side_label(side)}
+        row["recorded"] = t_interval(recorded)
+        row["recorded_share"] = ratio_interval(recorded, totals)
+        row["counterfactual"] = t_interval(counterfactual)
+        row["counterfactual_share"] = ratio_interval(counterfactual, totals)
+        row["alone"] = t_interval(alone)
+        row["difference"] = t_interval([c - rec for c, rec in zip(counterfactual, recorded, strict=True)])
+        out_rows.append(row)
+    return {"rows": out_rows, "total": t_interval(totals)}
+
+
+def side_label(side: str) -> str:
+    return {"residual": "Left when every side is changed", "interaction": "Interaction",
+            "total": "Total", "necessary": "Necessary process (unavoidable minimum)",
+            UNATTRIBUTED: "Unattributed"}.get(side, SIDE_LABELS.get(side, side))
+
+
+def attribution_document(plan: AttributionPlan, by_label: Mapping[str, Sequence[Mapping[str, float]]]) -> list[dict[str, Any]]:
+    """Per game: the convention, its sides and items, and the split of each measure."""
+    out = []
+    for game in plan.games:
+        out.append({
+            "convention": game.convention.name,
+            "description": game.convention.description,
+            "against": game.against,
+            "players": list(game.players),
+            "left_out": list(game.left_out),
+            "items": dict(game.convention.sides),
+            "runs": {"+".join(sorted(c)) or "none": label for c, label in game.runs.items()},
+            "measures": {measure: game_summary(game, by_label, measure) for measure in MEASURES},
+        })
+    return out
+
+
+# --- the recorded split alone (run) ----------------------------------------------------------------
+
+def recorded_split(config: Config, rows: Sequence[Mapping[str, float]], names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Per convention and measure, the ledger's bed-days by side with shares (ratio of totals) and
+    95% intervals: the answer a single run can give, before any counterfactual."""
+    out = []
+    for name in names or config.attribution.conventions:
+        convention = resolve(config, name)
+        measures = {}
+        for measure in MEASURES:
+            per_rep = [recorded_by_side(convention, row, measure) for row in rows]
+            totals = [row[measure] for row in rows]
+            sides = []
+            for side in (*convention.players, UNATTRIBUTED, "necessary"):
+                values = ([row.get(f"{measure}_kind_necessary", 0.0) for row in rows] if side == "necessary"
+                          else [rep.get(side, 0.0) for rep in per_rep])
+                sides.append({"side": side, "label": side_label(side), "recorded": t_interval(values),
+                              "recorded_share": ratio_interval(values, totals)})
+            measures[measure] = {"rows": sides, "total": t_interval(totals)}
+        out.append({"convention": name, "description": convention.description,
+                    "players": list(convention.players), "items": dict(convention.sides), "measures": measures})
+    return out
 
 
 # --- one item at a time -----------------------------------------------------------------------
@@ -144,15 +377,16 @@ def removals(config: Config) -> list[Removal]:
     the council's annual budget lifted."""
     used = {name for graph in config.pathways.values() for name in graph}
     out = []
+    owners = {item.key: item.owner for item in config_items(config)}
     for name, step in config.steps.items():
         if name not in used or (isinstance(step, PlacementStep) and step.handover is None):
             continue
         change = "no handover" if isinstance(step, PlacementStep) else "instant"
         out.append(Removal("step", name, step.owner, Variant(instant_steps=frozenset({name})), change))
-    for name, pool in config.pools.items():
-        out.append(Removal("pool", name, pool.owner, Variant(unlimited_pools=frozenset({name}))))
-    for name, staff in config.staff.items():
-        out.append(Removal("staff", name, staff.owner, Variant(unlimited_staff=frozenset({name}))))
+    for name in config.pools:
+        out.append(Removal("pool", name, owners[f"pool:{name}"], Variant(unlimited_pools=frozenset({name}))))
+    for name in config.staff:
+        out.append(Removal("staff", name, owners[f"staff:{name}"], Variant(unlimited_staff=frozenset({name}))))
     if config.finance is not None and config.finance.council_budget is not None:
         out.append(Removal("budget", "council_budget", "social_care", Variant(unlimited_budget=True)))
     return out
@@ -188,5 +422,3 @@ def ranking_table(ranked: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
     return {name: np.asarray([row[name] for row in ranked], dtype=float if name in floats else object)
             for name in RANKING_COLUMNS}
 
-
-# --- in memory, for notebooks -------------------------------------------------------------------

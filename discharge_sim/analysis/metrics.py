@@ -17,6 +17,7 @@ from discharge_sim.vocabulary import (
     DAYS_PER_MONTH,
     DELAY_BANDS,
     DTOC_CODES,
+    DTOC_UNCOUNTED,
     HOURS_PER_DAY,
     KINDS,
     ORGANISATIONS,
@@ -76,6 +77,14 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
         m[f"delayed_bed_days_dtoc_{code}"] = float(hours[s["dtoc"] == ci].sum() / HOURS_PER_DAY)
     for si, step in enumerate(r.step_names):
         m[f"delayed_bed_days_step_{step}"] = float(hours[s["step"] == si].sum() / HOURS_PER_DAY)
+    _by_item(m, "delayed_bed_days", hours, s, r.item_names)
+
+    # Before the delay: from becoming clinically ready to being found ready (declared at a board or
+    # ward round), the hospital's, reported apart; with the delay, the NAO's "no longer benefiting".
+    declared = ~np.isnan(p["clinically_ready"])
+    pre = overlap(p["clinically_ready"][declared], p["ready"][declared], lo, hi).sum()
+    m["pre_declaration_bed_days"] = float(pre / HOURS_PER_DAY)
+    m["no_longer_benefiting_bed_days"] = m["pre_declaration_bed_days"] + m["delayed_bed_days"]
 
     _dtoc_census(m, s, lo, hi)
 
@@ -85,6 +94,9 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     late = overlap(np.maximum(s["start"], cutoff), s["end"], lo, hi)
     m["delayed_bed_days_after_ready_day"] = float(late.sum() / HOURS_PER_DAY)
     _by_owner_and_kind(m, "delayed_bed_days_after_ready_day", late, s)
+    for ki, kind in enumerate(KINDS):
+        m[f"delayed_bed_days_after_ready_day_kind_{kind}"] = float(late[s["kind"] == ki].sum() / HOURS_PER_DAY)
+    _by_item(m, "delayed_bed_days_after_ready_day", late, s, r.item_names)
 
     # National-style delay lengths: whole days between the discharge-ready date and the
     # departure date, for patients who left in the window.
@@ -110,20 +122,43 @@ def _by_owner_and_kind(m: dict[str, float], prefix: str, hours: np.ndarray, s: d
             m[f"{prefix}_{owner}_{kind}"] = float(hours[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY)
 
 
+def item_metric(prefix: str, item: str) -> str:
+    """The metric of one item's delayed bed-days: ``<prefix>_item_<what>_<name>``."""
+    return f"{prefix}_item_{item.replace(':', '_', 1)}"
+
+
+def _by_item(m: dict[str, float], prefix: str, hours: np.ndarray, s: dict[str, np.ndarray],
+             items: list[str]) -> None:
+    """Bed-days charged to each item (a step's work, a staff team, a pool, the budget), necessary
+    hours left out: conventions add these up by side."""
+    avoidable = s["kind"] != KINDS.index("necessary")
+    sums = np.bincount(s["item"][avoidable], weights=hours[avoidable], minlength=len(items))
+    for i, item in enumerate(items):
+        m[item_metric(prefix, item)] = float(sums[i] / HOURS_PER_DAY)
+
+
 def _dtoc_census(m: dict[str, float], s: dict[str, np.ndarray], lo: float, hi: float) -> None:
     """DToC-style counts: a delayed day is a patient delayed at a midnight in the window, charged
     to the reason and organisation of the ledger segment under way at that midnight, as the
-    national statistic counted delayed patients at midnight (so same-day hold-ups never count)."""
+    national statistic counted delayed patients at midnight (so same-day hold-ups never count).
+
+    Hospital-internal process (reason ``other``) was never a delayed transfer in the acute
+    statistic: its days are left out of every total and share, and reported beside them
+    (``dtoc_uncounted_days``)."""
     a = np.maximum(s["start"], lo) / HOURS_PER_DAY
     b = np.minimum(np.where(np.isnan(s["end"]), hi, s["end"]), hi) / HOURS_PER_DAY
     midnights = np.clip(np.ceil(b) - np.ceil(a), 0.0, None)
-    total = float(midnights.sum())
+    uncounted = s["dtoc"] == DTOC_CODES.index(DTOC_UNCOUNTED)
+    counted = midnights[~uncounted]
+    total = float(counted.sum())
     months = (hi - lo) / HOURS_PER_DAY / DAYS_PER_MONTH
     m["dtoc_delayed_days"] = total
     m["dtoc_delayed_days_per_month"] = total / months
+    m["dtoc_uncounted_days"] = float(midnights[uncounted].sum())
+    m["dtoc_uncounted_days_per_month"] = m["dtoc_uncounted_days"] / months
     by_org = [s["organisation"] == oi for oi in range(len(ORGANISATIONS))]
     for oi, org in enumerate(ORGANISATIONS):
-        m[f"dtoc_days_{org}"] = float(midnights[by_org[oi]].sum())
+        m[f"dtoc_days_{org}"] = float(midnights[by_org[oi] & ~uncounted].sum())
     for ci, code in enumerate(DTOC_CODES):
         coded = s["dtoc"] == ci
         m[f"dtoc_days_{code}"] = float(midnights[coded].sum())
@@ -132,7 +167,11 @@ def _dtoc_census(m: dict[str, float], s: dict[str, np.ndarray], lo: float, hi: f
     for org in ORGANISATIONS:
         m[f"dtoc_share_{org}"] = _ratio(m[f"dtoc_days_{org}"], total)
     for code in DTOC_CODES:
+        if code == DTOC_UNCOUNTED:
+            continue
         m[f"dtoc_share_{code}"] = _ratio(m[f"dtoc_days_{code}"], total)
+        for org in ORGANISATIONS:
+            m[f"dtoc_share_{code}_{org}"] = _ratio(m[f"dtoc_days_{code}_{org}"], total)
 
 
 def dtoc_metric(code: str, org: str) -> str:

@@ -53,3 +53,25 @@ def metric_names(rows_by_scenario: Sequence[Sequence[Mapping[str, float]]]) -> l
         for row in rows[:1]:
             names.update(dict.fromkeys(row))
     return list(names)
+
+
+def ratio_interval(numerators: Sequence[float], denominators: Sequence[float], level: float = 0.95) -> dict[str, float]:
+    """The ratio of means (total of the numerators over total of the denominators, the one
+    definition of a share used everywhere) with a delta-method t-interval across replications:
+    the interval of R = mean(y) / mean(x) from the spread of y - R x."""
+    y = np.asarray(numerators, dtype=float)
+    x = np.asarray(denominators, dtype=float)
+    keep = ~(np.isnan(y) | np.isnan(x))
+    y, x = y[keep], x[keep]
+    n = y.size
+    out = {"n": float(n), "mean": math.nan, "sd": math.nan, "ci_low": math.nan,
+           "ci_high": math.nan, "half_width": math.nan}
+    if n == 0 or x.sum() == 0:
+        return out
+    ratio = float(y.sum() / x.sum())
+    out["mean"] = ratio
+    if n > 1:
+        sd = float(np.std(y - ratio * x, ddof=1) / abs(x.mean()))
+        half = float(stdtrit(n - 1, 0.5 + level / 2.0) * sd / math.sqrt(n))
+        out.update(sd=sd, ci_low=ratio - half, ci_high=ratio + half, half_width=half)
+    return out

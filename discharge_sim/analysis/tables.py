@@ -14,6 +14,7 @@ from discharge_sim.model.replication import ReplicationResult
 from discharge_sim.vocabulary import (
     DAYS_PER_MONTH,
     DTOC_CODES,
+    DTOC_UNCOUNTED,
     HOURS_PER_DAY,
     KINDS,
     ORGANISATIONS,
@@ -22,16 +23,17 @@ from discharge_sim.vocabulary import (
 
 
 def dtoc_table(summary: Mapping[str, Mapping[str, float]], window_days: float) -> dict[str, np.ndarray]:
-    """The national statistic's layout from a run summary: a row per reason code (A to I, other)
-    and a total row; per responsible organisation (NHS, Social care, Both) and in all, the mean
-    delayed days per month with its 95% interval and the share of all delayed days."""
+    """The national statistic's layout from a run summary: a row per reason code (A to I), the
+    total row, then ``other`` (hospital-internal days the statistic never counted, outside the
+    total, with no share); per responsible organisation (NHS, Social care, Both) and in all, the
+    mean delayed days per month with its 95% interval and the share of all counted delayed days."""
     months = window_days / DAYS_PER_MONTH
     total = summary.get("dtoc_delayed_days", {}).get("mean", math.nan)
     cols: dict[str, list[Any]] = {"reason": []}
     for org in (*ORGANISATIONS, "total"):
         for stat in ("days_per_month", "days_per_month_ci_low", "days_per_month_ci_high", "share"):
             cols[f"{org}_{stat}"] = []
-    for code in (*DTOC_CODES, "total"):
+    for code in (*(c for c in DTOC_CODES if c != DTOC_UNCOUNTED), "total", DTOC_UNCOUNTED):
         cols["reason"].append(code)
         for org in (*ORGANISATIONS, "total"):
             ci = summary.get(dtoc_metric(code, org), {})
@@ -39,7 +41,8 @@ def dtoc_table(summary: Mapping[str, Mapping[str, float]], window_days: float) -
             cols[f"{org}_days_per_month"].append(mean / months)
             cols[f"{org}_days_per_month_ci_low"].append(ci.get("ci_low", math.nan) / months)
             cols[f"{org}_days_per_month_ci_high"].append(ci.get("ci_high", math.nan) / months)
-            cols[f"{org}_share"].append(mean / total if total else math.nan)
+            counted = total and code != DTOC_UNCOUNTED
+            cols[f"{org}_share"].append(mean / total if counted else math.nan)
     return {k: np.asarray(v, dtype=object if k == "reason" else float) for k, v in cols.items()}
 
 
@@ -69,11 +72,13 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
         "status": status,
         "arrival_hours": p["arrival"],
         "admitted_hours": adm,
+        "clinically_ready_hours": p["clinically_ready"],
         "ready_hours": ready,
         "departure_hours": dep,
         "boarding_hours": boarding,
         "delay_hours": delay,
         "delay_days": np.where(days < 0, np.nan, days),
+        "pre_declaration_hours": np.minimum(ready, hi) - np.minimum(p["clinically_ready"], hi),
     }
 
 
@@ -88,6 +93,7 @@ def segment_table(r: ReplicationResult) -> dict[str, Any]:
         "end_hours": s["end"],
         "hours": s["end"] - s["start"],
         "step": steps[s["step"]] if n else np.array([], dtype=object),
+        "item": np.asarray(r.item_names, dtype=object)[s["item"]] if n else np.array([], dtype=object),
         "owner": np.asarray(OWNERS, dtype=object)[s["owner"]] if n else np.array([], dtype=object),
         "kind": np.asarray(KINDS, dtype=object)[s["kind"]] if n else np.array([], dtype=object),
         "dtoc_code": np.asarray(DTOC_CODES, dtype=object)[s["dtoc"]] if n else np.array([], dtype=object),

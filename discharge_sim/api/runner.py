@@ -118,7 +118,7 @@ class Results:
     @cached_property
     def attribution(self) -> dict[str, Any]:
         """attribution.json of an ``attribute`` experiment, as written."""
-        return dict(json.loads((self.out / "attribution.json").read_text(encoding="utf-8")))
+        return dict(read_json(self.out / "attribution.json"))
 
 
 def run_overrides(days: float | None, warmup_days: float | None, seed: int | None,

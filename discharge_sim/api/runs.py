@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, TypedDict, Unpack
 
-from discharge_sim.analysis.attribution import SIDE_VARIANTS, removals
+from discharge_sim.analysis.attribution import attribution_plan, removals
 from discharge_sim.api.errors import UsageError
 from discharge_sim.api.runner import (
     RESULTS,
@@ -180,20 +180,33 @@ def warmup(config: Config | str | Path | None = None, **options: Unpack[Options]
                      configured_warmup=configured.run.warmup_days)
 
 
-def attribute(config: Config | str | Path | None = None, *, by_step: bool = False, detail: bool = False,
+def attribute(config: Config | str | Path | None = None, *, conventions: Sequence[str] | None = None,
+              against: str = "removal", by_step: bool = False, detail: bool = False,
               **options: Unpack[Options]) -> Results:
-    """The counterfactual split: every replication as configured, with hospital steps instant, with
-    social-care capacity unlimited and with both (and, ``by_step``, each step, pool and staff team
-    removed alone), under common random numbers. ``results.attribution`` holds attribution.json.
-    With ``replications="auto"``, precision is judged on the run as configured."""
+    """The counterfactual split, under each convention (default: the config's
+    ``attribution.conventions``): every replication as configured and with every coalition of the
+    convention's sides removed (``against="removal"``) or brought to the config's benchmark
+    (``against="benchmark"``), under common random numbers, split by exact Shapley values; with
+    ``by_step``, also each step, pool and staff team removed alone. ``results.attribution`` holds
+    attribution.json. With ``replications="auto"``, precision is judged on the run as configured."""
     where = _where(options, "attribute")
     loaded, source = as_config(config, _overrides(options))
-    variants = [Scenario(name, loaded, variant=variant) for name, variant in SIDE_VARIANTS]
+    names = tuple(conventions) if conventions else tuple(loaded.attribution.conventions)
+    try:
+        plan = attribution_plan(loaded, names, against)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if against == "benchmark" and not any(game.players for game in plan.games):
+        raise UsageError(f"{source}: attribution.benchmark declares no benchmark for any side that owns "
+                         "something; say what performing well means for each side (see the docs, "
+                         "'Conventions and benchmarks')")
+    variants = [Scenario(label, cfg, variant=variant) for label, cfg, variant in plan.scenarios]
     if by_step:
         variants += [Scenario(item.label, loaded, variant=item.variant) for item in removals(loaded)]
     tables = tuple(DETAIL_TABLES) if detail else ()
     experiment = Experiment("attribute", tuple(variants), loaded.run.seed,
-                            replace(_plan(loaded, options), first_only=True), tables)
+                            replace(_plan(loaded, options), first_only=True), tables,
+                            attribution=(names, against))
     return carry_out(_fits(experiment, where), f"attribute-{loaded.name}", [source], where)
 
 

@@ -25,9 +25,11 @@ from pydantic_core import PydanticCustomError
 
 from discharge_sim.config.errors import KEYED_ERRORS
 from discharge_sim.vocabulary import (
+    CONVENTIONS,
     DAY_NAMES,
-    DEFAULT_ORGANISATION,
     DEFAULT_PAYER,
+    KINDS,
+    OWNERS,
     HOURS_PER_DAY,
     PATHWAYS,
     Day,
@@ -36,6 +38,8 @@ from discharge_sim.vocabulary import (
     Organisation,
     Owner,
     Payer,
+    Side,
+    responsible_organisation,
 )
 
 SHARE_TOLERANCE = 1e-6
@@ -140,11 +144,13 @@ class Attributed(Strict):
 
     owner: Owner
     dtoc_organisation: Organisation | None = None
-    """nhs, social_care or both; by default from the owner (see DEFAULT_ORGANISATION)."""
+    """nhs, social_care or both; by default by the DToC statistic's rules (see
+    :func:`discharge_sim.vocabulary.responsible_organisation`)."""
 
     @property
     def organisation(self) -> str:
-        return self.dtoc_organisation or DEFAULT_ORGANISATION[self.owner]
+        code = getattr(self, "dtoc_code", None) or ""
+        return responsible_organisation(code, self.owner, None, self.dtoc_organisation)
 
 
 class Distribution(Strict):
@@ -246,14 +252,50 @@ class RunSettings(Strict):
         return self
 
 
+class SessionSettings(Strict):
+    days: list[Day] = Field(min_length=1)
+    hours: list[Hour] = Field(min_length=1)
+    weekday_probability: Probability = 1.0
+    weekend_probability: Probability = 1.0
+    every_weeks: int = Field(default=1, ge=1, le=52)
+    """Sessions sit every this many weeks (2: fortnightly), in weeks 0, k, 2k... of the run."""
+
+    @model_validator(mode="after")
+    def _some_chance(self) -> SessionSettings:
+        weekday = any(DAY_NAMES.index(d) < 5 for d in self.days) and self.weekday_probability > 0
+        weekend = any(DAY_NAMES.index(d) >= 5 for d in self.days) and self.weekend_probability > 0
+        if not (weekday or weekend):
+            raise ValueError("no session has a positive probability: cases would wait for ever")
+        return self
+
+
 class HospitalSettings(Strict):
     beds: Count
+    declaration: SessionSettings | None = None
+    """When a patient who has become clinically ready (at any hour, when their acute stay ends) is
+    found ready: the next board or ward round that reviews them (a session that may be missed,
+    more often at weekends). The time between is *pre-declaration* time, the hospital's, reported
+    apart from the delay (which runs from the declaration, the discharge-ready date national
+    statistics use). None: found ready the moment the acute stay ends."""
     fitness_review_hour: Hour | None = None
-    """Hour of the daily review at which a patient is found medically fit (None: the moment the
-    acute stay ends). Criteria to reside are reviewed once a day, at the morning board round."""
+    """Shorthand for a declaration at this hour every day, never missed."""
     when_full: Literal["board", "turn_away"] = "board"
     """What an emergency does when no bed is free: wait for one (board), or go elsewhere
     (turn_away: diverted and lost to this hospital, as in a loss system such as Erlang B)."""
+
+    @model_validator(mode="after")
+    def _one_declaration(self) -> HospitalSettings:
+        if self.declaration is not None and self.fitness_review_hour is not None:
+            raise ValueError("give declaration or fitness_review_hour (its shorthand), not both")
+        return self
+
+    @property
+    def declaration_sessions(self) -> SessionSettings | None:
+        """The declaration rounds, the shorthand spelled out."""
+        if self.fitness_review_hour is not None:
+            return SessionSettings(days=list(DAY_NAMES), hours=[self.fitness_review_hour])  # type: ignore[arg-type]
+        return self.declaration
+
 
 
 class Surge(Strict):
@@ -360,6 +402,11 @@ class Pool(Attributed):
         return self.payer or DEFAULT_PAYER[self.owner]
 
     @property
+    def organisation(self) -> str:
+        """Who answers for a wait for one of these places: by who funds them (the DToC rule)."""
+        return responsible_organisation(self.dtoc_code, self.owner, self.paid_by, self.dtoc_organisation)
+
+    @property
     def initial_count(self) -> int:
         if self.initial_residents is not None:
             return min(self.initial_residents, self.places)
@@ -367,20 +414,15 @@ class Pool(Attributed):
         return round(share * self.places)
 
 
-class SessionSettings(Strict):
-    days: list[Day] = Field(min_length=1)
-    hours: list[Hour] = Field(min_length=1)
-    weekday_probability: Probability = 1.0
-    weekend_probability: Probability = 1.0
-    every_weeks: int = Field(default=1, ge=1, le=52)
-    """Sessions sit every this many weeks (2: fortnightly), in weeks 0, k, 2k... of the run."""
-
-
 class StepBase(Attributed):
     kind: Kind
     dtoc_code: DtocCode
     probability: Probability = 1.0
     """Chance the step is needed at all; otherwise it takes no time."""
+    necessary_hours: Annotated[float, Field(ge=0, le=LONGEST_HOURS)] = 0.0
+    """The unavoidable minimum of the step's work (transport takes an hour even when perfect):
+    the last this many hours of its work are reported as necessary process, apart from avoidable
+    delay, and a counterfactual that makes the step instant still takes them."""
 
 
 class DelayStep(StepBase):
@@ -397,14 +439,6 @@ class SessionStep(StepBase):
     type: Literal["session"]
     sessions: SessionSettings
 
-    @model_validator(mode="after")
-    def _some_chance(self) -> SessionStep:
-        s = self.sessions
-        weekday = any(DAY_NAMES.index(d) < 5 for d in s.days) and s.weekday_probability > 0
-        weekend = any(DAY_NAMES.index(d) >= 5 for d in s.days) and s.weekend_probability > 0
-        if not (weekday or weekend):
-            raise ValueError("no session has a positive probability: cases would wait for ever")
-        return self
 
 
 class StaffedStep(StepBase):
@@ -485,6 +519,78 @@ class Finance(Strict):
     pooled_budget: PooledBudget | None = None
 
 
+class Convention(Strict):
+    """A convention of your own: a shipped one (``base``) with some items counted against other
+    sides. Keys of ``owners`` are an owner (``nhs_community``) or an owner and kind
+    (``social_care.process``); ``steps``, ``staff`` and ``pools`` name single items, and win."""
+
+    base: Literal["symmetric", "owner", "dtoc"] = "symmetric"
+    description: str = Field(default="", max_length=500)
+    owners: dict[str, Side] = Field(default_factory=dict)
+    steps: dict[str, Side] = Field(default_factory=dict)
+    staff: dict[str, Side] = Field(default_factory=dict)
+    pools: dict[str, Side] = Field(default_factory=dict)
+    council_budget: Side | None = None
+
+    @field_validator("owners")
+    @classmethod
+    def _owner_keys(cls, v: dict[str, str]) -> dict[str, str]:
+        for key in v:
+            owner, _, kind = key.partition(".")
+            if owner not in OWNERS or (kind and kind not in KINDS[:2]):
+                raise ValueError(f"{key!r} is not an owner ({', '.join(OWNERS)}) or an owner.kind "
+                                 "(kind process or capacity), such as social_care.process")
+        return v
+
+
+OpenShare = Annotated[float, Field(gt=0, lt=1)]
+
+
+class Benchmark(Strict):
+    """What performing well means for one side: what good peers achieve. ``attribute --against
+    benchmark`` brings each side's items (under the convention) to this, instead of removing them."""
+
+    sessions_every_day: bool = False
+    """The side's sessions (ward rounds, panels) sit every day of the week, as often at weekends as
+    on weekdays."""
+    duration_quantile: OpenShare | None = None
+    """No work of the side's steps takes longer than this quantile of its configured duration
+    (0.25: as quick as a good peer's quickest quarter); quicker cases stay as they are."""
+    search_quantile: OpenShare | None = None
+    """No search for a provider in the side's pools takes longer than this quantile of its
+    configured distribution."""
+    occupancy: OpenShare | None = None
+    """The side's pools and staff teams have enough places or people for their offered load to be
+    this share of them (never fewer than configured)."""
+
+
+class AttributionSettings(Strict):
+    """Which sides delay counts against: the conventions reported (the first leads every headline),
+    conventions of your own, and what performing well means for each side."""
+
+    conventions: list[str] = Field(default_factory=lambda: list(CONVENTIONS), min_length=1, max_length=10)
+    custom: dict[str, Convention] = Field(default_factory=dict)
+    benchmark: dict[Side, Benchmark] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_names(self) -> AttributionSettings:
+        for name in self.custom:
+            if name in CONVENTIONS:
+                raise ValueError(f"custom convention {name!r} has the name of a shipped one; choose another name")
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+                raise ValueError(f"custom convention {name!r}: a name of lower-case letters, digits and _ "
+                                 "(at most 40), starting with a letter")
+        known = [*CONVENTIONS, *self.custom]
+        for name in self.conventions:
+            if name not in known:
+                raise ValueError(f"conventions: unknown convention {name!r}; known: {', '.join(known)}")
+        if len(set(self.conventions)) != len(self.conventions):
+            raise ValueError("conventions: each convention once")
+        if "unattributed" in self.benchmark:
+            raise ValueError("benchmark: 'unattributed' is not a side; give hospital, social_care, ...")
+        return self
+
+
 class ReportSettings(Strict):
     """How figures and reports present this config's results."""
 
@@ -515,6 +621,7 @@ class Config(Strict):
     steps: dict[str, Step] = Field(default_factory=dict)
     pathways: dict[int, dict[str, list[str]]]
     finance: Finance | None = None
+    attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     report: ReportSettings | None = None
 
     @field_validator("name")
@@ -585,6 +692,7 @@ class Config(Strict):
                 raise ValueError(f"pathways.{pathway}: the steps form a cycle: {' -> '.join(cycle)}")
         if self.finance is not None:
             self._check_finance(self.finance)
+        self._check_conventions()
         self._check_size()
         for gname, group in self.groups.items():
             for pathway, share in group.pathway_mix.items():
@@ -605,6 +713,17 @@ class Config(Strict):
                 f"at most {MOST_PEOPLE:,}: shorten run.days or lower emergency.admissions_per_day, "
                 "elective.admissions_per_weekday or the pools' community_referrals_per_day"
             )
+
+    def _check_conventions(self) -> None:
+        budget = self.finance is not None and self.finance.council_budget is not None
+        for name, convention in self.attribution.custom.items():
+            for section, defined in (("steps", self.steps), ("staff", self.staff), ("pools", self.pools)):
+                for item in getattr(convention, section):
+                    if item not in defined:
+                        raise ValueError(f"attribution.custom.{name}.{section}: unknown {section[:-1] if section != 'staff' else 'staff team'} "
+                                         f"{item!r}; defined: {_listing(defined)}")
+            if convention.council_budget is not None and not budget:
+                raise ValueError(f"attribution.custom.{name}.council_budget: this config has no finance.council_budget")
 
     def _check_finance(self, finance: Finance) -> None:
         budget = finance.council_budget

@@ -15,9 +15,10 @@ import numpy as np
 
 from discharge_sim.analysis.attribution import (
     AS_CONFIGURED,
-    SIDE_VARIANTS,
-    attribution_rows,
-    attribution_summary,
+    AttributionPlan,
+    attribution_document,
+    attribution_plan,
+    attribution_table,
     ranking,
     removals,
 )
@@ -141,31 +142,38 @@ def compare(configs: Sequence[Config], replications: int | None = None, seed: in
 
 @dataclass
 class Attribution:
-    """The counterfactual split of one config, replication by replication."""
+    """The counterfactual split of one config under its conventions, replication by replication."""
 
+    plan: AttributionPlan
     metrics: dict[str, list[dict[str, float]]]
-    """Per variant name (the four SIDE_VARIANTS, then ``step:``/``pool:``/``staff:`` items), one
-    dict of metrics per replication."""
-    rows: list[dict[str, float]]
-    """Per replication, the columns of attribution.csv."""
+    """Per scenario label (``as_configured``, each coalition's, then ``step:``/``pool:``/``staff:``
+    items), one dict of metrics per replication."""
     ranked: list[dict[str, Any]]
     """With ``by_step``, the rows of attribution_steps.csv; otherwise empty."""
 
-    @property
-    def summary(self) -> dict[str, dict[str, float]]:
-        return attribution_summary(self.rows)
+    @cached_property
+    def table(self) -> dict[str, np.ndarray]:
+        """attribution.csv: per replication, convention, measure and side."""
+        return attribution_table(self.plan, self.metrics)
+
+    @cached_property
+    def conventions(self) -> list[dict[str, Any]]:
+        """Per convention: its sides, items and the split of each measure with 95% intervals."""
+        return attribution_document(self.plan, self.metrics)
 
 
 def attribute(config: Config, replications: int | None = None, seed: int | None = None,
+              conventions: Sequence[str] | None = None, against: str = "removal",
               by_step: bool = False) -> Attribution:
-    """Run the four counterfactual runs (and with ``by_step`` one per removable item) of every
-    replication, in order, in this process, as ``discharge-sim attribute`` does."""
+    """Run every coalition of every convention's sides (and with ``by_step`` one run per removable
+    item) for every replication, in order, in this process, as ``discharge-sim attribute`` does."""
     n = config.run.replications if replications is None else replications
     seed = config.run.seed if seed is None else seed
-    variants = list(SIDE_VARIANTS)
+    plan = attribution_plan(config, conventions, against)
+    runs = [(label, cfg, variant) for label, cfg, variant in plan.scenarios]
     items = removals(config) if by_step else []
-    variants += [(item.label, item.variant) for item in items]
-    metrics = {name: [simulate(Task(0, r, config, seed, variant=variant)).metrics for r in range(n)]
-               for name, variant in variants}
+    runs += [(item.label, config, item.variant) for item in items]
+    metrics = {label: [simulate(Task(0, r, cfg, seed, variant=variant)).metrics for r in range(n)]
+               for label, cfg, variant in runs}
     ranked = ranking(metrics[AS_CONFIGURED], items, [metrics[item.label] for item in items]) if items else []
-    return Attribution(metrics, attribution_rows(metrics), ranked)
+    return Attribution(plan, metrics, ranked)

@@ -132,6 +132,8 @@ class Experiment:
     plan: ReplicationPlan
     tables: tuple[str, ...] = ()
     variant: Variant | None = None
+    attribution: tuple[tuple[str, ...], str] | None = None
+    """``attribute``: the conventions split and what each side is changed to (removal or benchmark)."""
 
     @property
     def scenario_column(self) -> str | None:
@@ -161,6 +163,7 @@ class Experiment:
                      *(["first_only"] if self.plan.first_only else [])],
             "tables": list(self.tables),
             "variant": self.variant.label if self.variant else None,
+            **({"attribution": [list(self.attribution[0]), self.attribution[1]]} if self.attribution else {}),
             "scenarios": [[s.label, [list(kv) for kv in s.settings], config_to_dict(s.config),
                            *([s.variant.label] if s.variant is not None else [])] for s in self.scenarios],
         }

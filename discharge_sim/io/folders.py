@@ -20,14 +20,20 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.attribution import SIDE_VARIANTS
 from discharge_sim.config import ConfigError, config_from_dict, config_to_dict
 from discharge_sim.experiments.specification import SCENARIO_COLUMNS
 from discharge_sim.io.storage import OutputError
 
-ATTRIBUTE_SIDES = tuple(name for name, _ in SIDE_VARIANTS)
-ATTRIBUTE_LABELS = {"as_configured": "as configured", "hospital_instant": "hospital steps instant",
-                    "social_care_unlimited": "social-care capacity unlimited", "both_removed": "both removed"}
+def scenario_text(label: str) -> str:
+    """An attribute scenario's label, readable: symmetric:without:hospital+social_care ->
+    symmetric, without hospital + social_care."""
+    if label == "as_configured":
+        return "as configured"
+    convention, _, rest = label.partition(":")
+    verb, _, sides = rest.partition(":")
+    if not sides:
+        return label
+    return f"{convention}: {'without' if verb == 'without' else 'at benchmark:'} {' + '.join(sides.split('+'))}"
 
 
 def read_csv(path: Path) -> dict[str, np.ndarray]:
@@ -151,7 +157,7 @@ class ResultsFolder:
             return [(f"point {p['point']}", f"{p['point']}: " + ", ".join(
                 f"{short_key(k)} {v}" for k, v in p["settings"].items()), p["metrics"]) for p in s["points"]]
         if self.kind == "attribute":
-            return [(key, ATTRIBUTE_LABELS[key], s["metrics"][key]) for key in ATTRIBUTE_SIDES if key in s["metrics"]]
+            return [(key, scenario_text(key), metrics) for key, metrics in s["metrics"].items()]
         return [(s.get("config", self.name), s.get("config", self.name), s["metrics"])]
 
     @property
@@ -298,6 +304,10 @@ def check_summary(summary: Any, kind: str, path: Path) -> None:
     if kind == "attribute":
         for name, metrics in shape.mapping(part(summary, "metrics"), "metrics").items():
             shape.metrics(metrics, f"metrics.{name}")
+    if kind in ("run", "attribute") and "answer" in summary:
+        answer = shape.mapping(summary["answer"], "answer")
+        for i, game in enumerate(shape.items(part(answer, "conventions"), "answer.conventions", least=1)):
+            check_split(shape, game, f"answer.conventions.{i}", counterfactual=False)
     if kind == "compare":
         configs = shape.items(part(summary, "configs"), "configs", least=1)
         for i, label in enumerate(configs):
@@ -332,13 +342,29 @@ def check_attribution(doc: Any, path: Path) -> None:
     """What the figures and the report read from attribution.json."""
     shape = Shape(path)
     shape.mapping(doc, "the file")
-    shape.metrics(part(doc, "columns"), "columns")
     shape.number(part(doc, "replications"), "replications", finite=True)
-    for i, row in enumerate(shape.items(part(doc, "table"), "table", least=1)):
-        shape.mapping(row, f"table.{i}")
-        for key in ("side", "label"):
-            shape.text(part(row, key), f"table.{i}.{key}")
-        for key in ("recorded", "counterfactual"):
-            shape.stats(part(row, key), f"table.{i}.{key}")
-        if isinstance(part(row, "difference"), dict):
-            shape.stats(row["difference"], f"table.{i}.difference")
+    shape.text(part(doc, "against"), "against")
+    for i, game in enumerate(shape.items(part(doc, "conventions"), "conventions", least=1)):
+        check_split(shape, game, f"conventions.{i}", counterfactual=True)
+
+
+def check_split(shape: Shape, game: Any, where: str, counterfactual: bool) -> None:
+    """One convention's split (attribution.json, or the answer in summary.json): its name, sides
+    and, per measure, rows of recorded (and counterfactual) bed-days and shares."""
+    shape.mapping(game, where)
+    shape.text(part(game, "convention"), f"{where}.convention")
+    shape.text(part(game, "description"), f"{where}.description")
+    for j, side in enumerate(shape.items(part(game, "players"), f"{where}.players")):
+        shape.text(side, f"{where}.players.{j}")
+    stats = ("recorded", "recorded_share", *(("counterfactual", "counterfactual_share", "alone", "difference")
+                                            if counterfactual else ()))
+    for measure, split in shape.mapping(part(game, "measures"), f"{where}.measures").items():
+        at = f"{where}.measures.{measure}"
+        shape.mapping(split, at)
+        shape.stats(part(split, "total"), f"{at}.total")
+        for k, row in enumerate(shape.items(part(split, "rows"), f"{at}.rows", least=1)):
+            shape.mapping(row, f"{at}.rows.{k}")
+            for key in ("side", "label"):
+                shape.text(part(row, key), f"{at}.rows.{k}.{key}")
+            for key in stats:
+                shape.stats(part(row, key), f"{at}.rows.{k}.{key}")

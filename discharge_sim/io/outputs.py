@@ -21,14 +21,15 @@ import numpy as np
 
 from discharge_sim.analysis.attribution import (
     AS_CONFIGURED,
-    METRIC,
-    SIDE_ROWS,
-    SIDE_VARIANTS,
-    attribution_rows,
-    attribution_summary,
+    MEASURE_LABELS,
+    NATIONAL_MEASURE,
+    SHARE_DEFINITION,
+    attribution_document,
+    attribution_plan,
     attribution_table,
     ranking,
     ranking_table,
+    recorded_split,
     removals,
 )
 from discharge_sim.analysis.policy import policy_table
@@ -106,28 +107,27 @@ def detail_files(folder: Path, experiment: Experiment) -> list[tuple[str, int]]:
 
 
 def write_attribution(folder: Path, outcome: Outcome) -> dict[str, Any]:
-    """attribution.csv (a row per replication) and, for ``--by step``, attribution_steps.csv; returns
-    the document for attribution.json: the summary, the recorded-against-counterfactual table and
-    the ranking."""
+    """attribution.csv (per replication, convention, measure and side) and, for ``--by step``,
+    attribution_steps.csv; returns the document for attribution.json: per convention, the sides
+    and their items, and the recorded and counterfactual split of each measure; then the ranking."""
     exp = outcome.experiment
     by_label = dict(zip(outcome.labels, outcome.rows))
-    rows = attribution_rows(by_label)
-    write_table(folder / "attribution.csv", attribution_table(rows))
-    summary = attribution_summary(rows)
     config = exp.scenarios[0].config
+    names, against = exp.attribution or (tuple(config.attribution.conventions), "removal")
+    plan = attribution_plan(config, names, against)
+    write_table(folder / "attribution.csv", attribution_table(plan, by_label))
     doc: dict[str, Any] = {
         "config": config.name,
-        "metric": METRIC,
         "replications": outcome.replications,
         "seed": exp.seed,
         "confidence_level": CONFIDENCE_LEVEL,
-        "variants": {name: variant.label for name, variant in SIDE_VARIANTS},
-        "columns": summary,
-        "table": [
-            {"side": key, "label": label, "recorded": summary[ledger], "counterfactual": summary[counterfactual],
-             "difference": summary[f"difference_{key}"] if key != "total" else None}
-            for key, label, ledger, counterfactual in SIDE_ROWS
-        ],
+        "against": against,
+        "share_definition": SHARE_DEFINITION,
+        "measures": dict(MEASURE_LABELS),
+        "national_measure": NATIONAL_MEASURE,
+        "window_days": config.run.days - config.run.warmup_days,
+        "scenarios": {label: variant.label for label, _, variant in plan.scenarios},
+        "conventions": attribution_document(plan, by_label),
     }
     items = [item for item in removals(config) if item.label in by_label]
     if items:
@@ -229,4 +229,8 @@ def summary_document(outcome: Outcome) -> dict[str, Any]:
     else:
         doc["config"] = first.name
         doc["metrics"] = outcome.summaries[0]
+    if exp.kind in ("run", "attribute"):
+        doc["answer"] = {"share_definition": SHARE_DEFINITION, "measures": dict(MEASURE_LABELS),
+                         "national_measure": NATIONAL_MEASURE,
+                         "conventions": recorded_split(first, outcome.rows[0])}
     return doc

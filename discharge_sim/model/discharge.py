@@ -71,11 +71,11 @@ class DischargeRun:
         # Every draw is made now, used or not, so each step's streams stay aligned across scenarios.
         need = [step.need_u() for step in steps]
         duration = [step.duration() for step in steps]
-        # An instant placement still takes its place: only its handover goes.
-        self.duration = [0.0 if step.instant else d for step, d in zip(steps, duration, strict=True)]
+        # An instant step takes only its necessary hours; an instant placement still takes its place.
+        self.duration = [step.necessary if step.instant else d for step, d in zip(steps, duration, strict=True)]
         u = self.u = [step.choice_u() for step in steps]
-        self.skip = [(step.instant and not isinstance(step, PlacementRunner)) or need[i] > step.probability
-                     for i, step in enumerate(steps)]
+        self.skip = [need[i] > step.probability for i, step in enumerate(steps)]
+        """Per step: not needed at all, so it takes no time."""
         self.search = [0.0] * n
         """Per placement step: the time to find a provider (zero if none is needed)."""
         self.pool: list[PlacementPool | None] = [None] * n
@@ -103,7 +103,7 @@ class DischargeProcess:
         hours = {name: working_hours(w) for name, w in config.schedules.items()}
         self.staff = {
             name: StaffTeam(name, s.owner, s.organisation, s.dtoc_code, hours[s.schedule],
-                            variant.staff_unlimited(name, s.owner), CountingResource(env, s.count))
+                            variant.staff_unlimited(name), CountingResource(env, s.count))
             for name, s in config.staff.items()
         }
         self.runners: dict[str, StepRunner] = {}
@@ -153,6 +153,8 @@ class DischargeProcess:
         run.start[i] = t  # known now: the ledger needs it even if the step is unfinished at the horizon
         if run.skip[i]:
             self._finish(run, i, t, t, t)
+        elif step.instant and not isinstance(step, PlacementRunner):  # its necessary hours, no staff
+            self._finish(run, i, t, t, t + run.duration[i])
         elif isinstance(step, DelayRunner):
             hours = step.hours
             d = run.duration[i]
@@ -228,7 +230,7 @@ class DischargeProcess:
                     staff.resource.free()
         elif isinstance(step, PlacementRunner):
             hours = step.hours
-            f = hours.advance(g, run.duration[i]) if hours is not None else g + run.duration[i]
+            f = g + run.duration[i] if hours is None or step.instant else hours.advance(g, run.duration[i])
             if held:
                 run.held.append(i)
                 run.pool[i].taken(g, run.funded[i])  # type: ignore[union-attr]

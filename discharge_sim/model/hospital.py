@@ -26,6 +26,7 @@ from discharge_sim.model.calendar import next_time_of_day
 from discharge_sim.model.distributions import BlockSampler, Shape, pick, sampler, uniform_sampler
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.resources import CountingResource
+from discharge_sim.model.steps import session_times
 from discharge_sim.model.streams import Streams
 from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
 
@@ -122,7 +123,9 @@ class Hospital:
         self.env = env
         self.beds = CountingResource(env, config.hospital.beds)
         self.capacity = config.hospital.beds
-        self.fitness_review_hour = config.hospital.fitness_review_hour
+        declaration = config.hospital.declaration_sessions
+        self._declaration = session_times(declaration) if declaration is not None else None
+        self._declaration_u = uniform_sampler(streams.generator("hospital.declaration"))
         self.turn_away = config.hospital.when_full == "turn_away"
         self.delayed_now = 0
         self.delayed_area_hours = 0.0
@@ -242,9 +245,10 @@ class Hospital:
     def _admit(self, patient: Patient, stay: float) -> None:
         now = self.env.now
         patient.admitted = now
-        ready = now + stay
-        if self.fitness_review_hour is not None:
-            ready = next_time_of_day(ready, self.fitness_review_hour)
+        ready = patient.clinically_ready = now + stay
+        u = self._declaration_u()  # drawn whether or not there is a declaration round
+        if self._declaration is not None:
+            ready = self._declaration.first_success(ready, u)
         patient.ready = ready
         self.env.timeout(ready - now).callbacks.append(lambda _ev: self._ready(patient))
 

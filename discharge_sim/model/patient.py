@@ -15,6 +15,7 @@ class Patient:
         "admitted",
         "arrival",
         "cancelled",
+        "clinically_ready",
         "departure",
         "discharge",
         "elective",
@@ -31,7 +32,11 @@ class Patient:
         self.elective = elective
         self.arrival = arrival
         self.admitted = NOT_YET
+        self.clinically_ready = NOT_YET
+        """When the acute stay ends: the patient no longer needs an acute bed."""
         self.ready = NOT_YET
+        """When the patient is found ready (declared at a board or ward round): the discharge-ready
+        date, from which delay runs."""
         self.departure = NOT_YET
         self.cancelled = False
         self.discharge: Any = None

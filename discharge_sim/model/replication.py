@@ -20,6 +20,7 @@ from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.discharge import DischargeProcess
 from discharge_sim.model.hospital import Hospital
 from discharge_sim.model.ledger import QUEUE, critical_path, segment_cause
+from discharge_sim.model.steps import PlacementRunner, StaffedRunner
 from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
@@ -41,10 +42,14 @@ class ReplicationResult:
     group_names: list[str]
     step_names: list[str]
     pool_names: list[str]
+    item_names: list[str]
+    """What a stretch of delay can be charged to: ``step:<name>`` (its work), ``staff:<name>`` and
+    ``pool:<name>`` (waiting for them) and ``budget:council_budget``; segments' ``item`` indexes it."""
     patients: dict[str, np.ndarray]
-    """id, group, pathway, elective, cancelled, arrival, admitted, ready, departure (NaN: not yet)."""
+    """id, group, pathway, elective, cancelled, arrival, admitted, clinically_ready, ready (declared),
+    departure (NaN: not yet)."""
     segments: dict[str, np.ndarray]
-    """patient, start, end, step, owner, kind, dtoc, organisation: one row per ledger segment."""
+    """patient, start, end, step, item, owner, kind, dtoc, organisation: one row per ledger segment."""
     pools_daily: dict[str, np.ndarray] = field(default_factory=dict)
     """day, then ``<pool>_in_use`` and ``<pool>_queue`` at each midnight."""
     events: int = 0
@@ -76,11 +81,11 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     env = simpy.Environment()
     window = (config.warmup_hours, config.horizon_hours)
     finance = config.finance
-    council = finance.council_budget if finance is not None and not variant.budget_unlimited else None
+    council = finance.council_budget if finance is not None and not variant.unlimited_budget else None
     budget = AnnualBudget(env, council, finance.financial_year_starts_day) if council and finance else None
     budgeted = set(council.pools) if council is not None else set()
     pools = {
-        name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name, cfg.owner),
+        name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name),
                             window=window, budget=budget if name in budgeted else None)
         for name, cfg in config.pools.items()
     }
@@ -97,6 +102,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     if pools:
         env.process(_daily_pool_census(env, pools, snapshots))
     horizon = config.horizon_hours
+    items = item_names(config)
     events = _run(env, horizon)
     return ReplicationResult(
         replication=replication,
@@ -108,8 +114,9 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         group_names=list(config.groups),
         step_names=[*discharge.step_names, BUDGET_STEP] if budget is not None else discharge.step_names,
         pool_names=list(pools),
+        item_names=items,
         patients=_patient_columns(hospital.patients, horizon),
-        segments=_ledger(hospital.patients, discharge, horizon, len(discharge.step_names)),
+        segments=_ledger(hospital.patients, discharge, horizon, len(discharge.step_names), {n: i for i, n in enumerate(items)}),
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
         events=events,
         final_state={
@@ -130,6 +137,15 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
 
 BUDGET_STEP = "council_budget"
 """The step name under which waiting for next year's council budget appears in the ledger."""
+BUDGET_ITEM = f"budget:{BUDGET_STEP}"
+
+
+def item_names(config: Config) -> list[str]:
+    """Everything a stretch of delay can be charged to, in a fixed order: every step (its work),
+    staff team and pool (waiting for it), and the council's budget if it has one."""
+    budget = config.finance is not None and config.finance.council_budget is not None
+    return [*(f"step:{n}" for n in config.steps), *(f"staff:{n}" for n in config.staff),
+            *(f"pool:{n}" for n in config.pools), *([BUDGET_ITEM] if budget else [])]
 
 
 def _run(env: simpy.Environment, until: float) -> int:
@@ -181,6 +197,7 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
         "cancelled": np.fromiter((p.cancelled for p in patients), dtype=bool, count=len(patients)),
         "arrival": np.fromiter((p.arrival for p in patients), dtype=float, count=len(patients)),
         "admitted": np.fromiter((p.admitted for p in patients), dtype=float, count=len(patients)),
+        "clinically_ready": np.fromiter((p.clinically_ready for p in patients), dtype=float, count=len(patients)),
         "ready": np.fromiter((p.ready for p in patients), dtype=float, count=len(patients)),
         "departure": np.fromiter(
             (p.departure if p.departure < horizon else math.nan for p in patients), dtype=float, count=len(patients)
@@ -189,20 +206,24 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
 
 
 def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float,
-            budget_step: int) -> dict[str, np.ndarray]:
+            budget_step: int, items: dict[str, int]) -> dict[str, np.ndarray]:
     """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.model.ledger`).
 
     Within a placement step's wait, the stretch spent waiting for the next financial year's
     council budget is its own segment: social-care capacity, DToC reason B (public funding),
-    under the step name ``council_budget`` (index ``budget_step``).
+    under the step name ``council_budget`` (index ``budget_step``) and the item
+    ``budget:council_budget``. The last ``necessary_hours`` of a step's work are its own segment
+    of kind ``necessary``.
     """
     budget = (OWNERS.index("social_care"), KINDS.index("capacity"), DTOC_CODES.index("B"),
               ORGANISATIONS.index("social_care"))
     owner_index = {o: i for i, o in enumerate(OWNERS)}
     kind_index = {k: i for i, k in enumerate(KINDS)}
+    necessary_kind = KINDS.index("necessary")
     code_index = {c: i for i, c in enumerate(DTOC_CODES)}
     org_index = {o: i for i, o in enumerate(ORGANISATIONS)}
-    rows: list[tuple[int, float, float, int, int, int, int, int]] = []
+    budget_item = items.get(BUDGET_ITEM, -1)
+    rows: list[tuple[int, float, float, int, int, int, int, int, int]] = []
     for patient in patients:
         run = patient.discharge
         if run is None or not patient.ready < horizon:
@@ -210,29 +231,52 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
         departure = patient.departure
         end = departure if departure < horizon else horizon  # NaN compares False: horizon
         steps = run.plan.steps
+        pid = patient.id
         for start, end_, index, part in critical_path(
             patient.ready, end, run.start, run.granted, run.finish, run.plan.preds
         ):
             step = steps[index]
-            owner, kind, code, org = segment_cause(step, run.pool[index], part == QUEUE)
-            cause = (step.index, owner_index[owner], kind_index[kind], code_index[code], org_index[org])
-            waited = run.funding.get(index) if run.funding is not None and part == QUEUE else None
+            queueing = part == QUEUE
+            pool = run.pool[index]
+            owner, kind, code, org = segment_cause(step, pool, queueing)
+            if not queueing:
+                item = step.index
+            elif isinstance(step, StaffedRunner):
+                item = items[f"staff:{step.staff.name}"]
+            elif isinstance(step, PlacementRunner) and pool is not None:
+                item = items[f"pool:{pool.name}"]
+            else:
+                item = step.index
+            cause = (step.index, item, owner_index[owner], kind_index[kind], code_index[code], org_index[org])
+            if not queueing:
+                finish = run.finish[index]
+                cut = (finish if finish is not None else math.inf) - step.necessary
+                if step.necessary > 0 and cut < end_:  # the unavoidable last hours of the work
+                    cut = max(cut, start)
+                    if cut > start:
+                        rows.append((pid, start, cut, *cause))
+                    rows.append((pid, cut, end_, *cause[:3], necessary_kind, *cause[4:]))
+                    continue
+                rows.append((pid, start, end_, *cause))
+                continue
+            waited = run.funding.get(index) if run.funding is not None else None
             if waited is None:
-                rows.append((patient.id, start, end_, *cause))
+                rows.append((pid, start, end_, *cause))
                 continue
             a = min(max(waited[0], start), end_)
             b = min(max(waited[1], start), end_)
-            for lo, hi, c in ((start, a, cause), (a, b, (budget_step, *budget)), (b, end_, cause)):
+            for lo, hi, c in ((start, a, cause), (a, b, (budget_step, budget_item, *budget)), (b, end_, cause)):
                 if hi > lo:
-                    rows.append((patient.id, lo, hi, *c))
-    columns = list(zip(*rows)) if rows else [()] * 8
+                    rows.append((pid, lo, hi, *c))
+    columns = list(zip(*rows)) if rows else [()] * 9
     return {
         "patient": np.asarray(columns[0], dtype=np.int64),
         "start": np.asarray(columns[1], dtype=float),
         "end": np.asarray(columns[2], dtype=float),
         "step": np.asarray(columns[3], dtype=np.int16),
-        "owner": np.asarray(columns[4], dtype=np.int8),
-        "kind": np.asarray(columns[5], dtype=np.int8),
-        "dtoc": np.asarray(columns[6], dtype=np.int8),
-        "organisation": np.asarray(columns[7], dtype=np.int8),
+        "item": np.asarray(columns[4], dtype=np.int16),
+        "owner": np.asarray(columns[5], dtype=np.int8),
+        "kind": np.asarray(columns[6], dtype=np.int8),
+        "dtoc": np.asarray(columns[7], dtype=np.int8),
+        "organisation": np.asarray(columns[8], dtype=np.int8),
     }

@@ -7,13 +7,15 @@ order in which a patient's steps draw does not matter; each stream is drawn once
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from discharge_sim.config import DelayStep, PlacementStep, SessionStep, StaffedStep
+from discharge_sim.config import DelayStep, PlacementStep, SessionSettings, SessionStep, StaffedStep
 from discharge_sim.model.calendar import SessionTimes, WorkingHours
 from discharge_sim.model.distributions import Shape, pick, sampler, uniform_sampler
 from discharge_sim.model.placements import PlacementPool
@@ -40,6 +42,8 @@ class StepRunner:
     organisation: str
     probability: float
     instant: bool
+    necessary: float
+    """The unavoidable minimum of the work, in hours (all an instant step takes)."""
     duration: Sampler
     need_u: Sampler
     choice_u: Sampler
@@ -81,6 +85,8 @@ class PlacementRunner(StepRunner):
     """Time to find a provider (zero if the step has no search)."""
     search_need_u: Sampler
     search_probability: float
+    search_caps: list[float]
+    """Per pool, the longest a search may take (a benchmark; infinite as configured)."""
 
     def draw(self, u: float) -> tuple[float, PlacementPool, bool]:
         """One patient's search time, pool (chosen by ``u``) and whether the place is funded; the
@@ -88,8 +94,19 @@ class PlacementRunner(StepRunner):
         search = self.search()
         if self.search_need_u() > self.search_probability:
             search = 0.0
-        pool = self.pools[pick(self.pool_cumulative, u)]
-        return search, pool, self.funded_u() <= pool.funded_share
+        chosen = pick(self.pool_cumulative, u)
+        pool = self.pools[chosen]
+        return min(search, self.search_caps[chosen]), pool, self.funded_u() <= pool.funded_share
+
+
+def session_times(s: SessionSettings) -> SessionTimes:
+    """The configured sessions (days, hours, chances on weekdays and at weekends) on the clock."""
+    return SessionTimes(
+        ((DAY_NAMES.index(d) * HOURS_PER_DAY + h,
+          s.weekend_probability if DAY_NAMES.index(d) >= 5 else s.weekday_probability)
+         for d in s.days for h in s.hours),
+        every_weeks=s.every_weeks,
+    )
 
 
 def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours], staff: dict[str, StaffTeam],
@@ -102,25 +119,22 @@ def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours
     common: dict[str, Any] = {
         "index": index, "name": name, "owner": step.owner, "kind": step.kind, "dtoc_code": step.dtoc_code,
         "organisation": step.organisation, "probability": step.probability,
-        "instant": variant.step_instant(name, step),
-        "duration": sampler(Shape.of(duration_cfg), stream("duration")) if duration_cfg is not None else _zero,
+        "instant": variant.step_instant(name),
+        "necessary": step.necessary_hours,
+        "duration": _capped(sampler(Shape.of(duration_cfg), stream("duration")), variant.duration_cap(name))
+        if duration_cfg is not None else _zero,
         "need_u": uniform_sampler(stream("need")),
         "choice_u": uniform_sampler(stream("choice")),
     }
     if isinstance(step, DelayStep):
         return DelayRunner(**common, hours=hours[step.schedule] if step.schedule else None)
     if isinstance(step, SessionStep):
-        s = step.sessions
-        return SessionRunner(**common, sessions=SessionTimes(
-            ((DAY_NAMES.index(d) * HOURS_PER_DAY + h,
-              s.weekend_probability if DAY_NAMES.index(d) >= 5 else s.weekday_probability)
-             for d in s.days for h in s.hours),
-            every_weeks=s.every_weeks,
-        ))
+        return SessionRunner(**common, sessions=session_times(step.sessions))
     if isinstance(step, StaffedStep):
         return StaffedRunner(**common, staff=staff[step.staff])
     if isinstance(step, PlacementStep):
         search = step.search
+        caps = variant.search_cap(name)
         return PlacementRunner(
             **common,
             hours=hours[step.schedule] if step.schedule else None,
@@ -128,10 +142,18 @@ def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours
             pool_cumulative=_cumulative(step.pools.values()),
             funded_u=uniform_sampler(stream("funded")),
             search=sampler(Shape.of(search), stream("search")) if search is not None else _zero,
+            search_caps=[caps.get(p, math.inf) for p in step.pools],
             search_need_u=uniform_sampler(stream("search_need")) if search is not None else _one,
             search_probability=step.search_probability if search is not None else 1.0,
         )
     raise TypeError(f"step {name!r}: unknown step type {type(step).__name__}")
+
+
+def _capped(draw: Sampler, cap: float | None) -> Sampler:
+    """``draw`` cut at ``cap`` hours (a benchmark); the draw is made all the same."""
+    if cap is None:
+        return draw
+    return lambda: min(draw(), cap)
 
 
 def _cumulative(shares: Iterable[float]) -> list[float]:

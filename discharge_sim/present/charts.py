@@ -186,36 +186,55 @@ def band_shares(days: np.ndarray) -> np.ndarray:
     return np.asarray([np.mean((delayed >= a) & (delayed <= b)) for _, a, b in DELAY_BANDS])
 
 
-def attribution_figure(sides: Sequence[tuple[str, str]], recorded: Sequence[Mapping[str, float]],
-                       removed: Sequence[Mapping[str, float] | None], shapley: Sequence[Mapping[str, float]],
-                       days: float, title: str) -> Figure:
-    """Per side: the recorded (ledger) bed-days, what removing the side alone takes away, and its
-    Shapley share, each with its 95% interval."""
-    fig = _figure(9, 5)
-    ax = fig.subplots()
-    x = np.arange(len(sides))
-    measures = (("recorded (ledger)", recorded, "", "recorded"),
-                ("removed on its own", removed, "..", "removed"),
-                ("Shapley share (neither side: delay left when both are removed)", shapley, "//", "shapley"))
-    for j, (label, cis, hatch, gid) in enumerate(measures):
-        offset = (j - 1) * 0.26
-        means = [ci["mean"] if ci else np.nan for ci in cis]
-        colours = [CAUSE_COLOURS.get(key, NEITHER) for key, _ in sides]
-        ax.bar(x + offset, means, 0.24, color=colours, hatch=hatch, edgecolor="white", label=label,
-               gid=f"measure:{gid}")
-        present = [i for i, ci in enumerate(cis) if ci and ci.get("n", 0) >= 2]
-        if present:
-            ax.errorbar(x[present] + offset, [cis[i]["mean"] for i in present],  # type: ignore[index]
-                        yerr=[[cis[i]["mean"] - cis[i]["ci_low"] for i in present],  # type: ignore[index]
-                              [cis[i]["ci_high"] - cis[i]["mean"] for i in present]],  # type: ignore[index]
-                        fmt="none", ecolor=NEUTRAL, capsize=3, linewidth=1)
-    ax.set_xticks(x, [label for _, label in sides])
-    ax.set_ylabel(f"delayed bed-days over {days:g} measured days")
-    ax.yaxis.set_major_formatter(_thousands)
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(handles=[Patch(facecolor="#bbbbbb", hatch=m[2], edgecolor="white", label=m[0]) for m in measures],
-              fontsize=8)
-    ax.set_title(title)
+SIDE_COLOURS = {"hospital": CAUSE_COLOURS.get("hospital", "#CC6677"), "social_care": "#0072B2",
+                "nhs_community": CAUSE_COLOURS.get("nhs_community", "#117733"),
+                "patient_family": CAUSE_COLOURS.get("patient_family", "#DDCC77"), "other": "#BBBBBB",
+                "nhs": "#332288", "both": "#CC79A7"}
+"""Sides in attribution charts; the rest (unattributed, necessary, the residual) is NEITHER grey."""
+
+AttributionPanel = tuple[str, Sequence[tuple[str, str]], Sequence[Mapping[str, float] | None],
+                         Sequence[Mapping[str, float] | None], Sequence[Mapping[str, float] | None]]
+"""(panel title, sides as (key, label), recorded, alone, Shapley) per side, each a 95% interval."""
+
+
+def attribution_figure(rows: Sequence[Sequence[AttributionPanel]], days: float, title: str) -> Figure:
+    """A panel per convention (columns) and measure (rows): per side, the recorded (ledger)
+    bed-days, what changing the side alone takes away, and its Shapley value, with 95% intervals."""
+    columns = max(len(panels) for panels in rows)
+    fig = _figure(4.8 * columns + 1.0, 3.9 * len(rows) + 0.8)
+    grid = fig.subplots(len(rows), columns, squeeze=False)
+    measures = (("recorded (ledger)", "", "recorded"), ("changed on its own", "..", "alone"),
+                ("Shapley value (rest: left with every side changed)", "//", "shapley"))
+    for r, panels in enumerate(rows):
+        for c, (panel_title, sides, recorded, alone, shapley) in enumerate(panels):
+            ax = grid[r, c]
+            x = np.arange(len(sides))
+            colours = [SIDE_COLOURS.get(key, NEITHER) for key, _ in sides]
+            for j, ((_, hatch, gid), cis) in enumerate(zip(measures, (recorded, alone, shapley), strict=True)):
+                offset = (j - 1) * 0.26
+                means = [ci["mean"] if ci else np.nan for ci in cis]
+                ax.bar(x + offset, means, 0.24, color=colours, hatch=hatch, edgecolor="white",
+                       gid=f"measure:{panel_title}:{gid}")
+                present = [i for i, ci in enumerate(cis) if ci and ci.get("n", 0) >= 2
+                           and np.isfinite(ci.get("ci_low", np.nan))]
+                if present:
+                    ax.errorbar(x[present] + offset, [cis[i]["mean"] for i in present],  # type: ignore[index]
+                                yerr=[[cis[i]["mean"] - cis[i]["ci_low"] for i in present],  # type: ignore[index]
+                                      [cis[i]["ci_high"] - cis[i]["mean"] for i in present]],  # type: ignore[index]
+                                fmt="none", ecolor=NEUTRAL, capsize=3, linewidth=1)
+            ax.set_xticks(x, [label for _, label in sides], rotation=30, ha="right", fontsize=8)
+            ax.set_ylabel(f"delayed bed-days over {days:g} days", fontsize=8)
+            ax.yaxis.set_major_formatter(_thousands)
+            ax.grid(axis="y", alpha=0.3)
+            ax.set_title(panel_title, fontsize=9)
+            ax.margins(y=0.12)
+    for c in range(columns):
+        for r in range(len(rows)):
+            if c >= len(rows[r]):
+                grid[r, c].set_visible(False)
+    fig.legend(handles=[Patch(facecolor="#bbbbbb", hatch=m[1], edgecolor="white", label=m[0]) for m in measures],
+               fontsize=8, loc="outside lower center", ncol=3)
+    fig.suptitle(title)
     return fig
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
+from discharge_sim.analysis.attribution import MEASURE_LABELS, MEASURES
 from discharge_sim.io.folders import ResultsFolder, numbers, read_json, short_key
 from discharge_sim.io.formats import write_json
 from discharge_sim.io.storage import OutputError
@@ -161,22 +162,34 @@ def delay_lengths(r: ResultsFolder) -> Made:
 def attribution(r: ResultsFolder) -> Made:
     if not r.has("attribution.json"):
         return None
-    doc = read_json(r.folder / "attribution.json")
-    rows = {row["side"]: row for row in doc["table"]}
-    columns = doc["columns"]
-    sides = [("hospital", "Hospital-internal"), ("social_care_capacity", "Social-care capacity"),
-             ("rest", "Neither side")]
-    keys = ("hospital", "social_care", "rest")
-    recorded = [rows[k]["recorded"] for k in keys]
-    shapley = [rows[k]["counterfactual"] for k in keys]
-    removed = [columns["hospital_removed"], columns["social_care_removed"], None]
-    title = f"Who causes the delay, recorded and counterfactual: {r.title_name}"
+    doc = r.attribution
+    rows = []
+    for measure in MEASURES:
+        panels = []
+        for game in doc["conventions"]:
+            split = {row["side"]: row for row in game["measures"][measure]["rows"]}
+            keys = [*game["players"], "rest"]
+            rest = {"recorded": _sum_ci(split["unattributed"]["recorded"], split["necessary"]["recorded"]),
+                    "alone": None, "counterfactual": split["residual"]["counterfactual"]}
+            picked = [split[k] if k != "rest" else rest for k in keys]
+            sides = [(k, split[k]["label"] if k != "rest" else "Rest") for k in keys]
+            panels.append((f"{game['convention']}: {MEASURE_LABELS[measure]}", sides,
+                           [p["recorded"] for p in picked], [p["alone"] for p in picked],
+                           [p["counterfactual"] for p in picked]))
+        rows.append(panels)
+    changed = "removing" if doc.get("against", "removal") == "removal" else "bringing to its benchmark"
+    title = f"Who causes the delay, recorded and counterfactual, by convention: {r.title_name}"
     caption = (f"Delayed bed-days over the {r.measured_days:g} measured days, mean of {doc['replications']} "
-               "replication(s) with 95% intervals. Per side: what the ledger records; what removing that side "
-               "alone takes away (hospital steps instant, or social-care capacity unlimited, same random numbers); "
-               "and its Shapley share, which adds half the interaction. For 'neither side', the Shapley bar is the "
-               "delay left when both are removed.")
-    return attribution_figure(sides, recorded, removed, shapley, r.measured_days, title), title, caption
+               f"replication(s) with 95% intervals; a panel per convention (columns) and delay measure (rows). Per "
+               f"side: what the ledger records under the convention; what {changed} that side alone takes away "
+               "(same random numbers); and its exact Shapley value. 'Rest': recorded, the unattributed and "
+               "necessary hours; counterfactual, the delay left with every side changed.")
+    return attribution_figure(rows, r.measured_days, title), title, caption
+
+
+def _sum_ci(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    """The mean of two parts added (no interval: the parts' intervals do not add)."""
+    return {"n": 1.0, "mean": a["mean"] + b["mean"], "ci_low": float("nan"), "ci_high": float("nan")}
 
 
 SWEEP_METRICS = (("delayed_bed_days", "delayed bed-days"), ("boarding_hours", "emergency hours waiting for a bed"))

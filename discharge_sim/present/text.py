@@ -269,69 +269,32 @@ def _fmt(fmt: str, value: float, signed: bool = False) -> str:
 
 
 def dtoc_lines(s: Mapping[str, Mapping[str, float]], config: Config) -> str:
-    """Delayed days by reason (A to I) and responsible organisation, as the national statistic."""
+    """Delayed days by reason (A to I) and responsible organisation, as the national statistic
+    counted them; hospital-internal days (reason ``other``), which it never counted, beside."""
     from discharge_sim.analysis.metrics import dtoc_metric
     from discharge_sim.present.labels import ORGANISATION_NAMES
-    from discharge_sim.vocabulary import DAYS_PER_MONTH, DTOC_CODES, ORGANISATIONS
+    from discharge_sim.vocabulary import DAYS_PER_MONTH, DTOC_CODES, DTOC_UNCOUNTED, ORGANISATIONS
 
     months = (config.run.days - config.run.warmup_days) / DAYS_PER_MONTH
     total = s["dtoc_delayed_days"]["mean"]
     heads = [ORGANISATION_NAMES[o] for o in ORGANISATIONS] + ["Total"]
     lines = [
         "Delayed days as the DToC statistic counts them (patients delayed at midnight), by reason and",
-        "responsible organisation: days per month (share of all delayed days).",
+        "responsible organisation (the statistic's rules: who provides or funds what is awaited): days per",
+        "month (share of all counted delayed days). Hospital-internal process ('other') was never a delayed",
+        "transfer in the acute statistic: it is left out of the total and shown beside it.",
         "",
         f"  {'reason':8s}" + "".join(f" {h:>18s}" for h in heads),
     ]
-    for code in (*DTOC_CODES, "total"):
+    for code in (*(c for c in DTOC_CODES if c != DTOC_UNCOUNTED), "total", DTOC_UNCOUNTED):
         cells = []
         for org in (*ORGANISATIONS, "total"):
             mean = s.get(dtoc_metric(code, org), {}).get("mean", math.nan)
-            cells.append(f"{mean / months:,.0f} ({_share(mean, total).strip()})")
-        if code == "total":
+            share = "not counted" if code == DTOC_UNCOUNTED else _share(mean, total).strip()
+            cells.append(f"{mean / months:,.0f} ({share})")
+        if code in ("total", DTOC_UNCOUNTED):
             lines.append("  " + "-" * (8 + 19 * len(heads)))
         lines.append(f"  {code:8s}" + "".join(f" {c:>18s}" for c in cells))
-    return "\n".join(lines)
-
-
-def attribution_lines(doc: Mapping[str, Any], days: float) -> str:
-    """Recorded (ledger) and counterfactual (Shapley) split side by side, with the difference."""
-    columns = doc["columns"]
-
-    def cell(ci: Mapping[str, float], signed: bool = False) -> str:
-        mean = _fmt("{:,.0f}", ci["mean"], signed)
-        if ci["n"] < 2:
-            return mean
-        return f"{mean} ({_fmt('{:,.0f}', ci['ci_low'], signed)} to {_fmt('{:,.0f}', ci['ci_high'], signed)})"
-
-    lines = [
-        f"Who causes the delay: delayed bed-days over the {days:g} measured days, mean of "
-        f"{doc['replications']} replication(s) with 95% interval.",
-        "Recorded: the ledger's labels. Counterfactual: what removing each side takes away, run again with",
-        "the same random numbers (hospital steps instant; social-care capacity unlimited; both), with the",
-        "interaction split equally between the sides (Shapley). 'Neither side' is, recorded, every other",
-        "owner (NHS community, patient or family, social-care process) and, counterfactually, the delay left",
-        "when both are removed. The difference is counterfactual - recorded.",
-        "",
-        f"  {'':38s} {'recorded':>30s} {'share':>6s} {'counterfactual':>30s} {'share':>6s} {'difference':>30s}",
-    ]
-    total = columns["total"]["mean"]
-    for row in doc["table"]:
-        recorded, counterfactual = row["recorded"], row["counterfactual"]
-        difference = "" if row["difference"] is None else cell(row["difference"], signed=True)
-        if row["side"] == "total":
-            lines.append("  " + "-" * 146)
-        lines.append(f"  {row['label']:38s} {cell(recorded):>30s} {_share(recorded['mean'], total):>6s} "
-                     f"{cell(counterfactual):>30s} {_share(counterfactual['mean'], total):>6s} {difference:>30s}")
-    lines += [
-        "",
-        f"  Removed on its own: hospital-internal {cell(columns['hospital_removed'])}; "
-        f"social-care capacity {cell(columns['social_care_removed'])}.",
-        f"  Removed by both together: {cell(columns['both_removed'])}; "
-        f"interaction {cell(columns['interaction'], signed=True)}",
-        "  (positive: the two bottlenecks hide each other, so removing one alone moves patients to queue at the",
-        "  other).",
-    ]
     return "\n".join(lines)
 
 
