@@ -11,8 +11,8 @@ Python API for notebooks. Quick runs in this process, everything kept in memory:
     more = ds.load_config("configs/baseline.yaml", {"pools.nursing_home.places": 620})
     comparison = ds.compare([config, more], replications=5, labels=["now", "more places"])
     comparison.differences["more places"]["delayed_bed_days"]   # paired difference, 95% interval
-    split = ds.attribute(config, replications=5)
-    split.summary["shapley_social_care"]      # counterfactual split, 95% interval
+    split = ds.attribute(config, replications=5)     # every convention in the config's attribution section
+    split.sides("symmetric")["social_care"]["counterfactual_share"]   # Shapley share, 95% interval
 
 Every command of the command line, writing a results folder, on workers or a Dask cluster, with
 resume (see :mod:`discharge_sim.api`)::

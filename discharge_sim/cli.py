@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         config="YAML config (default: configs/baseline.yaml)", nargs="?")
     _experiment_options(warmup, detail=None, out="results/warmup-<name>-<time>")
 
-    attribute = _command(sub, "attribute", "split delay between the sides by counterfactual runs, under each convention",
+    attribute = _command(sub, "attribute", "split delay between the sides by counterfactual runs, by convention",
         """Run CONFIG (default configs/baseline.yaml) as configured and, for every convention
         (attribution.conventions in the config, or --convention), once for every combination of its
         sides with those sides removed (their steps instant but for their necessary hours, their staff

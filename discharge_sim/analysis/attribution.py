@@ -181,7 +181,8 @@ def attribution_plan(config: Config, names: Sequence[str] | None = None, against
                 if against == "removal":
                     cfg, variant = config, removal_variant(convention, coalition)
                 else:
-                    cfg, variant = benchmark_scenario(config, convention, coalition) if coalition else (config, Variant())
+                    cfg, variant = (benchmark_scenario(config, convention, coalition) if coalition
+                                    else (config, Variant()))
                     text = json_key(cfg)
                     cfg = configs.setdefault(text, cfg)
                 key = (id(cfg), variant)
@@ -261,7 +262,11 @@ ATTRIBUTION_COLUMNS = ("replication", "convention", "against", "measure", "side"
                        "alone")
 
 
-def attribution_table(plan: AttributionPlan, by_label: Mapping[str, Sequence[Mapping[str, float]]]) -> dict[str, np.ndarray]:
+ByLabel = Mapping[str, Sequence[Mapping[str, float]]]
+"""Per scenario label, the metrics of each replication."""
+
+
+def attribution_table(plan: AttributionPlan, by_label: ByLabel) -> dict[str, np.ndarray]:
     """attribution.csv: per replication, convention and measure, a row per side and the rest."""
     n = len(by_label[AS_CONFIGURED])
     cols: dict[str, list[Any]] = {name: [] for name in ATTRIBUTION_COLUMNS}
@@ -281,7 +286,7 @@ def attribution_table(plan: AttributionPlan, by_label: Mapping[str, Sequence[Map
             for k, v in cols.items()}
 
 
-def game_summary(game: Game, by_label: Mapping[str, Sequence[Mapping[str, float]]], measure: str) -> dict[str, Any]:
+def game_summary(game: Game, by_label: ByLabel, measure: str) -> dict[str, Any]:
     """Across replications: per side, recorded and counterfactual bed-days and shares (ratio of
     totals) with 95% intervals, what the side takes away alone, and the difference."""
     n = len(by_label[AS_CONFIGURED])
@@ -310,7 +315,7 @@ def side_label(side: str) -> str:
             UNATTRIBUTED: "Unattributed"}.get(side, SIDE_LABELS.get(side, side))
 
 
-def attribution_document(plan: AttributionPlan, by_label: Mapping[str, Sequence[Mapping[str, float]]]) -> list[dict[str, Any]]:
+def attribution_document(plan: AttributionPlan, by_label: ByLabel) -> list[dict[str, Any]]:
     """Per game: the convention, its sides and items, and the split of each measure."""
     out = []
     for game in plan.games:
@@ -329,7 +334,8 @@ def attribution_document(plan: AttributionPlan, by_label: Mapping[str, Sequence[
 
 # --- the recorded split alone (run) ----------------------------------------------------------------
 
-def recorded_split(config: Config, rows: Sequence[Mapping[str, float]], names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def recorded_split(config: Config, rows: Sequence[Mapping[str, float]],
+                   names: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Per convention and measure, the ledger's bed-days by side with shares (ratio of totals) and
     95% intervals: the answer a single run can give, before any counterfactual."""
     out = []

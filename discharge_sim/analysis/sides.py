@@ -156,3 +156,22 @@ def resolve(config: Config, name: str) -> SideConvention:
 def conventions(config: Config, names: list[str] | None = None) -> list[SideConvention]:
     """The conventions ``names`` (default: the config's ``attribution.conventions``), resolved."""
     return [resolve(config, name) for name in (names or config.attribution.conventions)]
+
+
+def convention_notes(config: Config) -> list[str]:
+    """What each reported convention counts against each side, item by item, so the sides are
+    defined in the open; and what the benchmark changes."""
+    used = used_items(config)
+    notes = []
+    for convention in conventions(config):
+        groups: dict[str, list[str]] = {}
+        for key, side in convention.sides.items():
+            if key in used:
+                groups.setdefault(side, []).append(key)
+        order = [*convention.players, UNATTRIBUTED]
+        parts = [f"{side}: {', '.join(groups[side])}" for side in order if side in groups]
+        notes.append(f"convention {convention.name} ({convention.description}) counts " + "; ".join(parts))
+    for side, bench in config.attribution.benchmark.items():
+        said = [f"{key} {value}" for key, value in bench.model_dump().items() if value not in (None, False)]
+        notes.append(f"benchmark for {side}: {', '.join(said) or 'nothing changed'}")
+    return notes

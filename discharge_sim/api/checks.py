@@ -8,13 +8,14 @@ from pathlib import Path
 import yaml
 
 from discharge_sim.analysis.capacity import capacity_notes, surge_notes
+from discharge_sim.analysis.sides import convention_notes
 from discharge_sim.config import Config, config_to_dict, load_config
 
 
 @dataclass
 class Checked:
-    """A valid config, what to know about it (beds near capacity, pool loads, surges) and its text with
-    every default."""
+    """A valid config, what to know about it (beds near capacity, pool loads, surges, the sides each
+    convention counts delay against) and its text with every default."""
 
     config: Config
     notes: list[str]
@@ -28,4 +29,4 @@ class Checked:
 def check(config: str | Path) -> Checked:
     """Load and validate a config (a :class:`~discharge_sim.config.ConfigError` names what is wrong)."""
     loaded = load_config(Path(config))
-    return Checked(loaded, [*capacity_notes(loaded), *surge_notes(loaded)])
+    return Checked(loaded, [*capacity_notes(loaded), *surge_notes(loaded), *convention_notes(loaded)])

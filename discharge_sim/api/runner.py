@@ -8,7 +8,6 @@ into a folder that appears whole or not at all.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence

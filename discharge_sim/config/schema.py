@@ -28,9 +28,9 @@ from discharge_sim.vocabulary import (
     CONVENTIONS,
     DAY_NAMES,
     DEFAULT_PAYER,
+    HOURS_PER_DAY,
     KINDS,
     OWNERS,
-    HOURS_PER_DAY,
     PATHWAYS,
     Day,
     DtocCode,
@@ -293,7 +293,7 @@ class HospitalSettings(Strict):
     def declaration_sessions(self) -> SessionSettings | None:
         """The declaration rounds, the shorthand spelled out."""
         if self.fitness_review_hour is not None:
-            return SessionSettings(days=list(DAY_NAMES), hours=[self.fitness_review_hour])  # type: ignore[arg-type]
+            return SessionSettings(days=list(DAY_NAMES), hours=[self.fitness_review_hour])
         return self.declaration
 
 
@@ -720,8 +720,9 @@ class Config(Strict):
             for section, defined in (("steps", self.steps), ("staff", self.staff), ("pools", self.pools)):
                 for item in getattr(convention, section):
                     if item not in defined:
-                        raise ValueError(f"attribution.custom.{name}.{section}: unknown {section[:-1] if section != 'staff' else 'staff team'} "
-                                         f"{item!r}; defined: {_listing(defined)}")
+                        what = "staff team" if section == "staff" else section[:-1]
+                        raise ValueError(f"attribution.custom.{name}.{section}: unknown {what} {item!r}; "
+                                         f"defined: {_listing(defined)}")
             if convention.council_budget is not None and not budget:
                 raise ValueError(f"attribution.custom.{name}.council_budget: this config has no finance.council_budget")
 

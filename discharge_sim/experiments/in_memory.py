@@ -15,6 +15,7 @@ import numpy as np
 
 from discharge_sim.analysis.attribution import (
     AS_CONFIGURED,
+    METRIC,
     AttributionPlan,
     attribution_document,
     attribution_plan,
@@ -160,6 +161,14 @@ class Attribution:
     def conventions(self) -> list[dict[str, Any]]:
         """Per convention: its sides, items and the split of each measure with 95% intervals."""
         return attribution_document(self.plan, self.metrics)
+
+    def sides(self, convention: str | None = None, measure: str = METRIC) -> dict[str, dict[str, Any]]:
+        """One convention's split (default: the first) of one measure, by side and then the rest
+        (unattributed, necessary, residual, interaction, total): recorded and counterfactual
+        bed-days and shares (ratio of totals), what the side takes away alone, with 95% intervals."""
+        games = {game["convention"]: game for game in self.conventions}
+        game = games[convention] if convention is not None else self.conventions[0]
+        return {row["side"]: row for row in game["measures"][measure]["rows"]}
 
 
 def attribute(config: Config, replications: int | None = None, seed: int | None = None,

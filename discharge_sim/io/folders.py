@@ -24,6 +24,7 @@ from discharge_sim.config import ConfigError, config_from_dict, config_to_dict
 from discharge_sim.experiments.specification import SCENARIO_COLUMNS
 from discharge_sim.io.storage import OutputError
 
+
 def scenario_text(label: str) -> str:
     """An attribute scenario's label, readable: symmetric:without:hospital+social_care ->
     symmetric, without hospital + social_care."""

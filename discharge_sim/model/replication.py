@@ -20,10 +20,10 @@ from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.discharge import DischargeProcess
 from discharge_sim.model.hospital import Hospital
 from discharge_sim.model.ledger import QUEUE, critical_path, segment_cause
-from discharge_sim.model.steps import PlacementRunner, StaffedRunner
 from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.steps import PlacementRunner, StaffedRunner
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
 from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_DAY, KINDS, ORGANISATIONS, OWNERS
@@ -116,7 +116,8 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         pool_names=list(pools),
         item_names=items,
         patients=_patient_columns(hospital.patients, horizon),
-        segments=_ledger(hospital.patients, discharge, horizon, len(discharge.step_names), {n: i for i, n in enumerate(items)}),
+        segments=_ledger(hospital.patients, discharge, horizon, len(discharge.step_names),
+                         {n: i for i, n in enumerate(items)}),
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
         events=events,
         final_state={

@@ -8,7 +8,6 @@ order in which a patient's steps draw does not matter; each stream is drawn once
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any

@@ -86,7 +86,8 @@ def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, c
                 sentence += " National statistics count delay this way."
             lines.append(sentence)
     if pre_declaration is not None and math.isfinite(pre_declaration):
-        lines.append(f"  Not in these figures: {per_year(pre_declaration, window_days):,.0f} bed-days a year{scaled and ' (' + scaled[2:] + ')'} "
+        where = f" ({scaled[2:]})" if scaled else ""
+        lines.append(f"  Not in these figures: {per_year(pre_declaration, window_days):,.0f} bed-days a year{where} "
                      "between becoming clinically ready and being found ready at a board round (the hospital's; "
                      "with the delay, the NAO's 'no longer benefiting from acute care').")
     lines.append("  A share is the ratio of totals across replications, with its 95% interval.")

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
 from discharge_sim.analysis.attribution import MEASURE_LABELS, MEASURES
+from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
 from discharge_sim.io.folders import ResultsFolder, numbers, read_json, short_key
 from discharge_sim.io.formats import write_json
 from discharge_sim.io.storage import OutputError

@@ -19,7 +19,8 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
     total = s["delayed_bed_days"]["mean"]
     late_total = s["delayed_bed_days_after_ready_day"]["mean"]
     lines = [
-        f"Delayed bed-days over the {days:g} measured days: mean of {n} replication(s), with 95% interval.",
+        f"Delayed bed-days over the {days:g} measured days by owner and kind (the ledger's labels), mean of {n}",
+        "replication(s), with 95% interval. Who causes them, under each convention, is above and in `attribute`.",
         "'All delayed hours' counts every hour from discharge-ready to departure, same-day hours included;",
         "'after the ready day' counts only hours after midnight of the ready date, as national figures do.",
         "",
@@ -35,9 +36,14 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
             f"  {label:54s} {m['mean']:17,.0f} {_interval(m):>20s} {_share(m['mean'], total):>6s}"
             f"  {late:19,.0f} {_share(late, late_total):>6s}"
         )
+    necessary = s.get("delayed_bed_days_kind_necessary", {}).get("mean", 0.0)
+    if necessary:
+        lines.append(f"  Of these, necessary process (the unavoidable minimum of steps' work): {necessary:,.0f} "
+                     f"({_share(necessary, total).strip()}).")
     lines.append("")
     for key, label, fmt in (
         ("occupancy", "Mean bed occupancy", "{:.1%}"),
+        ("pre_declaration_bed_days", "Bed-days before being found ready (not delay)", "{:,.0f}"),
         ("mean_delayed_beds", "Beds held by delayed patients (mean)", "{:,.1f}"),
         ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
         ("mean_delay_days_of_delayed", "Mean delay of those, in days past the ready date", "{:.2f}"),
