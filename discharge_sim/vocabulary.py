@@ -79,8 +79,8 @@ DEFAULT_PAYER: dict[str, str] = {
 for its own services, the person otherwise."""
 # --- sides: who a stretch of delay counts against, under a convention --------------------------
 
-Side = Literal["hospital", "social_care", "nhs_community", "patient_family", "other", "nhs", "both",
-               "unattributed"]
+SideName = Literal["hospital", "social_care", "nhs_community", "patient_family", "other", "nhs", "both"]
+Side = SideName | Literal["unattributed"]
 SIDES: tuple[str, ...] = ("hospital", "social_care", "nhs_community", "patient_family", "other", "nhs", "both")
 """The sides a convention can count delay against: the five owners, and the DToC statistic's
 organisations ``nhs`` and ``both`` (used by the ``dtoc`` convention; ``social_care`` is shared)."""

@@ -39,6 +39,7 @@ from discharge_sim.vocabulary import (
     Owner,
     Payer,
     Side,
+    SideName,
     responsible_organisation,
 )
 
@@ -286,7 +287,8 @@ class HospitalSettings(Strict):
     @model_validator(mode="after")
     def _one_declaration(self) -> HospitalSettings:
         if self.declaration is not None and self.fitness_review_hour is not None:
-            raise ValueError("give declaration or fitness_review_hour (its shorthand), not both")
+            raise ValueError("give declaration or fitness_review_hour (its shorthand), not both "
+                             "(in an overlay, declaration: null removes the base's)")
         return self
 
     @property
@@ -560,8 +562,8 @@ class Benchmark(Strict):
     """No search for a provider in the side's pools takes longer than this quantile of its
     configured distribution."""
     occupancy: OpenShare | None = None
-    """The side's pools and staff teams have enough places or people for their offered load to be
-    this share of them (never fewer than configured)."""
+    """The side's pools have enough places for their offered load to be this share of them (never
+    fewer than configured). Staff teams are left as configured."""
 
 
 class AttributionSettings(Strict):
@@ -570,7 +572,7 @@ class AttributionSettings(Strict):
 
     conventions: list[str] = Field(default_factory=lambda: list(CONVENTIONS), min_length=1, max_length=10)
     custom: dict[str, Convention] = Field(default_factory=dict)
-    benchmark: dict[Side, Benchmark] = Field(default_factory=dict)
+    benchmark: dict[SideName, Benchmark] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _known_names(self) -> AttributionSettings:
@@ -586,8 +588,6 @@ class AttributionSettings(Strict):
                 raise ValueError(f"conventions: unknown convention {name!r}; known: {', '.join(known)}")
         if len(set(self.conventions)) != len(self.conventions):
             raise ValueError("conventions: each convention once")
-        if "unattributed" in self.benchmark:
-            raise ValueError("benchmark: 'unattributed' is not a side; give hospital, social_care, ...")
         return self
 
 

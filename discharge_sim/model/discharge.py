@@ -6,10 +6,11 @@ with no simulation event. Steps that need a shared resource (staff, a placement)
 their start time and finish when granted plus their work. So a patient costs a few events, not
 one process per step, and parallel branches need no ``AllOf``.
 
-All of a patient's draws are made when they become discharge-ready, one stream per step and
-purpose, whether or not the step ends up used. A scenario that changes one step therefore leaves
-every other step's streams untouched; patients take their draws in the order they become ready,
-which stays the same unless the scenario changes bed pressure enough to reorder admissions.
+All of a patient's draws are made when they are admitted, one stream per step and purpose,
+whether or not the step ends up used. A scenario that changes one step therefore leaves every
+other step's streams untouched; patients take their draws in the order they are admitted, which
+stays the same unless the scenario changes bed pressure enough to reorder admissions (and not,
+for instance, when readiness is declared at another hour).
 """
 
 from __future__ import annotations
@@ -135,15 +136,19 @@ class DischargeProcess:
             placements=[(i, step) for i, step in enumerate(steps) if isinstance(step, PlacementRunner)],
         )
 
-    def start(self, patient: Patient) -> None:
-        """The patient is discharge-ready now: draw their step values and begin the root steps."""
+    def prepare(self, patient: Patient) -> None:
+        """The patient is admitted now: draw their step values (see the module's docstring)."""
         plan = self.plans[patient.pathway]
-        if not plan.steps:  # nothing to wait for: leave now, no delay to record
+        if plan.steps:
+            patient.discharge = DischargeRun(patient, plan)
+
+    def start(self, patient: Patient) -> None:
+        """The patient is found ready now: begin the root steps of their pathway."""
+        run = patient.discharge
+        if run is None:  # nothing to wait for: leave now, no delay to record
             self._on_departure_known(patient, patient.ready)
             return
-        run = DischargeRun(patient, plan)
-        patient.discharge = run
-        for i in plan.roots:
+        for i in run.plan.roots:
             self._begin(run, i, patient.ready)
 
     def _begin(self, run: DischargeRun, i: int, t: float) -> None:

@@ -119,7 +119,7 @@ class Hospital:
     """The acute bed pool and the admissions that fill it."""
 
     def __init__(self, env: simpy.Environment, config: Config, streams: Streams,
-                 on_ready: Callable[[Patient], None]):
+                 on_ready: Callable[[Patient], None], on_admitted: Callable[[Patient], None] | None = None):
         self.env = env
         self.beds = CountingResource(env, config.hospital.beds)
         self.capacity = config.hospital.beds
@@ -131,6 +131,7 @@ class Hospital:
         self.delayed_area_hours = 0.0
         self._delayed_since = 0.0
         self.on_ready = on_ready
+        self.on_admitted = on_admitted
         self.patients: list[Patient] = []
         self.group_names = list(config.groups)
         groups = list(config.groups.values())
@@ -250,6 +251,8 @@ class Hospital:
         if self._declaration is not None:
             ready = self._declaration.first_success(ready, u)
         patient.ready = ready
+        if self.on_admitted is not None:
+            self.on_admitted(patient)
         self.env.timeout(ready - now).callbacks.append(lambda _ev: self._ready(patient))
 
     def _ready(self, patient: Patient) -> None:

@@ -94,7 +94,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         env, config, streams, pools, variant,
         on_departure_known=lambda patient, departure: hospital.depart_at(patient, departure),
     )
-    hospital = Hospital(env, config, streams, on_ready=discharge.start)
+    hospital = Hospital(env, config, streams, on_ready=discharge.start, on_admitted=discharge.prepare)
     snapshots: dict[str, list[float]] = {"day": []}
     for name in pools:
         snapshots[f"{name}_in_use"] = []

@@ -10,7 +10,8 @@ results cell by cell. Figures are embedded in the HTML as data, so it opens offl
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from discharge_sim.analysis.policy import COST_PER_DAY, POLICY_MEASURES
 from discharge_sim.config import config_from_dict, flatten
 from discharge_sim.io.folders import ResultsFolder, numbers
 from discharge_sim.io.formats import write_text_atomic
+from discharge_sim.present.answer import answer_lines, per_year
 from discharge_sim.present.blocks import (
     Block,
     Bullets,
@@ -62,8 +64,16 @@ def money(value: float) -> str:
     return "-" if not math.isfinite(value) else f"GBP {value:,.0f}"
 
 
+def signed(value: float) -> str:
+    """A difference in bed-days, with its sign: +12, -3, 0."""
+    if not math.isfinite(value):
+        return "-"
+    text = f"{value:+,.0f}"
+    return "0" if text in ("+0", "-0") else text
+
+
 FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal, "points": points,
-                                              "money": money}
+                                              "money": money, "signed": signed}
 
 RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     *((metric, label if metric == "delayed_bed_days" else f"{label}, bed-days", "count") for metric, label in HEADLINE),
@@ -75,7 +85,14 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("occupancy", "Mean bed occupancy", "share"),
     ("delayed_discharge_share", "Discharges leaving after their ready date", "share"),
     ("mean_delay_days_of_delayed", "Mean delay of those, days past the ready date", "decimal"),
+    ("delayed_bed_days_kind_necessary", "Necessary process within the delay (unavoidable minimum), bed-days",
+     "count"),
+    ("pre_declaration_bed_days", "Pre-declaration: clinically ready, not yet found ready (the hospital's, not in "
+     "the delay), bed-days", "count"),
+    ("no_longer_benefiting_bed_days", "No longer benefiting from acute care (pre-declaration plus delay), bed-days",
+     "count"),
     ("dtoc_delayed_days_per_month", "DToC-style delayed days per month", "count"),
+    ("dtoc_uncounted_days_per_month", "Hospital-internal days a month the DToC statistic did not count", "count"),
     ("boarding_hours", "Emergency hours waiting for a bed", "count"),
     ("cancelled_electives", "Cancelled elective admissions", "count"),
     ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days", "money"),
@@ -88,16 +105,27 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
 finance section) is left out."""
 
 
-def interval_text(ci: dict[str, float], fmt: Callable[[float], str]) -> str:
+def interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:
     if not (math.isfinite(ci.get("ci_low", math.nan)) and math.isfinite(ci.get("ci_high", math.nan))):
         return "-"
     return f"{fmt(ci['ci_low'])} to {fmt(ci['ci_high'])}"
 
 
-def result_cells(source: str, scenario: str, metric: str, ci: dict[str, float], kind: str) -> list[Cell]:
+def result_cells(source: str, scenario: str, metric: str, ci: Mapping[str, float], kind: str) -> list[Cell]:
     fmt = FORMATS[kind]
     return [Cell(fmt(ci.get("mean", math.nan)), source, scenario, metric, "mean"),
             Cell(interval_text(ci, fmt), source, scenario, metric, "interval")]
+
+
+def mean_interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:
+    """A mean with its interval in brackets: 19.6% (18.0% to 21.2%); the mean alone if there is no interval."""
+    interval = interval_text(ci, fmt)
+    return fmt(ci.get("mean", math.nan)) + ("" if interval == "-" else f" ({interval})")
+
+
+def result_cell(source: str, scenario: str, metric: str, ci: Mapping[str, float], kind: str) -> Cell:
+    """One cell with a mean and its interval (statistic ``mean_interval``)."""
+    return Cell(mean_interval_text(ci, FORMATS[kind]), source, scenario, metric, "mean_interval")
 
 
 # --- the report's content -----------------------------------------------------------------------
@@ -129,7 +157,7 @@ def build(folder: Path) -> list[Block]:
         f"{r.config['run']['days']:g} days, the first {r.config['run'].get('warmup_days', 0):g} discarded as "
         f"warm-up. Command: `{' '.join(m.get('command', []))}`."))
     blocks += [Heading("The question"), Paragraph(QUESTION)]
-    blocks += [Heading("Key findings"), findings(r)]
+    blocks += [Heading("Key findings"), *findings(r)]
     blocks += [Heading("The model in plain words"), *model_words(r.config)]
     blocks += [Heading("Parameters"), *parameter_tables(r.config), *differences_from_first(r)]
     blocks += [Heading("Results"), *result_blocks(r)]
@@ -157,47 +185,128 @@ def _ci_words(ci: dict[str, float], fmt: Callable[[float], str]) -> str:
     return fmt(ci.get("mean", math.nan)) + ("" if interval == "-" else f" (95% interval {interval})")
 
 
-def findings(r: ResultsFolder) -> Bullets:
-    """A few sentences that answer the question from the numbers below them."""
+@dataclass(frozen=True)
+class Answer:
+    """The answer a folder gives, under each convention: the recorded split of a run (summary.json's
+    ``answer``) or the counterfactual split of an attribution (attribution.json)."""
+
+    conventions: list[dict[str, Any]]
+    counterfactual: bool
+    national_measure: str
+    measures: dict[str, str]
+    """Measure (metric) to its words."""
+    window_days: float
+    source: str
+    """Where the splits are: ``attribution.json#conventions`` or ``summary.json#answer.conventions``."""
+    share_definition: str
+    pre_declaration: float | None
+    """Mean pre-declaration bed-days of the run as configured, over the measured days."""
+
+    def where(self, index: int, measure: str) -> str:
+        """The source of a table cell: file and the JSON path of one convention's split."""
+        return f"{self.source}.{index}.measures.{measure}"
+
+    def measure_words(self, measure: str) -> str:
+        return self.measures.get(measure, measure)
+
+
+def answer_of(r: ResultsFolder) -> Answer | None:
+    """The folder's answer: counterfactual for an attribute folder, recorded for a run; None for the rest."""
+    first = r.keyed_scenarios()[0][2]
+    pre = first.get("pre_declaration_bed_days", {}).get("mean")
+    pre = float(pre) if isinstance(pre, int | float) and math.isfinite(pre) else None
+    if r.kind == "attribute" and r.has("attribution.json"):
+        doc = r.attribution
+        against = doc.get("against", "removal")
+        return Answer([dict(game, against=game.get("against", against)) for game in doc["conventions"]], True,
+                      str(doc.get("national_measure", "delayed_bed_days_after_ready_day")),
+                      dict(doc.get("measures") or {}), float(doc.get("window_days", r.measured_days)),
+                      "attribution.json#conventions", str(doc.get("share_definition", "")), pre)
+    answer = r.summary.get("answer")
+    if r.kind == "run" and answer:
+        s = r.summary
+        days = (float(s["days"]) - float(s["warmup_days"]) if "days" in s and "warmup_days" in s
+                else r.measured_days)
+        return Answer(list(answer["conventions"]), False,
+                      str(answer.get("national_measure", "delayed_bed_days_after_ready_day")),
+                      dict(answer.get("measures") or {}), days, "summary.json#answer.conventions",
+                      str(answer.get("share_definition", "")), pre)
+    return None
+
+
+SHARE_LINE = "  A share is the ratio of totals"
+"""How answer_lines starts its last line (the definition of a share, which the report states once, for all)."""
+
+
+def answer_blocks(a: Answer) -> list[Block]:
+    """The answer in words, from present.answer.answer_lines: a paragraph per convention with a point
+    per measure, then what is not in the figures, which measure national statistics use, and what a
+    share is (once, for the whole report)."""
+    lines = answer_lines(a.conventions, a.window_days, a.counterfactual, a.national_measure, a.pre_declaration)
+    if a.counterfactual:
+        intro = ("Who causes the delay. For each convention, the run was repeated with every combination of its "
+                 "sides removed (or brought to a declared benchmark) under the same random numbers; a side's share "
+                 "is its exact Shapley value, its effect averaged over every order of changing the sides. The "
+                 "tables under Results give each number with its interval (source: attribution.json).")
+    else:
+        intro = ("Who the delay is recorded against: the ledger's split under each convention (source: "
+                 "summary.json). A label is not a cause: removing one bottleneck can move patients to queue at "
+                 "another; `discharge-sim attribute` runs the counterfactuals that say who causes the delay. The "
+                 "tables under Results give each number with its interval.")
+    blocks: list[Block] = [Paragraph(intro)]
+    i = 0
+    for game in a.conventions:
+        n = len(game["measures"])
+        blocks.append(Paragraph(lines[i].strip()))
+        blocks.append(Bullets(tuple(line.strip() for line in lines[i + 1:i + 1 + n])))
+        i += 1 + n
+    rest = [line.strip() for line in lines[i:] if not line.startswith(SHARE_LINE)]
+    national = a.measure_words(a.national_measure)
+    rest.append(f"National statistics (NHS England's discharge-delay data) count delay as {national} "
+                f"(`{a.national_measure}`); the other measure counts every delayed hour, the hours of the ready day "
+                "itself included.")
+    definition = a.share_definition.split(":", 1)[-1].strip() if a.share_definition else (
+        "a side's bed-days summed over replications over the total summed over replications")
+    rest.append(f"Every share of delayed bed-days in this report is a ratio of totals: {definition}.")
+    blocks.append(Paragraph(" ".join(rest)))
+    return blocks
+
+
+def findings(r: ResultsFolder) -> list[Block]:
+    """The answer to the question, first, from the numbers of the tables below it; then a few notes."""
+    answer = answer_of(r)
+    blocks: list[Block] = answer_blocks(answer) if answer is not None else []
     items = []
     for _, label, m in r.keyed_scenarios()[: 1 if r.kind in ("attribute", "sweep") else None]:
         total = m["delayed_bed_days"]["mean"]
         parts = [(m[f"delayed_bed_days_{key}"]["mean"], words) for key, words in (
             ("hospital", "hospital-internal steps"), ("social_care_capacity", "social-care capacity"),
             ("social_care_process", "social-care process"), ("nhs_community", "NHS community services"),
-            ("patient_family", "patients and families"))]
+            ("patient_family", "patients and families")) if f"delayed_bed_days_{key}" in m]
         parts.sort(reverse=True)
-        where = f"{label}: " if r.kind == "compare" else ""
-        items.append(
-            f"{where}{_ci_words(m['delayed_bed_days'], count)} delayed bed-days in the {r.measured_days:g} measured "
-            f"days, {decimal(m['mean_delayed_beds']['mean'])} beds on average held by patients who were medically "
-            f"fit. The ledger charges {share(parts[0][0] / total if total else math.nan)} of them to {parts[0][1]} "
-            f"and {share(parts[1][0] / total if total else math.nan)} to {parts[1][1]}; hospital-internal steps hold "
-            f"{share(m['delayed_bed_days_hospital']['mean'] / total if total else math.nan)} of all delayed hours but "
-            f"{share(_ratio(m, 'delayed_bed_days_after_ready_day_hospital', 'delayed_bed_days_after_ready_day'))} "
-            "of the hours after the ready day.")
+        where = f"{label}: " if r.kind == "compare" else ("As configured: " if r.kind == "attribute" else "")
+        owners = "By owner, before any convention: " if answer is not None else ""
+        text = (f"{where}{owners}{_ci_words(m['delayed_bed_days'], count)} delayed bed-days in the "
+                f"{r.measured_days:g} measured days, {decimal(m['mean_delayed_beds']['mean'])} beds on average "
+                "held by patients found ready for discharge.")
+        if len(parts) >= 2:
+            text += (f" The ledger charges {share(parts[0][0] / total if total else math.nan)} of them to "
+                     f"{parts[0][1]} and {share(parts[1][0] / total if total else math.nan)} to {parts[1][1]};")
+        text += (f" hospital-internal steps hold "
+                 f"{share(_ratio(m, 'delayed_bed_days_hospital', 'delayed_bed_days'))} of all delayed hours but "
+                 f"{share(_ratio(m, 'delayed_bed_days_after_ready_day_hospital', 'delayed_bed_days_after_ready_day'))}"
+                 " of the hours after the ready day.")
+        pre = m.get("pre_declaration_bed_days")
+        if answer is None and pre:
+            text += (f" A further {_ci_words(pre, count)} bed-days passed between becoming clinically ready and "
+                     "being found ready at a board round (pre-declaration time: the hospital's, not in the delay).")
+        items.append(text)
     if r.kind == "compare":
         base = r.summary["baseline"]
         for other in r.summary["configs"][1:]:
             d = r.summary["differences"][other]["delayed_bed_days"]
             sure = "a real difference" if d.get("excludes_zero") == 1.0 else "not distinguishable from no difference"
             items.append(f"{other} against {base}: {_ci_words(d, count)} delayed bed-days, {sure} at 95%.")
-    if r.has("attribution.json"):
-        doc = r.attribution
-        c = doc["columns"]
-        total = c["total"]["mean"]
-
-        def of_total(column: str) -> str:  # a ratio of means, as the first finding's shares are
-            return share(c[column]["mean"] / total if total else math.nan)
-
-        items.append(
-            f"Counterfactually, hospital-internal steps cause {_ci_words(c['shapley_hospital'], count)} delayed "
-            f"bed-days ({of_total('shapley_hospital')}) and social-care capacity "
-            f"{_ci_words(c['shapley_social_care'], count)} ({of_total('shapley_social_care')}); the "
-            f"labels said {of_total('ledger_hospital')} and {of_total('ledger_social_care')}. Removing both sides "
-            f"takes away {_ci_words(c['both_removed'], count)}, an interaction of {count(c['interaction']['mean'])}. "
-            "Every share in this report is a ratio of means: a side's mean delayed bed-days over the mean of all "
-            "delayed bed-days.")
     if r.kind == "sweep":
         points = r.summary["points"]
         best = min(points, key=lambda p: p["metrics"]["delayed_bed_days"]["mean"])
@@ -207,7 +316,11 @@ def findings(r: ResultsFolder) -> Bullets:
         items.append(f"Fewest delayed bed-days at point {best['point']} ({settings(best)}): "
                      f"{_ci_words(best['metrics']['delayed_bed_days'], count)}; most at point {worst['point']} "
                      f"({settings(worst)}): {_ci_words(worst['metrics']['delayed_bed_days'], count)}.")
-    return Bullets(tuple(items))
+    if answer is None:
+        items.append("Every share of delayed bed-days in this report is a ratio of totals: a cause's bed-days "
+                     "summed over replications over all delayed bed-days summed over replications.")
+    blocks.append(Bullets(tuple(items)))
+    return blocks
 
 
 def _ratio(m: dict[str, dict[str, float]], part: str, whole: str) -> float:
@@ -278,9 +391,21 @@ def _kind_words(r: ResultsFolder) -> str:
     if r.kind == "sweep":
         return f"A sweep of {r.name} over {', '.join(s['settings'])} ({len(s['points'])} points)."
     if r.kind == "attribute":
-        return (f"A counterfactual attribution of {r.name}: every replication run as configured, with hospital steps "
-                "made instant, with social-care capacity made unlimited, and with both.")
-    return f"Replications of {r.name}."
+        doc = r.attribution if r.has("attribution.json") else {}
+        removal = doc.get("against", "removal") == "removal"
+        changed = ("removed (their steps instant but for their necessary hours; their staff teams, places and budget "
+                   "unlimited)" if removal else "brought to the benchmark the config declares (what good peers "
+                   "achieve)")
+        games = "; ".join(f"{g['convention']}: {len(g['players'])} side(s), {len(g.get('runs') or {})} combinations"
+                          for g in doc.get("conventions", []))
+        runs = len(doc.get("scenarios") or s.get("metrics") or {})
+        return (f"A counterfactual attribution of {r.name}: every replication run as configured and again with every "
+                f"combination (coalition) of each convention's sides {changed}, under common random numbers, "
+                f"{runs} distinct runs a replication ({games}); each side's share is its exact Shapley value.")
+    conventions = ", ".join(g["convention"] for g in (s.get("answer") or {}).get("conventions", []))
+    recorded = (f" The ledger's split is given under each convention ({conventions}); no counterfactual runs "
+                "were made." if conventions else "")
+    return f"Replications of {r.name}.{recorded}"
 
 
 def model_words(config: dict[str, Any]) -> list[Block]:
@@ -290,6 +415,7 @@ def model_words(config: dict[str, Any]) -> list[Block]:
     pools = config.get("pools", {})
     steps = config.get("steps", {})
     places = ", ".join(f"{name}: {p['places']:,} places" for name, p in pools.items())
+    conventions = ", ".join((config.get("attribution") or {}).get("conventions") or ["symmetric", "owner", "dtoc"])
     text = [
         f"A hospital of {hospital['beds']:,} general and acute beds admits about {emergency['admissions_per_day']:g} "
         f"emergency patients a day (more on weekdays and in the afternoon) and {electives:g} planned (elective) "
@@ -297,17 +423,60 @@ def model_words(config: dict[str, Any]) -> list[Block]:
         "is cancelled.",
         f"Patients belong to {len(groups)} group(s) ({', '.join(groups)}), each with its own length of acute stay and "
         "its own mix of discharge pathways: 0 home, 1 home with support, 2 a short-term bed, 3 a care home.",
-        f"Once a patient is medically fit, they still occupy their bed until every step of their pathway is done. "
-        f"The {len(steps)} steps are run by the hospital (sign-off, summaries, medicines, assessments, transport), by "
+        f"Patients become clinically ready at any hour, when their acute stay ends, and are found ready "
+        f"{_declaration_words(hospital)}. The time between is pre-declaration time: the hospital's, reported "
+        "apart from the delay, which runs from being found ready (the discharge-ready date national statistics use).",
+        f"Once found ready, a patient still occupies their bed until every step of their pathway is done. "
+        f"The {len(steps)} steps are run by the hospital (summaries, medicines, assessments, transport), by "
         "NHS community services, by social care (assessments, funding panels, placements) or wait on the patient "
         "and family. Some run in parallel. Staffed steps queue for staff who work set hours.",
         f"Placements come from {len(pools)} pool(s) of places shared with people referred from the community "
         f"({places}); a place is held for the "
         "person's whole stay.",
-        "Every hour a medically fit patient spends in a bed is charged to exactly one cause: the step on the critical "
-        "path at that time, as waiting for a resource (capacity) or the step's own work (process).",
+        "Every hour a patient found ready spends in a bed is charged to exactly one item: the step on the critical "
+        "path at that time, as waiting for a resource (capacity: a staff team, a pool of places, the council's "
+        "budget) or the step's own work (process). " + _necessary_words(steps),
+        "Which side (hospital, social care, NHS community, patient or family) each item counts against is a "
+        f"convention, declared openly: this config reports {conventions}. Every split in this report says which "
+        "convention produced it.",
     ]
     return [Paragraph(t) for t in text]
+
+
+def clock(hour: float) -> str:
+    """An hour of the day as 09:30."""
+    minutes = round(hour * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _declaration_words(hospital: dict[str, Any]) -> str:
+    """When patients are found ready (hospital.declaration, or its shorthand fitness_review_hour)."""
+    hour = hospital.get("fitness_review_hour")
+    if hour is not None:
+        return f"at the board round at {clock(hour)} every day (never missed)"
+    d = hospital.get("declaration")
+    if not d:
+        return "the moment their acute stay ends (no board round is set in hospital.declaration)"
+    days = list(d.get("days") or [])
+    when = "every day" if len(days) == 7 else ", ".join(days)
+    hours = ", ".join(clock(h) for h in d.get("hours") or [])
+    every = int(d.get("every_weeks", 1) or 1)
+    weeks = f", every {every} weeks" if every > 1 else ""
+    return (f"at the next board round that reviews them (hospital.declaration: {when} at {hours}{weeks}; a patient is "
+            f"reviewed at a weekday round with probability {d.get('weekday_probability', 1):g} and at a weekend "
+            f"round with probability {d.get('weekend_probability', 1):g}, and otherwise waits for the next)")
+
+
+def _necessary_words(steps: dict[str, Any]) -> str:
+    """The steps' necessary hours, in words."""
+    necessary = [f"{name} {st['necessary_hours']:g} hours" for name, st in steps.items()
+                 if st.get("necessary_hours")]
+    if not necessary:
+        return ("No step declares necessary hours (an unavoidable minimum of its work), so all of the delay counts "
+                "as avoidable.")
+    return (f"A step's necessary hours are the unavoidable minimum of its work ({', '.join(necessary)}): the last "
+            "that many hours of its work are reported as necessary process, apart from avoidable delay, and a "
+            "counterfactual that makes the step instant still takes them.")
 
 
 def _distribution(d: dict[str, Any] | None) -> str:
@@ -323,6 +492,7 @@ def parameter_tables(config: dict[str, Any]) -> list[Block]:
     tables: list[Block] = []
     general = Table("General settings, as run", ["setting", "value"])
     for key, value in (("beds", config["hospital"]["beds"]),
+                       ("found ready (hospital.declaration)", _declaration_words(config["hospital"])),
                        ("emergency admissions per day", f"{config['emergency']['admissions_per_day']:g}"),
                        ("days simulated", f"{config['run']['days']:g}"),
                        ("warm-up days", f"{config['run'].get('warmup_days', 0):g}"),
@@ -351,11 +521,12 @@ def parameter_tables(config: dict[str, Any]) -> list[Block]:
             pools.rows.append([Cell(name), Cell(p["owner"]), Cell(p["dtoc_code"]), Cell(f"{p['places']:,}"),
                                Cell(_distribution(p["length_of_stay"])), Cell(f"{referrals:g}")])
         tables.append(pools)
-    steps = Table("Discharge steps", ["step", "type", "owner", "kind", "DToC code", "probability", "duration"])
+    steps = Table("Discharge steps", ["step", "type", "owner", "kind", "DToC code", "probability", "duration",
+                                      "necessary hours"])
     for name, st in config.get("steps", {}).items():
         duration = st.get("duration") or st.get("handover")
         if st["type"] == "session":
-            hours = ", ".join(f"{h:g}:00" for h in st["sessions"]["hours"])
+            hours = ", ".join(clock(h) for h in st["sessions"]["hours"])
             what = f"sessions {', '.join(st['sessions']['days'])} at {hours}"
         elif st["type"] == "placement":
             search = f"; search {_distribution(st.get('search'))}" if st.get("search") else ""
@@ -363,13 +534,15 @@ def parameter_tables(config: dict[str, Any]) -> list[Block]:
         else:
             what = _distribution(duration)
         steps.rows.append([Cell(name), Cell(st["type"]), Cell(st["owner"]), Cell(st["kind"]), Cell(st["dtoc_code"]),
-                           Cell(f"{st.get('probability', 1):g}"), Cell(what)])
+                           Cell(f"{st.get('probability', 1):g}"), Cell(what),
+                           Cell(f"{st.get('necessary_hours', 0) or 0:g}")])
     tables.append(steps)
     return tables
 
 
 def result_blocks(r: ResultsFolder) -> list[Block]:
-    blocks: list[Block] = []
+    answer = answer_of(r)
+    blocks: list[Block] = split_blocks(answer) if answer is not None else []
     scenarios = r.keyed_scenarios()
     n = int(scenarios[0][2]["delayed_bed_days"]["n"])
     header = ["measure"]
@@ -408,41 +581,108 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
         blocks.append(diff)
     if r.has("policy.csv"):
         blocks += policy_blocks(r)
-    if r.has("attribution.json"):
-        doc = r.attribution
-        att = Table("Who causes the delay: recorded (ledger) and counterfactual (Shapley) delayed bed-days, with "
-                    "the difference (source: attribution.json)",
-                    ["side", "recorded", "recorded 95% interval", "counterfactual", "counterfactual 95% interval",
-                     "difference", "difference 95% interval"])
-        for row in doc["table"]:
-            cells = [Cell(row["label"])]
-            cells += result_cells("attribution.json", row["side"], "recorded", row["recorded"], "count")
-            cells += result_cells("attribution.json", row["side"], "counterfactual", row["counterfactual"], "count")
-            d = row["difference"]
-            cells += (result_cells("attribution.json", row["side"], "difference", d, "count")
-                      if isinstance(d, dict) else [Cell(""), Cell("")])
-            att.rows.append(cells)
-        blocks.append(att)
-        blocks.append(Paragraph(
-            "Recorded: the bed-days the ledger charges to each side. Counterfactual: each side's two-player Shapley "
-            "value, its own removal plus half the interaction, from runs with the hospital's steps instant, with "
-            "social-care capacity unlimited, and with both, under the same random numbers; 'neither side' is the "
-            "delay left when both are removed. Where the two columns differ, the labels mislead."))
     if r.has("dtoc.csv"):
-        t = r.table("dtoc.csv")
-        dtoc = Table("Delayed days per month by DToC reason and responsible organisation, counted at midnight as the "
-                     "national statistic did (source: dtoc.csv)", ["reason", "NHS", "Social care", "Both", "Total",
-                                                                   "share of all"])
-        for i, reason in enumerate(t["reason"]):
-            cells = [Cell(str(reason))]
-            for org in ("nhs", "social_care", "both", "total"):
-                value = numbers(t[f"{org}_days_per_month"][i:i + 1])[0]
-                cells.append(Cell(count(value), "dtoc.csv", str(reason), f"{org}_days_per_month", "value"))
-            cells.append(Cell(share(numbers(t["total_share"][i:i + 1])[0]), "dtoc.csv", str(reason), "total_share",
-                              "value"))
-            dtoc.rows.append(cells)
-        blocks.append(dtoc)
+        blocks.append(dtoc_table(r))
     return blocks
+
+
+SPLIT_HEADER = {
+    True: ["side", "recorded", "recorded 95% interval", "recorded share (95% interval)", "counterfactual",
+           "counterfactual 95% interval", "counterfactual share (95% interval)", "alone (95% interval)",
+           "difference (95% interval)"],
+    False: ["side", "recorded", "95% interval", "share (95% interval)"],
+}
+
+
+def split_table(a: Answer, index: int, measure: str) -> Table:
+    """One convention's split of one measure: a row per side, then the rest (unattributed, necessary,
+    residual, interaction, total); every result cell names the JSON path it shows."""
+    game = a.conventions[index]
+    split = game["measures"][measure]
+    total = split["total"]
+    n = int(total.get("n", 0))
+    national = "; the measure national statistics use" if measure == a.national_measure else ""
+    kind = "recorded (ledger) and counterfactual (Shapley)" if a.counterfactual else "recorded (ledger)"
+    source = a.where(index, measure)
+    table = Table(f"The {game['convention']} convention, {a.measure_words(measure)} ({measure}{national}): "
+                  f"{kind} delayed bed-days over the {a.window_days:g} measured days, "
+                  f"{count(per_year(total.get('mean', math.nan), a.window_days))} a year in all, mean of {n} "
+                  f"replication(s) with 95% intervals (source: {source.split('#')[0]}, {source.split('#')[1]})",
+                  SPLIT_HEADER[a.counterfactual])
+    for row in split["rows"]:
+        side = str(row["side"])
+        cells = [Cell(str(row["label"]))]
+        cells += result_cells(source, side, "recorded", row["recorded"], "count")
+        cells.append(result_cell(source, side, "recorded_share", row["recorded_share"], "share"))
+        if a.counterfactual:
+            cells += result_cells(source, side, "counterfactual", row["counterfactual"], "count")
+            cells.append(result_cell(source, side, "counterfactual_share", row["counterfactual_share"], "share"))
+            cells.append(result_cell(source, side, "alone", row["alone"], "count"))
+            cells.append(result_cell(source, side, "difference", row["difference"], "signed"))
+        table.rows.append(cells)
+    if not any(row["side"] == "total" for row in split["rows"]):  # a run's split: the total is beside the rows
+        table.rows.append([Cell("Total"), *result_cells(source, "total", "total", total, "count"), Cell("100.0%")])
+    return table
+
+
+def split_blocks(a: Answer) -> list[Block]:
+    """Per convention: which convention it is (its description, its sides), then a table per measure;
+    then what the columns and the rows after the sides mean."""
+    blocks: list[Block] = [Paragraph(
+        "Who causes the delay, by convention. A convention says which side each item of the config (a step, a "
+        "staff team, a pool of places, the council's budget) counts against; every table below says which "
+        "convention produced it, and the answer above is read from these tables.")]
+    for index, game in enumerate(a.conventions):
+        labels = {row["side"]: row["label"] for split in game["measures"].values() for row in split["rows"]}
+        players = ", ".join(str(labels.get(p, p)) for p in game["players"]) or "none"
+        text = f"The {game['convention']} convention: {game['description']}. Sides: {players}."
+        if a.counterfactual:
+            runs = game.get("runs") or {}
+            changed = ("removed" if game.get("against", "removal") == "removal"
+                       else "brought to the config's benchmark")
+            text += (f" {len(runs) or 2 ** len(game['players'])} combinations of them run {changed} (every "
+                     "coalition, the empty one included).")
+            if game.get("left_out"):
+                text += (f" No benchmark is declared for {', '.join(game['left_out'])}: left as configured, their "
+                         "delay is in what is left when every side is changed.")
+        blocks.append(Paragraph(text))
+        blocks += [split_table(a, index, measure) for measure in game["measures"]]
+    if a.counterfactual:
+        blocks.append(Paragraph(
+            "Recorded: the bed-days the ledger charges to the side's items under the convention. Counterfactual: "
+            "the side's exact Shapley value. Alone: what changing the side on its own takes away. Difference: "
+            "counterfactual minus recorded; where it is large, the labels mislead. Unattributed: recorded against no "
+            "side by the convention. Necessary: the steps' unavoidable minimum (their necessary hours), part of the "
+            "recorded total and of what is left. Left when every side is changed: the delay of the run with all the "
+            "convention's sides changed. Interaction: what the sides take away together beyond the sum of what each "
+            "takes away alone (positive: bottlenecks hide each other). The sides' counterfactual bed-days plus what "
+            "is left make the total."))
+    else:
+        blocks.append(Paragraph(
+            "Recorded: the bed-days the ledger charges to the side's items under the convention. Unattributed: "
+            "recorded against no side by the convention. Necessary: the steps' unavoidable minimum (their necessary "
+            "hours), reported apart from avoidable delay."))
+    return blocks
+
+
+def dtoc_table(r: ResultsFolder) -> Table:
+    """dtoc.csv: reasons A to I, the total they make, and beside it hospital-internal ``other`` days,
+    which the acute statistic never counted (no share: not in the total)."""
+    t = r.table("dtoc.csv")
+    table = Table("Delayed days per month by DToC reason and responsible organisation, counted at midnight as the "
+                  "national statistic did (source: dtoc.csv). The total counts reasons A to I; 'other' "
+                  "(hospital-internal delay, which the acute statistic never counted) is shown beside it, not in it.",
+                  ["reason", "NHS", "Social care", "Both", "Total", "share of all"])
+    for i, reason in enumerate(t["reason"]):
+        name = str(reason)
+        label = {"total": "total (counted)", "other": "other: hospital-internal, not counted"}.get(name, name)
+        cells = [Cell(label)]
+        for org in ("nhs", "social_care", "both", "total"):
+            value = numbers(t[f"{org}_days_per_month"][i:i + 1])[0]
+            cells.append(Cell(count(value), "dtoc.csv", name, f"{org}_days_per_month", "value"))
+        cells.append(Cell(share(numbers(t["total_share"][i:i + 1])[0]), "dtoc.csv", name, "total_share", "value"))
+        table.rows.append(cells)
+    return table
 
 
 def figure_blocks(folder: Path) -> list[Block]:
@@ -469,9 +709,17 @@ def limitations(r: ResultsFolder) -> Bullets:
         "most of which are assumptions or national averages rather than this trust's own data.",
         "Intervals are 95% t-intervals across replications: they show simulation noise, not uncertainty in the "
         "inputs. Scenarios share random numbers, so their paired differences are more precise than their levels.",
-        "The recorded split charges each delayed hour to the step on the critical path. It is not the delay a "
-        "side causes: removing one bottleneck can move patients to queue at another (see the counterfactual "
-        "attribution, discharge-sim attribute).",
+        "The recorded split charges each delayed hour to the item (step, staff team, pool, budget) on the critical "
+        "path, and a convention says which side each item counts against. It is not the delay a side causes: "
+        "removing one bottleneck can move patients to queue at another (see the counterfactual attribution, "
+        "discharge-sim attribute).",
+        "Which side an item counts against is a convention, not a finding: the report gives the split under each "
+        "convention and says which produced each figure. The owner convention sets the hospital's process and "
+        "capacity against social care's capacity alone and is not even-handed; it is kept for comparison.",
+        "The delay runs from the moment a patient is found ready at a board round. The time before that, from "
+        "becoming clinically ready, is pre-declaration time: the hospital's, reported apart and in no side's "
+        "delay. A step's necessary hours (its unavoidable minimum) are reported apart from avoidable delay and "
+        "stay when a counterfactual removes the step.",
         "DToC-style counts count patients delayed at midnight, as the national statistic did; same-day hold-ups do "
         "not appear in them, though they hold beds.",
         "Placement pools start full, in steady state, and take referrals from the community at constant rates. "
@@ -530,14 +778,22 @@ def _below_zero(ci: Any) -> bool:
 
 
 def _attribution_below_zero(r: ResultsFolder) -> list[str]:
-    """Rows of the recorded-against-counterfactual table whose recorded bed-days, or the delay left when
-    both sides are removed, have an interval reaching below zero (a Shapley value may be negative)."""
-    if not r.has("attribution.json"):
+    """Rows of the convention tables whose recorded bed-days, or whose counterfactual delay left when every
+    side is changed (or total), have an interval reaching below zero (a Shapley value, an interaction or a
+    difference may be negative; these may not)."""
+    answer = answer_of(r)
+    if answer is None:
         return []
-    rows = r.attribution.get("table") or []
-    found = [f"{row['label']}, recorded (attribution table)" for row in rows if _below_zero(row.get("recorded"))]
-    found += [f"{row['label']}, counterfactual (attribution table)" for row in rows
-              if row.get("side") in ("rest", "total") and _below_zero(row.get("counterfactual"))]
+    found = []
+    for game in answer.conventions:
+        for measure, split in game["measures"].items():
+            where = f"{game['convention']} convention, {answer.measure_words(measure)}"
+            for row in split["rows"]:
+                if _below_zero(row.get("recorded")):
+                    found.append(f"{row['label']}, recorded ({where})")
+                if (answer.counterfactual and row.get("side") in ("residual", "total")
+                        and _below_zero(row.get("counterfactual"))):
+                    found.append(f"{row['label']}, counterfactual ({where})")
     return found
 
 
@@ -563,21 +819,32 @@ def stress_des(r: ResultsFolder) -> list[Block]:
     run = c["run"]
     deps = ", ".join(f"{k} {v}" for k, v in (m.get("dependencies") or {}).items() if v)
     rows = [
-        ("1.1 Purpose of the model", "Attribute delayed discharge (medically fit patients in acute beds) to "
-         "hospital-internal processes, social-care capacity and other causes, and test scenarios that change them."),
-        ("1.2 Model outputs", "Delayed bed-days by owner, kind, step and DToC reason; counterfactual (Shapley) "
-         "split; occupancy, boarding hours, cancelled electives; delay-length distribution; all with 95% intervals."),
+        ("1.1 Purpose of the model", "Attribute delayed discharge (patients found ready for discharge still in "
+         "acute beds) to the sides that cause it (hospital-internal process and capacity, social care, NHS "
+         "community care, patients and families) under declared conventions, recorded and counterfactually, and "
+         "test scenarios that change them."),
+        ("1.2 Model outputs", "Delayed bed-days, all hours and only days after the discharge-ready date (the "
+         "national measure), by side under each convention (symmetric, owner, dtoc or the config's own), by owner, "
+         "kind, step and DToC reason; necessary process and pre-declaration bed-days reported apart; the "
+         "counterfactual (Shapley) split per convention; occupancy, boarding hours, cancelled electives; "
+         "delay-length distribution; all with 95% intervals."),
         ("1.3 Experimentation aims", _kind_words(r)),
         ("2.1 Base model overview", "Patients arrive (emergency: non-homogeneous Poisson; elective: booked by "
-         "weekday), occupy a bed, become medically fit, then pass through their pathway's discharge steps before "
-         "leaving; see 'The model in plain words'."),
+         "weekday), occupy a bed, become clinically ready at the end of their acute stay, are found ready at a "
+         "board round (hospital.declaration), then pass through their pathway's discharge steps before leaving; "
+         "see 'The model in plain words'."),
         ("2.2 Base model logic", "Each pathway is a graph of steps run in parallel where they do not depend on each "
          "other; the patient leaves when every step is done. Staffed steps queue for staff in working hours; "
          "placements queue for a place shared with community referrals."),
         ("2.3 Scenario logic", f"Kind of experiment: {r.kind}. Scenarios differ only in their configs (or, for "
-         "attribute, in counterfactual switches); the configs as run are in manifest.json."),
-        ("2.4 Algorithms", "Critical-path attribution of every delayed hour (ledger); two-player Shapley value for "
-         "the counterfactual split; MSER-5 for warm-up; Student t intervals."),
+         "attribute, in counterfactual switches: every coalition of a convention's sides removed, or brought to the "
+         "config's declared benchmark); the configs as run are in manifest.json."),
+        ("2.4 Algorithms", "Critical-path attribution of every delayed hour to one item (ledger), each item counted "
+         "against a side by a declared convention; for the counterfactual split, exact Shapley values over the "
+         "convention's n sides from all 2^n coalitions run under common random numbers, each coalition's sides "
+         "removed (steps instant but for their necessary hours, staff, places and budget unlimited) or brought to "
+         "a declared benchmark; shares as ratios of totals with delta-method intervals; MSER-5 for warm-up; "
+         "Student t intervals."),
         ("2.5 Components", f"Entities: patients ({len(c['groups'])} groups). Resources: {c['hospital']['beds']} beds, "
          f"{len(c.get('staff', {}))} staff team(s), {len(c.get('pools', {}))} placement pool(s). Activities: "
          f"{len(c.get('steps', {}))} discharge steps. Queues: emergency patients for beds, patients for staff and "
