@@ -33,11 +33,16 @@ def percent(share: Mapping[str, float]) -> str:
     mean = share.get("mean", math.nan)
     if not math.isfinite(mean):
         return "-"
-    text = f"{mean * 100:.0f}%"
+    text = _whole_percent(mean)
     low, high = share.get("ci_low", math.nan), share.get("ci_high", math.nan)
     if math.isfinite(low) and math.isfinite(high):
-        text += f" ({low * 100:.0f}% to {high * 100:.0f}%)"
+        text += f" ({_whole_percent(low)} to {_whole_percent(high)})"
     return text
+
+
+def _whole_percent(share: float) -> str:
+    """A share in whole percent, with no "-0%" from rounding a tiny negative."""
+    return f"{round(share * 100) or 0}%"
 
 
 def per_year(bed_days: float, window_days: float) -> float:
@@ -50,7 +55,7 @@ def side_words(convention: str, side: str) -> str:
 
 
 def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, counterfactual: bool,
-                 national_measure: str, pre_declaration: float | None = None) -> list[str]:
+                 national_measure: str, pre_declaration: float | None = None, define_share: bool = True) -> list[str]:
     """One plain paragraph per convention (the first leads) and measure: "Of N delayed bed-days a
     year, hospital-internal administration caused A% (95% interval), ..."; ``counterfactual``:
     Shapley shares (what each side causes); otherwise the ledger's (what it records)."""
@@ -90,7 +95,8 @@ def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, c
         lines.append(f"  Not in these figures: {per_year(pre_declaration, window_days):,.0f} bed-days a year{where} "
                      "between becoming clinically ready and being found ready at a board round (the hospital's; "
                      "with the delay, the NAO's 'no longer benefiting from acute care').")
-    lines.append("  A share is the ratio of totals across replications, with its 95% interval.")
+    if define_share:
+        lines.append("  A share is the ratio of totals across replications, with its 95% interval.")
     return lines
 
 

@@ -234,20 +234,19 @@ def answer_of(r: ResultsFolder) -> Answer | None:
     return None
 
 
-SHARE_LINE = "  A share is the ratio of totals"
-"""How answer_lines starts its last line (the definition of a share, which the report states once, for all)."""
-
-
 def answer_blocks(a: Answer) -> list[Block]:
     """The answer in words, from present.answer.answer_lines: a paragraph per convention with a point
     per measure, then what is not in the figures, which measure national statistics use, and what a
     share is (once, for the whole report)."""
-    lines = answer_lines(a.conventions, a.window_days, a.counterfactual, a.national_measure, a.pre_declaration)
+    lines = answer_lines(a.conventions, a.window_days, a.counterfactual, a.national_measure, a.pre_declaration,
+                         define_share=False)
     if a.counterfactual:
-        intro = ("Who causes the delay. For each convention, the run was repeated with every combination of its "
-                 "sides removed (or brought to a declared benchmark) under the same random numbers; a side's share "
-                 "is its exact Shapley value, its effect averaged over every order of changing the sides. The "
-                 "tables under Results give each number with its interval (source: attribution.json).")
+        benchmark = all(game.get("against") == "benchmark" for game in a.conventions)
+        changed = "brought to the benchmark the config declares" if benchmark else "removed"
+        intro = (f"Who causes the delay. For each convention, the run was repeated with every combination of its "
+                 f"sides {changed}, under the same random numbers; a side's share is its exact Shapley value, its "
+                 "effect averaged over every order of changing the sides. The tables under Results give each number "
+                 "with its interval (source: attribution.json).")
     else:
         intro = ("Who the delay is recorded against: the ledger's split under each convention (source: "
                  "summary.json). A label is not a cause: removing one bottleneck can move patients to queue at "
@@ -260,7 +259,7 @@ def answer_blocks(a: Answer) -> list[Block]:
         blocks.append(Paragraph(lines[i].strip()))
         blocks.append(Bullets(tuple(line.strip() for line in lines[i + 1:i + 1 + n])))
         i += 1 + n
-    rest = [line.strip() for line in lines[i:] if not line.startswith(SHARE_LINE)]
+    rest = [line.strip() for line in lines[i:]]
     national = a.measure_words(a.national_measure)
     rest.append(f"National statistics (NHS England's discharge-delay data) count delay as {national} "
                 f"(`{a.national_measure}`); the other measure counts every delayed hour, the hours of the ready day "
@@ -284,8 +283,9 @@ def findings(r: ResultsFolder) -> list[Block]:
             ("social_care_process", "social-care process"), ("nhs_community", "NHS community services"),
             ("patient_family", "patients and families")) if f"delayed_bed_days_{key}" in m]
         parts.sort(reverse=True)
-        where = f"{label}: " if r.kind == "compare" else ("As configured: " if r.kind == "attribute" else "")
-        owners = "By owner, before any convention: " if answer is not None else ""
+        where = f"{label}: " if r.kind == "compare" else ""
+        owners = ("" if answer is None else "By owner in the run as configured, before any convention: "
+                  if r.kind == "attribute" else "By owner, before any convention: ")
         text = (f"{where}{owners}{_ci_words(m['delayed_bed_days'], count)} delayed bed-days in the "
                 f"{r.measured_days:g} measured days, {decimal(m['mean_delayed_beds']['mean'])} beds on average "
                 "held by patients found ready for discharge.")

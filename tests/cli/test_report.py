@@ -10,7 +10,17 @@ from html.parser import HTMLParser
 import pytest
 
 from discharge_sim.analysis.policy import COST_PER_DAY
-from discharge_sim.present.report import FORMATS, RESULT_ROWS, count, interval_text, money, share
+from discharge_sim.io.folders import read_json
+from discharge_sim.present.report import (
+    FORMATS,
+    RESULT_ROWS,
+    count,
+    interval_text,
+    mean_interval_text,
+    money,
+    share,
+    signed,
+)
 
 VOID = {"meta", "img", "br", "hr", "link", "input"}
 
@@ -72,12 +82,34 @@ def pages(reports):
 
 
 KINDS = {metric: kind for metric, _, kind in RESULT_ROWS}
+SPLIT_FORMATS = {"recorded": count, "counterfactual": count, "alone": count, "total": count, "difference": signed,
+                 "recorded_share": share, "counterfactual_share": share}
+"""The columns of a convention's split (attribution.json, or summary.json's answer) and their formats."""
+
+
+def split_part(folder, source: str) -> dict:
+    """One convention's split of one measure, named by a cell's source: file#dotted.path."""
+    name, path = source.split("#", 1)
+    part = read_json(folder / name)
+    for key in path.split("."):
+        part = part[int(key)] if isinstance(part, list) else part[key]
+    return part
+
+
+def split_ci(folder, source: str, side: str, metric: str) -> dict:
+    """The statistics a split cell shows: a row's column, or the split's total."""
+    split = split_part(folder, source)
+    if metric == "total":
+        return split["total"]
+    return {row["side"]: row for row in split["rows"]}[side][metric]
 
 
 def expected_text(folder, attrs) -> str:
     source, scenario, metric, stat = attrs["data-source"], attrs["data-scenario"], attrs["data-metric"], \
         attrs["data-stat"]
-    if source.startswith("summary.json"):
+    if source.startswith(("attribution.json#", "summary.json#answer.")):
+        ci, fmt = split_ci(folder, source, scenario, metric), SPLIT_FORMATS[metric]
+    elif source.startswith("summary.json"):
         summary = json.loads((folder / "summary.json").read_text())
         if source.endswith("#differences"):
             ci = summary["differences"][scenario][metric]
@@ -87,13 +119,10 @@ def expected_text(folder, attrs) -> str:
             ci = summary["metrics"][scenario][metric]
         kind = KINDS[metric]
         fmt = FORMATS["points" if kind == "share" and source.endswith("#differences") else kind]
-    elif source == "attribution.json":
-        row = {r["side"]: r for r in json.loads((folder / "attribution.json").read_text())["table"]}[scenario]
-        ci, fmt = row[metric], count
     elif source == "dtoc.csv":
         with (folder / "dtoc.csv").open(newline="") as f:
             row = {r["reason"]: r for r in csv.DictReader(f)}[scenario]
-        value = float(row[metric])
+        value = float(row[metric]) if row[metric] else float("nan")  # no share for the uncounted 'other' row
         return share(value) if metric.endswith("share") else count(value)
     elif source == "policy.csv":
         with (folder / "policy.csv").open(newline="") as f:
@@ -109,6 +138,9 @@ def expected_text(folder, attrs) -> str:
     else:
         raise AssertionError(f"unknown source {source}")
     ci = {k: (float("nan") if v is None else v) for k, v in ci.items()}
+    if stat == "mean_interval":
+        return mean_interval_text(ci, fmt)
+    assert stat in ("mean", "interval"), stat
     return fmt(ci["mean"]) if stat == "mean" else interval_text(ci, fmt)
 
 
@@ -119,8 +151,15 @@ def test_every_result_cell_matches_the_results_files(pages, kind):
     assert len(linked) > 20
     sources = {attrs["data-source"] for attrs, _ in linked}
     assert "summary.json" in sources
-    if kind == "attribute":
-        assert "attribution.json" in sources
+    assert ("dtoc.csv" in sources) == (folder / "dtoc.csv").is_file()
+    if kind == "attribute":  # a table per convention and measure, read from attribution.json
+        doc = json.loads((folder / "attribution.json").read_text())
+        assert {f"attribution.json#conventions.{i}.measures.{measure}" for i, game in enumerate(doc["conventions"])
+                for measure in game["measures"]} <= sources
+    if kind == "run":  # the recorded split per convention, read from summary.json's answer
+        answer = json.loads((folder / "summary.json").read_text())["answer"]
+        assert {f"summary.json#answer.conventions.{i}.measures.{measure}"
+                for i, game in enumerate(answer["conventions"]) for measure in game["measures"]} <= sources
     if kind == "compare":
         assert "summary.json#differences" in sources and "policy.csv" in sources
     for attrs, text in linked:
@@ -160,12 +199,19 @@ def test_the_report_has_every_section_and_the_stress_des_checklist(pages):
 
 
 def test_findings_answer_the_question(pages):
+    from discharge_sim.present.answer import percent
+
     folder, _ = pages["attribute"]
     text = (folder / "report.md").read_text()
-    findings = text.split("## Key findings", 1)[1].split("##", 1)[0]
+    findings = text.split("## Key findings", 1)[1].split("\n## ", 1)[0]
     doc = json.loads((folder / "attribution.json").read_text())
-    assert count(doc["columns"]["shapley_hospital"]["mean"]) in findings
-    assert share(doc["columns"]["shapley_social_care_share"]["mean"]) in findings
+    first = doc["conventions"][0]
+    lead = next(line for line in findings.splitlines() if line.startswith("The answer under"))
+    assert lead.startswith(f"The answer under the {first['convention']} convention")  # the answer comes first
+    hospital = {row["side"]: row for row in first["measures"]["delayed_bed_days"]["rows"]}["hospital"]
+    assert f"hospital-internal administration caused {percent(hospital['counterfactual_share'])}" in findings
+    assert "National statistics count delay this way." in findings
+    assert findings.count("is a ratio of totals") == 1
     folder, _ = pages["compare"]
     text = (folder / "report.md").read_text()
     assert "Settings that differ from the first scenario" in text
