@@ -3,6 +3,8 @@ gives the numbers the folder-writing commands write, and pairs replications unde
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import discharge_sim as ds
@@ -43,10 +45,30 @@ def test_compare_pairs_replications_and_matches_simulate():
 
 def test_attribute_gives_the_split_api_attribute_writes_on_two_workers(tmp_path):
     config = short_baseline(days=30, warmup=10)
-    split = ds.attribute(config, replications=2)
-    written = rows(api.attribute(config, replications=2, workers=2, plots=False, out=tmp_path / "att").out
-                   / "attribution.csv")
-    for mine, theirs in zip(split.rows, written, strict=True):
-        for key in ("total", "shapley_hospital", "shapley_social_care", "residual", "interaction"):
-            assert repr(mine[key]) == theirs[key]  # parallel workers give the same bytes as in-process
-    assert split.summary["total"]["mean"] == pytest.approx(sum(r["total"] for r in split.rows) / 2)
+    split = ds.attribute(config, replications=2, conventions=["owner"])
+    folder = api.attribute(config, replications=2, conventions=["owner"], workers=2, plots=False, out=tmp_path / "att").out
+    written = rows(folder / "attribution.csv")
+    table = split.table
+    assert len(written) == table["side"].size == 2 * 2 * 7  # replications x measures x rows
+    for i, row in enumerate(written):
+        for key in ("replication", "convention", "against", "measure", "side"):
+            assert str(table[key][i]) == row[key]
+        for key in ("recorded", "counterfactual", "alone"):
+            mine = float(table[key][i])
+            # parallel workers give the same bytes as in-process; NaN is written empty
+            assert repr(mine) == row[key] or (mine != mine and row[key] in ("", "nan")), (i, key)
+    sides = split.sides("owner")
+    assert list(sides) == ["hospital", "social_care", "unattributed", "necessary", "residual", "interaction", "total"]
+    totals = [float(r["recorded"]) for r in written if r["side"] == "total" and r["measure"] == "delayed_bed_days"]
+    assert sides["total"]["recorded"]["mean"] == pytest.approx(sum(totals) / 2)
+    hospital = [float(r["counterfactual"]) for r in written if r["side"] == "hospital" and r["measure"] == "delayed_bed_days"]
+    assert sides["hospital"]["counterfactual_share"]["mean"] == pytest.approx(sum(hospital) / sum(totals), rel=1e-12)
+    assert split.sides() == sides  # the first convention by default
+    after = split.sides("owner", "delayed_bed_days_after_ready_day")
+    assert after["total"]["recorded"]["mean"] < sides["total"]["recorded"]["mean"]
+    (game,) = json.loads((folder / "attribution.json").read_text())["conventions"]
+    assert [g["convention"] for g in split.conventions] == [game["convention"]] == ["owner"]
+    for row in game["measures"]["delayed_bed_days"]["rows"]:
+        for key in ("recorded", "recorded_share", "counterfactual", "counterfactual_share"):
+            mine = sides[row["side"]][key]["mean"]
+            assert row[key]["mean"] == (None if mine != mine else mine), (row["side"], key)

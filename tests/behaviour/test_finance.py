@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from discharge_sim.analysis.attribution import removal_variant
 from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.sides import resolve
 from discharge_sim.config import apply_overrides, config_from_dict, config_to_dict
 from discharge_sim.model.replication import BUDGET_STEP, run_replication
 from discharge_sim.model.variant import Variant
@@ -42,9 +44,14 @@ def test_tighter_eligibility_never_makes_anyone_wait_and_moves_cost_to_people(ti
     assert refusing["delayed_bed_days_social_care"] < waiting["delayed_bed_days_social_care"]
 
 
-@pytest.mark.parametrize("variant", [Variant(unlimited_budget=True), Variant(unlimited_owners=frozenset({"social_care"}))],
-                         ids=["unlimited budget", "unlimited social care"])
-def test_the_counterfactuals_lift_the_budget(tight_budget, tight_budget_run, variant):
+@pytest.mark.parametrize("switches", [
+    lambda config: Variant(unlimited_budget=True),
+    lambda config: removal_variant(resolve(config, "symmetric"), frozenset({"social_care"})),
+    lambda config: removal_variant(resolve(config, "owner"), frozenset({"social_care"})),
+], ids=["unlimited budget", "social care removed (symmetric)", "social care removed (owner)"])
+def test_the_counterfactuals_lift_the_budget(tight_budget, tight_budget_run, switches):
+    variant = switches(tight_budget)
+    assert variant.unlimited_budget  # the budget is social care's under both conventions
     result = run_replication(tight_budget, 0, seed=5, variant=variant)
     assert BUDGET_STEP not in result.step_names and len(result.budget_approvals) == 0
     assert result.money == {}  # spend is reported for the configured system only

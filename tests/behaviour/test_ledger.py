@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.metrics import item_metric, replication_metrics
 from discharge_sim.model.replication import BUDGET_STEP, run_replication
-from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_YEAR, ORGANISATIONS, OWNERS
+from discharge_sim.vocabulary import DTOC_CODES, DTOC_UNCOUNTED, HOURS_PER_YEAR, KINDS, ORGANISATIONS, OWNERS
 from tests.helpers import short_baseline
 
 
@@ -63,11 +63,15 @@ def test_totals_by_owner_kind_and_code_sum_to_total(short_run):
     total = m["delayed_bed_days"]
     assert total > 0
     assert math.isclose(sum(m[f"delayed_bed_days_{o}"] for o in OWNERS), total, rel_tol=1e-9)
-    assert math.isclose(m["delayed_bed_days_kind_process"] + m["delayed_bed_days_kind_capacity"], total, rel_tol=1e-9)
+    assert m["delayed_bed_days_kind_necessary"] > 0  # the baseline's transport has necessary hours
+    assert math.isclose(sum(m[f"delayed_bed_days_kind_{k}"] for k in KINDS), total, rel_tol=1e-9)
     codes = [k for k in m if k.startswith("delayed_bed_days_dtoc_")]
     assert math.isclose(sum(m[k] for k in codes), total, rel_tol=1e-9)
-    owner_kind = [f"delayed_bed_days_{o}_{k}" for o in OWNERS for k in ("process", "capacity")]
+    owner_kind = [f"delayed_bed_days_{o}_{k}" for o in OWNERS for k in KINDS]
     assert math.isclose(sum(m[k] for k in owner_kind), total, rel_tol=1e-9)
+    # Items (necessary hours left out) and the necessary hours partition the total too.
+    items = [item_metric("delayed_bed_days", item) for item in short_run.item_names]
+    assert math.isclose(sum(m[k] for k in items) + m["delayed_bed_days_kind_necessary"], total, rel_tol=1e-9)
 
 
 def test_step_and_after_ready_day_totals(short_run):
@@ -93,13 +97,20 @@ def test_step_and_after_ready_day_totals(short_run):
 # --- DToC midnight counts ------------------------------------------------------------------------
 
 def test_reason_and_organisation_cells_partition_the_total(short_run):
+    """The counted total leaves out reason ``other`` (hospital-internal process, never a delayed
+    transfer), which is reported beside it."""
     m = replication_metrics(short_run)
     total = m["dtoc_delayed_days"]
-    assert total > 0
+    counted = [c for c in DTOC_CODES if c != DTOC_UNCOUNTED]
+    assert total > 0 and m["dtoc_uncounted_days"] > 0
+    assert m["dtoc_uncounted_days"] == m[f"dtoc_days_{DTOC_UNCOUNTED}"]
     assert sum(m[f"dtoc_days_{o}"] for o in ORGANISATIONS) == total
-    assert sum(m[f"dtoc_days_{c}"] for c in DTOC_CODES) == total
-    assert sum(m[f"dtoc_days_{c}_{o}"] for c in DTOC_CODES for o in ORGANISATIONS) == total
-    assert math.isclose(sum(m[f"dtoc_share_{c}"] for c in DTOC_CODES), 1.0)
+    assert sum(m[f"dtoc_days_{c}"] for c in counted) == total
+    assert sum(m[f"dtoc_days_{c}_{o}"] for c in counted for o in ORGANISATIONS) == total
+    assert sum(m[f"dtoc_days_{DTOC_UNCOUNTED}_{o}"] for o in ORGANISATIONS) == m["dtoc_uncounted_days"]
+    assert math.isclose(sum(m[f"dtoc_share_{c}"] for c in counted), 1.0)
+    assert math.isclose(sum(m[f"dtoc_share_{c}_{o}"] for c in counted for o in ORGANISATIONS), 1.0)
+    assert f"dtoc_share_{DTOC_UNCOUNTED}" not in m
     # A midnight count never exceeds the delayed bed-days by more than one day per delayed spell.
     assert total <= m["delayed_bed_days"] + np.unique(short_run.segments["patient"]).size
 

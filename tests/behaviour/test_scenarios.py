@@ -8,11 +8,12 @@ import itertools
 import numpy as np
 import pytest
 
-from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.analysis.attribution import removal_variant
+from discharge_sim.analysis.metrics import item_metric, replication_metrics
+from discharge_sim.analysis.sides import resolve
 from discharge_sim.config import Config, load_config
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario, simulate
 from discharge_sim.model.replication import run_replication
-from discharge_sim.model.variant import Variant
 from discharge_sim.vocabulary import OWNERS
 from tests.helpers import BASELINE, CONFIGS, short_baseline
 
@@ -40,59 +41,74 @@ def test_more_nursing_home_beds_never_raise_social_care_delay():
 SEVEN_DAY_RUN = {"run.days": 90, "run.warmup_days": 20}
 
 
-def _hospital_delay(config: Config, reps: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Per replication: hospital-internal delayed bed-days of patients found fit on a Friday to
-    Sunday, and of everyone."""
+def _hospital_time(config: Config, reps: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Per replication: the hospital's bed-days (waiting to be found ready at a board round, then
+    hospital-internal delay) of patients clinically ready on a Friday to Sunday, and of everyone."""
     weekend, everyone = [], []
     hospital = OWNERS.index("hospital")
     for r in range(reps):
         result = run_replication(config, r, seed=17)
-        ready = result.patients["ready"]
+        p = result.patients
+        lo = result.warmup_hours
+        clinically = p["clinically_ready"]
+        late_week = np.isin((np.floor(clinically / 24) % 7), (4, 5, 6)) & (clinically >= lo)
+        pre = (p["ready"] - clinically)[late_week & (p["ready"] < result.horizon_hours)].sum()
         s = result.segments
-        weekday = (np.floor(ready[s["patient"]] / 24) % 7).astype(int)
-        chosen = (s["owner"] == hospital) & np.isin(weekday, (4, 5, 6)) & (s["start"] >= result.warmup_hours)
-        weekend.append(float((s["end"][chosen] - s["start"][chosen]).sum() / 24))
-        everyone.append(replication_metrics(result)["delayed_bed_days_hospital"])
+        chosen = (s["owner"] == hospital) & late_week[s["patient"]] & (s["start"] >= lo)
+        weekend.append(float((pre + (s["end"][chosen] - s["start"][chosen]).sum()) / 24))
+        m = replication_metrics(result)
+        everyone.append(m["pre_declaration_bed_days"] + m["delayed_bed_days_hospital"])
     return np.asarray(weekend), np.asarray(everyone)
 
 
 @pytest.fixture(scope="module")
-def five_day_delay() -> tuple[np.ndarray, np.ndarray]:
-    return _hospital_delay(load_config(BASELINE, SEVEN_DAY_RUN))
+def five_day_time() -> tuple[np.ndarray, np.ndarray]:
+    return _hospital_time(load_config(BASELINE, SEVEN_DAY_RUN))
 
 
-def _weekend_sign_off_at_the_weekday_rate() -> Config:
-    weekday = load_config(BASELINE).steps["senior_review"].sessions.weekday_probability
-    return load_config(BASELINE, {**SEVEN_DAY_RUN, "steps.senior_review.sessions.weekend_probability": weekday})
+def _weekend_rounds_at_the_weekday_rate() -> Config:
+    weekday = load_config(BASELINE).hospital.declaration.weekday_probability
+    return load_config(BASELINE, {**SEVEN_DAY_RUN, "hospital.declaration.weekend_probability": weekday})
 
 
 @pytest.mark.parametrize("seven_day", [
-    _weekend_sign_off_at_the_weekday_rate,
+    _weekend_rounds_at_the_weekday_rate,
     lambda: load_config(CONFIGS / "scenarios" / "seven_day_working.yaml", SEVEN_DAY_RUN),
-], ids=["weekend sign-off at the weekday rate", "seven_day_working scenario"])
-def test_seven_day_working_lowers_hospital_delay_above_all_at_weekends(seven_day, five_day_delay):
-    before_weekend, before_all = five_day_delay
-    after_weekend, after_all = _hospital_delay(seven_day())
+], ids=["weekend board rounds at the weekday rate", "seven_day_working scenario"])
+def test_seven_day_working_lowers_the_hospitals_time_above_all_at_weekends(seven_day, five_day_time):
+    before_weekend, before_all = five_day_time
+    after_weekend, after_all = _hospital_time(seven_day())
     # Paired replication by replication (common random numbers): lower in every one.
     assert np.all(after_weekend < before_weekend), (before_weekend, after_weekend)
     assert np.all(after_all < before_all), (before_all, after_all)
-    assert after_weekend.mean() < 0.9 * before_weekend.mean()
-    assert after_all.mean() < 0.95 * before_all.mean()
+    assert after_weekend.mean() < 0.97 * before_weekend.mean()
+    # Above all at weekends: patients clinically ready Friday to Sunday (3 days in 7) gain most of it.
+    assert np.all(before_weekend - after_weekend > 0.75 * (before_all - after_all))
 
 
 # --- removing one side ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("variant", "gone", "left"), [
-    (Variant(instant_owners=frozenset({"hospital"})), "delayed_bed_days_hospital", "delayed_bed_days"),
-    (Variant(unlimited_owners=frozenset({"social_care"})), "delayed_bed_days_social_care_capacity",
-     "delayed_bed_days_social_care_process"),
-], ids=["instant hospital steps", "unlimited social care"])
-def test_removing_a_side_leaves_none_of_its_delay_and_the_rest_of_the_delay(variant, gone, left):
+def _side_items(config: Config, convention: str, side: str, measure: str = "delayed_bed_days") -> list[str]:
+    return [item_metric(measure, key) for key in resolve(config, convention).items_of(side)]
+
+
+@pytest.mark.parametrize(("convention", "side", "gone", "left"), [
+    ("symmetric", "hospital", "delayed_bed_days_hospital_process", "delayed_bed_days_social_care"),
+    ("symmetric", "social_care", "delayed_bed_days_social_care", "delayed_bed_days_hospital_process"),
+    ("owner", "social_care", "delayed_bed_days_social_care_capacity", "delayed_bed_days_social_care_process"),
+], ids=["symmetric without hospital", "symmetric without social care", "owner without social-care capacity"])
+def test_removing_a_side_leaves_none_of_its_delay_and_the_rest_of_the_delay(convention, side, gone, left):
     cfg = short_baseline(days=90, warmup=20)
     base = replication_metrics(run_replication(cfg, 0, seed=3))
+    variant = removal_variant(resolve(cfg, convention), frozenset({side}))
     m = replication_metrics(run_replication(cfg, 0, seed=3, variant=variant))
+    items = _side_items(cfg, convention, side)
     assert base[gone] > 0 and m[gone] == 0.0
-    assert m[left] > 0  # the other side still delays people (assessments and panels still take time)
+    assert sum(base[k] for k in items) > 0 and all(m[k] == 0.0 for k in items)
+    assert m[left] > 0  # the other side still delays people
+    assert m["delayed_bed_days"] < base["delayed_bed_days"]
+    # An instant transport still takes its necessary half hour: the hospital keeps those hours.
+    assert m["delayed_bed_days_hospital_necessary"] > 0
 
 
 # --- common random numbers ------------------------------------------------------------------------

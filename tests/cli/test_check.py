@@ -57,4 +57,22 @@ def test_an_unknown_step_key_is_explained_by_the_steps_type(tmp_path, capsys):
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "steps.medicines.sessions: unknown key for a staffed step (sessions belongs to session steps)" in err
-    assert "allowed here: dtoc_code, dtoc_organisation, duration, kind, owner, probability, staff, type" in err
+    assert "allowed here: dtoc_code, dtoc_organisation, duration, kind, necessary_hours, owner, probability, staff, type" in err
+
+
+def test_check_lists_each_conventions_sides_item_by_item_and_the_benchmarks(tmp_path, capsys):
+    assert main(["check", str(BASELINE)]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("# convention ")]
+    assert [line.split()[2] for line in notes] == ["symmetric", "owner", "dtoc"]
+    owner = notes[1]
+    assert "hospital: step:discharge_summary, step:medicines, step:therapy_assessment, step:transport" in owner
+    assert "social_care: step:housing, staff:social_workers" in owner and "unattributed: step:equipment" in owner
+    assert "unattributed: step:discharge_summary, step:medicines, step:transport, staff:pharmacists" in notes[2]
+    path = tmp_path / "mine.yaml"
+    path.write_text(f"extends: {BASELINE}\nattribution:\n  conventions: [mine]\n  benchmark: ~\n"
+                    "  custom: {mine: {base: owner, owners: {social_care.process: social_care}}}\n")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    (mine,) = [line for line in out.splitlines() if line.startswith("# convention ")]
+    assert mine.startswith("# convention mine") and "step:social_work_assessment" in mine.split("unattributed:")[0]
+    assert "# benchmark for" not in out

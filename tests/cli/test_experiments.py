@@ -10,8 +10,9 @@ import os
 
 import pytest
 
-from discharge_sim.analysis.attribution import AS_CONFIGURED, BOTH, HOSPITAL, SOCIAL_CARE
+from discharge_sim.analysis.attribution import AS_CONFIGURED, attribution_plan
 from discharge_sim.cli import main
+from discharge_sim.config import load_config
 from tests.helpers import BASELINE, SCENARIOS, rows
 
 SHORT = ["--days", "40", "--warmup-days", "10", "--seed", "3", "--no-plots", "--quiet"]
@@ -70,7 +71,7 @@ def test_compare_of_the_whole_library_gives_the_policy_page(tmp_path, capsys):
 def test_sweep_writes_a_row_per_point_and_replication(tmp_path):
     out = tmp_path / "sweep"
     assert main(["sweep", str(BASELINE), "--set", "pools.nursing_home.places=500:560:30",
-                 "--set", "steps.senior_review.sessions.weekend_probability=0.3,0.6",
+                 "--set", "hospital.declaration.weekend_probability=0.3,0.6",
                  *SHORT, "--replications", "2", "--workers", "1", "--out", str(out)]) == 0
     reps = rows(out / "replications.csv")
     points = rows(out / "points.csv")
@@ -112,22 +113,34 @@ def test_warmup_suggests_a_period_with_a_plot(tmp_path, capsys):
 def test_attribute_by_step_writes_the_split_and_the_ranking(tmp_path, capsys):
     out = tmp_path / "att"
     assert main(["attribute", "--days", "60", "--warmup-days", "15", "--replications", "2", "--by", "step",
-                 "--workers", "2", "--out", str(out)]) == 0
+                 "--convention", "owner", "--workers", "2", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Hospital-internal" in text and "What to fix first" in text
     for name in ("attribution.csv", "attribution.json", "attribution_steps.csv", "replications.csv", "dtoc.csv",
                  "summary.json", "manifest.json"):
         assert (out / name).exists(), name
     split = rows(out / "attribution.csv")
-    assert len(split) == 2
-    for row in split:
-        parts = float(row["shapley_hospital"]) + float(row["shapley_social_care"]) + float(row["residual"])
-        assert math.isclose(parts, float(row["total"]), rel_tol=1e-12)
+    assert {r["convention"] for r in split} == {"owner"} and {r["against"] for r in split} == {"removal"}
+    # Per replication and measure: the sides' Shapley values and the residual make the total.
+    for replication, measure in itertools.product(("0", "1"), ("delayed_bed_days", "delayed_bed_days_after_ready_day")):
+        mine = {r["side"]: r for r in split if r["replication"] == replication and r["measure"] == measure}
+        assert list(mine) == ["hospital", "social_care", "unattributed", "necessary", "residual", "interaction", "total"]
+        parts = float(mine["hospital"]["counterfactual"]) + float(mine["social_care"]["counterfactual"]) \
+            + float(mine["residual"]["counterfactual"])
+        assert math.isclose(parts, float(mine["total"]["counterfactual"]), rel_tol=1e-12)
+        recorded = sum(float(mine[s]["recorded"]) for s in ("hospital", "social_care", "unattributed", "necessary"))
+        assert math.isclose(recorded, float(mine["total"]["recorded"]), rel_tol=1e-12)
     doc = json.loads((out / "attribution.json").read_text())
-    assert [r["side"] for r in doc["table"]] == ["hospital", "social_care", "rest", "total"]
+    assert [g["convention"] for g in doc["conventions"]] == ["owner"] and doc["against"] == "removal"
+    assert [r["side"] for r in doc["conventions"][0]["measures"]["delayed_bed_days"]["rows"]] == [
+        "hospital", "social_care", "unattributed", "necessary", "residual", "interaction", "total"]
     ranked = doc["by_step"]
     assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
     assert all(a["removed"] >= b["removed"] for a, b in itertools.pairwise(ranked))
     variants = {row["variant"] for row in rows(out / "replications.csv")}
-    assert {AS_CONFIGURED, HOSPITAL, SOCIAL_CARE, BOTH} <= variants
+    plan = attribution_plan(load_config(BASELINE), ["owner"])
+    assert [label for label, _, _ in plan.scenarios] == [AS_CONFIGURED, "owner:without:hospital",
+                                                         "owner:without:social_care",
+                                                         "owner:without:hospital+social_care"]
+    assert {label for label, _, _ in plan.scenarios} <= variants
     assert len(variants) == 4 + len(ranked)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from matplotlib.collections import LineCollection
 
+from discharge_sim.analysis.attribution import MEASURE_LABELS
 from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
-from discharge_sim.io.folders import ATTRIBUTE_SIDES
 from discharge_sim.present import figures
 from discharge_sim.present.charts import CAUSE_COLOURS, CAUSES, DPI
 from discharge_sim.vocabulary import DELAY_BANDS
@@ -99,18 +99,27 @@ def test_delay_length_bands_are_recomputed_from_the_patients(folders):
 
 
 def test_attribution_bars_are_the_attribution_summary(folders):
+    """A panel per convention and measure: per side the recorded, alone and Shapley means; then the
+    rest (recorded: unattributed plus necessary hours; Shapley: the residual; no removal of its own)."""
     folder = folders["attribute"]
     fig, _, _ = figures.attribution(figures.ResultsFolder(folder))
-    ax = fig.axes[0]
     doc = json.loads((folder / "attribution.json").read_text())
-    table = {row["side"]: row for row in doc["table"]}
-    sides = ("hospital", "social_care", "rest")
-    assert np.allclose(heights(ax, "measure:recorded"), [table[s]["recorded"]["mean"] for s in sides])
-    assert np.allclose(heights(ax, "measure:shapley"), [table[s]["counterfactual"]["mean"] for s in sides])
-    removed = heights(ax, "measure:removed")
-    assert np.allclose(removed[:2], [doc["columns"]["hospital_removed"]["mean"],
-                                     doc["columns"]["social_care_removed"]["mean"]])
-    assert math.isnan(removed[2])  # "neither side" has no removal of its own
+    panels = {ax.get_title(): ax for ax in fig.axes if ax.get_visible()}
+    assert len(panels) == len(doc["conventions"]) * len(MEASURE_LABELS)
+    for game in doc["conventions"]:
+        for measure, label in MEASURE_LABELS.items():
+            title = f"{game['convention']}: {label}"
+            ax = panels[title]
+            table = {row["side"]: row for row in game["measures"][measure]["rows"]}
+            sides = game["players"]
+            rest = table["unattributed"]["recorded"]["mean"] + table["necessary"]["recorded"]["mean"]
+            assert np.allclose(heights(ax, f"measure:{title}:recorded"),
+                               [table[s]["recorded"]["mean"] for s in sides] + [rest])
+            assert np.allclose(heights(ax, f"measure:{title}:shapley"),
+                               [table[s]["counterfactual"]["mean"] for s in sides] + [table["residual"]["counterfactual"]["mean"]])
+            alone = heights(ax, f"measure:{title}:alone")
+            assert np.allclose(alone[:-1], [table[s]["alone"]["mean"] for s in sides])
+            assert math.isnan(alone[-1])  # the rest has no removal of its own
 
 
 def test_sweep_lines_and_heat_map_are_the_point_means(folders):
@@ -143,7 +152,8 @@ def test_sweep_lines_and_heat_map_are_the_point_means(folders):
 def test_knock_on_bars_are_the_summary_means(folders):
     fig, _, _ = figures.knock_on(figures.ResultsFolder(folders["attribute"]))
     summary = json.loads((folders["attribute"] / "summary.json").read_text())
-    variants = list(ATTRIBUTE_SIDES)
+    variants = list(summary["metrics"])
+    assert variants[0] == "as_configured" and len(variants) > 4  # every coalition of every convention
     assert np.allclose(heights(fig.axes[0], "knock_on:emergency hours waiting for a bed"),
                        [summary["metrics"][v]["boarding_hours"]["mean"] for v in variants])
     assert np.allclose(heights(fig.axes[1], "knock_on:cancelled elective admissions"),

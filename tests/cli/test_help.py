@@ -16,7 +16,7 @@ OPTIONS = {
     "compare": RUNS | MEASURED,
     "sweep": RUNS | MEASURED | {"--set"},
     "warmup": RUNS,
-    "attribute": RUNS | MEASURED | {"--by"},
+    "attribute": RUNS | MEASURED | {"--by", "--convention", "--against"},
     "calibrate": RUNS | {"--warmup-days", "--target", "--vary", "--points", "--rounds"},
     "plot": {"--quiet"},
     "report": {"--quiet"},

@@ -18,7 +18,7 @@ from discharge_sim.api import runs
 from discharge_sim.api.errors import UsageError
 from discharge_sim.config import ConfigError, load_config
 from discharge_sim.present.report import RESULT_ROWS, share
-from tests.helpers import BASELINE, MMC, SHIPPED, status
+from tests.helpers import BASELINE, MMC, SHIPPED, rows, status
 
 TINY = ["--days", "2", "--warmup-days", "0", "--replications", "1", "--workers", "1", "--no-plots"]
 SMALL = ["--days", "4", "--warmup-days", "1", "--replications", "2", "--workers", "1", "--no-plots"]
@@ -297,9 +297,16 @@ TAMPERED = {
                                                                        "nothing"),
     "points []": ("sweep", "summary.json", "points", [], "points should be a list of at least 1"),
     "points settings": ("sweep", "summary.json", "points.0.settings", "x", "points.0.settings should be a mapping"),
-    "attribution columns": ("attribute", "attribution.json", "columns", [], "columns should be a mapping"),
-    "attribution table": ("attribute", "attribution.json", "table.0.recorded", 5, "table.0.recorded should be a "
-                                                                                   "mapping"),
+    "attribution conventions": ("attribute", "attribution.json", "conventions", [],
+                                "conventions should be a list of at least 1"),
+    "attribution row": ("attribute", "attribution.json", "conventions.0.measures.delayed_bed_days.rows.0.recorded", 5,
+                        "conventions.0.measures.delayed_bed_days.rows.0.recorded should be a mapping"),
+    "attribution share": ("attribute", "attribution.json",
+                          "conventions.1.measures.delayed_bed_days_after_ready_day.rows.0.counterfactual_share", "x",
+                          "conventions.1.measures.delayed_bed_days_after_ready_day.rows.0.counterfactual_share "
+                          "should be a mapping"),
+    "answer conventions": ("run", "summary.json", "answer.conventions", {},
+                           "answer.conventions should be a list of at least 1"),
 }
 
 
@@ -368,17 +375,31 @@ def _report(folder: Path, tmp_path: Path) -> str:
 
 
 def test_attribution_shares_are_ratios_of_means_everywhere(small_folders, tmp_path):
-    md = _report(small_folders["attribute"], tmp_path)
-    columns = json.loads((small_folders["attribute"] / "attribution.json").read_text())["columns"]
-    total = columns["total"]["mean"]
-    hospital, social = (share(columns[f"ledger_{side}"]["mean"] / total) for side in ("hospital", "social_care"))
-    first = re.search(r"hospital-internal steps hold ([\d.]+%) of all delayed hours", md)
-    said = re.search(r"the labels said ([\d.]+%) and ([\d.]+%)", md)
-    assert first and said
-    assert first.group(1) == said.group(1) == hospital and said.group(2) == social
-    shapley = re.search(r"hospital-internal steps cause .*? delayed bed-days \(([\d.]+%)\)", md)
-    assert shapley and shapley.group(1) == share(columns["shapley_hospital"]["mean"] / total)
-    assert "Every share in this report is a ratio of means" in md
+    """Every share in attribution.json is the side's bed-days summed over replications over the
+    total summed over replications (attribution.csv), and the report shows those shares."""
+    folder = small_folders["attribute"]
+    doc = json.loads((folder / "attribution.json").read_text())
+    table = rows(folder / "attribution.csv")
+    checked = 0
+    for game in doc["conventions"]:
+        for measure, split in game["measures"].items():
+            mine = [r for r in table if r["convention"] == game["convention"] and r["measure"] == measure]
+            total = sum(float(r["recorded"]) for r in mine if r["side"] == "total")
+            assert total > 0
+            for row in split["rows"]:
+                for column in ("recorded", "counterfactual"):
+                    values = [float(r[column]) for r in mine if r["side"] == row["side"] and r[column] not in ("", "nan")]
+                    if not values:
+                        assert row[f"{column}_share"]["mean"] is None, row  # NaN, written as null
+                        continue
+                    assert row[f"{column}_share"]["mean"] == pytest.approx(sum(values) / total, rel=1e-12, abs=1e-15)
+                    checked += 1
+    assert checked > 20
+    md = _report(folder, tmp_path)
+    first = doc["conventions"][0]["measures"]["delayed_bed_days"]["rows"][0]
+    line = next(line for line in md.splitlines() if line.startswith(f"| {first['label']} |"))
+    assert share(first["recorded_share"]["mean"]) in line and share(first["counterfactual_share"]["mean"]) in line
+    assert "is a ratio of totals" in md
 
 
 def _negative_rows(md: str) -> set[str]:

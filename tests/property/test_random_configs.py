@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from discharge_sim.cli import main
 from discharge_sim.config import config_from_dict
 from discharge_sim.model.replication import run_replication
+from discharge_sim.vocabulary import KINDS
 from tests.helpers import max_concurrent
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -87,7 +88,8 @@ def valid_configs(draw: Any) -> dict[str, Any]:
         kind = draw(st.sampled_from(("delay", "session", "staffed", "placement")))
         base = {"type": kind, "owner": draw(st.sampled_from(OWNERS)),
                 "kind": draw(st.sampled_from(("process", "capacity"))), "dtoc_code": draw(st.sampled_from(CODES)),
-                "probability": round(draw(st.floats(0.0, 1.0)), 3)}
+                "probability": round(draw(st.floats(0.0, 1.0)), 3),
+                "necessary_hours": draw(st.sampled_from((0.0, 0.0, 0.5, 2.0)))}
         if kind == "delay":
             base["duration"] = draw(durations())
             if draw(st.booleans()):
@@ -120,7 +122,10 @@ def valid_configs(draw: Any) -> dict[str, Any]:
         "name": "random",
         "run": {"days": days, "warmup_days": draw(st.integers(0, days - 1)), "seed": draw(st.integers(0, 10**6))},
         "hospital": {"beds": beds, "when_full": draw(st.sampled_from(("board", "turn_away"))),
-                     "fitness_review_hour": draw(st.one_of(st.none(), st.integers(0, 23)))},
+                     **draw(st.sampled_from(({}, {"fitness_review_hour": draw(st.integers(0, 23))}, {"declaration": {
+                         "days": draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True)),
+                         "hours": [draw(st.integers(0, 23))], "weekday_probability": 0.9,
+                         "weekend_probability": 0.6}})))},
         "emergency": {"admissions_per_day": round(per_day, 3),
                       "day_of_week_profile": [round(draw(st.floats(0.5, 1.5)), 3) for _ in range(7)]},
         "elective": {"admissions_per_weekday": {"mon": draw(st.integers(0, 3)), "wed": draw(st.integers(0, 3))}},
@@ -187,6 +192,12 @@ def test_any_valid_config_runs_conserves_tiles_and_repeats(raw):
     totals = np.bincount(s["patient"], weights=s["end"] - s["start"], minlength=p["id"].size)
     np.testing.assert_allclose(totals[delayed], (end - ready)[delayed], rtol=0, atol=1e-6)
     assert np.all(totals[~delayed] == 0)
+    # Necessary hours are the last of their step's work: never longer than the step's necessary_hours,
+    # and only where it has some. Being found ready never comes before being clinically ready.
+    necessary = s["kind"] == KINDS.index("necessary")
+    limit = np.asarray([getattr(config.steps.get(name), "necessary_hours", 0.0) for name in r.step_names])
+    assert np.all(s["end"][necessary] - s["start"][necessary] <= limit[s["step"][necessary]] + 1e-9)
+    assert np.all(p["ready"][ready_known] >= p["clinically_ready"][ready_known])
     # The council's budget never goes below zero, and approves nothing while a year's budget is spent.
     approvals = r.budget_approvals
     assert np.all(approvals[:, 2] >= 0)
@@ -223,6 +234,10 @@ BREAKS: tuple[tuple[str, Any, str], ...] = (
     ("staff.team1.schedule", "night_shift", "staff.team1.schedule"),
     ("steps.s0.owner", "council", "steps.s0.owner"),
     ("steps.s0.probability", 2.0, "steps.s0.probability"),
+    ("steps.s0.necessary_hours", -1.0, "steps.s0.necessary_hours"),
+    ("hospital.declaration", {"days": ["mon"], "hours": [25]}, "hospital.declaration.hours"),
+    ("attribution.conventions", ["fair"], "unknown convention 'fair'"),
+    ("attribution.custom", {"mine": {"steps": {"nowhere": "hospital"}}}, "attribution.custom.mine.steps"),
     ("schedules.sched0", [{"days": ["mon"], "start_hour": 18, "end_hour": 9}], "schedules.sched0"),
     ("finance.acute_bed_day_cost_gbp", -5, "finance.acute_bed_day_cost_gbp"),
     ("finance.council_budget", {"annual_gbp": 100, "pools": ["nowhere"]}, "finance.council_budget.pools"),

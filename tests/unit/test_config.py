@@ -53,8 +53,8 @@ def test_each_scenario_changes_only_what_it_names(path: Path):
 
 
 def test_overrides_are_validated_and_pathway_keys_resolve():
-    config = load_config(BASELINE, {"run.days": 90, "pathways.0.transport": ["senior_review"]})
-    assert config.run.days == 90 and config.pathways[0]["transport"] == ["senior_review"]
+    config = load_config(BASELINE, {"run.days": 90, "pathways.0.transport": ["discharge_summary"]})
+    assert config.run.days == 90 and config.pathways[0]["transport"] == ["discharge_summary"]
     with pytest.raises(ConfigError, match=r"run: warmup_days \(60\.0\) must be shorter than days \(30\.0\)"):
         load_config(BASELINE, {"run.days": 30})
 
@@ -143,12 +143,12 @@ def test_finance_config_errors_name_the_field(overrides, words):
 def test_sweep_grid_is_the_full_product_in_order():
     raw = read_yaml(BASELINE)
     points = sweep_scenarios(raw, [("pools.nursing_home.places", [500, 600]),
-                                   ("steps.senior_review.sessions.weekend_probability", [0.2, 0.4, 0.6])])
+                                   ("hospital.declaration.weekend_probability", [0.2, 0.4, 0.6])])
     assert len(points) == 6
     assert points[1].settings == (("pools.nursing_home.places", 500),
-                                  ("steps.senior_review.sessions.weekend_probability", 0.4))
+                                  ("hospital.declaration.weekend_probability", 0.4))
     assert points[5].config.pools["nursing_home"].places == 600
-    assert points[5].config.steps["senior_review"].sessions.weekend_probability == 0.6
+    assert points[5].config.hospital.declaration.weekend_probability == 0.6
 
 
 def test_a_bad_sweep_value_names_the_point_and_the_field():

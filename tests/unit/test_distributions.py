@@ -62,3 +62,27 @@ def test_blocks_are_reproducible_and_independent_of_global_state():
     b = sampler(Shape("lognormal", 1.0, 1.0), np.random.default_rng(9))
     np.random.seed(2)
     assert first == [b() for _ in range(5000)]
+
+
+@pytest.mark.parametrize("shape", [
+    Shape("lognormal", 10.0, 6.0), Shape("lognormal", 96.0, 84.0), Shape("gamma", 5.0, 2.0), Shape("gamma", 3.0, 2.5),
+    Shape("exponential", 3.0),
+], ids=lambda s: f"{s.family} {s.mean:g}/{s.sd:g}")
+def test_a_quantile_is_the_empirical_quantile_of_the_samplers_draws(shape):
+    """What a benchmark caps a duration at: the p quantile of the very draws the model makes."""
+    draw = sampler(shape, np.random.default_rng(11))
+    x = np.array([draw() for _ in range(200_000)])
+    for p in (0.05, 0.25, 0.5, 0.9):
+        q = shape.quantile(p)
+        assert np.quantile(x, p) == pytest.approx(q, rel=0.02), p
+        assert np.mean(x <= q) == pytest.approx(p, abs=0.005), p
+    assert shape.quantile(0.25) < shape.quantile(0.5) < shape.quantile(0.75)
+
+
+def test_the_quantiles_of_a_fixed_time_and_by_hand():
+    assert Shape("fixed", 2.5).quantile(0.1) == Shape("fixed", 2.5).quantile(0.9) == 2.5
+    assert Shape("exponential", 2.0).quantile(0.5) == pytest.approx(2.0 * np.log(2.0), rel=1e-15)
+    # A lognormal's median is exp(mu) = mean / sqrt(1 + cv^2).
+    assert Shape("lognormal", 10.0, 5.0).quantile(0.5) == pytest.approx(10.0 / np.sqrt(1.25), rel=1e-12)
+    # A gamma of shape 1 is an exponential.
+    assert Shape("gamma", 4.0, 4.0).quantile(0.3) == pytest.approx(Shape("exponential", 4.0).quantile(0.3), rel=1e-12)

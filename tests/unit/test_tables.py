@@ -9,7 +9,7 @@ import numpy as np
 from discharge_sim.analysis.metrics import _dtoc_census, replication_metrics
 from discharge_sim.analysis.statistics import summarise
 from discharge_sim.analysis.tables import dtoc_table
-from discharge_sim.vocabulary import DTOC_CODES, ORGANISATIONS
+from discharge_sim.vocabulary import DTOC_CODES, DTOC_UNCOUNTED, ORGANISATIONS
 
 
 def segments(rows):
@@ -42,12 +42,17 @@ def test_a_delayed_day_is_a_midnight_spent_delayed():
 def test_the_table_has_the_national_layout(short_runs):
     summary = summarise([replication_metrics(r) for r in short_runs])
     table = dtoc_table(summary, window_days=120.0)
-    assert list(table["reason"]) == [*DTOC_CODES, "total"]
+    counted = [c for c in DTOC_CODES if c != DTOC_UNCOUNTED]
+    # The reasons the statistic counted, their total, then hospital-internal days outside it.
+    assert list(table["reason"]) == [*counted, "total", DTOC_UNCOUNTED]
     total_row = list(table["reason"]).index("total")
     assert math.isclose(table["total_share"][total_row], 1.0)
     shares = sum(table[f"{o}_share"][total_row] for o in ORGANISATIONS)
     assert math.isclose(shares, 1.0)
     per_month = table["total_days_per_month"]
-    assert per_month[-1] > 0 and math.isclose(per_month[:-1].sum(), per_month[-1])
+    assert per_month[total_row] > 0 and math.isclose(per_month[:total_row].sum(), per_month[total_row])
     months = 120.0 / (365.25 / 12)
-    assert math.isclose(per_month[-1], summary["dtoc_delayed_days"]["mean"] / months, rel_tol=1e-9)
+    assert math.isclose(per_month[total_row], summary["dtoc_delayed_days"]["mean"] / months, rel_tol=1e-9)
+    uncounted = list(table["reason"]).index(DTOC_UNCOUNTED)
+    assert per_month[uncounted] > 0 and math.isnan(table["total_share"][uncounted])
+    assert math.isclose(per_month[uncounted], summary["dtoc_uncounted_days"]["mean"] / months, rel_tol=1e-9)
