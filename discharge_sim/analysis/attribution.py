@@ -132,6 +132,7 @@ def benchmark_scenario(config: Config, convention: SideConvention,
                 if bench.sessions_every_day and isinstance(step, SessionStep):
                     sessions = raw["steps"][name]["sessions"]
                     sessions["days"] = list(DAY_NAMES)
+                    sessions["every_weeks"] = 1
                     sessions["weekend_probability"] = step.sessions.weekday_probability
                     changed = True
                 work = getattr(step, "duration", None) or getattr(step, "handover", None)

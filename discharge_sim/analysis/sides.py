@@ -67,9 +67,8 @@ def config_items(config: Config) -> list[Item]:
         kind = step.kind if isinstance(step, DelayStep | SessionStep) else "process"
         items.append(Item(f"step:{name}", "step", name, step.owner, kind, step.organisation, step.dtoc_code))
     for name, staff in config.staff.items():
-        served = [s.dtoc_code for s in config.steps.values() if isinstance(s, StaffedStep) and s.staff == name]
-        code = staff.dtoc_code or (served[0] if served else DTOC_UNCOUNTED)
-        items.append(Item(f"staff:{name}", "staff", name, staff.owner, "capacity", staff.organisation, code))
+        code, organisation = config.staff_cause(name)
+        items.append(Item(f"staff:{name}", "staff", name, staff.owner, "capacity", organisation, code))
     for name, pool in config.pools.items():
         items.append(Item(f"pool:{name}", "pool", name, pool.owner, "capacity", pool.organisation, pool.dtoc_code))
     if config.finance is not None and config.finance.council_budget is not None:

@@ -28,6 +28,7 @@ from discharge_sim.vocabulary import (
     CONVENTIONS,
     DAY_NAMES,
     DEFAULT_PAYER,
+    DTOC_UNCOUNTED,
     HOURS_PER_DAY,
     KINDS,
     OWNERS,
@@ -745,6 +746,19 @@ class Config(Strict):
                     f"finance.council_budget.pools: pool {name!r} is paid for by "
                     f"{self.pools[name].paid_by!r}, not the council"
                 )
+
+    def staff_cause(self, name: str) -> tuple[str, str]:
+        """(DToC code, responsible organisation) of waiting for staff team ``name``: the team's own
+        ``dtoc_code``, else the code of the steps it serves (the first counted one, in config order,
+        where they differ; ``other`` if it serves only hospital-internal steps). The ledger and every
+        convention use this one code for every wait for the team."""
+        staff = self.staff[name]
+        code: str | None = staff.dtoc_code
+        if code is None:
+            served = [s.dtoc_code for s in self.steps.values() if isinstance(s, StaffedStep) and s.staff == name]
+            counted = [c for c in served if c != DTOC_UNCOUNTED]
+            code = counted[0] if counted else DTOC_UNCOUNTED
+        return code, responsible_organisation(code, staff.owner, None, staff.dtoc_organisation)
 
     @property
     def people_per_day(self) -> float:

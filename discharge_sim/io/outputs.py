@@ -232,5 +232,6 @@ def summary_document(outcome: Outcome) -> dict[str, Any]:
     if exp.kind in ("run", "attribute"):
         doc["answer"] = {"share_definition": SHARE_DEFINITION, "measures": dict(MEASURE_LABELS),
                          "national_measure": NATIONAL_MEASURE,
-                         "conventions": recorded_split(first, outcome.rows[0])}
+                         "conventions": recorded_split(first, outcome.rows[0],
+                                                       exp.attribution[0] if exp.attribution else None)}
     return doc

@@ -92,6 +92,30 @@ class WorkingHours:
         i = bisect_left(self._cum_end, rem)
         return week * HOURS_PER_WEEK + self._starts[i] + (rem - self._cum_start[i])
 
+    def latest_clock_time(self, x: float) -> float:
+        """The latest clock time at which exactly ``x`` >= 0 open hours have elapsed: inside a
+        window, or at the start of the window after a closed stretch (never in closed hours)."""
+        week, rem = divmod(x, self.weekly_open_hours)
+        i = bisect_right(self._cum_start, rem) - 1
+        return week * HOURS_PER_WEEK + self._starts[i] + (rem - self._cum_start[i])
+
+    def last_open_spans(self, t: float, x: float) -> list[tuple[float, float]]:
+        """The stretches of clock time, in order, holding the last ``x`` open hours before ``t``
+        (closed hours between them left out)."""
+        spans = []
+        s = self.latest_clock_time(max(self.open_time(t) - x, 0.0))
+        while s < t:
+            week, rem = divmod(s, HOURS_PER_WEEK)
+            i = bisect_right(self._starts, rem) - 1
+            end = min(week * HOURS_PER_WEEK + self._ends[i], t)
+            if end > s:
+                spans.append((s, end))
+            nxt = self.latest_clock_time(self.open_time(end))
+            if nxt <= s:  # no progress: t sits in closed hours
+                break
+            s = nxt
+        return spans
+
     def advance(self, t: float, work_hours: float) -> float:
         """When ``work_hours`` of work started (or queued) at ``t`` is finished."""
         if work_hours <= 0.0:

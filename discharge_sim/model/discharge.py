@@ -72,8 +72,9 @@ class DischargeRun:
         # Every draw is made now, used or not, so each step's streams stay aligned across scenarios.
         need = [step.need_u() for step in steps]
         duration = [step.duration() for step in steps]
-        # An instant step takes only its necessary hours; an instant placement still takes its place.
-        self.duration = [step.necessary if step.instant else d for step, d in zip(steps, duration, strict=True)]
+        # An instant step takes only its necessary hours (or less, if its work was shorter); an
+        # instant placement still takes its place.
+        self.duration = [min(d, step.necessary) if step.instant else d for step, d in zip(steps, duration, strict=True)]
         u = self.u = [step.choice_u() for step in steps]
         self.skip = [need[i] > step.probability for i, step in enumerate(steps)]
         """Per step: not needed at all, so it takes no time."""
@@ -102,11 +103,11 @@ class DischargeProcess:
         self._on_departure_known = on_departure_known
         self.step_names = list(config.steps)
         hours = {name: working_hours(w) for name, w in config.schedules.items()}
-        self.staff = {
-            name: StaffTeam(name, s.owner, s.organisation, s.dtoc_code, hours[s.schedule],
-                            variant.staff_unlimited(name), CountingResource(env, s.count))
-            for name, s in config.staff.items()
-        }
+        self.staff: dict[str, StaffTeam] = {}
+        for name, s in config.staff.items():
+            code, organisation = config.staff_cause(name)
+            self.staff[name] = StaffTeam(name, s.owner, organisation, code, hours[s.schedule],
+                                         variant.staff_unlimited(name), CountingResource(env, s.count))
         self.runners: dict[str, StepRunner] = {}
         for index, (name, step) in enumerate(config.steps.items()):
             self.runners[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant)

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from discharge_sim.model.steps import PlacementRunner, StaffedRunner, StepRunner
+from discharge_sim.model.calendar import WorkingHours
+from discharge_sim.model.steps import DelayRunner, PlacementRunner, StaffedRunner, StepRunner
 
 if TYPE_CHECKING:
     from discharge_sim.model.placements import PlacementPool
@@ -75,6 +76,26 @@ def critical_path(
                 node = p
     segments.reverse()
     return segments
+
+
+def work_hours(step: StepRunner) -> WorkingHours | None:
+    """The opening hours in which a step's work progresses (None: round the clock, or instant)."""
+    if step.instant:
+        return None
+    if isinstance(step, StaffedRunner):
+        return step.staff.hours
+    if isinstance(step, DelayRunner | PlacementRunner):
+        return step.hours
+    return None
+
+
+def necessary_spans(step: StepRunner, finish: float) -> list[tuple[float, float]]:
+    """The stretches holding the last ``necessary_hours`` of a step's work, finishing at ``finish``:
+    counted in the hours the work progresses in, so closed hours between them are not necessary."""
+    hours = work_hours(step)
+    if hours is None:
+        return [(finish - step.necessary, finish)]
+    return hours.last_open_spans(finish, step.necessary)
 
 
 def segment_cause(step: StepRunner, pool: PlacementPool | None, queueing: bool) -> tuple[str, str, str, str]:

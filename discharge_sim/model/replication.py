@@ -19,7 +19,7 @@ from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.discharge import DischargeProcess
 from discharge_sim.model.hospital import Hospital
-from discharge_sim.model.ledger import QUEUE, critical_path, segment_cause
+from discharge_sim.model.ledger import QUEUE, critical_path, necessary_spans, segment_cause
 from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
@@ -251,12 +251,19 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             cause = (step.index, item, owner_index[owner], kind_index[kind], code_index[code], org_index[org])
             if not queueing:
                 finish = run.finish[index]
-                cut = (finish if finish is not None else math.inf) - step.necessary
-                if step.necessary > 0 and cut < end_:  # the unavoidable last hours of the work
-                    cut = max(cut, start)
-                    if cut > start:
-                        rows.append((pid, start, cut, *cause))
-                    rows.append((pid, cut, end_, *cause[:3], necessary_kind, *cause[4:]))
+                if step.necessary > 0 and finish is not None:  # the unavoidable last hours of the work
+                    necessary = (*cause[:3], necessary_kind, *cause[4:])
+                    at = start
+                    for a, b in necessary_spans(step, finish):
+                        a, b = max(a, start), min(b, end_)
+                        if b <= a:
+                            continue
+                        if a > at:
+                            rows.append((pid, at, a, *cause))
+                        rows.append((pid, a, b, *necessary))
+                        at = b
+                    if end_ > at:
+                        rows.append((pid, at, end_, *cause))
                     continue
                 rows.append((pid, start, end_, *cause))
                 continue

@@ -135,9 +135,6 @@ def test_attribute(tmp_path):
     assert not (tmp_path / "fair").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: summary.json's answer (io/outputs.py summary_document) "
-                   "states the recorded split under the config's attribution.conventions, not under the "
-                   "conventions the attribution was asked for (experiment.attribution)")
 def test_attribute_answers_under_the_conventions_asked_for(tmp_path):
     results = api.attribute(BASELINE, **{**SHORT, "replications": 1}, conventions=["dtoc"], out=tmp_path / "att")
     assert [g["convention"] for g in results.attribution["conventions"]] == ["dtoc"]

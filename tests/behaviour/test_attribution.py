@@ -422,10 +422,6 @@ def test_under_dtoc_what_no_side_answers_for_is_what_the_ledger_codes_other():
     assert other > 0 and unattributed == pytest.approx(other, rel=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: analysis/sides.py config_items codes a staff team without a "
-                   "dtoc_code by the first step it serves, but the ledger codes each wait for it by the step "
-                   "waiting (model/ledger.py segment_cause); a team serving a reason-'other' step first leaves "
-                   "its A-coded waits unattributed under dtoc")
 def test_under_dtoc_a_team_shared_by_steps_of_two_reasons_follows_the_ledger():
     config = toys.config({"summary": toys.staffed("hospital", "coordinators", toys.lognormal(3), code="other"),
                           "therapy": toys.staffed("hospital", "coordinators", toys.lognormal(3), code="A")},

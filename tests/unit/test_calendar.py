@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from discharge_sim.model.calendar import (
     SessionTimes,
@@ -66,3 +67,14 @@ def test_session_probability_is_respected_with_the_models_uniform_draws():
     first = np.array([rounds.first_success(0.0, draw()) for _ in range(20000)])
     assert abs(np.mean(first == 10.0) - 0.3) < 0.015
     assert np.all((first - 10.0) % 168 == 0)  # a failed round waits for the next week's
+
+
+def test_last_open_spans_leave_closed_hours_out():
+    daily = WorkingHours.from_days([(range(7), 8.0, 21.0)])
+    # Finishing at 08:20 on day 1: ten minutes before closing on day 0, twenty after opening.
+    spans = daily.last_open_spans(24 + 8 + 1 / 3, 0.5)
+    assert spans == [pytest.approx((20 + 5 / 6, 21.0)), pytest.approx((32.0, 32 + 1 / 3))]
+    assert sum(b - a for a, b in spans) == pytest.approx(0.5)
+    # Finishing exactly at opening time means finishing at the last closing.
+    assert daily.last_open_spans(32.0, 0.5) == [pytest.approx((20.5, 21.0))]
+    assert daily.latest_clock_time(daily.open_time(21.0)) == 32.0  # the next opening, not 21:00

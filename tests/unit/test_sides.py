@@ -237,9 +237,6 @@ def test_a_custom_council_budget_needs_a_budget():
     assert [g.convention.name for g in attribution_plan(config).games] == ["mine", "symmetric"]
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: analysis/attribution.py benchmark_scenario sets a session "
-                   "step's days to all seven but keeps its every_weeks, so a fortnightly panel 'at its benchmark' "
-                   "sits every day of alternate weeks only, not every day as Benchmark.sessions_every_day says")
 def test_sessions_every_day_means_every_week_too():
     raw = toys.ward({"panel": toys.session("social_care", [14], code="B", days=["tue"])}, {"panel": []},
                     attribution={"benchmark": {"social_care": {"sessions_every_day": True}}})
