@@ -38,7 +38,7 @@ def test_run_prints_the_split_and_writes_every_file_without_a_progress_bar(tmp_p
 def test_default_results_folder_is_named_after_the_config(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["run", str(BASELINE), *SHORT, "--quiet"]) == 0
-    assert main(["attribute", str(BASELINE), *SHORT, "--quiet"]) == 0
+    assert main(["attribute", str(BASELINE), *SHORT, "--convention", "owner", "--quiet"]) == 0
     made = sorted(p.name for p in (tmp_path / "results").iterdir())
     assert len(made) == 2
     assert made[0].startswith("attribute-baseline-") and made[1].startswith("baseline-"), made
