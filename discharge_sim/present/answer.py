@@ -70,16 +70,24 @@ def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, c
             rows = {row["side"]: row for row in split["rows"]}
             key = "counterfactual_share" if counterfactual else "recorded_share"
             shares = [(side_words(name, side), percent(rows[side][key])) for side in game["players"] if side in rows]
-            if counterfactual:
+            benchmark = game.get("against", "removal") == "benchmark"
+            if counterfactual and benchmark:
+                parts = ", ".join(f"{words} {share}" for words, share in shares)
+                said = (f"by falling short of its benchmark each side caused: {parts}" if shares
+                        else "no side has a benchmark")
+            elif counterfactual:
                 said = ", ".join(f"{words} caused {share}" for words, share in shares) or "no side owns anything"
             else:
                 said = "the ledger records " + (", ".join(f"{share} against {words}" for words, share in shares)
                                                 or "nothing against any side")
             rest = []
             if counterfactual and "residual" in rows:
-                changed = "removed" if game.get("against", "removal") == "removal" else "at its benchmark"
-                rest.append(f"{percent(rows['residual'][key])} would remain with every side {changed} "
-                            "(necessary process and what no side owns)")
+                if benchmark:
+                    rest.append(f"{percent(rows['residual'][key])} would remain with every side at its benchmark "
+                                "(what performing well still takes, necessary process and what no side owns)")
+                else:
+                    rest.append(f"{percent(rows['residual'][key])} would remain with every side removed "
+                                "(necessary process and what no side owns)")
             else:
                 for side, words in (("unattributed", "is unattributed"), ("necessary", "is necessary process")):
                     share = rows.get(side, {}).get(key, {})
