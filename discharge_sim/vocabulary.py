@@ -89,7 +89,7 @@ UNATTRIBUTED = "unattributed"
 the residual (``owner`` leaves social-care process there; ``dtoc`` leaves hospital-internal process)."""
 SIDE_LABELS: dict[str, str] = {
     "hospital": "Hospital-internal", "social_care": "Social care", "nhs_community": "NHS community care",
-    "patient_family": "Patient or family", "other": "Other", "nhs": "NHS (DToC)", "both": "Both (DToC)",
+    "patient_family": "Patient or family", "other": "Other", "nhs": "NHS", "both": "NHS and social care jointly",
     UNATTRIBUTED: "Unattributed",
 }
 CONVENTIONS: tuple[str, ...] = ("symmetric", "owner", "dtoc")

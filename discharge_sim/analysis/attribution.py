@@ -299,7 +299,7 @@ def game_summary(game: Game, by_label: ByLabel, measure: str) -> dict[str, Any]:
         recorded = [rows[i]["recorded"] for rows in per_rep]
         counterfactual = [rows[i]["counterfactual"] for rows in per_rep]
         alone = [rows[i]["alone"] for rows in per_rep]
-        row: dict[str, Any] = {"side": side, "label": side_label(side)}
+        row: dict[str, Any] = {"side": side, "label": side_label(side, game.convention.base)}
         row["recorded"] = t_interval(recorded)
         row["recorded_share"] = ratio_interval(recorded, totals)
         row["counterfactual"] = t_interval(counterfactual)
@@ -310,7 +310,13 @@ def game_summary(game: Game, by_label: ByLabel, measure: str) -> dict[str, Any]:
     return {"rows": out_rows, "total": t_interval(totals)}
 
 
-def side_label(side: str) -> str:
+def side_label(side: str, base: str = "symmetric") -> str:
+    """A side's name in tables: under ``owner`` the social-care side is its capacity only; ``nhs``
+    and ``both`` are named as DToC named them under ``dtoc``."""
+    if base == "owner" and side == "social_care":
+        return "Social-care capacity"
+    if base == "dtoc" and side in ("nhs", "both"):
+        return {"nhs": "NHS (as DToC charged it)", "both": "Both (NHS and social care, as DToC charged it)"}[side]
     return {"residual": "Left when every side is changed", "interaction": "Interaction",
             "total": "Total", "necessary": "Necessary process (unavoidable minimum)",
             UNATTRIBUTED: "Unattributed"}.get(side, SIDE_LABELS.get(side, side))
@@ -323,6 +329,7 @@ def attribution_document(plan: AttributionPlan, by_label: ByLabel) -> list[dict[
         out.append({
             "convention": game.convention.name,
             "description": game.convention.description,
+            "base": game.convention.base,
             "against": game.against,
             "players": list(game.players),
             "left_out": list(game.left_out),
@@ -350,10 +357,10 @@ def recorded_split(config: Config, rows: Sequence[Mapping[str, float]],
             for side in (*convention.players, UNATTRIBUTED, "necessary"):
                 values = ([row.get(f"{measure}_kind_necessary", 0.0) for row in rows] if side == "necessary"
                           else [rep.get(side, 0.0) for rep in per_rep])
-                sides.append({"side": side, "label": side_label(side), "recorded": t_interval(values),
+                sides.append({"side": side, "label": side_label(side, convention.base), "recorded": t_interval(values),
                               "recorded_share": ratio_interval(values, totals)})
             measures[measure] = {"rows": sides, "total": t_interval(totals)}
-        out.append({"convention": name, "description": convention.description,
+        out.append({"convention": name, "description": convention.description, "base": convention.base,
                     "players": list(convention.players), "items": dict(convention.sides), "measures": measures})
     return out
 

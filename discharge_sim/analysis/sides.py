@@ -40,7 +40,8 @@ DESCRIPTIONS = {
              "process, NHS community care and patient or family unattributed (not even-handed; kept "
              "for comparison with earlier results)",
     "dtoc": "the DToC statistic's responsible organisation (NHS, social care, both); hospital-internal "
-            "process, which the acute statistic never counted, unattributed",
+            "process, which the acute statistic never counted, unattributed (a historical view: DToC ran to "
+            "2020, and today's discharge-ready-date figures count every delay)",
 }
 
 
@@ -118,6 +119,8 @@ class SideConvention:
     """Item key to side (or ``unattributed``)."""
     players: tuple[str, ...]
     """The sides that own at least one item a pathway can reach, in the order of SIDES."""
+    base: str = "symmetric"
+    """The shipped convention it is (or starts from): decides how its sides are named."""
 
     def items_of(self, side: str) -> list[str]:
         return [key for key, s in self.sides.items() if s == side]
@@ -149,7 +152,7 @@ def resolve(config: Config, name: str) -> SideConvention:
                          f"at most {MOST_PLAYERS}, as an exact split runs every combination of them")
     description = (custom.description or f"{DESCRIPTIONS[base]}, with this config's own changes"
                    if custom is not None else DESCRIPTIONS[name])
-    return SideConvention(name, description, sides, players)
+    return SideConvention(name, description, sides, players, base)
 
 
 def conventions(config: Config, names: list[str] | None = None) -> list[SideConvention]:
@@ -170,7 +173,14 @@ def convention_notes(config: Config) -> list[str]:
         order = [*convention.players, UNATTRIBUTED]
         parts = [f"{side}: {', '.join(groups[side])}" for side in order if side in groups]
         notes.append(f"convention {convention.name} ({convention.description}) counts " + "; ".join(parts))
+    declared = sorted(name for name, step in config.steps.items()
+                      if isinstance(step, StaffedStep | PlacementStep) and step.kind == "capacity")
+    if declared:
+        notes.append(f"steps {', '.join(declared)} declare kind capacity, which a staffed or placement step does "
+                     "not use: its own work (a handover, an assessment) is process; waiting for its staff or place "
+                     "is the team's or pool's capacity")
     for side, bench in config.attribution.benchmark.items():
-        said = [f"{key} {value}" for key, value in bench.model_dump().items() if value not in (None, False)]
+        said = [f"{key} {str(value).lower() if isinstance(value, bool) else value}"
+                for key, value in bench.model_dump().items() if value not in (None, False)]
         notes.append(f"benchmark for {side}: {', '.join(said) or 'nothing changed'}")
     return notes

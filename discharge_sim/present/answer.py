@@ -15,16 +15,19 @@ MEASURE_WORDS = {
     "delayed_bed_days_after_ready_day": "only days after the discharge-ready date",
 }
 SIDE_WORDS = {
-    "hospital": "hospital-internal administration",
+    "hospital": "hospital-internal processes",
     "social_care": "social care",
     "nhs_community": "NHS community care",
     "patient_family": "patients' and families' own choices",
     "other": "other causes",
-    "nhs": "the NHS (as DToC charged it)",
+    "nhs": "the NHS",
     "both": "the NHS and social care jointly",
 }
-OWNER_WORDS = {"hospital": "hospital-internal administration", "social_care": "social-care capacity"}
-"""Under the ``owner`` convention the social-care side is its capacity only."""
+BASE_WORDS = {
+    "owner": {"social_care": "social-care capacity"},
+    "dtoc": {"nhs": "the NHS (as DToC charged it)", "both": "the NHS and social care jointly (as DToC charged it)"},
+}
+"""Under ``owner`` the social-care side is its capacity only; under ``dtoc`` the organisations are DToC's."""
 REST_ROWS = ("unattributed", "necessary", "residual", "interaction", "total")
 
 
@@ -49,17 +52,18 @@ def per_year(bed_days: float, window_days: float) -> float:
     return bed_days * (HOURS_PER_YEAR / HOURS_PER_DAY) / window_days if window_days else math.nan
 
 
-def side_words(convention: str, side: str) -> str:
-    words = OWNER_WORDS if convention == "owner" else SIDE_WORDS
-    return words.get(side, SIDE_WORDS.get(side, side))
+def side_words(base: str, side: str) -> str:
+    """A side in words, as the convention (shipped, or the one a custom convention starts from) names it."""
+    return BASE_WORDS.get(base, {}).get(side, SIDE_WORDS.get(side, side))
 
 
 def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, counterfactual: bool,
                  national_measure: str, pre_declaration: float | None = None, define_share: bool = True) -> list[str]:
     """One plain paragraph per convention (the first leads) and measure: "Of N delayed bed-days a
-    year, hospital-internal administration caused A% (95% interval), ..."; ``counterfactual``:
+    year, hospital-internal processes caused A% (95% interval), ..."; ``counterfactual``:
     Shapley shares (what each side causes); otherwise the ledger's (what it records)."""
     lines = []
+    below_zero = False
     scaled = "" if abs(window_days - 365) < 1e-9 else f"; scaled from {window_days:g} measured days"
     for i, game in enumerate(conventions):
         name = game["convention"]
@@ -69,7 +73,10 @@ def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, c
             total = per_year(split["total"]["mean"], window_days)
             rows = {row["side"]: row for row in split["rows"]}
             key = "counterfactual_share" if counterfactual else "recorded_share"
-            shares = [(side_words(name, side), percent(rows[side][key])) for side in game["players"] if side in rows]
+            base = str(game.get("base", name))
+            shares = [(side_words(base, side), percent(rows[side][key])) for side in game["players"] if side in rows]
+            below_zero = below_zero or any(rows[side][key].get("ci_low", 0.0) < 0 for side in game["players"]
+                                           if side in rows)
             benchmark = game.get("against", "removal") == "benchmark"
             if counterfactual and benchmark:
                 parts = ", ".join(f"{words} {share}" for words, share in shares)
@@ -83,8 +90,11 @@ def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, c
             rest = []
             if counterfactual and "residual" in rows:
                 if benchmark:
+                    left = [side_words(base, side) for side in game.get("left_out", [])]
+                    unbenchmarked = f", and all of {' and '.join(left)}, which has no benchmark" if left else ""
                     rest.append(f"{percent(rows['residual'][key])} would remain with every side at its benchmark "
-                                "(what performing well still takes, necessary process and what no side owns)")
+                                f"(what performing well still takes, necessary process, what no side owns"
+                                f"{unbenchmarked})")
                 else:
                     rest.append(f"{percent(rows['residual'][key])} would remain with every side removed "
                                 "(necessary process and what no side owns)")
@@ -105,6 +115,9 @@ def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, c
                      "with the delay, the NAO's 'no longer benefiting from acute care').")
     if define_share:
         lines.append("  A share is the ratio of totals across replications, with its 95% interval.")
+    if below_zero:
+        lines.append("  An interval reaching below 0% means too few replications to bound that share: "
+                     "run more (--replications).")
     return lines
 
 
@@ -141,8 +154,9 @@ def split_lines(game: Mapping[str, Any], measure: str, window_days: float) -> li
     return lines
 
 
-def attribution_lines(doc: Mapping[str, Any]) -> str:
-    """attribution.json in words: the answer under each convention, then the tables."""
+def attribution_lines(doc: Mapping[str, Any], pre_declaration: float | None = None) -> str:
+    """attribution.json in words: the answer under each convention, then the tables;
+    ``pre_declaration``: the configured run's bed-days before patients were found ready."""
     days = float(doc["window_days"])
     against = doc.get("against", "removal")
     change = ("removed (its steps instant but for their necessary hours, its staff, places and budget unlimited)"
@@ -153,7 +167,7 @@ def attribution_lines(doc: Mapping[str, Any]) -> str:
         f"combination of a convention's sides {change}, with the same random numbers; each side's share is its exact "
         "Shapley value (its effect averaged over every order of changing the sides).",
         "",
-        *answer_lines(conventions, days, True, doc["national_measure"]),
+        *answer_lines(conventions, days, True, doc["national_measure"], pre_declaration),
         "",
         "Recorded: the ledger's labels under the convention. Counterfactual: the Shapley value. Alone: what changing",
         "the side on its own takes away. Interaction: what the sides take away together beyond the sum of each alone",

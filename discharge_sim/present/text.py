@@ -38,8 +38,8 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
         )
     necessary = s.get("delayed_bed_days_kind_necessary", {}).get("mean", 0.0)
     if necessary:
-        lines.append(f"  Of these, necessary process (the unavoidable minimum of steps' work): {necessary:,.0f} "
-                     f"({_share(necessary, total).strip()}).")
+        lines.append("  Of these, necessary process (the unavoidable minimum of steps' work, in its owner's row above; "
+                     f"no convention counts it against a side): {necessary:,.0f} ({_share(necessary, total).strip()}).")
     lines.append("")
     for key, label, fmt in (
         ("occupancy", "Mean bed occupancy", "{:.1%}"),

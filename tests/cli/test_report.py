@@ -209,7 +209,7 @@ def test_findings_answer_the_question(pages):
     lead = next(line for line in findings.splitlines() if line.startswith("The answer under"))
     assert lead.startswith(f"The answer under the {first['convention']} convention")  # the answer comes first
     hospital = {row["side"]: row for row in first["measures"]["delayed_bed_days"]["rows"]}["hospital"]
-    assert f"hospital-internal administration caused {percent(hospital['counterfactual_share'])}" in findings
+    assert f"hospital-internal processes caused {percent(hospital['counterfactual_share'])}" in findings
     assert "National statistics count delay this way." in findings
     assert findings.count("is a ratio of totals") == 1
     folder, _ = pages["compare"]
