@@ -292,7 +292,9 @@ def cmd_attribute(args: argparse.Namespace) -> int:
                             by_step=args.by == "step", **_experiment(args), detail=args.detail, **_where(args))
     config = results.experiment.scenarios[0].config
     doc = results.attribution
-    text = attribution_lines(doc, results.summary.get("pre_declaration_bed_days", {}).get("mean"))
+    summary = results.summary
+    text = attribution_lines(doc, summary.get("pre_declaration_bed_days", {}).get("mean"),
+                             summary.get("pre_declaration_missed_round_bed_days", {}).get("mean"))
     if "by_step" in doc:
         text += "\n\n" + ranking_lines(doc["by_step"])
     text += "\n\nThe run as configured:\n" + dtoc_lines(results.summary, config)

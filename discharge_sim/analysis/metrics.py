@@ -84,6 +84,11 @@ def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     declared = ~np.isnan(p["clinically_ready"])
     pre = overlap(p["clinically_ready"][declared], p["ready"][declared], lo, hi).sum()
     m["pre_declaration_bed_days"] = float(pre / HOURS_PER_DAY)
+    # Of which: waiting for rounds that could have found the patient ready but missed them (weekend
+    # rounds are thinner), after the first round that could have.
+    rounds = declared & ~np.isnan(p["first_round"])
+    missed = overlap(p["first_round"][rounds], p["ready"][rounds], lo, hi).sum()
+    m["pre_declaration_missed_round_bed_days"] = float(missed / HOURS_PER_DAY)
     m["no_longer_benefiting_bed_days"] = m["pre_declaration_bed_days"] + m["delayed_bed_days"]
 
     _dtoc_census(m, s, lo, hi)

@@ -13,6 +13,7 @@ discharge-ready, departure.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.steps import session_times
 from discharge_sim.model.streams import Streams
 from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
+
+FIRST_POSSIBLE = math.nextafter(1.0, 0.0)
+"""The uniform that takes the first session with any chance at all: the first round that could
+have found a patient ready, had it not missed them."""
 
 
 class EmergencyRate:
@@ -249,6 +254,7 @@ class Hospital:
         ready = patient.clinically_ready = now + stay
         u = self._declaration_u()  # drawn whether or not there is a declaration round
         if self._declaration is not None:
+            patient.first_round = self._declaration.first_success(ready, FIRST_POSSIBLE)
             ready = self._declaration.first_success(ready, u)
         patient.ready = ready
         if self.on_admitted is not None:

@@ -19,6 +19,7 @@ class Patient:
         "departure",
         "discharge",
         "elective",
+        "first_round",
         "group",
         "id",
         "pathway",
@@ -34,6 +35,9 @@ class Patient:
         self.admitted = NOT_YET
         self.clinically_ready = NOT_YET
         """When the acute stay ends: the patient no longer needs an acute bed."""
+        self.first_round = NOT_YET
+        """The first round that could have found the patient ready (the declaration's first session
+        after clinical readiness with a chance to review them); NaN without declaration rounds."""
         self.ready = NOT_YET
         """When the patient is found ready (declared at a board or ward round): the discharge-ready
         date, from which delay runs."""

@@ -199,6 +199,7 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
         "arrival": np.fromiter((p.arrival for p in patients), dtype=float, count=len(patients)),
         "admitted": np.fromiter((p.admitted for p in patients), dtype=float, count=len(patients)),
         "clinically_ready": np.fromiter((p.clinically_ready for p in patients), dtype=float, count=len(patients)),
+        "first_round": np.fromiter((p.first_round for p in patients), dtype=float, count=len(patients)),
         "ready": np.fromiter((p.ready for p in patients), dtype=float, count=len(patients)),
         "departure": np.fromiter(
             (p.departure if p.departure < horizon else math.nan for p in patients), dtype=float, count=len(patients)

@@ -58,7 +58,8 @@ def side_words(base: str, side: str) -> str:
 
 
 def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, counterfactual: bool,
-                 national_measure: str, pre_declaration: float | None = None, define_share: bool = True) -> list[str]:
+                 national_measure: str, pre_declaration: float | None = None, define_share: bool = True,
+                 missed_rounds: float | None = None) -> list[str]:
     """One plain paragraph per convention (the first leads) and measure: "Of N delayed bed-days a
     year, hospital-internal processes caused A% (95% interval), ..."; ``counterfactual``:
     Shapley shares (what each side causes); otherwise the ledger's (what it records)."""
@@ -110,9 +111,13 @@ def answer_lines(conventions: Sequence[Mapping[str, Any]], window_days: float, c
             lines.append(sentence)
     if pre_declaration is not None and math.isfinite(pre_declaration):
         where = f" ({scaled[2:]})" if scaled else ""
+        missed = ""
+        if missed_rounds is not None and math.isfinite(missed_rounds):
+            missed = (f"; {per_year(missed_rounds, window_days):,.0f} of them after a round that could have found "
+                      "the patient ready missed them, the rest waiting for the first round")
         lines.append(f"  Not in these figures: {per_year(pre_declaration, window_days):,.0f} bed-days a year{where} "
-                     "between becoming clinically ready and being found ready at a board round (the hospital's; "
-                     "with the delay, the NAO's 'no longer benefiting from acute care').")
+                     "between becoming clinically ready and being found ready at a board round (the hospital's"
+                     f"{missed}; with the delay, the NAO's 'no longer benefiting from acute care').")
     if define_share:
         lines.append("  A share is the ratio of totals across replications, with its 95% interval.")
     if below_zero:
@@ -154,7 +159,8 @@ def split_lines(game: Mapping[str, Any], measure: str, window_days: float) -> li
     return lines
 
 
-def attribution_lines(doc: Mapping[str, Any], pre_declaration: float | None = None) -> str:
+def attribution_lines(doc: Mapping[str, Any], pre_declaration: float | None = None,
+                      missed_rounds: float | None = None) -> str:
     """attribution.json in words: the answer under each convention, then the tables;
     ``pre_declaration``: the configured run's bed-days before patients were found ready."""
     days = float(doc["window_days"])
@@ -167,7 +173,8 @@ def attribution_lines(doc: Mapping[str, Any], pre_declaration: float | None = No
         f"combination of a convention's sides {change}, with the same random numbers; each side's share is its exact "
         "Shapley value (its effect averaged over every order of changing the sides).",
         "",
-        *answer_lines(conventions, days, True, doc["national_measure"], pre_declaration),
+        *answer_lines(conventions, days, True, doc["national_measure"], pre_declaration,
+                      missed_rounds=missed_rounds),
         "",
         "Recorded: the ledger's labels under the convention. Counterfactual: the Shapley value. Alone: what changing",
         "the side on its own takes away. Interaction: what the sides take away together beyond the sum of each alone",
@@ -189,9 +196,11 @@ def recorded_answer(summary: Mapping[str, Any], config: Any) -> list[str]:
     if not answer:
         return []
     days = float(summary["days"]) - float(summary["warmup_days"])
-    pre = summary.get("metrics", {}).get("pre_declaration_bed_days", {}).get("mean")
+    metrics = summary.get("metrics", {})
+    pre = metrics.get("pre_declaration_bed_days", {}).get("mean")
+    missed = metrics.get("pre_declaration_missed_round_bed_days", {}).get("mean")
     return [
         "Who the delay is recorded against (the ledger; `discharge-sim attribute` runs the counterfactuals that say",
         "who causes it):",
-        *answer_lines(answer["conventions"], days, False, answer["national_measure"], pre),
+        *answer_lines(answer["conventions"], days, False, answer["national_measure"], pre, missed_rounds=missed),
     ]

@@ -201,6 +201,8 @@ class Answer:
     share_definition: str
     pre_declaration: float | None
     """Mean pre-declaration bed-days of the run as configured, over the measured days."""
+    missed_rounds: float | None = None
+    """Of those, the mean bed-days after a round that could have found the patient ready missed them."""
 
     def where(self, index: int, measure: str) -> str:
         """The source of a table cell: file and the JSON path of one convention's split."""
@@ -215,13 +217,15 @@ def answer_of(r: ResultsFolder) -> Answer | None:
     first = r.keyed_scenarios()[0][2]
     pre = first.get("pre_declaration_bed_days", {}).get("mean")
     pre = float(pre) if isinstance(pre, int | float) and math.isfinite(pre) else None
+    missed = first.get("pre_declaration_missed_round_bed_days", {}).get("mean")
+    missed = float(missed) if isinstance(missed, int | float) and math.isfinite(missed) else None
     if r.kind == "attribute" and r.has("attribution.json"):
         doc = r.attribution
         against = doc.get("against", "removal")
         return Answer([dict(game, against=game.get("against", against)) for game in doc["conventions"]], True,
                       str(doc.get("national_measure", "delayed_bed_days_after_ready_day")),
                       dict(doc.get("measures") or {}), float(doc.get("window_days", r.measured_days)),
-                      "attribution.json#conventions", str(doc.get("share_definition", "")), pre)
+                      "attribution.json#conventions", str(doc.get("share_definition", "")), pre, missed)
     answer = r.summary.get("answer")
     if r.kind == "run" and answer:
         s = r.summary
@@ -230,7 +234,7 @@ def answer_of(r: ResultsFolder) -> Answer | None:
         return Answer(list(answer["conventions"]), False,
                       str(answer.get("national_measure", "delayed_bed_days_after_ready_day")),
                       dict(answer.get("measures") or {}), days, "summary.json#answer.conventions",
-                      str(answer.get("share_definition", "")), pre)
+                      str(answer.get("share_definition", "")), pre, missed)
     return None
 
 
@@ -239,7 +243,7 @@ def answer_blocks(a: Answer) -> list[Block]:
     per measure, then what is not in the figures, which measure national statistics use, and what a
     share is (once, for the whole report)."""
     lines = answer_lines(a.conventions, a.window_days, a.counterfactual, a.national_measure, a.pre_declaration,
-                         define_share=False)
+                         define_share=False, missed_rounds=a.missed_rounds)
     if a.counterfactual:
         benchmark = all(game.get("against") == "benchmark" for game in a.conventions)
         changed = "brought to the benchmark the config declares" if benchmark else "removed"

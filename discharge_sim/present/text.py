@@ -44,6 +44,7 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
     for key, label, fmt in (
         ("occupancy", "Mean bed occupancy", "{:.1%}"),
         ("pre_declaration_bed_days", "Bed-days before being found ready (not delay)", "{:,.0f}"),
+        ("pre_declaration_missed_round_bed_days", "  of which after a round missed them", "{:,.0f}"),
         ("mean_delayed_beds", "Beds held by delayed patients (mean)", "{:,.1f}"),
         ("delayed_discharge_share", "Discharges leaving after their ready date", "{:.1%}"),
         ("mean_delay_days_of_delayed", "Mean delay of those, in days past the ready date", "{:.2f}"),

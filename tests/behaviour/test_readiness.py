@@ -183,3 +183,26 @@ def test_removing_the_hospital_leaves_its_necessary_hours_in_the_baseline():
     m = attribution.metrics[label][0]
     assert m["delayed_bed_days_hospital_process"] == 0.0 and m["delayed_bed_days_hospital_capacity"] == 0.0
     assert m["delayed_bed_days_hospital_necessary"] > 0
+
+
+# --- missed rounds ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("weekend", [1.0, 0.5])
+def test_pre_declaration_time_splits_at_the_first_round_that_could_have_found_the_patient(weekend):
+    config = short_baseline(days=60, warmup=10, hospital__declaration__weekday_probability=1.0,
+                            hospital__declaration__weekend_probability=weekend)
+    r = run_replication(config, 0, seed=4)
+    p = r.patients
+    admitted = ~np.isnan(p["admitted"])
+    clinically, first, ready = p["clinically_ready"][admitted], p["first_round"][admitted], p["ready"][admitted]
+    assert np.all(clinically <= first) and np.all(first <= ready)
+    assert np.all(first - clinically < 24.0)  # a round every day at 10:00
+    m = replication_metrics(r)
+    missed = m["pre_declaration_missed_round_bed_days"]
+    if weekend == 1.0:  # no round ever misses anyone
+        np.testing.assert_array_equal(first, ready)
+        assert missed == 0.0
+    else:  # weekend rounds miss half the ready patients, and only weekend rounds miss anyone
+        late = ready > first
+        assert late.any() and np.all(np.floor(first[late] / 24) % 7 >= 5)
+        assert 0 < missed < m["pre_declaration_bed_days"]
