@@ -49,6 +49,10 @@ class AnnualBudget:
         self.approvals.append((self.env.now, cost, self.remaining))
         return True
 
+    def release(self) -> None:
+        """Forget who is still waiting for next year's budget (the end of a run)."""
+        self._waiting.clear()
+
     def wait(self, cost: float, funded: Callable[[], None]) -> None:
         """Queue for next year's budget; ``funded()`` is called when the place is approved."""
         self._waiting.append((cost, funded))

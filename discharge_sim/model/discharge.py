@@ -137,6 +137,12 @@ class DischargeProcess:
             placements=[(i, step) for i, step in enumerate(steps) if isinstance(step, PlacementRunner)],
         )
 
+    def release(self) -> None:
+        """Forget the departure callback and the staff teams' waiting requests (the end of a run)."""
+        self._on_departure_known = _nothing
+        for team in self.staff.values():
+            team.resource.queue.clear()
+
     def prepare(self, patient: Patient) -> None:
         """The patient is admitted now: draw their step values (see the module's docstring)."""
         plan = self.plans[patient.pathway]
@@ -273,3 +279,7 @@ class DischargeProcess:
             assert pool is not None
             pool.release_at(departure + pool.stay(), run.funded[i])
         self._on_departure_known(patient, departure)
+
+
+def _nothing(_patient: Patient, _departure: float) -> None:
+    """The departure callback of a finished run."""

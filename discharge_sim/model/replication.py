@@ -74,7 +74,24 @@ class ReplicationResult:
 
 def run_replication(config: Config, replication: int = 0, seed: int | None = None,
                     variant: Variant | None = None) -> ReplicationResult:
-    """Simulate ``config`` once; replication ``r`` under ``seed`` always gives the same result."""
+    """Simulate ``config`` once; replication ``r`` under ``seed`` always gives the same result.
+
+    The cyclic garbage collector is paused from the start until the results are built: the model
+    keeps every patient record alive to the end, so each collection would only rescan a heap that
+    grows (reference counting still frees everything short-lived). Before it resumes, the cycles
+    that tie a finished model together are cut, so the replication is freed at once rather than at
+    some later collection.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _replicate(config, replication, seed, variant)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _replicate(config: Config, replication: int, seed: int | None, variant: Variant | None) -> ReplicationResult:
     seed = config.run.seed if seed is None else seed
     variant = variant or Variant()
     streams = Streams(seed, replication)
@@ -104,7 +121,7 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     horizon = config.horizon_hours
     items = item_names(config)
     events = _run(env, horizon)
-    return ReplicationResult(
+    result = ReplicationResult(
         replication=replication,
         seed=seed,
         variant=variant.label,
@@ -134,6 +151,29 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
         budget_spells=np.asarray(budget.spells if budget else [], dtype=float).reshape(-1, 2),
         delayed_area_hours=hospital.delayed_area_until(horizon),
     )
+    _release(env, hospital, discharge, pools, budget)
+    return result
+
+
+def _release(env: simpy.Environment, hospital: Hospital, discharge: DischargeProcess,
+             pools: dict[str, PlacementPool], budget: AnnualBudget | None) -> None:
+    """Cut the cycles of a finished model (a patient and their discharge run point at each other;
+    the hospital and the discharge process call each other; scheduled events hold callbacks into
+    both), so reference counting frees it whole."""
+    for patient in hospital.patients:
+        patient.discharge = None
+    hospital.patients = []
+    hospital.on_ready = hospital.on_admitted = None  # type: ignore[assignment]
+    discharge.release()
+    hospital.beds.queue.clear()
+    for pool in pools.values():
+        pool.resource.queue.clear()
+    if budget is not None:
+        budget.release()
+    for *_, event in env._queue:  # a waiting process and the event it waits for hold each other
+        if event.callbacks:
+            event.callbacks.clear()
+    env._queue.clear()
 
 
 BUDGET_STEP = "council_budget"
@@ -150,7 +190,8 @@ def item_names(config: Config) -> list[str]:
 
 
 def _run(env: simpy.Environment, until: float) -> int:
-    """``env.run(until=...)`` to time ``until``; returns the number of events processed.
+    """``env.run(until=...)`` to time ``until``; returns the number of events processed (the
+    collector is paused by the caller).
 
     The run stops at a timeout of ``until`` scheduled now, after the model's start-up events: a
     start-up event falling exactly at ``until`` (the first financial year starting at the
@@ -160,18 +201,8 @@ def _run(env: simpy.Environment, until: float) -> int:
     The count costs nothing per event: SimPy numbers every event it schedules, so the events
     processed are those numbered (the environment's next event id) less those still scheduled,
     less the stop itself (processed, then put back on the schedule when the run stops).
-
-    The cyclic garbage collector is paused meanwhile: the model keeps every patient record alive
-    to the end, so each collection would rescan a heap that only grows (it made long runs 2x
-    slower); reference counting still frees everything short-lived.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        env.run(until=env.timeout(until))
-    finally:
-        if collecting:
-            gc.enable()
+    env.run(until=env.timeout(until))
     return next(env._eid) - len(env._queue) - 1
 
 
