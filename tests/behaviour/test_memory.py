@@ -12,8 +12,8 @@ from discharge_sim.model.discharge import DischargeRun
 from discharge_sim.model.hospital import Hospital
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
-from discharge_sim.model.staff import StaffTeam
 from discharge_sim.model.replication import run_replication
+from discharge_sim.model.staff import StaffTeam
 from tests.helpers import finance_config, short_baseline
 
 
