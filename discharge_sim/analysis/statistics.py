@@ -6,7 +6,15 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.special import stdtrit  # Student t quantile; scipy.stats takes a second to import
+
+
+def t_quantile(df: int, p: float) -> float:
+    """The ``p`` quantile of Student's t with ``df`` degrees of freedom. scipy.special is imported on
+    first use, not with the package (it is about a third of the package's import time, and a
+    worker process that only simulates never needs it); scipy.stats would take a second."""
+    from scipy.special import stdtrit
+
+    return float(stdtrit(df, p))
 
 
 def t_interval(values: Sequence[float], level: float = 0.95) -> dict[str, float]:
@@ -21,7 +29,7 @@ def t_interval(values: Sequence[float], level: float = 0.95) -> dict[str, float]
     out["mean"] = mean
     if n > 1:
         sd = float(x.std(ddof=1))
-        half = float(stdtrit(n - 1, 0.5 + level / 2.0) * sd / math.sqrt(n))
+        half = float(t_quantile(n - 1, 0.5 + level / 2.0) * sd / math.sqrt(n))
         out.update(sd=sd, ci_low=mean - half, ci_high=mean + half, half_width=half)
     return out
 
@@ -72,6 +80,6 @@ def ratio_interval(numerators: Sequence[float], denominators: Sequence[float], l
     out["mean"] = ratio
     if n > 1:
         sd = float(np.std(y - ratio * x, ddof=1) / abs(x.mean()))
-        half = float(stdtrit(n - 1, 0.5 + level / 2.0) * sd / math.sqrt(n))
+        half = float(t_quantile(n - 1, 0.5 + level / 2.0) * sd / math.sqrt(n))
         out.update(sd=sd, ci_low=ratio - half, ci_high=ratio + half, half_width=half)
     return out
