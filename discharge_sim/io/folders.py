@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,50 @@ def read_csv(path: Path) -> dict[str, np.ndarray]:
         raise OutputError(f"{path}: incomplete or damaged: line {short} has {len(rows[short - 2])} values for "
                           f"{len(header)} columns; rerun the experiment")
     return {name: np.asarray([row[i] for row in rows], dtype=object) for i, name in enumerate(header)}
+
+
+def read_first(path: Path, numeric: Sequence[str], text: Sequence[str] = (), scenario: str | None = None,
+               first_replication: bool = False) -> dict[str, np.ndarray]:
+    """Some columns of the rows of a detail table's first scenario (``scenario``: the column naming
+    it; None: one scenario) and, with ``first_replication``, of its first replication only: floats
+    for ``numeric`` (empty cells NaN), strings for ``text``.
+
+    The file is read line by line and left at the first row past them (tables are written
+    scenario by scenario, replication by replication), keeping only these columns: what a figure
+    needs, never the whole table as text.
+    """
+    names = [*numeric, *text]
+    kept: list[list[str]] = []
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            missing = [name for name in [*names, *([scenario] if scenario else [])] if name not in header]
+            if missing:
+                raise OutputError(f"{path}: incomplete or damaged: no column {missing[0]!r}; rerun the experiment")
+            where = [header.index(name) for name in names]
+            group = [header.index(scenario)] if scenario else []
+            if first_replication and "replication" in header:
+                group.append(header.index("replication"))
+            first: list[str] | None = None
+            for line, row in enumerate(reader, start=2):
+                if len(row) != len(header):
+                    raise OutputError(f"{path}: incomplete or damaged: line {line} has {len(row)} values for "
+                                      f"{len(header)} columns; rerun the experiment")
+                key = [row[i] for i in group]
+                if first is None:
+                    first = key
+                elif key != first:
+                    break
+                kept.append([row[i] for i in where])
+    except (StopIteration, UnicodeDecodeError, csv.Error) as exc:
+        problem = "empty" if isinstance(exc, StopIteration) else f"not a CSV table ({exc})"
+        raise OutputError(f"{path}: incomplete or damaged: {problem}; rerun the experiment") from None
+    out: dict[str, np.ndarray] = {}
+    for j, name in enumerate(names):
+        values = [row[j] for row in kept]
+        out[name] = numbers(np.asarray(values, dtype=object)) if name in numeric else np.asarray(values, dtype=object)
+    return out
 
 
 def short_key(key: str) -> str:
@@ -171,6 +215,19 @@ class ResultsFolder:
     @property
     def scenario_column(self) -> str | None:
         return SCENARIO_COLUMNS.get(self.kind)
+
+    def first_rows(self, name: str, numeric: Sequence[str], text: Sequence[str] = (),
+                   first_replication: bool = False) -> dict[str, np.ndarray]:
+        """Columns of a detail table's first scenario (and first replication), read selectively
+        (see :func:`read_first`)."""
+        with_scenarios = self.scenario_column if self.kind not in ("run", "warmup") else None
+        path = self.folder / name
+        if with_scenarios is not None:
+            with path.open(newline="", encoding="utf-8") as f:
+                header = next(csv.reader(f), [])
+            if with_scenarios not in header:
+                with_scenarios = None
+        return read_first(path, numeric, text, with_scenarios, first_replication)
 
     def first_scenario_rows(self, table: dict[str, np.ndarray]) -> np.ndarray:
         """Rows of a detail table that belong to the first scenario."""

@@ -134,12 +134,9 @@ def dtoc(r: ResultsFolder) -> Made:
 def delay_lengths(r: ResultsFolder) -> Made:
     if not r.has("patients.csv"):
         return None
-    t = r.table("patients.csv")
-    rows = r.first_scenario_rows(t)
+    t = r.first_rows("patients.csv", ("departure_hours", "delay_days", "pathway"))
     warmup_hours = float(r.config["run"].get("warmup_days", 0.0)) * HOURS_PER_DAY
-    departure = numbers(t["departure_hours"][rows])
-    days = numbers(t["delay_days"][rows])
-    pathway = numbers(t["pathway"][rows])
+    departure, days, pathway = t["departure_hours"], t["delay_days"], t["pathway"]
     measured = ~np.isnan(departure) & (departure >= warmup_hours) & (days >= 1)
     by_pathway = {PATHWAY_NAMES.get(int(p), f"pathway {int(p)}"): days[measured & (pathway == p)]
                   for p in sorted(set(pathway[measured].tolist()))}
@@ -262,25 +259,22 @@ def knock_on(r: ResultsFolder) -> Made:
 def timeline(r: ResultsFolder) -> Made:
     if not (r.has("delays.csv") and r.has("patients.csv")):
         return None
-    p = r.table("patients.csv")
-    rows = r.first_scenario_rows(p) & (p["replication"] == p["replication"][0]) if len(p["replication"]) else None
-    if rows is None:
+    p = r.first_rows("patients.csv", ("patient", "ready_hours", "delay_days", "pathway", "departure_hours"),
+                     first_replication=True)
+    if not len(p["patient"]):
         return None
     warmup_hours = float(r.config["run"].get("warmup_days", 0.0)) * HOURS_PER_DAY
-    ids, ready, delay = numbers(p["patient"][rows]), numbers(p["ready_hours"][rows]), numbers(p["delay_days"][rows])
-    pathway = numbers(p["pathway"][rows])
-    departure = numbers(p["departure_hours"][rows])
+    ids, ready, delay, pathway = p["patient"], p["ready_hours"], p["delay_days"], p["pathway"]
+    departure = p["departure_hours"]
     chosen_rows = np.flatnonzero((delay >= 1) & ~np.isnan(departure) & (ready >= warmup_hours))
     if not chosen_rows.size:
         return None
     lengths = departure[chosen_rows] - ready[chosen_rows]
     order = chosen_rows[np.argsort(lengths, kind="stable")]
     picks = order[np.unique(np.linspace(0, order.size - 1, min(TIMELINE_PATIENTS, order.size)).round().astype(int))]
-    d = r.table("delays.csv")
-    drows = r.first_scenario_rows(d) & (d["replication"] == p["replication"][0])
-    seg_patient = numbers(d["patient"][drows])
-    starts, ends = numbers(d["start_hours"][drows]), numbers(d["end_hours"][drows])
-    owners, kinds = d["owner"][drows], d["kind"][drows]
+    d = r.first_rows("delays.csv", ("patient", "start_hours", "end_hours"), ("owner", "kind"), first_replication=True)
+    seg_patient, starts, ends = d["patient"], d["start_hours"], d["end_hours"]
+    owners, kinds = d["owner"], d["kind"]
     patients = []
     for i in picks[::-1]:  # longest first
         mine = np.flatnonzero(seg_patient == ids[i])
