@@ -238,8 +238,10 @@ def game_rows(game: Game, runs: Mapping[str, Mapping[str, float]], measure: str)
     for side in game.players:
         rows.append({"side": side, "recorded": recorded.get(side, 0.0), "counterfactual": phi[side],
                      "alone": value[frozenset({side})]})
-    unassigned = sum(v for s, v in recorded.items() if s not in game.players)
     nan = math.nan
+    for side in game.left_out:  # a side left as configured (no benchmark): recorded, never changed
+        rows.append({"side": side, "recorded": recorded.get(side, 0.0), "counterfactual": nan, "alone": nan})
+    unassigned = sum(v for s, v in recorded.items() if s not in game.players and s not in game.left_out)
     rows.append({"side": "unattributed", "recorded": unassigned, "counterfactual": nan, "alone": nan})
     rows.append({"side": "necessary", "recorded": configured.get(f"{measure}_kind_necessary", 0.0),
                  "counterfactual": nan, "alone": nan})

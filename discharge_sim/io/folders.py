@@ -57,8 +57,8 @@ def read_csv(path: Path) -> dict[str, np.ndarray]:
 def read_first(path: Path, numeric: Sequence[str], text: Sequence[str] = (), scenario: str | None = None,
                first_replication: bool = False) -> dict[str, np.ndarray]:
     """Some columns of the rows of a detail table's first scenario (``scenario``: the column naming
-    it; None: one scenario) and, with ``first_replication``, of its first replication only: floats
-    for ``numeric`` (empty cells NaN), strings for ``text``.
+    it; None, or a column the table does not have: one scenario) and, with ``first_replication``,
+    of its first replication only: floats for ``numeric`` (empty cells NaN), strings for ``text``.
 
     The file is read line by line and left at the first row past them (tables are written
     scenario by scenario, replication by replication), keeping only these columns: what a figure
@@ -70,11 +70,11 @@ def read_first(path: Path, numeric: Sequence[str], text: Sequence[str] = (), sce
         with path.open(newline="", encoding="utf-8") as f:
             reader = csv.reader(f)
             header = next(reader)
-            missing = [name for name in [*names, *([scenario] if scenario else [])] if name not in header]
+            missing = [name for name in names if name not in header]
             if missing:
                 raise OutputError(f"{path}: incomplete or damaged: no column {missing[0]!r}; rerun the experiment")
             where = [header.index(name) for name in names]
-            group = [header.index(scenario)] if scenario else []
+            group = [header.index(scenario)] if scenario in header else []
             if first_replication and "replication" in header:
                 group.append(header.index("replication"))
             first: list[str] | None = None
@@ -220,14 +220,8 @@ class ResultsFolder:
                    first_replication: bool = False) -> dict[str, np.ndarray]:
         """Columns of a detail table's first scenario (and first replication), read selectively
         (see :func:`read_first`)."""
-        with_scenarios = self.scenario_column if self.kind not in ("run", "warmup") else None
-        path = self.folder / name
-        if with_scenarios is not None:
-            with path.open(newline="", encoding="utf-8") as f:
-                header = next(csv.reader(f), [])
-            if with_scenarios not in header:
-                with_scenarios = None
-        return read_first(path, numeric, text, with_scenarios, first_replication)
+        scenario = self.scenario_column if self.kind not in ("run", "warmup") else None
+        return read_first(self.folder / name, numeric, text, scenario, first_replication)
 
     def first_scenario_rows(self, table: dict[str, np.ndarray]) -> np.ndarray:
         """Rows of a detail table that belong to the first scenario."""

@@ -98,6 +98,13 @@ def test_no_coalition_at_its_benchmark_has_more_delay_than_as_configured():
     split = attribution.sides("symmetric")
     for side in game.players:
         assert split[side]["alone"]["mean"] > 0 and split[side]["counterfactual"]["mean"] > 0
+    # The side without a benchmark keeps its own recorded row (never changed, so no counterfactual);
+    # under symmetric nothing is unattributed, and the recorded rows still add up to the total.
+    left = split["patient_family"]
+    assert left["recorded"]["mean"] > 0 and np.isnan(left["counterfactual"]["mean"])
+    assert split["unattributed"]["recorded"]["mean"] == 0.0
+    recorded = sum(split[s]["recorded"]["mean"] for s in (*game.players, *game.left_out, "unattributed", "necessary"))
+    assert recorded == pytest.approx(split["total"]["recorded"]["mean"], rel=1e-12)
 
 
 def test_each_patient_is_discharged_no_later_at_the_benchmark():
