@@ -26,9 +26,8 @@ import simpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from discharge_sim.analysis.metrics import replication_metrics  # noqa: E402
 from discharge_sim.config import load_config  # noqa: E402
-from discharge_sim.model.replication import run_replication  # noqa: E402
+from discharge_sim.experiments.specification import measure  # noqa: E402
 
 
 def bare_simpy_mmc(c: int, per_hour: float, mean_stay_hours: float, until: float, seed: int) -> tuple[int, int]:
@@ -115,8 +114,8 @@ def main() -> None:
     record("bare SimPy M/M/c, gc paused", best_of(args.repeats, bare_gc_paused))
 
     def engine_mmc() -> tuple[int, int]:
-        r = run_replication(mmc, 0, seed=1)
-        return int((~r.patients["elective"]).sum()), r.events
+        r = measure(mmc, 0, seed=1).result  # metrics accumulated as patients leave, no tables kept
+        return r.arrived, r.events
 
     record("discharge-sim mmc config", best_of(args.repeats, engine_mmc))
     try:
@@ -127,9 +126,8 @@ def main() -> None:
         print("(Ciw not installed: pip install -e '.[bench]' to include it)")
 
     def engine_baseline() -> tuple[int, int]:
-        r = run_replication(baseline, 0, seed=1)
-        replication_metrics(r)
-        return int(r.patients["id"].size), r.events
+        r = measure(baseline, 0, seed=1).result
+        return r.arrived, r.events
 
     record("discharge-sim baseline, 1 year", best_of(args.repeats, engine_baseline))
 

@@ -9,6 +9,7 @@ DToC-style counts take delayed patients at midnight, as the national statistic d
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -32,99 +33,183 @@ def overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.ndar
 
 
 def replication_metrics(r: ReplicationResult) -> dict[str, float]:
-    """The scalar results of one replication, by name."""
-    lo, hi = r.warmup_hours, r.horizon_hours
-    window_days = (hi - lo) / HOURS_PER_DAY
-    p = r.patients
-    emergency = ~p["elective"]
-    admitted = ~np.isnan(p["admitted"])
-    in_window = (p["arrival"] >= lo) & (p["arrival"] < hi)
-    m: dict[str, float] = {}
-    m["emergency_arrivals"] = float(np.sum(emergency & in_window))
-    m["elective_bookings"] = float(np.sum(p["elective"] & in_window))
-    m["cancelled_electives"] = float(np.sum(p["cancelled"] & p["elective"] & in_window))
-    lost = p["cancelled"] & emergency  # turned away when full (hospital.when_full: turn_away)
-    if r.turns_away:
-        m["emergencies_turned_away"] = float(np.sum(lost & in_window))
-        m["turned_away_share"] = _ratio(m["emergencies_turned_away"], m["emergency_arrivals"])
-    emergency = emergency & ~lost
-    adm_in = admitted & (p["admitted"] >= lo) & (p["admitted"] < hi)
-    m["admissions"] = float(np.sum(adm_in))
-    dep = p["departure"]
-    departed_in = ~np.isnan(dep) & (dep >= lo) & (dep < hi)
-    m["discharges"] = float(np.sum(departed_in))
-    occupied = overlap(p["admitted"][admitted], dep[admitted], lo, hi).sum() / (hi - lo)
-    m["mean_occupied_beds"] = float(occupied)
-    m["occupancy"] = float(occupied / r.beds)
-    boarding = overlap(p["arrival"][emergency], p["admitted"][emergency], lo, hi)
-    m["boarding_hours"] = float(boarding.sum())
-    waited = emergency & in_window & (np.isnan(p["admitted"]) | (p["admitted"] > p["arrival"]))
-    m["emergencies_boarded_share"] = _ratio(np.sum(waited), m["emergency_arrivals"])
-
-    s = r.segments
-    hours = overlap(s["start"], s["end"], lo, hi)
-    total = hours.sum()
-    m["delayed_bed_days"] = float(total / HOURS_PER_DAY)
-    m["mean_delayed_beds"] = float(total / HOURS_PER_DAY / window_days)
-    m["delayed_share_of_occupied_bed_days"] = _ratio(total / (hi - lo), occupied)
-    if not math.isnan(r.bed_day_cost):
-        m["delayed_bed_day_cost_gbp"] = m["delayed_bed_days"] * r.bed_day_cost
-    m.update(r.money)
-    _by_owner_and_kind(m, "delayed_bed_days", hours, s)
-    for ki, kind in enumerate(KINDS):
-        m[f"delayed_bed_days_kind_{kind}"] = float(hours[s["kind"] == ki].sum() / HOURS_PER_DAY)
-    for ci, code in enumerate(DTOC_CODES):
-        m[f"delayed_bed_days_dtoc_{code}"] = float(hours[s["dtoc"] == ci].sum() / HOURS_PER_DAY)
-    for si, step in enumerate(r.step_names):
-        m[f"delayed_bed_days_step_{step}"] = float(hours[s["step"] == si].sum() / HOURS_PER_DAY)
-    _by_item(m, "delayed_bed_days", hours, s, r.item_names)
-
-    # Before the delay: from becoming clinically ready to being found ready (declared at a board or
-    # ward round), the hospital's, reported apart; with the delay, the NAO's "no longer benefiting".
-    declared = ~np.isnan(p["clinically_ready"])
-    pre = overlap(p["clinically_ready"][declared], p["ready"][declared], lo, hi).sum()
-    m["pre_declaration_bed_days"] = float(pre / HOURS_PER_DAY)
-    # Of which: waiting for rounds that could have found the patient ready but missed them (weekend
-    # rounds are thinner), after the first round that could have.
-    rounds = declared & ~np.isnan(p["first_round"])
-    missed = overlap(p["first_round"][rounds], p["ready"][rounds], lo, hi).sum()
-    m["pre_declaration_missed_round_bed_days"] = float(missed / HOURS_PER_DAY)
-    m["no_longer_benefiting_bed_days"] = m["pre_declaration_bed_days"] + m["delayed_bed_days"]
-
-    _dtoc_census(m, s, lo, hi)
-
-    # The same split counting only hours after the ready date's midnight: national statistics
-    # count delay in days past the discharge-ready date, so same-day hours are not "lost days".
-    cutoff = (np.floor(p["ready"][s["patient"]] / HOURS_PER_DAY) + 1.0) * HOURS_PER_DAY
-    late = overlap(np.maximum(s["start"], cutoff), s["end"], lo, hi)
-    m["delayed_bed_days_after_ready_day"] = float(late.sum() / HOURS_PER_DAY)
-    _by_owner_and_kind(m, "delayed_bed_days_after_ready_day", late, s)
-    for ki, kind in enumerate(KINDS):
-        m[f"delayed_bed_days_after_ready_day_kind_{kind}"] = float(late[s["kind"] == ki].sum() / HOURS_PER_DAY)
-    _by_item(m, "delayed_bed_days_after_ready_day", late, s, r.item_names)
-
-    # National-style delay lengths: whole days between the discharge-ready date and the
-    # departure date, for patients who left in the window.
-    days = delay_days(p["ready"][departed_in], dep[departed_in])
-    delayed = days >= 1
-    m["delayed_discharges"] = float(delayed.sum())
-    m["delayed_discharge_share"] = _ratio(float(delayed.sum()), days.size)
-    m["mean_delay_days_of_delayed"] = float(days[delayed].mean()) if delayed.any() else math.nan
-    for label, a, b in DELAY_BANDS:
-        m[f"delay_band_{label}_share"] = _ratio(float(np.sum((days >= a) & (days <= b))), float(delayed.sum()))
-    m["mean_delay_hours_per_discharge"] = (
-        float(np.mean(dep[departed_in] - p["ready"][departed_in])) if departed_in.any() else math.nan
-    )
-    return m
+    """The scalar results of one replication whose records were kept, by name."""
+    totals = ReplicationTotals(r.warmup_hours, r.horizon_hours)
+    totals.add(r.patients, r.segments)
+    return totals.metrics(r)
 
 
-def _by_owner_and_kind(m: dict[str, float], prefix: str, hours: np.ndarray, s: dict[str, np.ndarray]) -> None:
-    """``<prefix>_<owner>`` and ``<prefix>_<owner>_<kind>`` bed-days from per-segment hours."""
-    for oi, owner in enumerate(OWNERS):
-        own = s["owner"] == oi
-        m[f"{prefix}_{owner}"] = float(hours[own].sum() / HOURS_PER_DAY)
+class ReplicationTotals:
+    """The sums behind every metric, accumulated block by block as patients' records leave the
+    model (a :class:`~discharge_sim.model.records.RecordSink`), so a replication's metrics need
+    none of its records kept. Every metric is a sum over patients or segments, or a ratio of such
+    sums; adding blocks in another grouping changes a sum only by floating-point rounding."""
+
+    def __init__(self, warmup_hours: float, horizon_hours: float):
+        self.lo, self.hi = warmup_hours, horizon_hours
+        self.count: dict[str, float] = {}
+        """Patient counts and hours (see :meth:`_add_patients`)."""
+        self.bands = np.zeros(len(DELAY_BANDS))
+        self.hours = np.zeros(len(OWNERS) * len(KINDS))
+        """Delayed hours in the window by owner x kind; ``late`` the same after the ready day."""
+        self.late = np.zeros(len(OWNERS) * len(KINDS))
+        self.dtoc_hours = np.zeros(len(DTOC_CODES))
+        self.step_hours = np.zeros(0)
+        self.item_hours = np.zeros(0)
+        self.item_late = np.zeros(0)
+        self.midnights = np.zeros(len(DTOC_CODES) * len(ORGANISATIONS))
+        """Delayed midnights in the window by DToC code x responsible organisation."""
+
+    def add(self, patients: dict[str, np.ndarray], segments: dict[str, np.ndarray]) -> None:
+        """One block of records: patients and the ledger segments of exactly those patients."""
+        self._add_patients(patients)
+        self._add_segments(segments, patients)
+
+    def _count(self, name: str, value: Any) -> None:
+        self.count[name] = self.count.get(name, 0.0) + float(value)
+
+    def _add_patients(self, p: dict[str, np.ndarray]) -> None:
+        lo, hi = self.lo, self.hi
+        count = self._count
+        emergency = ~p["elective"]
+        admitted = ~np.isnan(p["admitted"])
+        in_window = (p["arrival"] >= lo) & (p["arrival"] < hi)
+        count("emergency_arrivals", np.sum(emergency & in_window))
+        count("elective_bookings", np.sum(p["elective"] & in_window))
+        count("cancelled_electives", np.sum(p["cancelled"] & p["elective"] & in_window))
+        lost = p["cancelled"] & emergency  # turned away when full (hospital.when_full: turn_away)
+        count("emergencies_turned_away", np.sum(lost & in_window))
+        emergency = emergency & ~lost
+        count("admissions", np.sum(admitted & (p["admitted"] >= lo) & (p["admitted"] < hi)))
+        dep = p["departure"]
+        departed_in = ~np.isnan(dep) & (dep >= lo) & (dep < hi)
+        count("discharges", np.sum(departed_in))
+        count("occupied_hours", overlap(p["admitted"][admitted], dep[admitted], lo, hi).sum())
+        count("boarding_hours", overlap(p["arrival"][emergency], p["admitted"][emergency], lo, hi).sum())
+        waited = emergency & in_window & (np.isnan(p["admitted"]) | (p["admitted"] > p["arrival"]))
+        count("boarded", np.sum(waited))
+        # Before the delay: from becoming clinically ready to being found ready (declared at a board
+        # or ward round); of which waiting for rounds that could have found the patient ready but
+        # missed them (weekend rounds are thinner), after the first round that could have.
+        declared = ~np.isnan(p["clinically_ready"])
+        count("pre_declaration_hours", overlap(p["clinically_ready"][declared], p["ready"][declared], lo, hi).sum())
+        rounds = declared & ~np.isnan(p["first_round"])
+        count("missed_round_hours", overlap(p["first_round"][rounds], p["ready"][rounds], lo, hi).sum())
+        # National-style delay lengths: whole days between the discharge-ready date and the
+        # departure date, for patients who left in the window.
+        days = delay_days(p["ready"][departed_in], dep[departed_in])
+        delayed = days >= 1
+        count("delayed_discharges", delayed.sum())
+        count("delay_days_of_delayed", days[delayed].sum())
+        count("delay_hours_of_departed", np.sum(dep[departed_in] - p["ready"][departed_in]))
+        for i, (_label, a, b) in enumerate(DELAY_BANDS):
+            self.bands[i] += np.sum((days >= a) & (days <= b))
+
+    def _add_segments(self, s: dict[str, np.ndarray], p: dict[str, np.ndarray]) -> None:
+        lo, hi = self.lo, self.hi
+        n_kinds = len(KINDS)
+        hours = overlap(s["start"], s["end"], lo, hi)
+        cause = s["owner"].astype(np.int64) * n_kinds + s["kind"]
+        self.hours += np.bincount(cause, weights=hours, minlength=self.hours.size)
+        self.dtoc_hours += np.bincount(s["dtoc"], weights=hours, minlength=self.dtoc_hours.size)
+        self.step_hours = _plus(self.step_hours, np.bincount(s["step"], weights=hours))
+        avoidable = s["kind"] != KINDS.index("necessary")
+        self.item_hours = _plus(self.item_hours, np.bincount(s["item"][avoidable], weights=hours[avoidable]))
+        # The same split counting only hours after the ready date's midnight: national statistics
+        # count delay in days past the discharge-ready date, so same-day hours are not "lost days".
+        ready = p["ready"][_positions(p["id"], s["patient"])]
+        cutoff = (np.floor(ready / HOURS_PER_DAY) + 1.0) * HOURS_PER_DAY
+        late = overlap(np.maximum(s["start"], cutoff), s["end"], lo, hi)
+        self.late += np.bincount(cause, weights=late, minlength=self.late.size)
+        self.item_late = _plus(self.item_late, np.bincount(s["item"][avoidable], weights=late[avoidable]))
+        self.midnights += dtoc_midnights(s, lo, hi).ravel()
+
+    def metrics(self, r: ReplicationResult) -> dict[str, float]:
+        """The scalar results by name; ``r`` gives the names, beds and money of the replication."""
+        c = self.count.get
+        lo, hi = self.lo, self.hi
+        window_days = (hi - lo) / HOURS_PER_DAY
+        m: dict[str, float] = {}
+        m["emergency_arrivals"] = c("emergency_arrivals", 0.0)
+        m["elective_bookings"] = c("elective_bookings", 0.0)
+        m["cancelled_electives"] = c("cancelled_electives", 0.0)
+        if r.turns_away:
+            m["emergencies_turned_away"] = c("emergencies_turned_away", 0.0)
+            m["turned_away_share"] = _ratio(m["emergencies_turned_away"], m["emergency_arrivals"])
+        m["admissions"] = c("admissions", 0.0)
+        m["discharges"] = c("discharges", 0.0)
+        occupied = c("occupied_hours", 0.0) / (hi - lo)
+        m["mean_occupied_beds"] = occupied
+        m["occupancy"] = occupied / r.beds
+        m["boarding_hours"] = c("boarding_hours", 0.0)
+        m["emergencies_boarded_share"] = _ratio(c("boarded", 0.0), m["emergency_arrivals"])
+
+        by_cause = self.hours.reshape(len(OWNERS), len(KINDS)) / HOURS_PER_DAY
+        total = float(self.hours.sum())
+        m["delayed_bed_days"] = total / HOURS_PER_DAY
+        m["mean_delayed_beds"] = total / HOURS_PER_DAY / window_days
+        m["delayed_share_of_occupied_bed_days"] = _ratio(total / (hi - lo), occupied)
+        if not math.isnan(r.bed_day_cost):
+            m["delayed_bed_day_cost_gbp"] = m["delayed_bed_days"] * r.bed_day_cost
+        m.update(r.money)
+        _by_owner_and_kind(m, "delayed_bed_days", by_cause)
         for ki, kind in enumerate(KINDS):
-            m[f"{prefix}_{owner}_{kind}"] = float(hours[own & (s["kind"] == ki)].sum() / HOURS_PER_DAY)
+            m[f"delayed_bed_days_kind_{kind}"] = float(by_cause[:, ki].sum())
+        for ci, code in enumerate(DTOC_CODES):
+            m[f"delayed_bed_days_dtoc_{code}"] = float(self.dtoc_hours[ci] / HOURS_PER_DAY)
+        steps = _padded(self.step_hours, len(r.step_names))
+        for si, step in enumerate(r.step_names):
+            m[f"delayed_bed_days_step_{step}"] = float(steps[si] / HOURS_PER_DAY)
+        _by_item(m, "delayed_bed_days", self.item_hours, r.item_names)
+
+        m["pre_declaration_bed_days"] = c("pre_declaration_hours", 0.0) / HOURS_PER_DAY
+        m["pre_declaration_missed_round_bed_days"] = c("missed_round_hours", 0.0) / HOURS_PER_DAY
+        m["no_longer_benefiting_bed_days"] = m["pre_declaration_bed_days"] + m["delayed_bed_days"]
+
+        _dtoc_census(m, self.midnights.reshape(len(DTOC_CODES), len(ORGANISATIONS)), lo, hi)
+
+        late = self.late.reshape(len(OWNERS), len(KINDS)) / HOURS_PER_DAY
+        m["delayed_bed_days_after_ready_day"] = float(self.late.sum() / HOURS_PER_DAY)
+        _by_owner_and_kind(m, "delayed_bed_days_after_ready_day", late)
+        for ki, kind in enumerate(KINDS):
+            m[f"delayed_bed_days_after_ready_day_kind_{kind}"] = float(late[:, ki].sum())
+        _by_item(m, "delayed_bed_days_after_ready_day", self.item_late, r.item_names)
+
+        delayed = c("delayed_discharges", 0.0)
+        departed = m["discharges"]
+        m["delayed_discharges"] = delayed
+        m["delayed_discharge_share"] = _ratio(delayed, departed)
+        m["mean_delay_days_of_delayed"] = _ratio(c("delay_days_of_delayed", 0.0), delayed)
+        for (label, _a, _b), n in zip(DELAY_BANDS, self.bands, strict=True):
+            m[f"delay_band_{label}_share"] = _ratio(float(n), delayed)
+        m["mean_delay_hours_per_discharge"] = _ratio(c("delay_hours_of_departed", 0.0), departed)
+        return m
+
+
+def _plus(total: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """Two bincounts added, the shorter padded with zeros."""
+    if part.size > total.size:
+        total = _padded(total, part.size)
+    total[: part.size] += part
+    return total
+
+
+def _padded(values: np.ndarray, size: int) -> np.ndarray:
+    return values if values.size >= size else np.concatenate([values, np.zeros(size - values.size)])
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each of ``wanted`` is in ``ids`` (all present; ``ids`` unique, in any order)."""
+    order = np.argsort(ids, kind="stable")
+    return order[np.searchsorted(ids, wanted, sorter=order)]
+
+
+def _by_owner_and_kind(m: dict[str, float], prefix: str, days: np.ndarray) -> None:
+    """``<prefix>_<owner>`` and ``<prefix>_<owner>_<kind>`` from bed-days by owner x kind."""
+    for oi, owner in enumerate(OWNERS):
+        m[f"{prefix}_{owner}"] = float(days[oi].sum())
+        for ki, kind in enumerate(KINDS):
+            m[f"{prefix}_{owner}_{kind}"] = float(days[oi, ki])
 
 
 def item_metric(prefix: str, item: str) -> str:
@@ -132,43 +217,48 @@ def item_metric(prefix: str, item: str) -> str:
     return f"{prefix}_item_{item.replace(':', '_', 1)}"
 
 
-def _by_item(m: dict[str, float], prefix: str, hours: np.ndarray, s: dict[str, np.ndarray],
-             items: list[str]) -> None:
+def _by_item(m: dict[str, float], prefix: str, hours: np.ndarray, items: list[str]) -> None:
     """Bed-days charged to each item (a step's work, a staff team, a pool, the budget), necessary
-    hours left out: conventions add these up by side."""
-    avoidable = s["kind"] != KINDS.index("necessary")
-    sums = np.bincount(s["item"][avoidable], weights=hours[avoidable], minlength=len(items))
+    hours left out (``hours`` by item index): conventions add these up by side."""
+    sums = _padded(hours, len(items))
     for i, item in enumerate(items):
         m[item_metric(prefix, item)] = float(sums[i] / HOURS_PER_DAY)
 
 
-def _dtoc_census(m: dict[str, float], s: dict[str, np.ndarray], lo: float, hi: float) -> None:
-    """DToC-style counts: a delayed day is a patient delayed at a midnight in the window, charged
-    to the reason and organisation of the ledger segment under way at that midnight, as the
-    national statistic counted delayed patients at midnight (so same-day hold-ups never count).
+def dtoc_midnights(s: dict[str, np.ndarray], lo: float, hi: float) -> np.ndarray:
+    """Delayed midnights in [lo, hi) by DToC code x responsible organisation: each segment counts
+    the midnights it spans, as the national statistic counted delayed patients at midnight."""
+    a = np.maximum(s["start"], lo) / HOURS_PER_DAY
+    b = np.minimum(np.where(np.isnan(s["end"]), hi, s["end"]), hi) / HOURS_PER_DAY
+    midnights = np.clip(np.ceil(b) - np.ceil(a), 0.0, None)
+    cell = s["dtoc"].astype(np.int64) * len(ORGANISATIONS) + s["organisation"]
+    size = len(DTOC_CODES) * len(ORGANISATIONS)
+    return np.bincount(cell, weights=midnights, minlength=size).reshape(len(DTOC_CODES), len(ORGANISATIONS))
+
+
+def _dtoc_census(m: dict[str, float], midnights: np.ndarray, lo: float, hi: float) -> None:
+    """DToC-style counts from delayed midnights by code x organisation: a delayed day is a patient
+    delayed at a midnight in the window, charged to the reason and organisation of the ledger
+    segment under way at that midnight, as the national statistic counted delayed patients at
+    midnight (so same-day hold-ups never count).
 
     Hospital-internal process (reason ``other``) was never a delayed transfer in the acute
     statistic: its days are left out of every total and share, and reported beside them
     (``dtoc_uncounted_days``)."""
-    a = np.maximum(s["start"], lo) / HOURS_PER_DAY
-    b = np.minimum(np.where(np.isnan(s["end"]), hi, s["end"]), hi) / HOURS_PER_DAY
-    midnights = np.clip(np.ceil(b) - np.ceil(a), 0.0, None)
-    uncounted = s["dtoc"] == DTOC_CODES.index(DTOC_UNCOUNTED)
-    counted = midnights[~uncounted]
+    uncounted = DTOC_CODES.index(DTOC_UNCOUNTED)
+    counted = np.delete(midnights, uncounted, axis=0)
     total = float(counted.sum())
     months = (hi - lo) / HOURS_PER_DAY / DAYS_PER_MONTH
     m["dtoc_delayed_days"] = total
     m["dtoc_delayed_days_per_month"] = total / months
     m["dtoc_uncounted_days"] = float(midnights[uncounted].sum())
     m["dtoc_uncounted_days_per_month"] = m["dtoc_uncounted_days"] / months
-    by_org = [s["organisation"] == oi for oi in range(len(ORGANISATIONS))]
     for oi, org in enumerate(ORGANISATIONS):
-        m[f"dtoc_days_{org}"] = float(midnights[by_org[oi] & ~uncounted].sum())
+        m[f"dtoc_days_{org}"] = float(counted[:, oi].sum())
     for ci, code in enumerate(DTOC_CODES):
-        coded = s["dtoc"] == ci
-        m[f"dtoc_days_{code}"] = float(midnights[coded].sum())
+        m[f"dtoc_days_{code}"] = float(midnights[ci].sum())
         for oi, org in enumerate(ORGANISATIONS):
-            m[f"dtoc_days_{code}_{org}"] = float(midnights[coded & by_org[oi]].sum())
+            m[f"dtoc_days_{code}_{org}"] = float(midnights[ci, oi])
     for org in ORGANISATIONS:
         m[f"dtoc_share_{org}"] = _ratio(m[f"dtoc_days_{org}"], total)
     for code in DTOC_CODES:

@@ -102,50 +102,79 @@ def segment_table(r: ReplicationResult) -> dict[str, Any]:
     }
 
 
-def daily_average(starts: np.ndarray, ends: np.ndarray, n_days: int, horizon: float | None = None) -> np.ndarray:
-    """Time-average number of intervals [start, end) open during each day 0..n_days-1.
-
-    With ``horizon``, the last day is averaged over the hours up to the horizon only.
-    """
-    edges = np.arange(n_days + 1) * HOURS_PER_DAY
-    if horizon is not None:
-        edges = np.minimum(edges, horizon)
-    integral = _open_integral(starts, edges) - _open_integral(ends, edges)
-    return np.diff(integral) / np.diff(edges)
+def _day_edges(n_days: int, horizon: float) -> np.ndarray:
+    return np.minimum(np.arange(n_days + 1) * HOURS_PER_DAY, horizon)
 
 
-def _open_integral(points: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """sum over points p < x of (x - p), at each edge x."""
-    points = np.sort(points)
-    cumulative = np.concatenate([[0.0], np.cumsum(points)])
-    k = np.searchsorted(points, edges, side="left")
-    return k * edges - cumulative[k]
+def day_hours(starts: np.ndarray, ends: np.ndarray, n_days: int, horizon: float) -> np.ndarray:
+    """Hours that the intervals [start, end) were open in each day 0..n_days-1 (up to the horizon):
+    the part-days at each end are added as they are and the whole days between them are counted,
+    so a day no interval touched is exactly zero."""
+    s = np.clip(starts, 0.0, horizon)
+    e = np.clip(ends, 0.0, horizon)
+    keep = e > s
+    s, e = s[keep], e[keep]
+    first = np.floor(s / HOURS_PER_DAY).astype(np.int64)
+    last = np.floor(e / HOURS_PER_DAY).astype(np.int64)
+    same = first == last
+    hours = np.zeros(n_days + 1)
+    hours += np.bincount(first[same], weights=e[same] - s[same], minlength=n_days + 1)
+    a, b, sa, eb = first[~same], last[~same], s[~same], e[~same]
+    hours += np.bincount(a, weights=(a + 1) * HOURS_PER_DAY - sa, minlength=n_days + 1)
+    hours += np.bincount(b, weights=eb - b * HOURS_PER_DAY, minlength=n_days + 1)
+    whole = np.bincount(a + 1, minlength=n_days + 2) - np.bincount(b, minlength=n_days + 2)
+    hours += HOURS_PER_DAY * np.cumsum(whole)[: n_days + 1]
+    return hours[:n_days]
 
 
 def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
-    n_days = math.ceil(r.horizon_hours / HOURS_PER_DAY)
-    hi = r.horizon_hours
-    p = r.patients
-    adm = ~np.isnan(p["admitted"])
-    dep = np.where(np.isnan(p["departure"]), hi, p["departure"])
-    ready = ~np.isnan(p["ready"]) & (p["ready"] < hi)
-    emergency = ~p["elective"] & ~p["cancelled"]
-    board_end = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
-    table: dict[str, Any] = {
-        "replication": np.full(n_days, r.replication),
-        "day": np.arange(n_days),
-        "beds_occupied": daily_average(p["admitted"][adm], dep[adm], n_days, hi),
-        "delayed_patients_in_beds": daily_average(p["ready"][ready], dep[ready], n_days, hi),
-        "emergencies_boarding": daily_average(p["arrival"][emergency], board_end[emergency], n_days, hi),
-    }
-    table["occupancy"] = table["beds_occupied"] / r.beds
-    for name in r.pool_names:
-        for suffix in ("in_use", "queue"):
-            column = r.pools_daily[f"{name}_{suffix}"]
-            values = np.full(n_days, np.nan)
-            values[: min(n_days, column.size)] = column[:n_days]
-            table[f"{name}_{suffix}_at_midnight"] = values
-    return table
+    """occupancy.csv's rows of one replication whose records were kept."""
+    daily = DailyOccupancy(r.horizon_hours)
+    daily.add(r.patients, r.segments)
+    return daily.table(r)
+
+
+class DailyOccupancy:
+    """The daily series of occupancy.csv, accumulated block by block as patients' records leave
+    the model (a :class:`~discharge_sim.model.records.RecordSink`): per series, the open-interval
+    hours open in each day, which add over any grouping of the patients."""
+
+    SERIES = ("beds_occupied", "delayed_patients_in_beds", "emergencies_boarding")
+
+    def __init__(self, horizon_hours: float):
+        self.horizon = horizon_hours
+        self.n_days = math.ceil(horizon_hours / HOURS_PER_DAY)
+        self.widths = np.diff(_day_edges(self.n_days, horizon_hours))
+        self.hours = {name: np.zeros(self.n_days) for name in self.SERIES}
+
+    def add(self, p: dict[str, np.ndarray], _segments: dict[str, np.ndarray]) -> None:
+        hi = self.horizon
+        adm = ~np.isnan(p["admitted"])
+        dep = np.where(np.isnan(p["departure"]), hi, p["departure"])
+        ready = ~np.isnan(p["ready"]) & (p["ready"] < hi)
+        emergency = ~p["elective"] & ~p["cancelled"]
+        board_end = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
+        for name, starts, ends in (
+            ("beds_occupied", p["admitted"][adm], dep[adm]),
+            ("delayed_patients_in_beds", p["ready"][ready], dep[ready]),
+            ("emergencies_boarding", p["arrival"][emergency], board_end[emergency]),
+        ):
+            self.hours[name] += day_hours(starts, ends, self.n_days, hi)
+
+    def table(self, r: ReplicationResult) -> dict[str, Any]:
+        """The rows, with the pools' midnight counts that ``r`` recorded."""
+        n_days = self.n_days
+        table: dict[str, Any] = {"replication": np.full(n_days, r.replication), "day": np.arange(n_days)}
+        for name in self.SERIES:
+            table[name] = self.hours[name] / self.widths
+        table["occupancy"] = table["beds_occupied"] / r.beds
+        for name in r.pool_names:
+            for suffix in ("in_use", "queue"):
+                column = r.pools_daily[f"{name}_{suffix}"]
+                values = np.full(n_days, np.nan)
+                values[: min(n_days, column.size)] = column[:n_days]
+                table[f"{name}_{suffix}_at_midnight"] = values
+        return table
 
 
 def comparison_table(labels: Sequence[str], summaries: Sequence[Mapping[str, Mapping[str, float]]],

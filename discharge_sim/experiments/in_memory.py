@@ -23,19 +23,19 @@ from discharge_sim.analysis.attribution import (
     ranking,
     removals,
 )
-from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.analysis.statistics import paired_differences, summarise
-from discharge_sim.analysis.tables import comparison_table
+from discharge_sim.analysis.tables import comparison_table, occupancy_table
 from discharge_sim.config import Config
 from discharge_sim.experiments.specification import (
-    DETAIL_TABLES,
+    RECORD_TABLES,
     TABLES,
     Task,
+    measure,
     scenario_labels,
     shared_run_settings,
     simulate,
 )
-from discharge_sim.model.replication import ReplicationResult, run_replication
+from discharge_sim.model.replication import ReplicationResult
 from discharge_sim.model.variant import Variant
 
 
@@ -46,11 +46,11 @@ class ExperimentResult:
     config: Config
     seed: int
     replications: list[ReplicationResult] = field(default_factory=list)
-
-    @cached_property
-    def metrics(self) -> list[dict[str, float]]:
-        """One dict of scalar results per replication."""
-        return [replication_metrics(r) for r in self.replications]
+    metrics: list[dict[str, float]] = field(default_factory=list)
+    """One dict of scalar results per replication, accumulated as the replication ran (so the
+    same numbers as a results folder's, to the last digit)."""
+    occupancy: list[dict[str, Any]] = field(default_factory=list)
+    """One daily occupancy table per replication, accumulated the same way."""
 
     @cached_property
     def summary(self) -> dict[str, dict[str, float]]:
@@ -68,9 +68,12 @@ class ExperimentResult:
             for metric in rows[0] if rows else []:
                 columns[metric] = np.array([row[metric] for row in rows])
             return columns
-        if name not in DETAIL_TABLES:
+        if name not in (*RECORD_TABLES, "occupancy"):
             raise ValueError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-        parts = [DETAIL_TABLES[name](r) for r in self.replications]
+        if name == "occupancy" and len(self.occupancy) == len(self.replications):
+            parts = self.occupancy
+        else:
+            parts = [RECORD_TABLES.get(name, occupancy_table)(r) for r in self.replications]
         return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]} if parts else {}
 
     def frame(self, name: str) -> Any:
@@ -88,8 +91,11 @@ def run(config: Config, replications: int | None = None, seed: int | None = None
     seed = config.run.seed if seed is None else seed
     result = ExperimentResult(config=config, seed=seed)
     for r in range(n):
-        rep = run_replication(config, r, seed, variant)
+        measured = measure(config, r, seed, variant, keep=True, occupancy=True)
+        rep = measured.result
         result.replications.append(rep)
+        result.metrics.append(measured.metrics)
+        result.occupancy.append(measured.occupancy or {})
         if on_replication is not None:
             on_replication(rep)
     return result

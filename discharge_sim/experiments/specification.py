@@ -20,21 +20,24 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.metrics import replication_metrics
-from discharge_sim.analysis.tables import occupancy_table, patient_table, segment_table
+from discharge_sim.analysis.metrics import ReplicationTotals
+from discharge_sim.analysis.tables import DailyOccupancy, patient_table, segment_table
 from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, config_to_dict
+from discharge_sim.model.records import RecordSink
 from discharge_sim.model.replication import ReplicationResult, run_replication
 from discharge_sim.model.variant import Variant
 
 TABLES = ("replications", "patients", "delays", "occupancy")
 SCENARIO_COLUMNS = {"compare": "config", "sweep": "point", "attribute": "variant"}
 """By kind of experiment, the column naming the scenario in tables that mix several."""
-DETAIL_TABLES: dict[str, Callable[[ReplicationResult], dict[str, Any]]] = {
+RECORD_TABLES: dict[str, Callable[[ReplicationResult], dict[str, Any]]] = {
     "patients": patient_table,
     "delays": segment_table,
-    "occupancy": occupancy_table,
 }
-"""The per-replication tables beside the metrics: one row per patient, per ledger segment, per day."""
+"""The tables that need every patient's record kept: one row per patient, per ledger segment."""
+DETAIL_TABLES = (*RECORD_TABLES, "occupancy")
+"""The per-replication tables beside the metrics; occupancy (a row per day) is accumulated as
+patients leave, so it needs no record kept."""
 
 
 # --- what to run ------------------------------------------------------------------------------
@@ -102,15 +105,41 @@ class ReplicationRecord:
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+@dataclass
+class Measured:
+    """One replication, its metrics and, if asked for, its daily occupancy rows."""
+
+    result: ReplicationResult
+    metrics: dict[str, float]
+    occupancy: dict[str, Any] | None
+
+
+def measure(config: Config, replication: int, seed: int, variant: Variant | None = None,
+            keep: bool = False, occupancy: bool = False) -> Measured:
+    """Run one replication, accumulating its metrics (and daily occupancy) block by block as
+    patients leave, so nothing per patient is kept unless ``keep`` asks for the records."""
+    totals = ReplicationTotals(config.warmup_hours, config.horizon_hours)
+    sinks: list[RecordSink] = [totals]
+    daily = DailyOccupancy(config.horizon_hours) if occupancy else None
+    if daily is not None:
+        sinks.append(daily)
+    result = run_replication(config, replication, seed, variant, sinks=sinks, keep=keep)
+    return Measured(result, totals.metrics(result), daily.table(result) if daily is not None else None)
+
+
 def simulate(task: Task) -> ReplicationRecord:
     """Run one task. Pure: the same task always gives the same record."""
-    result = run_replication(task.config, task.replication, task.seed, task.variant)
+    measured = measure(task.config, task.replication, task.seed, task.variant,
+                       keep=any(name in RECORD_TABLES for name in task.tables),
+                       occupancy="occupancy" in task.tables)
+    tables = {name: measured.occupancy if name == "occupancy" else RECORD_TABLES[name](measured.result)
+              for name in task.tables}
     return ReplicationRecord(
         scenario=task.scenario,
         replication=task.replication,
         seed=task.seed,
-        metrics=replication_metrics(result),
-        tables={name: _tagged(DETAIL_TABLES[name](result), task.tag) for name in task.tables},
+        metrics=measured.metrics,
+        tables={name: _tagged(table, task.tag) for name, table in tables.items() if table is not None},
     )
 
 

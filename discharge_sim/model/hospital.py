@@ -124,7 +124,8 @@ class Hospital:
     """The acute bed pool and the admissions that fill it."""
 
     def __init__(self, env: simpy.Environment, config: Config, streams: Streams,
-                 on_ready: Callable[[Patient], None], on_admitted: Callable[[Patient], None] | None = None):
+                 on_ready: Callable[[Patient], None], on_admitted: Callable[[Patient], None] | None = None,
+                 on_leave: Callable[[Patient], None] | None = None):
         self.env = env
         self.beds = CountingResource(env, config.hospital.beds)
         self.capacity = config.hospital.beds
@@ -137,7 +138,11 @@ class Hospital:
         self._delayed_since = 0.0
         self.on_ready = on_ready
         self.on_admitted = on_admitted
-        self.patients: list[Patient] = []
+        self.on_leave = on_leave if on_leave is not None else _keep_nothing
+        """Called once a patient's record is final: departure known, or cancelled or turned away."""
+        self.present: dict[int, Patient] = {}
+        """Patients whose record is not final yet, by id (in the order they arrived)."""
+        self.arrived = 0
         self.group_names = list(config.groups)
         groups = list(config.groups.values())
         self._stay = [
@@ -219,8 +224,9 @@ class Hospital:
                      pathway_u: list[Callable[[], float]]) -> Patient:
         group = pick(cumulative, u)
         pathway = self._pathways[group][pick(self._pathway_cumulative[group], pathway_u[group]())]
-        patient = Patient(len(self.patients), group, pathway, elective, self.env.now)
-        self.patients.append(patient)
+        patient = Patient(self.arrived, group, pathway, elective, self.env.now)
+        self.arrived += 1
+        self.present[patient.id] = patient
         return patient
 
     def _draw_and_drop(self, draws: ArrivalDraws) -> None:
@@ -236,6 +242,7 @@ class Hospital:
             self._admit(patient, stay)
         elif self.turn_away:
             patient.cancelled = True  # diverted elsewhere: lost to this hospital
+            self._final(patient)
         else:
             self.beds.request().callbacks.append(lambda _ev: self._admit(patient, stay))
 
@@ -246,6 +253,7 @@ class Hospital:
             self._admit(patient, stay)
         else:
             patient.cancelled = True
+            self._final(patient)
 
     # --- stay and departure ---------------------------------------------------------------
     def _admit(self, patient: Patient, stay: float) -> None:
@@ -285,8 +293,16 @@ class Hospital:
         else:
             self._leave()
         patient.departure = departure
+        self._final(patient)
+
+    def _final(self, patient: Patient) -> None:
+        del self.present[patient.id]
+        self.on_leave(patient)
 
     def _leave(self, _event: Any = None) -> None:
         self._count_delayed(-1)  # every departure follows the patient's discharge-ready time
         self.beds.free()
 
+
+def _keep_nothing(_patient: Patient) -> None:
+    """The default record-keeper: a hospital built alone forgets patients who leave."""

@@ -1,14 +1,17 @@
 """One replication of a scenario: build the SimPy model, run it, return flat records.
 
-The result holds plain numpy arrays and name lists only, so it pickles cheaply back from a worker
-process, and nothing here touches files.
+Patients' records leave the model in blocks as their departures become known (see
+:mod:`discharge_sim.model.records`): sinks given to :func:`run_replication` accumulate what they
+need from each block, and the full tables are kept only if asked for, so a replication without
+them holds only the patients in the system. The result holds plain numpy arrays and name lists
+only, so it pickles cheaply back from a worker process, and nothing here touches files.
 """
 
 from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,7 @@ from discharge_sim.model.ledger import QUEUE, critical_path, necessary_spans, se
 from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.records import Columns, Records, RecordSink
 from discharge_sim.model.steps import PlacementRunner, StaffedRunner
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
@@ -46,12 +50,15 @@ class ReplicationResult:
     """What a stretch of delay can be charged to: ``step:<name>`` (its work), ``staff:<name>`` and
     ``pool:<name>`` (waiting for them) and ``budget:council_budget``; segments' ``item`` indexes it."""
     patients: dict[str, np.ndarray]
-    """id, group, pathway, elective, cancelled, arrival, admitted, clinically_ready, ready (declared),
-    departure (NaN: not yet)."""
+    """In patient order (empty unless the records were kept): id, group, pathway, elective,
+    cancelled, arrival, admitted, clinically_ready, ready (declared), departure (NaN: not yet)."""
     segments: dict[str, np.ndarray]
-    """patient, start, end, step, item, owner, kind, dtoc, organisation: one row per ledger segment."""
+    """In patient order, then time (empty unless the records were kept): patient, start, end,
+    step, item, owner, kind, dtoc, organisation: one row per ledger segment."""
     pools_daily: dict[str, np.ndarray] = field(default_factory=dict)
     """day, then ``<pool>_in_use`` and ``<pool>_queue`` at each midnight."""
+    arrived: int = 0
+    """Patients who arrived before the horizon (the records' length when they are kept)."""
     events: int = 0
     """Events SimPy processed before the horizon: the engine's work, for events per second."""
     final_state: dict[str, int] = field(default_factory=dict)
@@ -73,8 +80,13 @@ class ReplicationResult:
 
 
 def run_replication(config: Config, replication: int = 0, seed: int | None = None,
-                    variant: Variant | None = None) -> ReplicationResult:
+                    variant: Variant | None = None, sinks: Sequence[RecordSink] = (),
+                    keep: bool = True) -> ReplicationResult:
     """Simulate ``config`` once; replication ``r`` under ``seed`` always gives the same result.
+
+    Every block of finished patients' records goes to each of ``sinks``; with ``keep`` the result
+    holds the full patient and segment tables too (without it, they are empty and memory stays
+    bounded by the patients in the system).
 
     The cyclic garbage collector is paused from the start until the results are built: the model
     keeps every patient record alive to the end, so each collection would only rescan a heap that
@@ -85,13 +97,14 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _replicate(config, replication, seed, variant)
+        return _replicate(config, replication, seed, variant, sinks, keep)
     finally:
         if collecting:
             gc.enable()
 
 
-def _replicate(config: Config, replication: int, seed: int | None, variant: Variant | None) -> ReplicationResult:
+def _replicate(config: Config, replication: int, seed: int | None, variant: Variant | None,
+               sinks: Sequence[RecordSink], keep: bool) -> ReplicationResult:
     seed = config.run.seed if seed is None else seed
     variant = variant or Variant()
     streams = Streams(seed, replication)
@@ -111,16 +124,27 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         env, config, streams, pools, variant,
         on_departure_known=lambda patient, departure: hospital.depart_at(patient, departure),
     )
-    hospital = Hospital(env, config, streams, on_ready=discharge.start, on_admitted=discharge.prepare)
+    horizon = config.horizon_hours
+    items = item_names(config)
+    item_index = {n: i for i, n in enumerate(items)}
+    budget_step = len(discharge.step_names)
+
+    def to_columns(patients: list[Patient]) -> tuple[Columns, Columns]:
+        return (_patient_columns(patients, horizon),
+                _ledger(patients, discharge, horizon, budget_step, item_index))
+
+    records = Records(to_columns, sinks, keep)
+    hospital = Hospital(env, config, streams, on_ready=discharge.start, on_admitted=discharge.prepare,
+                        on_leave=records.leave)
     snapshots: dict[str, list[float]] = {"day": []}
     for name in pools:
         snapshots[f"{name}_in_use"] = []
         snapshots[f"{name}_queue"] = []
     if pools:
         env.process(_daily_pool_census(env, pools, snapshots))
-    horizon = config.horizon_hours
-    items = item_names(config)
     events = _run(env, horizon)
+    patients, segments = records.close(list(hospital.present.values()))
+    hospital.present.clear()
     result = ReplicationResult(
         replication=replication,
         seed=seed,
@@ -132,10 +156,10 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         step_names=[*discharge.step_names, BUDGET_STEP] if budget is not None else discharge.step_names,
         pool_names=list(pools),
         item_names=items,
-        patients=_patient_columns(hospital.patients, horizon),
-        segments=_ledger(hospital.patients, discharge, horizon, len(discharge.step_names),
-                         {n: i for i, n in enumerate(items)}),
+        patients=patients,
+        segments=segments,
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
+        arrived=hospital.arrived,
         events=events,
         final_state={
             "beds_in_use": hospital.beds.count,
@@ -160,10 +184,7 @@ def _release(env: simpy.Environment, hospital: Hospital, discharge: DischargePro
     """Cut the cycles of a finished model (a patient and their discharge run point at each other;
     the hospital and the discharge process call each other; scheduled events hold callbacks into
     both), so reference counting frees it whole."""
-    for patient in hospital.patients:
-        patient.discharge = None
-    hospital.patients = []
-    hospital.on_ready = hospital.on_admitted = None  # type: ignore[assignment]
+    hospital.on_ready = hospital.on_admitted = hospital.on_leave = None  # type: ignore[assignment]
     discharge.release()
     hospital.beds.queue.clear()
     for pool in pools.values():
