@@ -48,6 +48,8 @@ class PathwayPlan:
     roots: list[int]
     placements: list[tuple[int, PlacementRunner]]
     """The placement steps and their positions: the only steps with per-patient pool draws."""
+    waits: list[int]
+    """Per step, how many steps it waits for (a patient's countdown starts from a copy)."""
 
 
 class DischargeRun:
@@ -67,16 +69,22 @@ class DischargeRun:
         self.start: list[float | None] = [None] * n
         self.granted: list[float | None] = [None] * n
         self.finish: list[float | None] = [None] * n
-        self.remaining = [len(p) for p in plan.preds]
+        self.remaining = plan.waits.copy()
         self.done = 0
         # Every draw is made now, used or not, so each step's streams stay aligned across scenarios.
-        need = [step.need_u() for step in steps]
-        duration = [step.duration() for step in steps]
         # An instant step takes only its necessary hours (or less, if its work was shorter); an
         # instant placement still takes its place.
-        self.duration = [min(d, step.necessary) if step.instant else d for step, d in zip(steps, duration, strict=True)]
-        u = self.u = [step.choice_u() for step in steps]
-        self.skip = [need[i] > step.probability for i, step in enumerate(steps)]
+        skip: list[bool] = []
+        duration: list[float] = []
+        u: list[float] = []
+        for step in steps:
+            skip.append(step.need_u() > step.probability)
+            d = step.duration()
+            duration.append(d if not step.instant or d < step.necessary else step.necessary)
+            u.append(step.choice_u())
+        self.duration = duration
+        self.u = u
+        self.skip = skip
         """Per step: not needed at all, so it takes no time."""
         self.search = [0.0] * n
         """Per placement step: the time to find a provider (zero if none is needed)."""
@@ -135,6 +143,7 @@ class DischargeProcess:
             succs=succs,
             roots=[i for i, ps in enumerate(preds) if not ps],
             placements=[(i, step) for i, step in enumerate(steps) if isinstance(step, PlacementRunner)],
+            waits=[len(p) for p in preds],
         )
 
     def release(self) -> None:

@@ -24,7 +24,7 @@ import simpy
 
 from discharge_sim.config import Config, EmergencySettings
 from discharge_sim.model.calendar import next_time_of_day
-from discharge_sim.model.distributions import BlockSampler, Shape, pick, sampler, uniform_sampler
+from discharge_sim.model.distributions import Draw, Shape, block_sampler, pick, sampler, uniform_sampler
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.steps import session_times
@@ -160,7 +160,7 @@ class Hospital:
         self._elective_group_u = uniform_sampler(streams.generator("elective.group"))
         self._rate = EmergencyRate(config.emergency)
         gap_rng = streams.generator("emergency.arrivals")
-        self._unit_gaps = BlockSampler(lambda n: gap_rng.exponential(1.0, n))
+        self._unit_gaps = block_sampler(lambda n: gap_rng.exponential(1.0, n))
         self._surges = Surges(config.emergency, self._rate) if config.emergency.surges else None
         self._keep_u = uniform_sampler(streams.generator("emergency.surge.keep"))
         if config.emergency.admissions_per_day > 0:
@@ -173,7 +173,7 @@ class Hospital:
                     [sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.surge.length_of_stay"))
                      for name, g in config.groups.items()],
                 )
-                env.process(self._surge_arrivals(BlockSampler(lambda n: extra_rng.exponential(1.0, n))))
+                env.process(self._surge_arrivals(block_sampler(lambda n: extra_rng.exponential(1.0, n))))
         booked = config.elective.admissions_per_weekday
         if any(booked.values()):
             counts = [booked.get(day, 0) for day in DAY_NAMES]  # type: ignore[call-overload]
@@ -200,7 +200,7 @@ class Hospital:
                     continue
             self._emergency(self._usual)
 
-    def _surge_arrivals(self, gap: BlockSampler) -> Generator[simpy.events.Event, Any, None]:
+    def _surge_arrivals(self, gap: Draw) -> Generator[simpy.events.Event, Any, None]:
         """The extra emergencies of the surges that raise demand, from their own streams."""
         assert self._surges is not None
         level = 0.0

@@ -27,7 +27,7 @@ from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.records import Columns, Records, RecordSink
-from discharge_sim.model.steps import PlacementRunner, StaffedRunner
+from discharge_sim.model.steps import PlacementRunner, StaffedRunner, StepRunner
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
 from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_DAY, KINDS, ORGANISATIONS, OWNERS
@@ -259,6 +259,22 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
     }
 
 
+def _cause(step: StepRunner, pool: PlacementPool | None, queueing: bool, items: dict[str, int]) -> tuple[int, ...]:
+    """(step, item, owner, kind, dtoc code, organisation) indices of a segment of ``step``'s queue
+    or work, for a patient placed in ``pool`` (see :func:`~discharge_sim.model.ledger.segment_cause`)."""
+    owner, kind, code, org = segment_cause(step, pool, queueing)
+    if not queueing:
+        item = step.index
+    elif isinstance(step, StaffedRunner):
+        item = items[f"staff:{step.staff.name}"]
+    elif isinstance(step, PlacementRunner) and pool is not None:
+        item = items[f"pool:{pool.name}"]
+    else:
+        item = step.index
+    return (step.index, item, OWNERS.index(owner), KINDS.index(kind), DTOC_CODES.index(code),
+            ORGANISATIONS.index(org))
+
+
 def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float,
             budget_step: int, items: dict[str, int]) -> dict[str, np.ndarray]:
     """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.model.ledger`).
@@ -269,15 +285,12 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
     ``budget:council_budget``. The last ``necessary_hours`` of a step's work are its own segment
     of kind ``necessary``.
     """
-    budget = (OWNERS.index("social_care"), KINDS.index("capacity"), DTOC_CODES.index("B"),
-              ORGANISATIONS.index("social_care"))
-    owner_index = {o: i for i, o in enumerate(OWNERS)}
-    kind_index = {k: i for i, k in enumerate(KINDS)}
+    budget = (budget_step, items.get(BUDGET_ITEM, -1), OWNERS.index("social_care"), KINDS.index("capacity"),
+              DTOC_CODES.index("B"), ORGANISATIONS.index("social_care"))
     necessary_kind = KINDS.index("necessary")
-    code_index = {c: i for i, c in enumerate(DTOC_CODES)}
-    org_index = {o: i for i, o in enumerate(ORGANISATIONS)}
-    budget_item = items.get(BUDGET_ITEM, -1)
-    rows: list[tuple[int, float, float, int, int, int, int, int, int]] = []
+    causes: dict[tuple[int, str | None, bool], tuple[int, ...]] = {}
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
     for patient in patients:
         run = patient.discharge
         if run is None or not patient.ready < horizon:
@@ -292,16 +305,10 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             step = steps[index]
             queueing = part == QUEUE
             pool = run.pool[index]
-            owner, kind, code, org = segment_cause(step, pool, queueing)
-            if not queueing:
-                item = step.index
-            elif isinstance(step, StaffedRunner):
-                item = items[f"staff:{step.staff.name}"]
-            elif isinstance(step, PlacementRunner) and pool is not None:
-                item = items[f"pool:{pool.name}"]
-            else:
-                item = step.index
-            cause = (step.index, item, owner_index[owner], kind_index[kind], code_index[code], org_index[org])
+            key = (step.index, pool.name if pool is not None else None, queueing)
+            cause = causes.get(key)
+            if cause is None:
+                cause = causes[key] = _cause(step, pool, queueing, items)
             if not queueing:
                 finish = run.finish[index]
                 if step.necessary > 0 and finish is not None:  # the unavoidable last hours of the work
@@ -312,23 +319,23 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
                         if b <= a:
                             continue
                         if a > at:
-                            rows.append((pid, at, a, *cause))
-                        rows.append((pid, a, b, *necessary))
+                            append((pid, at, a, *cause))
+                        append((pid, a, b, *necessary))
                         at = b
                     if end_ > at:
-                        rows.append((pid, at, end_, *cause))
+                        append((pid, at, end_, *cause))
                     continue
-                rows.append((pid, start, end_, *cause))
+                append((pid, start, end_, *cause))
                 continue
             waited = run.funding.get(index) if run.funding is not None else None
             if waited is None:
-                rows.append((pid, start, end_, *cause))
+                append((pid, start, end_, *cause))
                 continue
             a = min(max(waited[0], start), end_)
             b = min(max(waited[1], start), end_)
-            for lo, hi, c in ((start, a, cause), (a, b, (budget_step, budget_item, *budget)), (b, end_, cause)):
+            for lo, hi, c in ((start, a, cause), (a, b, budget), (b, end_, cause)):
                 if hi > lo:
-                    rows.append((pid, lo, hi, *c))
+                    append((pid, lo, hi, *c))
     columns = list(zip(*rows)) if rows else [()] * 9
     return {
         "patient": np.asarray(columns[0], dtype=np.int64),
