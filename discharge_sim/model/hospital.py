@@ -164,7 +164,7 @@ class Hospital:
         self._surges = Surges(config.emergency, self._rate) if config.emergency.surges else None
         self._keep_u = uniform_sampler(streams.generator("emergency.surge.keep"))
         if config.emergency.admissions_per_day > 0:
-            env.process(self._emergency_arrivals())
+            self._start_emergencies()
             if self._surges is not None and self._surges.adding:
                 extra_rng = streams.generator("emergency.surge.arrivals")
                 self._surge_draws = ArrivalDraws(
@@ -180,25 +180,39 @@ class Hospital:
             env.process(self._elective_arrivals(counts, config.elective.admission_hour))
 
     # --- arrivals -------------------------------------------------------------------------
-    def _emergency_arrivals(self) -> Generator[simpy.events.Event, Any, None]:
-        env = self.env
-        rate = self._rate
-        gap = self._unit_gaps
-        if rate.constant and self._surges is None:
-            mean_gap = 1.0 / rate.rates[0]
-            while True:
-                yield env.timeout(gap() * mean_gap)
-                self._emergency(self._usual)
-        level = 0.0
-        while True:
-            level += gap()
-            yield env.timeout(rate.time_of(level) - env.now)
-            if self._surges is not None:
-                factor = self._surges.factor(env.now)
-                if factor < 1.0 and self._keep_u() > factor:  # thinned out by a quiet spell
-                    self._draw_and_drop(self._usual)
-                    continue
-            self._emergency(self._usual)
+    def _start_emergencies(self) -> None:
+        """Emergencies arrive by callbacks on their own timeouts, not a SimPy process: one arrival
+        is one event and one call, with no generator to resume."""
+        if self._rate.constant and self._surges is None:
+            self._mean_gap = 1.0 / self._rate.rates[0]
+            self._next_constant()
+        else:
+            self._level = 0.0
+            self._next_varying()
+
+    def _next_constant(self) -> None:
+        self.env.timeout(self._unit_gaps() * self._mean_gap).callbacks.append(self._constant_arrival)
+
+    def _constant_arrival(self, _event: Any) -> None:
+        self._emergency(self._usual)
+        self._next_constant()
+
+    def _next_varying(self) -> None:
+        """The next arrival of a rate that varies (by hour, weekday or season, or in a surge): unit
+        gaps on the cumulative rate, mapped back to the clock."""
+        self._level += self._unit_gaps()
+        self.env.timeout(self._rate.time_of(self._level) - self.env.now).callbacks.append(self._varying_arrival)
+
+    def _varying_arrival(self, _event: Any) -> None:
+        surges = self._surges
+        if surges is not None:
+            factor = surges.factor(self.env.now)
+            if factor < 1.0 and self._keep_u() > factor:  # thinned out by a quiet spell
+                self._draw_and_drop(self._usual)
+                self._next_varying()
+                return
+        self._emergency(self._usual)
+        self._next_varying()
 
     def _surge_arrivals(self, gap: Draw) -> Generator[simpy.events.Event, Any, None]:
         """The extra emergencies of the surges that raise demand, from their own streams."""
