@@ -19,14 +19,24 @@ resume (see :mod:`discharge_sim.api`)::
 
     results = ds.api.run("configs/baseline.yaml", replications=5, workers=2, out="results/mine")
     ds.api.report(results.out)
+
+The names below are imported when first used, not with the package: ``import discharge_sim`` and
+``discharge-sim --version`` load neither numpy, SimPy nor pydantic.
 """
 
-from discharge_sim import api
-from discharge_sim.config import Config, ConfigError, load_config
-from discharge_sim.experiments.in_memory import Attribution, Comparison, ExperimentResult, attribute, compare, run
-from discharge_sim.model.replication import ReplicationResult, run_replication
-from discharge_sim.model.variant import Variant
-from discharge_sim.version import __version__
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discharge_sim.lazy import exports
+
+if TYPE_CHECKING:
+    from discharge_sim import api
+    from discharge_sim.config import Config, ConfigError, load_config
+    from discharge_sim.experiments.in_memory import Attribution, Comparison, ExperimentResult, attribute, compare, run
+    from discharge_sim.model.replication import ReplicationResult, run_replication
+    from discharge_sim.model.variant import Variant
+    from discharge_sim.version import __version__
 
 __all__ = [
     "Attribution",
@@ -44,3 +54,15 @@ __all__ = [
     "run",
     "run_replication",
 ]
+
+_HOMES = {
+    "config": ("Config", "ConfigError", "load_config"),
+    "experiments.in_memory": ("Attribution", "Comparison", "ExperimentResult", "attribute", "compare", "run"),
+    "model.replication": ("ReplicationResult", "run_replication"),
+    "model.variant": ("Variant",),
+    "version": ("__version__",),
+}
+"""The module each public name comes from; ``api`` is the subpackage itself."""
+
+if not TYPE_CHECKING:  # type checkers read the imports above instead, and so still catch a misspelt name
+    __getattr__, __dir__ = exports(globals(), _HOMES, submodules=("api",))  # PEP 562

@@ -3,6 +3,9 @@
 Every command is a function of :mod:`discharge_sim.api`; this module turns options into its
 arguments and what it returns into text. Exit status: 0 success, 2 bad input (config, arguments,
 output folder), 1 internal error (or a failed validation case), 130 interrupted, 143 terminated.
+
+Building the parser needs only light modules (the limits and defaults it shows), so that ``--help``
+and ``--version`` answer at once; a command imports the API, and with it the simulation, when it runs.
 """
 
 from __future__ import annotations
@@ -14,31 +17,15 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from discharge_sim import api
-from discharge_sim.api.runner import Results, cpus
-from discharge_sim.config import ConfigError
-from discharge_sim.config.schema import MOST_DAYS, MOST_REPLICATIONS, SEED_LIMIT
-from discharge_sim.experiments.calibration import MIN_POINTS
-from discharge_sim.experiments.execution import SchedulerError
-from discharge_sim.io.manifests import ManifestError
-from discharge_sim.io.storage import OutputError
-from discharge_sim.present.answer import attribution_lines, recorded_answer
-from discharge_sim.present.text import (
-    calibration_lines,
-    comparison_lines,
-    dtoc_lines,
-    headline_table,
-    ranking_lines,
-    replication_note,
-    sweep_lines,
-    warmup_lines,
-)
-from discharge_sim.present.validation import table_lines
+from discharge_sim.api.defaults import VALIDATION_SEED, cpus
+from discharge_sim.api.errors import Interrupted, Terminated, UsageError
+from discharge_sim.config.limits import MOST_DAYS, MOST_REPLICATIONS, SEED_LIMIT
 from discharge_sim.version import __version__
+
+if TYPE_CHECKING:
+    from discharge_sim.api.runner import Results
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 MOST_POINTS = 100
@@ -159,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
         config="config for the Little's-law case (default: configs/baseline.yaml)", nargs="?")
     validate.add_argument("--out", type=Path, default=None, metavar="DIR",
                           help="results folder to create (default: results/validation-<time>); must not exist")
-    validate.add_argument("--seed", type=_seed, default=api.VALIDATION_SEED, metavar="S",
-                          help=f"seed of every case (default {api.VALIDATION_SEED})")
+    validate.add_argument("--seed", type=_seed, default=VALIDATION_SEED, metavar="S",
+                          help=f"seed of every case (default {VALIDATION_SEED})")
     validate.add_argument("--quick", action="store_true",
                           help="shorter runs and fewer replications (wider intervals): a smoke test in seconds")
     validate.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
@@ -239,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         print("discharge-sim: error: choose a command", file=sys.stderr)
         return EXIT_BAD_INPUT
+    bad_input = _bad_input()
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
         "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "report": cmd_report,
@@ -247,15 +235,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
         return commands[args.command](args)
-    except (ConfigError, OutputError, SchedulerError, ManifestError, api.UsageError) as exc:
+    except bad_input as exc:
         print(f"discharge-sim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except api.Interrupted as exc:
+    except Interrupted as exc:
         print(f"\ndischarge-sim: {exc}", file=sys.stderr)
         return EXIT_TERMINATED if exc.terminated else EXIT_INTERRUPTED
     except KeyboardInterrupt as exc:
         print("\ndischarge-sim: interrupted; no results were written", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, api.Terminated) else EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
@@ -269,13 +257,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _bad_input() -> tuple[type[Exception], ...]:
+    """What the commands raise for bad input (exit status 2). Imported once a command has been
+    chosen: the modules that raise them bring in the simulation."""
+    from discharge_sim.config import ConfigError
+    from discharge_sim.experiments.execution import SchedulerError
+    from discharge_sim.io.manifests import ManifestError
+    from discharge_sim.io.storage import OutputError
+
+    return ConfigError, OutputError, SchedulerError, ManifestError, UsageError
+
+
 def _terminate(_signum: int, _frame: Any) -> None:
-    raise api.Terminated
+    raise Terminated
 
 
 # --- commands: options in, API call, text out ------------------------------------------------
+# Each imports the API and the text it prints when it runs, not when the command line starts.
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.answer import recorded_answer
+    from discharge_sim.present.text import dtoc_lines, headline_table
+
     if args.from_manifest is not None:
         _only_repeatable(args)
         results = api.run(from_manifest=args.from_manifest, **_where(args))
@@ -288,6 +292,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_attribute(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.answer import attribution_lines
+    from discharge_sim.present.text import dtoc_lines, ranking_lines
+
     results = api.attribute(args.config, conventions=args.convention, against=args.against,
                             by_step=args.by == "step", **_experiment(args), detail=args.detail, **_where(args))
     config = results.experiment.scenarios[0].config
@@ -302,16 +310,25 @@ def cmd_attribute(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.text import comparison_lines
+
     results = api.compare(args.configs, **_experiment(args), detail=args.detail, **_where(args))
     return _finish(args, results, comparison_lines(results.outcome))
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.text import sweep_lines
+
     results = api.sweep(args.config, args.settings, **_experiment(args), detail=args.detail, **_where(args))
     return _finish(args, results, sweep_lines(results.outcome))
 
 
 def cmd_warmup(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.text import warmup_lines
+
     where = _where(args)
     del where["plots"]
     results = api.warmup(args.config, **_experiment(args, warmup=False), **where)
@@ -323,10 +340,14 @@ def cmd_warmup(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.experiments.calibration import MIN_POINTS
+    from discharge_sim.present.text import calibration_lines
+
     if args.replications == "auto":
-        raise api.UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
+        raise UsageError("calibrate: --replications must be a number; every grid point runs the same replications")
     if args.points < MIN_POINTS:
-        raise api.UsageError(f"--points {args.points}: at least {MIN_POINTS}, so that each round narrows the search")
+        raise UsageError(f"--points {args.points}: at least {MIN_POINTS}, so that each round narrows the search")
     _no_precision_options(args)
     where = _where(args)
     del where["plots"]
@@ -341,6 +362,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+
     drawn = api.plot(args.results)
     say = _printer(args.quiet)
     for figure in drawn:
@@ -349,12 +372,16 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+
     md, page = api.report(args.results)
     _printer(args.quiet)(f"Report: {page} (self-contained) and {md}")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+
     checked = api.check(args.config)
     print(f"# {args.config}: valid config {checked.config.name!r}")
     for line in checked.notes:
@@ -364,6 +391,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.validation import table_lines
+
     validation = api.validate(args.config, seed=args.seed, quick=args.quick, out=args.out, workers=args.workers,
                               plots=args.plots, say=_printer(args.quiet), progress=_progress(args.quiet),
                               command=("discharge-sim", *args.argv))
@@ -392,7 +422,7 @@ def _only_repeatable(args: argparse.Namespace) -> None:
     if args.config is not None:
         given.insert(0, "CONFIG")
     if given:
-        raise api.UsageError(f"--from-manifest repeats the recorded run; {', '.join(given)} cannot be given with it")
+        raise UsageError(f"--from-manifest repeats the recorded run; {', '.join(given)} cannot be given with it")
 
 
 def _experiment(args: argparse.Namespace, warmup: bool = True) -> dict[str, Any]:
@@ -410,7 +440,7 @@ def _no_precision_options(args: argparse.Namespace) -> None:
                                       ("--min-replications", args.min_replications),
                                       ("--max-replications", args.max_replications)) if value is not None]
     if given:
-        raise api.UsageError(f"{', '.join(given)}: only with --replications auto")
+        raise UsageError(f"{', '.join(given)}: only with --replications auto")
 
 
 def _where(args: argparse.Namespace) -> dict[str, Any]:
@@ -422,6 +452,8 @@ def _where(args: argparse.Namespace) -> dict[str, Any]:
 
 def _finish(args: argparse.Namespace, results: Results, table: str) -> int:
     """The closing lines of an experiment: the table, how many replications, where."""
+    from discharge_sim.present.text import replication_note
+
     say = _printer(args.quiet)
     say("")
     say(table)
@@ -510,6 +542,8 @@ def _scalar(text: str, value: str) -> Any:
             pass
     if not value:
         return ""
+    import yaml  # only for a value that is not a number
+
     try:
         return yaml.safe_load(value)
     except (yaml.YAMLError, RecursionError) as exc:

@@ -9,15 +9,26 @@ resumes an interrupted run of the same experiment::
     results = api.run("configs/baseline.yaml", replications=5, workers=2, out="results/mine")
     results.summary["delayed_bed_days"]          # mean, sd, 95% interval
     api.report(results.out)                      # report.html and report.md
+
+The names below are imported when first used, so that the command line can read
+:mod:`~discharge_sim.api.errors` and :mod:`~discharge_sim.api.defaults` without the simulation.
 """
 
-from discharge_sim.api.calibration import Calibrated, calibrate
-from discharge_sim.api.checks import Checked, check
-from discharge_sim.api.errors import Interrupted, Terminated, UsageError
-from discharge_sim.api.reports import plot, report
-from discharge_sim.api.runner import Results, default_config
-from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
-from discharge_sim.api.validation import VALIDATION_SEED, Validation, validate
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discharge_sim.lazy import exports
+
+if TYPE_CHECKING:
+    from discharge_sim.api.calibration import Calibrated, calibrate
+    from discharge_sim.api.checks import Checked, check
+    from discharge_sim.api.defaults import VALIDATION_SEED
+    from discharge_sim.api.errors import Interrupted, Terminated, UsageError
+    from discharge_sim.api.reports import plot, report
+    from discharge_sim.api.runner import Results, default_config
+    from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
+    from discharge_sim.api.validation import Validation, validate
 
 __all__ = [
     "VALIDATION_SEED",
@@ -40,3 +51,18 @@ __all__ = [
     "validate",
     "warmup",
 ]
+
+_HOMES = {
+    "calibration": ("Calibrated", "calibrate"),
+    "checks": ("Checked", "check"),
+    "defaults": ("VALIDATION_SEED",),
+    "errors": ("Interrupted", "Terminated", "UsageError"),
+    "reports": ("plot", "report"),
+    "runner": ("Results", "default_config"),
+    "runs": ("attribute", "compare", "run", "sweep", "warmup"),
+    "validation": ("Validation", "validate"),
+}
+"""The module of this package each public name comes from."""
+
+if not TYPE_CHECKING:  # type checkers read the imports above instead, and so still catch a misspelt name
+    __getattr__, __dir__ = exports(globals(), _HOMES)  # PEP 562

@@ -8,7 +8,6 @@ into a folder that appears whole or not at all.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,9 +16,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from discharge_sim.analysis.capacity import capacity_warnings, surge_notes
+from discharge_sim.api.defaults import cpus
 from discharge_sim.api.errors import Interrupted, Terminated, UsageError
 from discharge_sim.config import Config, apply_overrides, config_from_dict, config_to_dict, load_config
-from discharge_sim.config.schema import MOST_REPLICATIONS
+from discharge_sim.config.limits import MOST_REPLICATIONS
 from discharge_sim.experiments.execution import Schedule, execute
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan
 from discharge_sim.io.folders import read_json
@@ -39,14 +39,6 @@ FIGURE_KINDS = ("run", "compare", "sweep", "attribute")
 
 def silent(_text: str) -> None:
     """The default ``say``: a notebook call prints nothing unless asked."""
-
-
-def cpus() -> int:
-    """Worker processes by default: the CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def default_config() -> Path:

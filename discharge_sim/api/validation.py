@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from discharge_sim.api.runner import RESULTS, Say, as_config, cpus, silent
+from discharge_sim.api.defaults import VALIDATION_SEED, cpus
+from discharge_sim.api.runner import RESULTS, Say, as_config, silent
 from discharge_sim.config import Config, config_to_dict
 from discharge_sim.experiments.execution import ProcessPool
 from discharge_sim.experiments.validation import Case, cases, csv_columns, judge, shared_runs, simulate_cases
@@ -20,8 +21,6 @@ from discharge_sim.io.storage import OutputError, default_out, write_folder
 from discharge_sim.present.progress import ProgressBar
 from discharge_sim.present.validation import markdown
 from discharge_sim.version import __version__
-
-VALIDATION_SEED = 20240401
 
 
 @dataclass

@@ -4,51 +4,61 @@
 
 Every config is validated on load. Unknown keys are errors; units are in key names. A failure
 raises :class:`ConfigError` whose message names the field, the value found and what is allowed.
+
+The names below are imported when first used, so that :mod:`~discharge_sim.config.limits` can be
+read without the schema and pydantic.
 """
 
-from discharge_sim.config.errors import EXTENDS, ConfigError, format_validation_error
-from discharge_sim.config.loading import (
-    apply_overrides,
-    config_from_dict,
-    config_to_dict,
-    flatten,
-    load_config,
-    overlay,
-    read_config,
-    read_yaml,
-)
-from discharge_sim.config.schema import (
-    STEP_MODELS,
-    STEP_TYPES,
-    Attributed,
-    AttributionSettings,
-    Benchmark,
-    Config,
-    Convention,
-    CouncilBudget,
-    DelayStep,
-    Distribution,
-    ElectiveSettings,
-    EmergencySettings,
-    Finance,
-    Group,
-    HospitalSettings,
-    PlacementStep,
-    Pool,
-    PooledBudget,
-    ReportSettings,
-    RunSettings,
-    SessionSettings,
-    SessionStep,
-    Staff,
-    StaffedStep,
-    Step,
-    StepBase,
-    Strict,
-    Surge,
-    Window,
-    find_cycle,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discharge_sim.lazy import exports
+
+if TYPE_CHECKING:
+    from discharge_sim.config.errors import EXTENDS, ConfigError, format_validation_error
+    from discharge_sim.config.loading import (
+        apply_overrides,
+        config_from_dict,
+        config_to_dict,
+        flatten,
+        load_config,
+        overlay,
+        read_config,
+        read_yaml,
+    )
+    from discharge_sim.config.schema import (
+        STEP_MODELS,
+        STEP_TYPES,
+        Attributed,
+        AttributionSettings,
+        Benchmark,
+        Config,
+        Convention,
+        CouncilBudget,
+        DelayStep,
+        Distribution,
+        ElectiveSettings,
+        EmergencySettings,
+        Finance,
+        Group,
+        HospitalSettings,
+        PlacementStep,
+        Pool,
+        PooledBudget,
+        ReportSettings,
+        RunSettings,
+        SessionSettings,
+        SessionStep,
+        Staff,
+        StaffedStep,
+        Step,
+        StepBase,
+        Strict,
+        Surge,
+        Window,
+        find_cycle,
+    )
 
 __all__ = [
     "EXTENDS",
@@ -93,3 +103,18 @@ __all__ = [
     "read_config",
     "read_yaml",
 ]
+
+_HOMES = {
+    "errors": ("EXTENDS", "ConfigError", "format_validation_error"),
+    "loading": ("apply_overrides", "config_from_dict", "config_to_dict", "flatten", "load_config", "overlay",
+                "read_config", "read_yaml"),
+    "schema": ("STEP_MODELS", "STEP_TYPES", "Attributed", "AttributionSettings", "Benchmark", "Config", "Convention",
+               "CouncilBudget", "DelayStep", "Distribution", "ElectiveSettings", "EmergencySettings", "Finance",
+               "Group", "HospitalSettings", "PlacementStep", "Pool", "PooledBudget", "ReportSettings", "RunSettings",
+               "SessionSettings", "SessionStep", "Staff", "StaffedStep", "Step", "StepBase", "Strict", "Surge",
+               "Window", "find_cycle"),
+}
+"""The module of this package each public name comes from."""
+
+if not TYPE_CHECKING:  # type checkers read the imports above instead, and so still catch a misspelt name
+    __getattr__, __dir__ = exports(globals(), _HOMES)  # PEP 562

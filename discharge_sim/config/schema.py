@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from discharge_sim.config.errors import KEYED_ERRORS
+from discharge_sim.config.limits import MOST_DAYS, MOST_REPLICATIONS, SEED_LIMIT
 from discharge_sim.vocabulary import (
     CONVENTIONS,
     DAY_NAMES,
@@ -50,13 +51,7 @@ LONGEST_HOURS = 100 * 365 * HOURS_PER_DAY
 ones overflow the samplers."""
 MOST_SPREAD = 1000.0
 """The largest sd of a lognormal or gamma duration, as a multiple of its mean."""
-MOST_DAYS = 36_500
-"""The longest run, and the latest day a surge may start or end (100 years)."""
-MOST_REPLICATIONS = 10_000
-"""The most replications of a run: the 95% interval narrows with their square root, so 10,000
-are already about 30 times as precise as 10."""
-SEED_LIMIT = 2**63
-"""Seeds run from 0 to 2^63 - 1: the results tables store the seed as a 64-bit integer."""
+# MOST_DAYS, MOST_REPLICATIONS and SEED_LIMIT are in limits.py: the command line checks them too.
 MOST_PER_DAY = 100_000
 """The most admissions, or community referrals to a pool, a day: hundreds of times a large
 trust's."""
