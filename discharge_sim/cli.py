@@ -23,6 +23,7 @@ from discharge_sim.api.defaults import VALIDATION_SEED, cpus
 from discharge_sim.api.errors import Interrupted, Terminated, UsageError
 from discharge_sim.config.limits import MOST_DAYS, MOST_REPLICATIONS, SEED_LIMIT
 from discharge_sim.version import __version__
+from discharge_sim.vocabulary import DETAIL_FORMATS
 
 if TYPE_CHECKING:
     from discharge_sim.api.runner import Results
@@ -205,6 +206,9 @@ def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: st
             "per-patient, per-delay-segment and per-day occupancy tables"
         p.add_argument("--detail", action=argparse.BooleanOptionalAction, default=detail,
                        help=f"also write the {tables} (default: {'yes' if detail else 'no'})")
+        p.add_argument("--detail-format", choices=DETAIL_FORMATS, default=None,
+                       help="file format of the per-patient and per-delay-segment tables: parquet (compressed, "
+                       "typed, read column by column) or csv (opens in a spreadsheet); default parquet")
     if plots:
         p.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
                        help="draw the figures into DIR/figures as PNG and PDF (default: yes; --no-plots to skip)")
@@ -445,9 +449,12 @@ def _no_precision_options(args: argparse.Namespace) -> None:
 
 def _where(args: argparse.Namespace) -> dict[str, Any]:
     """Where and how to run: never what is computed."""
-    return {"out": args.out, "workers": args.workers, "scheduler": args.scheduler, "resume": args.resume,
-            "plots": getattr(args, "plots", False), "say": _printer(args.quiet), "progress": _progress(args.quiet),
-            "command": ("discharge-sim", *args.argv)}
+    where = {"out": args.out, "workers": args.workers, "scheduler": args.scheduler, "resume": args.resume,
+             "plots": getattr(args, "plots", False), "say": _printer(args.quiet), "progress": _progress(args.quiet),
+             "command": ("discharge-sim", *args.argv)}
+    if getattr(args, "detail_format", None) is not None:
+        where["detail_format"] = args.detail_format
+    return where
 
 
 def _finish(args: argparse.Namespace, results: Results, table: str) -> int:

@@ -115,3 +115,6 @@ DELAY_BANDS: tuple[tuple[str, int, int], ...] = (
     ("1", 1, 1), ("2_3", 2, 3), ("4_6", 4, 6), ("7_13", 7, 13), ("14_20", 14, 20), ("21_plus", 21, 10**9),
 )
 """Bands of delay length in calendar days (name, first day, last day), as NHS England publishes them."""
+
+DETAIL_FORMATS = ("parquet", "csv")
+"""How the per-patient and per-segment tables can be written; the first is the default."""

@@ -92,8 +92,23 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def rows(path: Path) -> list[dict[str, str]]:
+    """A table's rows as the CSV text would give them; a Parquet table (``patients.parquet``) is
+    read and its cells written as the CSV writer writes them (floats round-trip, nulls empty)."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path).to_pylist()
+        return [{k: _cell(v) for k, v in row.items()} for row in table]
     with path.open(newline="") as f:
         return list(csv.DictReader(f))
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def max_concurrent(starts: np.ndarray, ends: np.ndarray) -> int:

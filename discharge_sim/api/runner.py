@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +62,9 @@ class Where:
     say: Say = silent
     progress: bool = False
     command: tuple[str, ...] = ("discharge_sim.api",)
+    detail_format: str | None = None
+    """How to write the per-patient and per-segment tables (``parquet`` or ``csv``); None: as the
+    experiment says (Parquet, or what a manifest recorded)."""
 
     @property
     def worker_count(self) -> int:
@@ -180,9 +183,12 @@ def carry_out(experiment: Experiment, name: str, paths: Sequence[str], where: Wh
     for note in config_notes(experiment):
         say(f"note: {note}")
     workers = where.worker_count
+    if where.detail_format is not None:
+        experiment = replace(experiment, detail_format=where.detail_format)
     fingerprint = experiment.fingerprint(__version__)
     job = {"started": now(), "command": list(where.command)}
-    with PartialResults.open(fingerprint, where.out, RESULTS, name, job, resume=where.resume) as store:
+    with PartialResults.open(fingerprint, where.out, RESULTS, name, job, resume=where.resume,
+                             detail_format=experiment.detail_format) as store:
         for work, final in store.removed:
             say(f"note: removed {work}, the work folder of an earlier run that had finished into {final} "
                 "(it was stopped before it could remove it)")

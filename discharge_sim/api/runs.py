@@ -43,6 +43,7 @@ from discharge_sim.experiments.specification import (
 )
 from discharge_sim.io.manifests import recorded_run
 from discharge_sim.version import __version__
+from discharge_sim.vocabulary import DETAIL_FORMATS
 
 MOST_POINTS = 10_000
 """The most points a sweep's grid may have (the product of the numbers of values of its settings)."""
@@ -50,10 +51,12 @@ PEOPLE_PER_SECOND = 20_000
 """Roughly how many people (admissions, community referrals, first residents) one worker
 simulates a second: the baseline runs at about 16,000 on a laptop core. For the size check only."""
 BYTES_PER_PERSON = 4_000
-"""Roughly the memory one person takes while a replication runs, with its detail tables (the
-baseline's year needs about 3 kB a person at its peak)."""
-DETAIL_BYTES_PER_PERSON = 500
-"""Roughly the disk one person takes in patients.csv and delays.csv (a baseline year: about 480 bytes)."""
+"""Roughly the memory one person takes while a replication that keeps its detail tables runs (the
+baseline's year needs about 2.3 kB a person at its peak, CSV encoding included). Without them a
+replication holds only the people in the system, so its memory is not checked."""
+DETAIL_BYTES_PER_PERSON = {"csv": 500, "parquet": 150}
+"""Roughly the disk one person takes in the patients and delays tables, by format (a baseline
+year: about 440 bytes as CSV, 115 as Parquet)."""
 LONGEST_SECONDS = 7 * 24 * 3600.0
 """An experiment estimated to take longer than a week on its workers is refused as a mistake."""
 
@@ -88,6 +91,9 @@ class Options(TypedDict, total=False):
     """Draw a progress bar on stderr."""
     command: Sequence[str]
     """The command recorded in the manifest."""
+    detail_format: Literal["parquet", "csv"] | None
+    """The file format of the per-patient and per-segment tables (default Parquet; CSV opens in a
+    spreadsheet); the other tables are always CSV."""
 
 
 def run(config: Config | str | Path | None = None, *, detail: bool = True, from_manifest: str | Path | None = None,
@@ -219,11 +225,12 @@ def _fits(experiment: Experiment, where: Where) -> Experiment:
     total = sum(people) * replications
     tasks = len(experiment.scenarios) * replications
     smaller = "shorten --days (run.days) or lower the admissions a day"
+    detail = bool({"patients", "delays"} & set(experiment.tables))
     if where.scheduler is None:  # on a Dask cluster, the workers' machines are not known here
         at_once = min(where.worker_count, tasks)
         memory = max(people) * BYTES_PER_PERSON * at_once
         physical = _physical_memory()
-        if physical is not None and memory > physical:
+        if detail and physical is not None and memory > physical:
             together = f", and {at_once} at once on {at_once} workers {_gigabytes(memory)}" if at_once > 1 else ""
             raise UsageError(
                 f"too big for this machine: one replication simulates about {max(people):,.0f} people, which needs "
@@ -236,8 +243,8 @@ def _fits(experiment: Experiment, where: Where) -> Experiment:
                 f"{replications:,} replication(s) x about {sum(people) / len(people):,.0f} each) would take roughly "
                 f"{seconds / 86400:,.0f} days on {at_once} worker(s), more than a week. Run fewer --replications, "
                 f"{smaller}, or run on a cluster with --scheduler")
-    if {"patients", "delays"} & set(experiment.tables):
-        need = total * DETAIL_BYTES_PER_PERSON
+    if detail:
+        need = total * DETAIL_BYTES_PER_PERSON[where.detail_format or experiment.detail_format]
         free = _free_disk((where.out or RESULTS).absolute())
         if free is not None and need > free:
             raise UsageError(
@@ -288,4 +295,11 @@ def _where(options: Options, command: str) -> Where:
     return Where(out=Path(out) if out is not None else None, workers=workers, scheduler=options.get("scheduler"),
                  resume=options.get("resume", False), plots=options.get("plots", True),
                  say=options.get("say", silent), progress=options.get("progress", False),
-                 command=tuple(options.get("command", (f"discharge_sim.api.{command}",))))
+                 command=tuple(options.get("command", (f"discharge_sim.api.{command}",))),
+                 detail_format=_detail_format(options.get("detail_format")))
+
+
+def _detail_format(chosen: str | None) -> str | None:
+    if chosen is not None and chosen not in DETAIL_FORMATS:
+        raise UsageError(f"detail_format {chosen!r}: one of {', '.join(map(repr, DETAIL_FORMATS))}")
+    return chosen

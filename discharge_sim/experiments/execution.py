@@ -38,24 +38,26 @@ class SchedulerError(Exception):
 
 @dataclass
 class Finished:
-    """A replication as it comes back from a worker: the record, tables already as CSV text
-    (formatting is done by the workers, in parallel)."""
+    """A replication as it comes back from a worker: the record, and its tables already encoded as
+    files (the encoding is done by the workers, in parallel)."""
 
     record: ReplicationRecord
-    texts: dict[str, str]
+    files: dict[str, bytes]
+    """File name (``patients.parquet``, ``occupancy.csv``) to its bytes."""
 
 
-Encoder = Callable[[Mapping[str, Any]], str]
-"""Turns a table (named columns) into the text a results folder keeps; a module-level function,
-so that it travels to worker processes by name."""
+Encoder = Callable[[str, Mapping[str, Any]], tuple[str, bytes]]
+"""Turns a table (its name and named columns) into the file a results folder keeps, as (file
+name, bytes); a module-level function (or a partial of one), so that it travels to worker
+processes by name."""
 
 
 def work(task: Task, encode: Encoder) -> Finished:
     """Run one task on a worker and encode its tables."""
     record = simulate(task)
-    texts = {name: encode(columns) for name, columns in record.tables.items()}
+    files = dict(encode(name, columns) for name, columns in record.tables.items())
     record.tables = {}
-    return Finished(record, texts)
+    return Finished(record, files)
 
 
 class RecordSink(Protocol):

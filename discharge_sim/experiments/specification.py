@@ -163,6 +163,8 @@ class Experiment:
     variant: Variant | None = None
     attribution: tuple[tuple[str, ...], str] | None = None
     """``attribute``: the conventions split and what each side is changed to (removal or benchmark)."""
+    detail_format: str = "parquet"
+    """How the per-patient and per-segment tables are written: ``parquet`` or ``csv``."""
 
     @property
     def scenario_column(self) -> str | None:
@@ -191,6 +193,9 @@ class Experiment:
             "plan": [self.plan.fixed, self.plan.target, self.plan.minimum, self.plan.maximum, self.plan.metric,
                      *(["first_only"] if self.plan.first_only else [])],
             "tables": list(self.tables),
+            # Named only when it is not CSV, so runs recorded before Parquet keep their fingerprints.
+            **({"detail_format": self.detail_format}
+               if self.detail_format != "csv" and any(t in RECORD_TABLES for t in self.tables) else {}),
             "variant": self.variant.label if self.variant else None,
             **({"attribution": [list(self.attribution[0]), self.attribution[1]]} if self.attribution else {}),
             "scenarios": [[s.label, [list(kv) for kv in s.settings], config_to_dict(s.config),

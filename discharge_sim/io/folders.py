@@ -98,6 +98,50 @@ def read_first(path: Path, numeric: Sequence[str], text: Sequence[str] = (), sce
     return out
 
 
+def read_first_parquet(path: Path, numeric: Sequence[str], text: Sequence[str] = (), scenario: str | None = None,
+                       first_replication: bool = False) -> dict[str, np.ndarray]:
+    """:func:`read_first` of a Parquet table: only these columns are read, and only the row groups
+    (one per replication) of the first scenario and replication."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = [*numeric, *text]
+    try:
+        file = pq.ParquetFile(path)
+        header = file.schema_arrow.names
+        missing = [name for name in names if name not in header]
+        if missing:
+            raise OutputError(f"{path}: incomplete or damaged: no column {missing[0]!r}; rerun the experiment")
+        group = [c for c in ([scenario] if scenario in header else []) +
+                 (["replication"] if first_replication and "replication" in header else [])]
+        parts = []
+        first: list[Any] | None = None
+        for i in range(file.num_row_groups):
+            rows = file.read_row_group(i, columns=list(dict.fromkeys([*names, *group])))
+            if group:
+                keys = [rows.column(c).to_pylist() for c in group]
+                if rows.num_rows:
+                    if first is None:
+                        first = [k[0] for k in keys]
+                    same = np.logical_and.reduce([np.asarray(k, dtype=object) == f for k, f in zip(keys, first)])
+                    if not same.all():
+                        parts.append(rows.filter(pa.array(same)))
+                        break
+            parts.append(rows)
+        table = pa.concat_tables(parts) if parts else file.schema_arrow.empty_table()
+    except (OSError, pa.ArrowException) as exc:
+        raise OutputError(f"{path}: incomplete or damaged: not a Parquet table ({exc}); rerun the experiment") \
+            from None
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        values = table.column(name).to_pylist()
+        if name in numeric:
+            out[name] = np.asarray([math.nan if v is None else v for v in values], dtype=float)
+        else:
+            out[name] = np.asarray(["" if v is None else str(v) for v in values], dtype=object)
+    return out
+
+
 def short_key(key: str) -> str:
     """The last two parts of a dotted setting: pools.nursing_home.places -> nursing_home.places."""
     return ".".join(key.split(".")[-2:])
@@ -158,6 +202,15 @@ class ResultsFolder:
 
     def has(self, name: str) -> bool:
         return (self.folder / name).is_file()
+
+    def detail_file(self, table: str) -> Path | None:
+        """The file of a per-patient or per-segment table (``patients``, ``delays``), Parquet or
+        CSV as the run wrote it; None if it was not written."""
+        for suffix in (".parquet", ".csv"):
+            path = self.folder / f"{table}{suffix}"
+            if path.is_file():
+                return path
+        return None
 
     @cached_property
     def attribution(self) -> dict[str, Any]:
@@ -221,7 +274,11 @@ class ResultsFolder:
         """Columns of a detail table's first scenario (and first replication), read selectively
         (see :func:`read_first`)."""
         scenario = self.scenario_column if self.kind not in ("run", "warmup") else None
-        return read_first(self.folder / name, numeric, text, scenario, first_replication)
+        path = self.detail_file(name)
+        if path is None:
+            raise OutputError(f"{self.folder}: no {name} table (patients.parquet or .csv); rerun with --detail")
+        read = read_first_parquet if path.suffix == ".parquet" else read_first
+        return read(path, numeric, text, scenario, first_replication)
 
     def first_scenario_rows(self, table: dict[str, np.ndarray]) -> np.ndarray:
         """Rows of a detail table that belong to the first scenario."""

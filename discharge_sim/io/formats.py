@@ -1,6 +1,12 @@
-"""File formats of a results folder: CSV tables and JSON documents, written so that the same
-numbers always give the same bytes (floats in shortest round-trip form, NaN as an empty cell or
-null), and text files replaced atomically."""
+"""File formats of a results folder: CSV and Parquet tables and JSON documents, written so that the
+same numbers always give the same bytes (floats in shortest round-trip form, NaN as an empty cell,
+a null or JSON null), and text files replaced atomically.
+
+The per-patient and per-segment tables are large (a year of the baseline: some 25,000 patients and
+95,000 segments per replication), so they are written as Parquet by default: columnar, compressed
+(zstd), typed, and read column by column. CSV remains for those who open them in a spreadsheet;
+every other table is small and always CSV.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +36,75 @@ def csv_text(columns: Mapping[str, Any]) -> str:
 
 def write_table(path: Path, columns: Mapping[str, Any]) -> None:
     path.write_text(csv_text(columns), encoding="utf-8")
+
+
+LARGE_TABLES = frozenset({"patients", "delays"})
+"""The tables written in the chosen detail format; the others are always CSV."""
+
+
+def table_file(table: str, detail_format: str) -> str:
+    """The file name of ``table`` in a results folder written with ``detail_format``."""
+    return f"{table}.parquet" if table in LARGE_TABLES and detail_format == "parquet" else f"{table}.csv"
+
+
+def encode_table(detail_format: str, table: str, columns: Mapping[str, Any]) -> tuple[str, bytes]:
+    """(file name, bytes) of one replication's ``table``; a module-level function, so that it
+    travels to worker processes by name (with ``functools.partial`` for the format)."""
+    name = table_file(table, detail_format)
+    if name.endswith(".parquet"):
+        return name, parquet_bytes(columns)
+    return name, csv_text(columns).encode("utf-8")
+
+
+def parquet_bytes(columns: Mapping[str, Any]) -> bytes:
+    """A Parquet file of ``columns``: NaN floats as nulls, text as strings, zstd compression."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({name: _arrow(np.asarray(values)) for name, values in columns.items()})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _arrow(values: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    if values.dtype.kind == "O":  # labels; a scenario column may hold numbers
+        items = values.tolist()
+        try:
+            return pa.array(items, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return pa.array([None if v is None else str(v) for v in items], type=pa.string())
+    return pa.array(values, from_pandas=True)  # from_pandas: NaN is a null, as an empty CSV cell is
+
+
+def concatenate_parquet(dest: Path, parts: Sequence[Path]) -> None:
+    """One Parquet file from many, part by part (one row group each), so memory holds one part.
+    Parts whose columns differ are laid out on the union of the columns, nulls elsewhere."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = [pq.read_schema(p) for p in parts]
+    if not schemas:
+        dest.write_bytes(b"")
+        return
+    union = pa.unify_schemas(schemas)
+    with pq.ParquetWriter(dest, union, compression="zstd") as writer:
+        for part in parts:
+            table = pq.read_table(part)
+            for field in union:
+                if field.name not in table.column_names:
+                    table = table.append_column(field, pa.nulls(table.num_rows, type=field.type))
+            writer.write_table(table.select(union.names))
+
+
+def concatenate(dest: Path, parts: Sequence[Path]) -> None:
+    """One table from the parts of its replications, in the format its name says."""
+    if dest.suffix == ".parquet":
+        concatenate_parquet(dest, parts)
+    else:
+        concatenate_tables(dest, parts)
 
 
 def _cells(values: np.ndarray) -> list[Any]:

@@ -18,6 +18,7 @@ from discharge_sim.experiments.specification import DETAIL_TABLES, Experiment, R
 from discharge_sim.io.outputs import Outcome
 from discharge_sim.io.storage import PartialResults
 from discharge_sim.version import __version__
+from discharge_sim.vocabulary import DETAIL_FORMATS
 
 DEPENDENCIES = ("simpy", "numpy", "scipy", "pydantic", "pyyaml", "matplotlib", "tqdm")
 """Packages whose versions every manifest records."""
@@ -82,6 +83,7 @@ def experiment_manifest(experiment: Experiment, paths: Sequence[str], command: S
         "wall_seconds_this_session": round(wall_seconds, 3),
         "experiment_sha256": experiment.fingerprint(__version__),
         "tables": list(experiment.tables),
+        "detail_format": experiment.detail_format,
         "plan": dataclasses.asdict(experiment.plan),
     }
     if len(scenarios) == 1:
@@ -134,9 +136,12 @@ def recorded_run(path: Path) -> Recorded:
         if not set(tables) <= set(DETAIL_TABLES):
             raise ValueError(f"tables {list(tables)!r} are not among {', '.join(DETAIL_TABLES)}")
         plan = ReplicationPlan(**manifest["plan"])
+        detail_format = manifest.get("detail_format", "csv")  # folders written before Parquet hold CSV
+        if detail_format not in DETAIL_FORMATS:
+            raise ValueError(f"detail_format {detail_format!r} is not one of {', '.join(DETAIL_FORMATS)}")
     except (TypeError, ValueError) as exc:
         raise ManifestError(f"{where}: {exc}; the manifest is damaged or has been edited") from None
-    experiment = Experiment("run", (Scenario(config.name, config),), seed, plan, tables)
+    experiment = Experiment("run", (Scenario(config.name, config),), seed, plan, tables, detail_format=detail_format)
     written_by = str(manifest.get("version"))
     if experiment.fingerprint(written_by) != manifest["experiment_sha256"]:
         raise ManifestError(f"{where}: its seed, replication plan, tables or version do not match its "

@@ -37,7 +37,7 @@ from discharge_sim.analysis.statistics import metric_names, paired_differences, 
 from discharge_sim.analysis.tables import comparison_table, dtoc_table, points_table
 from discharge_sim.analysis.warmup import daily_means, mser
 from discharge_sim.experiments.specification import Experiment
-from discharge_sim.io.formats import concatenate_tables, write_json, write_table
+from discharge_sim.io.formats import concatenate, table_file, write_json, write_table
 from discharge_sim.io.storage import PartialResults
 
 CONFIDENCE_LEVEL = 0.95
@@ -76,7 +76,8 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
     exp = outcome.experiment
     write_table(folder / "replications.csv", replications_table(outcome))
     for table in exp.tables:
-        concatenate_tables(folder / f"{table}.csv", store.table_parts(table, len(exp.scenarios), outcome.replications))
+        concatenate(folder / table_file(table, exp.detail_format),
+                    store.table_parts(table, len(exp.scenarios), outcome.replications))
     if exp.kind == "compare":
         write_table(folder / "compare.csv", comparison_table(outcome.labels, outcome.summaries, outcome.differences))
         write_table(folder / "policy.csv", policy_table(outcome.labels, outcome.differences, outcome.summaries))
@@ -102,7 +103,7 @@ def detail_files(folder: Path, experiment: Experiment) -> list[tuple[str, int]]:
     """The per-replication tables ``--no-detail`` leaves out, as written in ``folder``: file name and size
     in bytes (the big files of a results folder: the baseline run, 10 replications of a year, writes about 120 MB)."""
     always = ALWAYS_WRITTEN.get(experiment.kind, ())
-    names = [f"{table}.csv" for table in experiment.tables if table not in always]
+    names = [table_file(table, experiment.detail_format) for table in experiment.tables if table not in always]
     return [(name, (folder / name).stat().st_size) for name in names if (folder / name).is_file()]
 
 

@@ -18,6 +18,7 @@ disk is an :class:`OutputError` saying what was kept and how to resume.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from discharge_sim.io.formats import csv_text, write_text_atomic
+from discharge_sim.io.formats import encode_table, table_file, write_text_atomic
 
 if TYPE_CHECKING:
     from discharge_sim.experiments.execution import Finished
@@ -82,11 +83,10 @@ _PART = re.compile(r"s(\d{4,})-r(\d{5,})")
 class PartialResults:
     """The hidden folder of an unfinished experiment: a job file and one folder per replication."""
 
-    encode = staticmethod(csv_text)
-    """Tables are kept as CSV text, encoded by the workers."""
-
-    def __init__(self, work: Path, out: Path, job: dict[str, Any], resumed: bool):
+    def __init__(self, work: Path, out: Path, job: dict[str, Any], resumed: bool, detail_format: str = "parquet"):
         self.work = work
+        self.detail_format = detail_format
+        """How the per-patient and per-segment tables are kept (Parquet or CSV); the rest are CSV."""
         self.out = out
         self.job = job
         self.resumed = resumed
@@ -99,7 +99,8 @@ class PartialResults:
     @classmethod
     @contextmanager
     def open(cls, fingerprint: str, out: Path | None, default_parent: Path, name: str,
-             job: Mapping[str, Any], resume: bool = False) -> Iterator[PartialResults]:
+             job: Mapping[str, Any], resume: bool = False,
+             detail_format: str = "parquet") -> Iterator[PartialResults]:
         """Start the experiment ``fingerprint`` or pick it up where it stopped.
 
         ``out`` is the results folder to create; without it the folder is
@@ -115,13 +116,14 @@ class PartialResults:
             if saved.get("fingerprint") != fingerprint:
                 raise OutputError(f"{work}: holds unfinished results of a different experiment; "
                                   "delete it to start over")
-            store = cls(work, Path(saved["out"]), saved, resumed=True)
+            store = cls(work, Path(saved["out"]), saved, resumed=True, detail_format=detail_format)
         else:
             if resume:
                 raise OutputError(f"nothing to resume: no unfinished results of this experiment "
                                   f"({work} does not exist)")
             final = out if out is not None else default_out(default_parent, name)
-            store = cls(work, final, {"fingerprint": fingerprint, "out": str(final), **job}, resumed=False)
+            store = cls(work, final, {"fingerprint": fingerprint, "out": str(final), **job}, resumed=False,
+                        detail_format=detail_format)
         store.removed = removed
         if store.out.exists():
             if any(final == store.out for _, final in removed):
@@ -210,8 +212,8 @@ class PartialResults:
         try:
             tmp.mkdir()
             (tmp / RECORD_FILE).write_text(json.dumps(body) + "\n", encoding="utf-8")  # floats round-trip exactly
-            for table, text in finished.texts.items():
-                (tmp / f"{table}.csv").write_text(text, encoding="utf-8")
+            for file, data in finished.files.items():
+                (tmp / file).write_bytes(data)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             if disk_full(exc):
@@ -243,7 +245,13 @@ class PartialResults:
 
     def table_parts(self, table: str, scenarios: int, replications: int) -> list[Path]:
         """The pieces of one table, scenario by scenario, replication by replication."""
-        return [self.parts / _part_name(s, r) / f"{table}.csv" for s in range(scenarios) for r in range(replications)]
+        file = table_file(table, self.detail_format)
+        return [self.parts / _part_name(s, r) / file for s in range(scenarios) for r in range(replications)]
+
+    @property
+    def encode(self) -> Callable[[str, Mapping[str, Any]], tuple[str, bytes]]:
+        """How workers encode a replication's tables: the detail format's files, and CSV."""
+        return functools.partial(encode_table, self.detail_format)
 
     def finish(self, write: Callable[[Path], None]) -> Path:
         """Assemble the final folder with ``write`` and rename it into place; clean up. (Killed between

@@ -1,7 +1,7 @@
 """The figures of a results folder: read its tables, draw what they hold, save PNG and PDF.
 
 Each figure is drawn only where its data exists (occupancy needs ``occupancy.csv``, the delay
-lengths and the timeline need ``patients.csv`` and ``delays.csv``, the attribution chart needs
+lengths and the timeline need the patients and delays tables, Parquet or CSV, the attribution chart needs
 ``attribution.json``, ...). ``figures/figures.json`` lists what was drawn, with captions, for the
 report. The set is drawn into a staging folder beside ``figures/`` and swapped in whole, so a failed
 drawing leaves the figures drawn before as they were. Drawing is in
@@ -132,9 +132,9 @@ def dtoc(r: ResultsFolder) -> Made:
 
 
 def delay_lengths(r: ResultsFolder) -> Made:
-    if not r.has("patients.csv"):
+    if r.detail_file("patients") is None:
         return None
-    t = r.first_rows("patients.csv", ("departure_hours", "delay_days", "pathway"))
+    t = r.first_rows("patients", ("departure_hours", "delay_days", "pathway"))
     warmup_hours = float(r.config["run"].get("warmup_days", 0.0)) * HOURS_PER_DAY
     departure, days, pathway = t["departure_hours"], t["delay_days"], t["pathway"]
     measured = ~np.isnan(departure) & (departure >= warmup_hours) & (days >= 1)
@@ -257,9 +257,9 @@ def knock_on(r: ResultsFolder) -> Made:
 
 
 def timeline(r: ResultsFolder) -> Made:
-    if not (r.has("delays.csv") and r.has("patients.csv")):
+    if r.detail_file("delays") is None or r.detail_file("patients") is None:
         return None
-    p = r.first_rows("patients.csv", ("patient", "ready_hours", "delay_days", "pathway", "departure_hours"),
+    p = r.first_rows("patients", ("patient", "ready_hours", "delay_days", "pathway", "departure_hours"),
                      first_replication=True)
     if not len(p["patient"]):
         return None
@@ -272,7 +272,7 @@ def timeline(r: ResultsFolder) -> Made:
     lengths = departure[chosen_rows] - ready[chosen_rows]
     order = chosen_rows[np.argsort(lengths, kind="stable")]
     picks = order[np.unique(np.linspace(0, order.size - 1, min(TIMELINE_PATIENTS, order.size)).round().astype(int))]
-    d = r.first_rows("delays.csv", ("patient", "start_hours", "end_hours"), ("owner", "kind"), first_replication=True)
+    d = r.first_rows("delays", ("patient", "start_hours", "end_hours"), ("owner", "kind"), first_replication=True)
     seg_patient, starts, ends = d["patient"], d["start_hours"], d["end_hours"]
     owners, kinds = d["owner"], d["kind"]
     patients = []

@@ -30,7 +30,7 @@ def run_results(tmp_path_factory) -> api.Results:
 def test_run(run_results):
     results = run_results
     assert results.out.is_dir() and results.labels == ["baseline"] and results.experiment.kind == "run"
-    assert {"replications.csv", "patients.csv", "delays.csv", "occupancy.csv", "dtoc.csv", "summary.json",
+    assert {"replications.csv", "patients.parquet", "delays.parquet", "occupancy.csv", "dtoc.csv", "summary.json",
             "manifest.json"} <= {p.name for p in results.out.iterdir()}
     assert not (results.out / "figures").exists()  # plots=False
     document = read_json(results.out / "summary.json")

@@ -23,7 +23,8 @@ def one_worker(tmp_path_factory) -> Path:
 def test_one_and_two_workers_write_byte_identical_tables(one_worker, tmp_path):
     two = api.run(BASELINE, **RUN, workers=2, out=tmp_path / "two").out
     written = files(one_worker)
-    assert {"replications.csv", "patients.csv", "delays.csv", "occupancy.csv", "dtoc.csv", "summary.json"} <= set(written)
+    assert {"replications.csv", "patients.parquet", "delays.parquet", "occupancy.csv", "dtoc.csv",
+            "summary.json"} <= set(written)
     assert written == files(two)
     assert json.loads((two / "manifest.json").read_text())["execution"]["workers"] == 2
 

@@ -7,7 +7,10 @@ Run it from the repository root when a change in results is deliberate, look at 
 ``tests/backtest/golden/`` and commit it with the change. Each shipped config (``configs/*.yaml``
 and ``configs/scenarios/*.yaml``) is run briefly, seeded, on one worker, without figures, by
 ``discharge_sim.api.run``; its small tables are stored whole and its per-patient and per-segment
-tables whole for the baseline only, and as SHA-256 in ``sha256.json`` for the others.
+tables whole for the baseline only, and as SHA-256 in ``sha256.json`` for the others. The detail
+tables are written as CSV, whose bytes depend on the numbers alone (a Parquet file's bytes also
+depend on the Parquet library's version; tests/behaviour/test_detail_formats.py checks that the
+two formats hold the same values).
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def settings(name: str) -> dict[str, Any]:
 
 def run(name: str, path: Path, out: Path) -> Path:
     """The back test's run of one config into ``out``; returns the results folder."""
-    return api.run(path, **settings(name), detail=True, workers=1, plots=False, out=out).out
+    return api.run(path, **settings(name), detail=True, detail_format="csv", workers=1, plots=False, out=out).out
 
 
 def snapshot(name: str, folder: Path) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ import pytest
 from discharge_sim.cli import main
 from tests.helpers import BASELINE, files
 
-FILES = ("replications.csv", "patients.csv", "delays.csv", "occupancy.csv", "summary.json", "dtoc.csv",
+FILES = ("replications.csv", "patients.parquet", "delays.parquet", "occupancy.csv", "summary.json", "dtoc.csv",
          "figures/delay_causes.png", "figures/delay_causes.pdf", "figures/patient_timeline.png", "figures/figures.json")
 ARGS = ["run", "--days", "45", "--warmup-days", "10", "--replications", "2", "--quiet", "--workers", "1"]
 
@@ -23,7 +23,7 @@ def test_same_seed_byte_identical_and_another_seed_different(tmp_path):
     assert main([*ARGS, "--seed", "8", "--out", str(c)]) == 0
     assert set(FILES) <= set(files(a))
     assert files(a) == files(b)
-    for name in ("delays.csv", "replications.csv", "summary.json"):
+    for name in ("delays.parquet", "replications.csv", "summary.json"):
         assert (a / name).read_bytes() != (c / name).read_bytes(), name
     manifest = json.loads((a / "manifest.json").read_text())
     assert manifest["seed"] == 7 and manifest["replications"] == 2
@@ -47,7 +47,7 @@ def test_same_seed_same_bytes_with_one_worker_two_workers_and_dask(tmp_path, mor
                                   dashboard_address=None) as cluster:
         assert main([*args, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "dask")]) == 0
     one = files(tmp_path / "one")
-    assert {"compare.csv", "patients.csv", "delays.csv", "occupancy.csv", "figures/delay_causes.png",
+    assert {"compare.csv", "patients.parquet", "delays.parquet", "occupancy.csv", "figures/delay_causes.png",
             "figures/patient_timeline.pdf"} <= set(one)
     assert one == files(tmp_path / "two")
     assert one == files(tmp_path / "dask")

@@ -82,15 +82,15 @@ def test_sweep_writes_a_row_per_point_and_replication(tmp_path):
     assert len(arrivals) == 2
     mean = sum(float(r["delayed_bed_days"]) for r in reps[:2]) / 2
     assert float(points[0]["delayed_bed_days_mean"]) == pytest.approx(mean, rel=1e-12)
-    assert not (out / "patients.csv").exists()  # detail tables only with --detail
+    assert not (out / "patients.csv").exists() and not (out / "patients.parquet").exists()  # only with --detail
 
 
 def test_sweep_detail_tables_carry_the_point(tmp_path):
     out = tmp_path / "d"
     assert main(["sweep", str(BASELINE), "--set", "hospital.beds=580,620", *SHORT, "--replications", "1",
                  "--workers", "1", "--detail", "--out", str(out)]) == 0
-    for table in ("patients", "delays", "occupancy"):
-        assert {r["point"] for r in rows(out / f"{table}.csv")} == {"0", "1"}, table
+    for file in ("patients.parquet", "delays.parquet", "occupancy.csv"):
+        assert {r["point"] for r in rows(out / file)} == {"0", "1"}, file
 
 
 def test_warmup_suggests_a_period_with_a_plot(tmp_path, capsys):

@@ -89,7 +89,7 @@ def test_delay_length_bands_are_recomputed_from_the_patients(folders):
     ax = fig.axes[0]
     manifest = json.loads((folder / "manifest.json").read_text())
     warmup_hours = manifest["config"]["run"]["warmup_days"] * 24
-    days = [float(r["delay_days"]) for r in rows(folder / "patients.csv")
+    days = [float(r["delay_days"]) for r in rows(folder / "patients.parquet")
             if r["departure_hours"] and float(r["departure_hours"]) >= warmup_hours and float(r["delay_days"]) >= 1]
     expected = [100 * np.mean([(a <= d <= b) for d in days]) for _, a, b in DELAY_BANDS]
     assert np.allclose(heights(ax, "bands:all pathways"), expected)
@@ -164,7 +164,7 @@ def test_each_timeline_bar_runs_from_ready_to_departure_in_ledger_colours(folder
     folder = folders["run"]
     fig, _, _ = figures.timeline(figures.ResultsFolder(folder))
     ax = fig.axes[0]
-    patients = {r["patient"]: r for r in rows(folder / "patients.csv") if r["replication"] == "0"}
+    patients = {r["patient"]: r for r in rows(folder / "patients.parquet") if r["replication"] == "0"}
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert 2 <= len(labels) <= figures.TIMELINE_PATIENTS
     for i, label in enumerate(labels):

@@ -10,7 +10,7 @@ from discharge_sim.cli import main
 COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "plot", "report", "validate", "check")
 RUNS = {"--out", "--replications", "--target-half-width", "--min-replications", "--max-replications", "--seed",
         "--days", "--workers", "--scheduler", "--resume", "--quiet"}
-MEASURED = {"--warmup-days", "--detail", "--no-detail", "--plots", "--no-plots"}
+MEASURED = {"--warmup-days", "--detail", "--no-detail", "--detail-format", "--plots", "--no-plots"}
 OPTIONS = {
     "run": RUNS | MEASURED | {"--from-manifest"},
     "compare": RUNS | MEASURED,

@@ -269,12 +269,12 @@ def test_a_full_disk_while_saving_a_replication_says_what_was_kept_and_resumes(t
 def test_a_full_disk_while_writing_the_results_folder_keeps_every_replication(code, tmp_path, monkeypatch, capsys):
     out = tmp_path / "r"
 
-    def concatenate_tables(dest, _parts):
+    def concatenate(dest, _parts):
         dest.write_text("replication,patient\n0,")
         raise no_space(code)
 
     with monkeypatch.context() as patched:
-        patched.setattr(outputs, "concatenate_tables", concatenate_tables)
+        patched.setattr(outputs, "concatenate", concatenate)
         assert run(out, "--quiet") == 2
     err = capsys.readouterr().err
     (work,) = work_folders(tmp_path)
@@ -310,9 +310,13 @@ def test_a_full_disk_while_plotting_changes_no_figure(folder, monkeypatch, capsy
 def test_a_run_says_how_big_its_detail_tables_are(tmp_path, capsys):
     out = tmp_path / "r"
     assert run(out) == 0
-    sizes = {name: size_text((out / name).stat().st_size) for name in ("patients.csv", "delays.csv")}
-    line = f"Detail tables: patients.csv {sizes['patients.csv']}, delays.csv {sizes['delays.csv']} (--no-detail to skip)"
+    sizes = {name: size_text((out / name).stat().st_size) for name in ("patients.parquet", "delays.parquet")}
+    line = (f"Detail tables: patients.parquet {sizes['patients.parquet']}, delays.parquet {sizes['delays.parquet']} "
+            "(--no-detail to skip)")
     assert line in capsys.readouterr().out.splitlines()
+
+    assert run(tmp_path / "text", "--detail-format", "csv") == 0
+    assert "Detail tables: patients.csv " in capsys.readouterr().out
 
     assert run(tmp_path / "lean", "--no-detail") == 0
     assert "Detail tables" not in capsys.readouterr().out
@@ -324,7 +328,7 @@ def test_the_api_says_it_too_with_its_own_option(tmp_path):
                           workers=1, plots=False, detail=True, out=tmp_path / "c", say=said.append)
     (line,) = [s for s in said if s.startswith("Detail tables: ")]
     assert line.endswith("(detail=False to skip)")
-    for name in ("patients.csv", "delays.csv", "occupancy.csv"):
+    for name in ("patients.parquet", "delays.parquet", "occupancy.csv"):
         assert f"{name} {size_text((results.out / name).stat().st_size)}" in line
 
 

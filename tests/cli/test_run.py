@@ -21,8 +21,8 @@ def test_run_prints_the_split_and_writes_every_file_without_a_progress_bar(tmp_p
     for label in ("Hospital-internal", "Social-care capacity", "Total delayed bed-days", "Mean bed occupancy",
                   "Cancelled elective admissions", f"Results: {out}"):
         assert label in printed
-    for name in ("manifest.json", "summary.json", "replications.csv", "patients.csv", "delays.csv", "occupancy.csv",
-                 "dtoc.csv"):
+    for name in ("manifest.json", "summary.json", "replications.csv", "patients.parquet", "delays.parquet",
+                 "occupancy.csv", "dtoc.csv"):
         assert (out / name).stat().st_size > 0, name
     assert not (out / "figures").exists()  # --no-plots
     summary = json.loads((out / "summary.json").read_text())
