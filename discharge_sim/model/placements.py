@@ -23,7 +23,7 @@ import simpy
 from discharge_sim.config import Pool
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.distributions import Shape, sampler, uniform_sampler
-from discharge_sim.model.resources import CountingResource
+from discharge_sim.model.resources import CountingResource, ReleaseSchedule
 from discharge_sim.model.streams import Streams
 from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
 
@@ -49,6 +49,7 @@ class PlacementPool:
         self.places = cfg.places
         self.unlimited = unlimited
         self.resource = CountingResource(env, cfg.places)
+        self._releases = ReleaseSchedule(env, self.resource)
         shape = Shape.of(cfg.length_of_stay)
         self._shape = shape
         self.stay: Callable[[], float] = sampler(shape, streams.generator(f"pool.{name}.stay"))
@@ -85,7 +86,7 @@ class PlacementPool:
         """The place taken earlier is freed at clock time ``end``: uncount what falls after it."""
         lo, hi = self._window
         self._count(-max(0.0, hi - max(end, lo)), funded)
-        self.env.timeout(end - self.env.now).callbacks.append(self.resource.free)
+        self._releases.after(end - self.env.now)
 
     def hold_until(self, end: float, funded: bool = True) -> None:
         """Keep a place taken now until clock time ``end``, then free it."""

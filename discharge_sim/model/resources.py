@@ -9,10 +9,11 @@ has to queue goes through SimPy's put queue and fires when a unit is freed.
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.core import BoundClass
+from simpy.core import NORMAL, BoundClass
 from simpy.resources.base import BaseResource
 from simpy.resources.resource import Release, Request
 
@@ -96,3 +97,55 @@ class CountingResource(BaseResource[UnitRequest, Release]):
             request.holds = False
             self._in_use -= 1
         event.succeed()
+
+
+class ReleaseSchedule:
+    """Units of a :class:`CountingResource` due back at known clock times, freed in time order
+    with one SimPy event pending at a time (for the earliest), not one event per unit.
+
+    A care home's residents stay for months or years, so a pool holds a scheduled release for
+    almost every place: as events they would make SimPy's heap several times the number of beds,
+    and every other event's push and pop would pay for it. A unit is freed at exactly the clock
+    time a timeout of the same delay would have fired at.
+    """
+
+    __slots__ = ("_due", "_env", "_free", "_wakes")
+
+    def __init__(self, env: simpy.Environment, resource: CountingResource):
+        self._env = env
+        self._free = resource.free
+        self._due: list[float] = []
+        """Clock times units are due back (a heap)."""
+        self._wakes: list[float] = []
+        """Clock times a wake-up event is scheduled for (a heap); the earliest is never later than
+        the earliest unit due."""
+
+    def __len__(self) -> int:
+        return len(self._due)
+
+    def after(self, delay: float) -> None:
+        """A unit is due back ``delay`` hours from now."""
+        due = self._env.now + delay  # the time a timeout of this delay would fire at
+        heapq.heappush(self._due, due)
+        if not self._wakes or due < self._wakes[0]:
+            self._wake_at(due)
+
+    def _wake_at(self, due: float) -> None:
+        env = self._env
+        event = env.event()
+        event._ok = True
+        event._value = None
+        event.callbacks.append(self._wake)
+        heapq.heappush(self._wakes, due)
+        # As Environment.schedule does, but at an absolute time: now + (due - now) may round off it.
+        heapq.heappush(env._queue, (due, NORMAL, next(env._eid), event))
+
+    def _wake(self, _event: Any) -> None:
+        now = self._env.now
+        heapq.heappop(self._wakes)
+        due = self._due
+        while due and due[0] <= now:
+            heapq.heappop(due)
+            self._free()
+        if due and (not self._wakes or due[0] < self._wakes[0]):
+            self._wake_at(due[0])
