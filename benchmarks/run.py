@@ -30,8 +30,11 @@ from discharge_sim.config import load_config  # noqa: E402
 from discharge_sim.experiments.specification import measure  # noqa: E402
 
 
-def bare_simpy_mmc(c: int, per_hour: float, mean_stay_hours: float, until: float, seed: int) -> tuple[int, int]:
-    """The textbook SimPy M/M/c: returns (patients admitted, events scheduled)."""
+def bare_simpy_mmc(c: int, per_hour: float, mean_stay_hours: float, until: float, seed: int,
+                   queued: bool = True) -> tuple[int, int]:
+    """The textbook SimPy M/M/c: returns (patients admitted, events scheduled). ``queued=False``:
+    the same arrivals and stays with no Resource (M/M/inf, each patient one timeout), whose cost
+    grows with size only through the event heap."""
     rnd = random.Random(seed)
     env = simpy.Environment()
     beds = simpy.Resource(env, capacity=c)
@@ -43,10 +46,15 @@ def bare_simpy_mmc(c: int, per_hour: float, mean_stay_hours: float, until: float
             admitted[0] += 1
             yield env.timeout(rnd.expovariate(1.0 / mean_stay_hours))
 
+    def unqueued(env: simpy.Environment):  # type: ignore[no-untyped-def]
+        admitted[0] += 1
+        yield env.timeout(rnd.expovariate(1.0 / mean_stay_hours))
+
     def arrivals(env: simpy.Environment):  # type: ignore[no-untyped-def]
+        arrive = patient if queued else unqueued
         while True:
             yield env.timeout(rnd.expovariate(per_hour))
-            env.process(patient(env))
+            env.process(arrive(env))
 
     env.process(arrivals(env))
     env.run(until=until)
