@@ -226,6 +226,19 @@ class ResultsFolder:
     def table(self, name: str) -> dict[str, np.ndarray]:
         return read_csv(self.folder / name)
 
+    def columns(self, name: str, numeric: Sequence[str], text: Sequence[str] = ()) -> dict[str, np.ndarray]:
+        """Some columns of every row of a CSV table, read line by line: floats for ``numeric``,
+        strings for those of ``text`` the table has (a scenario column, say). For long tables
+        (occupancy.csv: a row per day per replication per scenario) this keeps what a figure draws,
+        never the whole table as text."""
+        path = self.folder / name
+        try:
+            with path.open(newline="", encoding="utf-8") as f:
+                header = next(csv.reader(f), [])
+        except (UnicodeDecodeError, csv.Error):
+            header = []
+        return read_first(path, numeric, [t for t in text if t in header])
+
     @cached_property
     def config(self) -> dict[str, Any]:
         """The (first) config as run."""

@@ -71,7 +71,8 @@ Made = tuple[Figure, str, str] | None
 def occupancy(r: ResultsFolder) -> Made:
     if not r.has("occupancy.csv") or r.kind == "warmup":
         return None
-    t = r.table("occupancy.csv")
+    t = r.columns("occupancy.csv", ("day", "beds_occupied", "replication"),
+                  (r.scenario_column,) if r.scenario_column else ())
     column = r.scenario_column if r.scenario_column in t else None
     keys = list(dict.fromkeys(t[column])) if column else [r.name]
     if r.kind == "attribute":
@@ -79,7 +80,7 @@ def occupancy(r: ResultsFolder) -> Made:
     series = []
     for key in keys[:8]:
         rows = t[column] == key if column else np.ones(len(t["day"]), dtype=bool)
-        days, mean, low, high = daily_band(numbers(t["day"][rows]), numbers(t["beds_occupied"][rows]))
+        days, mean, low, high = daily_band(t["day"][rows], t["beds_occupied"][rows])
         series.append((str(key), days, mean, low, high))
     beds = float(r.config["hospital"]["beds"])
     warmup = float(r.config["run"].get("warmup_days", 0.0))

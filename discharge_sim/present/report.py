@@ -807,11 +807,12 @@ def _mser_warmup(r: ResultsFolder) -> float | None:
         return None
     from discharge_sim.analysis.warmup import daily_means, mser
 
-    t = r.table("occupancy.csv")
+    t = r.columns("occupancy.csv", ("day", "beds_occupied", "replication"),
+                  (r.scenario_column,) if r.scenario_column else ())
     rows = r.first_scenario_rows(t)
-    days = numbers(t["day"][rows])
+    days = t["day"][rows]
     full = days < math.floor(float(r.config["run"]["days"]))
-    day, mean = daily_means(numbers(t["beds_occupied"][rows])[full], days[full], numbers(t["replication"][rows])[full])
+    day, mean = daily_means(t["beds_occupied"][rows][full], days[full], t["replication"][rows][full])
     if day.size < 20:
         return None
     return float(mser(mean).truncation_days)
