@@ -154,7 +154,10 @@ def main() -> None:
     print()
     print(f"{'per patient':34s} {'vs bare SimPy':>14s} {'vs gc paused':>13s} {'target':>8s}")
     print(f"{'mmc config':34s} {engine / bare:13.2f}x {engine / paused:12.2f}x {'<= 1.2x':>8s}")
-    print(f"{'baseline':34s} {year / bare:13.2f}x {year / paused:12.2f}x {'<= 4x':>8s}")
+    # A bare queue of few beds is cheap (SimPy's Resource releases in O(beds)), so the target is
+    # looser against it: at most 2.5x at the baseline's 600 beds, 4x at 20.
+    target = "<= 2.5x" if c >= 600 else "<= 4x"
+    print(f"{'baseline (600 beds)':34s} {year / bare:13.2f}x {year / paused:12.2f}x {target:>8s}")
     if "Ciw M/M/c" in per_patient:
         print(f"{'mmc config vs Ciw':34s} {engine / per_patient['Ciw M/M/c']:13.2f}x {'':13s} {'< 1x':>8s}")
 

@@ -4,14 +4,15 @@
 
 Every case runs the real command line (``python -m discharge_sim run configs/baseline.yaml``) in a
 subprocess, into a fresh temporary results folder that is deleted afterwards. It measures:
-  * speed-up of 2 local worker processes over 1 (target at least 1.8x): replications are
-    independent, so the process pool should scale almost linearly, less the start-up of the pool;
-  * speed-up of a 2-worker Dask cluster on loopback over 1 local worker (target at least 1.6x):
-    the same work sent through a scheduler, with its extra serialisation and network hops
-    (the cluster is started before the clock and is not part of the timed run);
   * what this machine allows: two independent 1-worker runs of half the replications each, side
     by side (no pool, no scheduler): their wall time against the 1-worker run is the ceiling any
     parallel run can reach here (on a shared virtual machine it is often well below 2x);
+  * 2 local worker processes against that ceiling (target: at least 95% of its speed, that is the
+    side-by-side wall time over the pool's, round by round): replications are independent, so
+    the process pool should lose only its start-up;
+  * a 2-worker Dask cluster on loopback against the same ceiling (target at least 90%): the same
+    work sent through a scheduler, with its extra serialisation and network hops (the cluster is
+    started before the clock and is not part of the timed run);
   * that all three runs write byte-identical replications.csv and summary.json, as the results
     must not depend on how or where replications ran;
 Timings on a shared machine are noisy, so the three set-ups run in alternation for several rounds
@@ -177,14 +178,16 @@ def main() -> None:
             same_dask &= files == one_files
             times["ceiling"].append(side_by_side(reps, extra))
     one, two, dask, ceiling = (statistics.median(times[k]) for k in ("one", "two", "dask", "ceiling"))
-    print(f"{reps} replications, median of {rounds} round(s) {'wall s':>8s} {'speed-up':>9s} {'target':>8s} "
-          f"{'met':>4s}  same {' and '.join(COMPARED)} as 1 worker")
+    # Efficiency against two independent runs side by side, round by round (the same machine state).
+    efficiency = {k: statistics.median(c / t for c, t in zip(times["ceiling"], times[k], strict=True))
+                  for k in ("two", "dask")}
+    print(f"{reps} replications, median of {rounds} round(s) {'wall s':>8s} {'speed-up':>9s} "
+          f"{'of side by side':>16s} {'target':>7s} {'met':>4s}  same {' and '.join(COMPARED)} as 1 worker")
     print(f"  {'1 local worker':36s} {one:8.2f}")
-    for name, wall, target, same in (("2 local workers", two, 1.8, same_two),
-                                     ("Dask, 2 workers on loopback", dask, 1.6, same_dask)):
-        speedup = one / wall
-        print(f"  {name:36s} {wall:8.2f} {speedup:8.2f}x {f'>= {target:g}x':>8s} "
-              f"{'yes' if speedup >= target else 'no':>4s}  {'yes' if same else 'NO'}")
+    for key, name, wall, target, same in (("two", "2 local workers", two, 0.95, same_two),
+                                          ("dask", "Dask, 2 workers on loopback", dask, 0.90, same_dask)):
+        print(f"  {name:36s} {wall:8.2f} {one / wall:8.2f}x {efficiency[key]:15.1%} {f'>= {target:.0%}':>7s} "
+              f"{'yes' if efficiency[key] >= target else 'no':>4s}  {'yes' if same else 'NO'}")
     print(f"  {'machine ceiling: 2 runs side by side':36s} {ceiling:8.2f} {one / ceiling:8.2f}x")
     print("  (all rounds, s: " + "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in times.items())
           + ")")
@@ -206,8 +209,10 @@ def main() -> None:
                 "rounds": rounds,
                 "wall_seconds": {"workers_1": one, "workers_2": two, "dask_2": dask, "side_by_side": ceiling},
                 "all_rounds": times,
-                "workers_2": {"speedup": one / two, "target": 1.8, "identical": same_two},
-                "dask_2": {"speedup": one / dask, "target": 1.6, "identical": same_dask},
+                "workers_2": {"speedup": one / two, "of_side_by_side": efficiency["two"], "target": 0.95,
+                              "identical": same_two},
+                "dask_2": {"speedup": one / dask, "of_side_by_side": efficiency["dask"], "target": 0.90,
+                           "identical": same_dask},
                 "machine_ceiling": one / ceiling,
             },
             "memory": {"replications": [few, many], "peak_rss_mib": [peak_few, peak_many],
