@@ -34,9 +34,18 @@ def overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.ndar
 
 def replication_metrics(r: ReplicationResult) -> dict[str, float]:
     """The scalar results of one replication whose records were kept, by name."""
+    require_records(r)
     totals = ReplicationTotals(r.warmup_hours, r.horizon_hours)
     totals.add(r.patients, r.segments)
     return totals.metrics(r)
+
+
+def require_records(r: ReplicationResult) -> None:
+    """Refuse a replication run without its records kept: its tables are empty, and anything
+    computed from them would be zero, not the replication's."""
+    if not r.kept:
+        raise ValueError("this replication was run without keeping its records (keep=False): pass sinks to "
+                         "run_replication to accumulate what is needed, or run it with keep=True")
 
 
 class ReplicationTotals:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.metrics import delay_days, dtoc_metric
+from discharge_sim.analysis.metrics import delay_days, dtoc_metric, require_records
 from discharge_sim.model.replication import ReplicationResult
 from discharge_sim.vocabulary import (
     DAYS_PER_MONTH,
@@ -47,6 +47,7 @@ def dtoc_table(summary: Mapping[str, Mapping[str, float]], window_days: float) -
 
 
 def patient_table(r: ReplicationResult) -> dict[str, Any]:
+    require_records(r)
     p = r.patients
     hi = r.horizon_hours
     dep = p["departure"]
@@ -83,6 +84,7 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
 
 
 def segment_table(r: ReplicationResult) -> dict[str, Any]:
+    require_records(r)
     s = r.segments
     steps = np.asarray(r.step_names, dtype=object)
     n = s["patient"].size
@@ -129,6 +131,7 @@ def day_hours(starts: np.ndarray, ends: np.ndarray, n_days: int, horizon: float)
 
 def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
     """occupancy.csv's rows of one replication whose records were kept."""
+    require_records(r)
     daily = DailyOccupancy(r.horizon_hours)
     daily.add(r.patients, r.segments)
     return daily.table(r)

@@ -106,6 +106,9 @@ def run(config: Config | str | Path | None = None, *, detail: bool = True, from_
     """
     where = _where(options, "run")
     if from_manifest is not None:
+        if where.detail_format is not None:
+            raise UsageError("from_manifest repeats the recorded run, in the format it recorded; "
+                             "detail_format cannot be given with it")
         recorded = recorded_run(Path(from_manifest))
         if recorded.written_by != __version__:
             where.say(f"note: the manifest was written by discharge-sim {recorded.written_by}; this is "

@@ -23,6 +23,7 @@ from discharge_sim.analysis.attribution import (
     ranking,
     removals,
 )
+from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.analysis.statistics import paired_differences, summarise
 from discharge_sim.analysis.tables import comparison_table, occupancy_table
 from discharge_sim.config import Config
@@ -51,6 +52,10 @@ class ExperimentResult:
     same numbers as a results folder's, to the last digit)."""
     occupancy: list[dict[str, Any]] = field(default_factory=list)
     """One daily occupancy table per replication, accumulated the same way."""
+
+    def __post_init__(self) -> None:
+        if self.replications and len(self.metrics) != len(self.replications):  # made by hand from results
+            self.metrics = [replication_metrics(r) for r in self.replications]
 
     @cached_property
     def summary(self) -> dict[str, dict[str, float]]:

@@ -81,7 +81,8 @@ def _arrow(values: np.ndarray) -> Any:
 
 def concatenate_parquet(dest: Path, parts: Sequence[Path]) -> None:
     """One Parquet file from many, part by part (one row group each), so memory holds one part.
-    Parts whose columns differ are laid out on the union of the columns, nulls elsewhere."""
+    Parts whose columns differ are laid out on the union of the columns, nulls elsewhere; a part
+    with no rows, whose text columns have no type yet, takes the union's types."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -96,7 +97,7 @@ def concatenate_parquet(dest: Path, parts: Sequence[Path]) -> None:
             for field in union:
                 if field.name not in table.column_names:
                     table = table.append_column(field, pa.nulls(table.num_rows, type=field.type))
-            writer.write_table(table.select(union.names))
+            writer.write_table(table.select(union.names).cast(union))
 
 
 def concatenate(dest: Path, parts: Sequence[Path]) -> None:

@@ -20,7 +20,7 @@ from discharge_sim.io.storage import PartialResults
 from discharge_sim.version import __version__
 from discharge_sim.vocabulary import DETAIL_FORMATS
 
-DEPENDENCIES = ("simpy", "numpy", "scipy", "pydantic", "pyyaml", "matplotlib", "tqdm")
+DEPENDENCIES = ("simpy", "numpy", "scipy", "pydantic", "pyyaml", "matplotlib", "tqdm", "pyarrow")
 """Packages whose versions every manifest records."""
 
 

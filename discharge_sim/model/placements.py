@@ -49,7 +49,8 @@ class PlacementPool:
         self.places = cfg.places
         self.unlimited = unlimited
         self.resource = CountingResource(env, cfg.places)
-        self._releases = ReleaseSchedule(env, self.resource)
+        self.releases = ReleaseSchedule(env, self.resource)
+        """Places due back, by clock time."""
         shape = Shape.of(cfg.length_of_stay)
         self._shape = shape
         self.stay: Callable[[], float] = sampler(shape, streams.generator(f"pool.{name}.stay"))
@@ -86,7 +87,7 @@ class PlacementPool:
         """The place taken earlier is freed at clock time ``end``: uncount what falls after it."""
         lo, hi = self._window
         self._count(-max(0.0, hi - max(end, lo)), funded)
-        self._releases.after(end - self.env.now)
+        self.releases.after(end - self.env.now)
 
     def hold_until(self, end: float, funded: bool = True) -> None:
         """Keep a place taken now until clock time ``end``, then free it."""

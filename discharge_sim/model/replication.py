@@ -59,6 +59,8 @@ class ReplicationResult:
     """day, then ``<pool>_in_use`` and ``<pool>_queue`` at each midnight."""
     arrived: int = 0
     """Patients who arrived before the horizon (the records' length when they are kept)."""
+    kept: bool = True
+    """Whether ``patients`` and ``segments`` hold every record (``run_replication(keep=True)``)."""
     events: int = 0
     """Events SimPy processed before the horizon: the engine's work, for events per second."""
     final_state: dict[str, int] = field(default_factory=dict)
@@ -88,9 +90,10 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     holds the full patient and segment tables too (without it, they are empty and memory stays
     bounded by the patients in the system).
 
-    The cyclic garbage collector is paused from the start until the results are built: the model
-    keeps every patient record alive to the end, so each collection would only rescan a heap that
-    grows (reference counting still frees everything short-lived). Before it resumes, the cycles
+    The cyclic garbage collector is paused from the start until the results are built: nearly
+    everything a replication makes is freed by reference counting (a finished patient's cycle with
+    their discharge run is cut when their record leaves), so collections would only rescan the
+    live model. Before it resumes, the cycles
     that tie a finished model together are cut, so the replication is freed at once rather than at
     some later collection.
     """
@@ -142,7 +145,8 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         snapshots[f"{name}_queue"] = []
     if pools:
         env.process(_daily_pool_census(env, pools, snapshots))
-    events = _run(env, horizon)
+    # Release ids a pool has taken but not yet put on SimPy's heap count as scheduled, not processed.
+    events = _run(env, horizon) - sum(pool.releases.unscheduled for pool in pools.values())
     patients, segments = records.close(list(hospital.present.values()))
     hospital.present.clear()
     result = ReplicationResult(
@@ -160,6 +164,7 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         segments=segments,
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
         arrived=hospital.arrived,
+        kept=keep,
         events=events,
         final_state={
             "beds_in_use": hospital.beds.count,

@@ -100,52 +100,60 @@ class CountingResource(BaseResource[UnitRequest, Release]):
 
 
 class ReleaseSchedule:
-    """Units of a :class:`CountingResource` due back at known clock times, freed in time order
-    with one SimPy event pending at a time (for the earliest), not one event per unit.
+    """Units of a :class:`CountingResource` due back at known clock times, with only the earliest
+    of them on SimPy's heap at a time, not one event per unit.
 
     A care home's residents stay for months or years, so a pool holds a scheduled release for
     almost every place: as events they would make SimPy's heap several times the number of beds,
-    and every other event's push and pop would pay for it. A unit is freed at exactly the clock
-    time a timeout of the same delay would have fired at.
+    and every other event's push and pop would pay for it. Each release is still its own event,
+    with the time and the event id a timeout of the same delay would have had (the id is taken
+    when the release is announced), so events at the same clock time keep their order: it is only
+    put on SimPy's heap when it becomes the pool's earliest.
     """
 
-    __slots__ = ("_due", "_env", "_free", "_wakes")
+    __slots__ = ("_due", "_env", "_free", "_scheduled")
 
     def __init__(self, env: simpy.Environment, resource: CountingResource):
         self._env = env
         self._free = resource.free
-        self._due: list[float] = []
-        """Clock times units are due back (a heap)."""
-        self._wakes: list[float] = []
-        """Clock times a wake-up event is scheduled for (a heap); the earliest is never later than
-        the earliest unit due."""
+        self._due: list[tuple[float, int]] = []
+        """(clock time, event id) of every unit due back (a heap); its first is always scheduled."""
+        self._scheduled: set[int] = set()
+        """Event ids of releases on SimPy's heap, not yet processed."""
 
     def __len__(self) -> int:
         return len(self._due)
 
+    @property
+    def unscheduled(self) -> int:
+        """Releases whose event ids are taken but which are not on SimPy's heap yet."""
+        return len(self._due) - len(self._scheduled)
+
     def after(self, delay: float) -> None:
         """A unit is due back ``delay`` hours from now."""
-        due = self._env.now + delay  # the time a timeout of this delay would fire at
-        heapq.heappush(self._due, due)
-        if not self._wakes or due < self._wakes[0]:
-            self._wake_at(due)
+        if delay < 0:
+            raise ValueError(f"negative delay {delay}")
+        env = self._env
+        entry = (env.now + delay, next(env._eid))  # as Environment.schedule would number a timeout
+        heapq.heappush(self._due, entry)
+        if self._due[0] == entry:
+            self._schedule(entry)
 
-    def _wake_at(self, due: float) -> None:
+    def _schedule(self, entry: tuple[float, int]) -> None:
+        due, eid = entry
         env = self._env
         event = env.event()
         event._ok = True
         event._value = None
-        event.callbacks.append(self._wake)
-        heapq.heappush(self._wakes, due)
-        # As Environment.schedule does, but at an absolute time: now + (due - now) may round off it.
-        heapq.heappush(env._queue, (due, NORMAL, next(env._eid), event))
+        event.callbacks.append(self._release)
+        self._scheduled.add(eid)
+        heapq.heappush(env._queue, (due, NORMAL, eid, event))
 
-    def _wake(self, _event: Any) -> None:
-        now = self._env.now
-        heapq.heappop(self._wakes)
-        due = self._due
-        while due and due[0] <= now:
-            heapq.heappop(due)
-            self._free()
-        if due and (not self._wakes or due[0] < self._wakes[0]):
-            self._wake_at(due[0])
+    def _release(self, _event: Any) -> None:
+        # Releases are processed in (time, id) order, and the earliest is always scheduled, so the
+        # one processed now is the first of the heap.
+        _, eid = heapq.heappop(self._due)
+        self._scheduled.discard(eid)
+        self._free()
+        if self._due and self._due[0][1] not in self._scheduled:
+            self._schedule(self._due[0])

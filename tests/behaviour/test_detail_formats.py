@@ -78,6 +78,40 @@ def test_parts_with_different_columns_are_joined_on_their_union(tmp_path):
         {"point": 0, "x": 1.0, "y": None}, {"point": 0, "x": None, "y": None}, {"point": 1, "x": None, "y": "home"}]
 
 
+def test_a_part_with_no_rows_joins_the_others(tmp_path):
+    """A replication or scenario with no delay segments writes a part whose label columns have no
+    type yet; the joined table gives them the others' (text)."""
+    empty = tmp_path / "empty.parquet"
+    full = tmp_path / "full.parquet"
+    empty.write_bytes(parquet_bytes({"config": np.array([], dtype=object), "hours": np.array([], dtype=float),
+                                     "owner": np.array([], dtype=object)}))
+    full.write_bytes(parquet_bytes({"config": np.array(["b", "b"], dtype=object), "hours": np.array([1.0, 2.0]),
+                                    "owner": np.array(["hospital", "social_care"], dtype=object)}))
+    joined = tmp_path / "joined.parquet"
+    concatenate_parquet(joined, [empty, full])
+    table = pq.read_table(joined)
+    assert pa.types.is_string(table.schema.field("owner").type)
+    assert table.to_pylist() == [{"config": "b", "hours": 1.0, "owner": "hospital"},
+                                 {"config": "b", "hours": 2.0, "owner": "social_care"}]
+
+
+def test_a_comparison_with_a_scenario_without_delays_writes_and_reads_its_tables(tmp_path):
+    """The mmc config has no discharge steps, so no delay segments: its parts are empty beside the
+    baseline's. The figures read the first scenario's rows of either format alike."""
+    mmc = BASELINE.parent / "mmc.yaml"
+    folders = {}
+    for form in ("parquet", "csv"):
+        folders[form] = api.compare([BASELINE, mmc], labels=["base", "mmc"], days=6, warmup_days=1, replications=1,
+                                    workers=1, plots=False, detail=True, detail_format=form, out=tmp_path / form).out
+    assert rows(folders["parquet"] / "delays.parquet") == rows(folders["csv"] / "delays.csv")
+    assert {r["config"] for r in rows(folders["parquet"] / "patients.parquet")} == {"base", "mmc"}
+    a = ResultsFolder(folders["parquet"]).first_rows("delays", ("patient", "hours"), ("config", "owner"))
+    b = ResultsFolder(folders["csv"]).first_rows("delays", ("patient", "hours"), ("config", "owner"))
+    assert set(a["config"]) == {"base"} and len(a["patient"]) > 0
+    for column in ("patient", "hours", "config", "owner"):
+        np.testing.assert_array_equal(a[column], b[column])
+
+
 def test_the_same_columns_give_the_same_bytes():
     columns = {"patient": np.arange(5), "hours": np.linspace(0, 1, 5), "owner": np.array(["a", "b"] * 2 + ["c"],
                                                                                         dtype=object)}

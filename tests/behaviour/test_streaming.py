@@ -88,3 +88,14 @@ def test_memory_without_kept_records_does_not_grow_with_the_patients_who_passed(
     kept, result = _peak(240, keep=True)
     size = sum(v.nbytes for table in (result.patients, result.segments) for v in table.values())
     assert size > 1_000_000 and kept - long > 0.9 * size
+
+
+def test_tables_of_a_replication_run_without_its_records_are_refused():
+    from discharge_sim.analysis.metrics import replication_metrics
+    from discharge_sim.analysis.tables import patient_table
+
+    result = run_replication(short_baseline(days=5, warmup=1), 0, seed=1, keep=False)
+    assert result.arrived > 100 and not result.kept
+    for compute in (replication_metrics, occupancy_table, patient_table):
+        with pytest.raises(ValueError, match="keep=False"):
+            compute(result)
