@@ -28,6 +28,7 @@ from discharge_sim.analysis.statistics import paired_differences, summarise
 from discharge_sim.analysis.tables import comparison_table, occupancy_table
 from discharge_sim.config import Config
 from discharge_sim.experiments.specification import (
+    DETAIL_TABLES,
     RECORD_TABLES,
     TABLES,
     Task,
@@ -73,7 +74,7 @@ class ExperimentResult:
             for metric in rows[0] if rows else []:
                 columns[metric] = np.array([row[metric] for row in rows])
             return columns
-        if name not in (*RECORD_TABLES, "occupancy"):
+        if name not in DETAIL_TABLES:
             raise ValueError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
         if name == "occupancy" and len(self.occupancy) == len(self.replications):
             parts = self.occupancy
