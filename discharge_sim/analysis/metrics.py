@@ -113,6 +113,21 @@ class ReplicationTotals:
         count("delay_hours_of_departed", np.sum(dep[departed_in] - p["ready"][departed_in]))
         for i, (_label, a, b) in enumerate(DELAY_BANDS):
             self.bands[i] += np.sum((days >= a) & (days <= b))
+        # When discharges happen: the day of the week (day 0 is a Monday) and the hour of the day.
+        left = dep[departed_in]
+        weekend = np.floor(left / HOURS_PER_DAY) % 7 >= 5
+        count("weekend_discharges", weekend.sum())
+        count("before_noon_discharges", np.sum(left % HOURS_PER_DAY < NOON))
+        # What boards see each day: patients found ready still in a bed, and long stays, counted at
+        # each midnight of the window; and the discharges of patients found ready.
+        end = np.where(np.isnan(dep), hi, dep)
+        ready = ~np.isnan(p["ready"]) & admitted
+        count("nctr_patient_midnights", window_midnights(p["ready"][ready], end[ready], lo, hi).sum())
+        for days_ in LONG_STAYS:
+            count(f"stays_{days_}_plus_midnights",
+                  window_midnights(p["admitted"][admitted] + days_ * HOURS_PER_DAY, end[admitted], lo, hi).sum())
+        count("nctr_discharges", np.sum(departed_in & ~np.isnan(p["ready"])))
+        count("found_ready", np.sum(ready & (p["ready"] >= lo) & (p["ready"] < hi)))
 
     def _add_segments(self, s: dict[str, np.ndarray], p: dict[str, np.ndarray]) -> None:
         lo, hi = self.lo, self.hi
@@ -192,7 +207,52 @@ class ReplicationTotals:
         for (label, _a, _b), n in zip(DELAY_BANDS, self.bands, strict=True):
             m[f"delay_band_{label}_share"] = _ratio(float(n), delayed)
         m["mean_delay_hours_per_discharge"] = _ratio(c("delay_hours_of_departed", 0.0), departed)
+
+        weekend_days, weekdays = _weekend_and_weekdays(lo, hi)
+        weekend = c("weekend_discharges", 0.0)
+        m["weekend_discharge_ratio"] = _ratio(_ratio(weekend, weekend_days), _ratio(departed - weekend, weekdays))
+        m["before_noon_discharge_share"] = _ratio(c("before_noon_discharges", 0.0), departed)
+        midnights = _midnights_in(lo, hi)
+        nctr = c("nctr_patient_midnights", 0.0)
+        m["nctr_patients_mean"] = _ratio(nctr, midnights)
+        for days_ in LONG_STAYS:
+            m[f"stays_{days_}_plus_mean"] = _ratio(c(f"stays_{days_}_plus_midnights", 0.0), midnights)
+        # Of the patients without criteria to reside on a day (at its first midnight, or found ready
+        # during it), the share discharged that day, over the window's days.
+        m["nctr_discharged_share"] = _ratio(c("nctr_discharges", 0.0), nctr + c("found_ready", 0.0))
         return m
+
+
+LONG_STAYS = (7, 14, 21)
+"""Stays of at least this many days, counted at midnight as NHS England's long-stay figures are."""
+NOON = 12.0
+
+
+def window_midnights(starts: np.ndarray, ends: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """For each interval [start, end), how many midnights in [lo, hi) it holds (a patient counted
+    in a midnight census)."""
+    first, last = math.ceil(lo / HOURS_PER_DAY), math.ceil(hi / HOURS_PER_DAY)
+    a = np.clip(np.ceil(starts / HOURS_PER_DAY), first, last)
+    b = np.clip(np.ceil(ends / HOURS_PER_DAY), first, last)
+    return np.clip(b - a, 0.0, None)
+
+
+def _midnights_in(lo: float, hi: float) -> float:
+    return float(max(math.ceil(hi / HOURS_PER_DAY) - math.ceil(lo / HOURS_PER_DAY), 0))
+
+
+def _weekend_and_weekdays(lo: float, hi: float) -> tuple[float, float]:
+    """Days of the window on Saturdays and Sundays, and on Mondays to Fridays (part-days in part)."""
+    weekend = weekday = 0.0
+    day = math.floor(lo / HOURS_PER_DAY)
+    while day * HOURS_PER_DAY < hi:
+        share = (min((day + 1) * HOURS_PER_DAY, hi) - max(day * HOURS_PER_DAY, lo)) / HOURS_PER_DAY
+        if day % 7 >= 5:
+            weekend += share
+        else:
+            weekday += share
+        day += 1
+    return weekend, weekday
 
 
 def _plus(total: np.ndarray, part: np.ndarray) -> np.ndarray:

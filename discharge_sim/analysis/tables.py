@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.metrics import delay_days, dtoc_metric, require_records
+from discharge_sim.analysis.metrics import LONG_STAYS, delay_days, dtoc_metric, require_records
 from discharge_sim.model.replication import ReplicationResult
 from discharge_sim.vocabulary import (
     DAYS_PER_MONTH,
@@ -129,6 +129,15 @@ def day_hours(starts: np.ndarray, ends: np.ndarray, n_days: int, horizon: float)
     return hours[:n_days]
 
 
+def midnight_census(starts: np.ndarray, ends: np.ndarray, n_days: int) -> np.ndarray:
+    """How many intervals [start, end) hold the midnight that starts each day 0..n_days-1."""
+    first = np.clip(np.ceil(starts / HOURS_PER_DAY), 0, n_days).astype(np.int64)
+    last = np.clip(np.ceil(ends / HOURS_PER_DAY), 0, n_days).astype(np.int64)
+    keep = last > first
+    change = np.bincount(first[keep], minlength=n_days + 1) - np.bincount(last[keep], minlength=n_days + 1)
+    return np.cumsum(change)[:n_days].astype(float)
+
+
 def occupancy_table(r: ReplicationResult) -> dict[str, Any]:
     """occupancy.csv's rows of one replication whose records were kept."""
     require_records(r)
@@ -143,12 +152,18 @@ class DailyOccupancy:
     hours open in each day, which add over any grouping of the patients."""
 
     SERIES = ("beds_occupied", "delayed_patients_in_beds", "emergencies_boarding")
+    COUNTS = ("nctr_patients_at_midnight", *(f"stays_{d}_plus_at_midnight" for d in LONG_STAYS), "discharges",
+              "nctr_discharges")
+    """Counted, not averaged: patients found ready (no criteria to reside) still in a bed, and
+    stays of 7, 14 and 21 days or more, at the midnight that starts each day; discharges in the
+    day, and those of patients found ready."""
 
     def __init__(self, horizon_hours: float):
         self.horizon = horizon_hours
         self.n_days = math.ceil(horizon_hours / HOURS_PER_DAY)
         self.widths = np.diff(_day_edges(self.n_days, horizon_hours))
         self.hours = {name: np.zeros(self.n_days) for name in self.SERIES}
+        self.counts = {name: np.zeros(self.n_days) for name in self.COUNTS}
 
     def add(self, p: dict[str, np.ndarray], _segments: dict[str, np.ndarray]) -> None:
         hi = self.horizon
@@ -163,6 +178,16 @@ class DailyOccupancy:
             ("emergencies_boarding", p["arrival"][emergency], board_end[emergency]),
         ):
             self.hours[name] += day_hours(starts, ends, self.n_days, hi)
+        self.counts["nctr_patients_at_midnight"] += midnight_census(p["ready"][ready & adm], dep[ready & adm],
+                                                                    self.n_days)
+        for days in LONG_STAYS:
+            self.counts[f"stays_{days}_plus_at_midnight"] += midnight_census(
+                p["admitted"][adm] + days * HOURS_PER_DAY, dep[adm], self.n_days)
+        left = ~np.isnan(p["departure"])
+        day = np.floor(p["departure"][left] / HOURS_PER_DAY).astype(np.int64)
+        self.counts["discharges"] += np.bincount(day, minlength=self.n_days)[: self.n_days]
+        found = ~np.isnan(p["ready"][left])
+        self.counts["nctr_discharges"] += np.bincount(day[found], minlength=self.n_days)[: self.n_days]
 
     def table(self, r: ReplicationResult) -> dict[str, Any]:
         """The rows, with the pools' midnight counts that ``r`` recorded."""
@@ -171,6 +196,7 @@ class DailyOccupancy:
         for name in self.SERIES:
             table[name] = self.hours[name] / self.widths
         table["occupancy"] = table["beds_occupied"] / r.beds
+        table.update(self.counts)
         for name in r.pool_names:
             for suffix in ("in_use", "queue"):
                 column = r.pools_daily[f"{name}_{suffix}"]
