@@ -20,6 +20,7 @@ from discharge_sim.vocabulary import (
     DTOC_CODES,
     DTOC_UNCOUNTED,
     HOURS_PER_DAY,
+    HOURS_PER_WEEK,
     KINDS,
     ORGANISATIONS,
     OWNERS,
@@ -128,6 +129,14 @@ class ReplicationTotals:
                   window_midnights(p["admitted"][admitted] + days_ * HOURS_PER_DAY, end[admitted], lo, hi).sum())
         count("nctr_discharges", np.sum(departed_in & ~np.isnan(p["ready"])))
         count("found_ready", np.sum(ready & (p["ready"] >= lo) & (p["ready"] < hi)))
+        # The elective waiting list (elective.waiting_list): electives booked and not yet admitted,
+        # at each midnight, and the time admitted electives waited past their first booked day.
+        booked = p["elective"] & ~p["cancelled"]
+        until = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
+        count("electives_waiting_midnights", window_midnights(p["arrival"][booked], until[booked], lo, hi).sum())
+        taken = booked & admitted & (p["admitted"] >= lo) & (p["admitted"] < hi)
+        count("elective_admissions", taken.sum())
+        count("elective_extra_wait_hours", np.sum(p["admitted"][taken] - p["arrival"][taken]))
 
     def _add_segments(self, s: dict[str, np.ndarray], p: dict[str, np.ndarray]) -> None:
         lo, hi = self.lo, self.hi
@@ -220,6 +229,9 @@ class ReplicationTotals:
         # Of the patients without criteria to reside on a day (at its first midnight, or found ready
         # during it), the share discharged that day, over the window's days.
         m["nctr_discharged_share"] = _ratio(c("nctr_discharges", 0.0), nctr + c("found_ready", 0.0))
+        m["electives_waiting_mean"] = _ratio(c("electives_waiting_midnights", 0.0), midnights)
+        m["elective_extra_wait_weeks_mean"] = _ratio(c("elective_extra_wait_hours", 0.0) / HOURS_PER_WEEK,
+                                                     c("elective_admissions", 0.0))
         return m
 
 

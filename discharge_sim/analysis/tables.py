@@ -55,7 +55,7 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
     ready = p["ready"]
     status = np.where(
         p["cancelled"], np.where(p["elective"], "cancelled", "turned_away"),
-        np.where(np.isnan(adm), "boarding",
+        np.where(np.isnan(adm), np.where(p["elective"], "waiting_list", "boarding"),
                  np.where(~np.isnan(dep), "departed",
                           np.where(np.isnan(ready) | (ready >= hi), "acute", "delayed_in_bed"))),
     )
@@ -153,10 +153,10 @@ class DailyOccupancy:
 
     SERIES = ("beds_occupied", "delayed_patients_in_beds", "emergencies_boarding")
     COUNTS = ("nctr_patients_at_midnight", *(f"stays_{d}_plus_at_midnight" for d in LONG_STAYS), "discharges",
-              "nctr_discharges")
+              "nctr_discharges", "electives_waiting_at_midnight")
     """Counted, not averaged: patients found ready (no criteria to reside) still in a bed, and
     stays of 7, 14 and 21 days or more, at the midnight that starts each day; discharges in the
-    day, and those of patients found ready."""
+    day, and those of patients found ready; electives booked and not yet admitted at midnight."""
 
     def __init__(self, horizon_hours: float):
         self.horizon = horizon_hours
@@ -188,6 +188,9 @@ class DailyOccupancy:
         self.counts["discharges"] += np.bincount(day, minlength=self.n_days)[: self.n_days]
         found = ~np.isnan(p["ready"][left])
         self.counts["nctr_discharges"] += np.bincount(day[found], minlength=self.n_days)[: self.n_days]
+        booked = p["elective"] & ~p["cancelled"]
+        self.counts["electives_waiting_at_midnight"] += midnight_census(
+            p["arrival"][booked], np.where(np.isnan(p["admitted"]), hi, p["admitted"])[booked], self.n_days)
 
     def table(self, r: ReplicationResult) -> dict[str, Any]:
         """The rows, with the pools' midnight counts that ``r`` recorded."""

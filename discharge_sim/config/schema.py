@@ -335,6 +335,9 @@ class EmergencySettings(Strict):
 class ElectiveSettings(Strict):
     admissions_per_weekday: dict[Day, Annotated[int, Field(ge=0, le=MOST_PER_DAY)]] = Field(default_factory=dict)
     admission_hour: Hour = 7.0
+    waiting_list: bool = False
+    """Electives who find no bed stay on the waiting list and take the first of the next days'
+    slots (true), instead of being cancelled and lost to the hospital (false)."""
 
 
 class Group(Strict):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,9 @@ class Hospital:
         self._elective_cumulative = np.cumsum([g.elective_share for g in groups]).tolist()
         self._usual = ArrivalDraws(uniform_sampler(streams.generator("emergency.group")), self._pathway_u, self._stay)
         self._elective_group_u = uniform_sampler(streams.generator("elective.group"))
+        self.waiting_list: deque[tuple[Patient, float]] | None = deque() if config.elective.waiting_list else None
+        """Electives booked and not yet admitted, first booked first (None: electives who find no
+        bed are cancelled)."""
         self._rate = EmergencyRate(config.emergency)
         gap_rng = streams.generator("emergency.arrivals")
         self._unit_gaps = block_sampler(lambda n: gap_rng.exponential(1.0, n))
@@ -230,9 +234,23 @@ class Hospital:
         env = self.env
         while True:
             yield env.timeout(next_time_of_day(env.now, hour) - env.now)
-            for _ in range(counts[int(env.now // HOURS_PER_DAY) % 7]):
+            slots = counts[int(env.now // HOURS_PER_DAY) % 7]
+            for _ in range(slots):
                 self._elective()
+            if self.waiting_list is not None:
+                self._offer_slots(slots)
             yield env.timeout(1.0)  # move past this day's admission hour
+
+    def _offer_slots(self, slots: int) -> None:
+        """Today's elective slots go to the longest-waiting first, while beds are free; whoever is
+        left waits for the next day's slots."""
+        waiting = self.waiting_list
+        assert waiting is not None
+        for _ in range(slots):
+            if not waiting or not self.beds.try_take():
+                return
+            patient, stay = waiting.popleft()
+            self._admit(patient, stay)
 
     def _new_patient(self, cumulative: list[float], u: float, elective: bool,
                      pathway_u: list[Callable[[], float]]) -> Patient:
@@ -263,6 +281,9 @@ class Hospital:
     def _elective(self) -> None:
         patient = self._new_patient(self._elective_cumulative, self._elective_group_u(), True, self._pathway_u)
         stay = self._stay[patient.group]()
+        if self.waiting_list is not None:  # joins the list; today's slots are offered in list order
+            self.waiting_list.append((patient, stay))
+            return
         if self.beds.try_take():
             self._admit(patient, stay)
         else:

@@ -192,6 +192,8 @@ def _release(env: simpy.Environment, hospital: Hospital, discharge: DischargePro
     hospital.on_ready = hospital.on_admitted = hospital.on_leave = None  # type: ignore[assignment]
     discharge.release()
     hospital.beds.queue.clear()
+    if hospital.waiting_list is not None:
+        hospital.waiting_list.clear()
     for pool in pools.values():
         pool.resource.queue.clear()
     if budget is not None:
