@@ -369,6 +369,9 @@ class Staff(Attributed):
     hourly_cost_gbp: NonNegative = 0.0
     """Cost of one member of the team for an hour of its schedule (salary and on-costs), paid by
     the NHS or the council according to the team's organisation."""
+    absence_rate: Probability = 0.0
+    """The chance that any one member is absent on a given day (sickness, leave not covered),
+    drawn afresh each midnight: the team works that day with those present."""
 
 
 class Pool(Attributed):

@@ -114,8 +114,10 @@ class DischargeProcess:
         self.staff: dict[str, StaffTeam] = {}
         for name, s in config.staff.items():
             code, organisation = config.staff_cause(name)
-            self.staff[name] = StaffTeam(name, s.owner, organisation, code, hours[s.schedule],
-                                         variant.staff_unlimited(name), CountingResource(env, s.count))
+            team = self.staff[name] = StaffTeam(name, s.owner, organisation, code, hours[s.schedule],
+                                                variant.staff_unlimited(name), CountingResource(env, s.count))
+            if s.absence_rate > 0 and not team.unlimited:
+                env.process(team.absences(env, s.count, s.absence_rate, streams.generator(f"staff.{name}.absence")))
         self.runners: dict[str, StepRunner] = {}
         for index, (name, step) in enumerate(config.steps.items()):
             self.runners[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant)

@@ -68,6 +68,17 @@ class CountingResource(BaseResource[UnitRequest, Release]):
         request = BoundClass(UnitRequest)
         release = BoundClass(Release)
 
+    def set_capacity(self, capacity: int) -> None:
+        """Change the number of units: units in use beyond a lower capacity finish their work
+        (nobody new is granted one until the count is below it); a higher capacity grants queued
+        requests at once."""
+        if capacity < 0:
+            raise ValueError(f"capacity {capacity}: at least 0")
+        raised = capacity > self._capacity
+        self._capacity = capacity
+        if raised and self.put_queue:
+            self._trigger_put(None)
+
     def try_take(self) -> bool:
         """Take a unit now if one is free and nobody is queueing; no event is created."""
         if self._in_use < self._capacity and not self.put_queue:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
 
 from discharge_sim.config import Window
 from discharge_sim.model.calendar import WorkingHours
 from discharge_sim.model.resources import CountingResource
-from discharge_sim.vocabulary import DAY_NAMES
+from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY
 
 
 @dataclass(slots=True, eq=False)
@@ -24,6 +28,20 @@ class StaffTeam:
     hours: WorkingHours
     unlimited: bool
     resource: CountingResource
+    absent_person_days: int = field(default=0)
+    """Members absent, summed over the days the run has begun (with an absence rate)."""
+
+    def absences(self, env: simpy.Environment, count: int, rate: float,
+                 rng: np.random.Generator) -> Generator[simpy.events.Event, Any, None]:
+        """Each midnight, each of the ``count`` members is absent with chance ``rate`` that day:
+        the team's capacity is those present (a binomial draw from the team's own stream)."""
+        day = 0
+        while True:
+            absent = int(rng.binomial(count, rate))
+            self.absent_person_days += absent
+            self.resource.set_capacity(count - absent)
+            day += 1
+            yield env.timeout(day * HOURS_PER_DAY - env.now)
 
 
 def working_hours(windows: Iterable[Window]) -> WorkingHours:
