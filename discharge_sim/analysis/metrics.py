@@ -173,7 +173,11 @@ class ReplicationTotals:
         m["discharges"] = c("discharges", 0.0)
         occupied = c("occupied_hours", 0.0) / (hi - lo)
         m["mean_occupied_beds"] = occupied
-        m["occupancy"] = occupied / r.beds
+        if math.isnan(r.open_bed_hours):
+            m["occupancy"] = occupied / r.beds
+        else:  # beds opened and closed (hospital.bed_changes): occupancy of the beds open
+            m["mean_open_beds"] = r.open_bed_hours / (hi - lo)
+            m["occupancy"] = occupied / m["mean_open_beds"]
         m["boarding_hours"] = c("boarding_hours", 0.0)
         m["emergencies_boarded_share"] = _ratio(c("boarded", 0.0), m["emergency_arrivals"])
 

@@ -266,8 +266,29 @@ class SessionSettings(Strict):
         return self
 
 
+class BedChange(Strict):
+    """Beds opened (escalation beds in winter) or closed (a ward shut for infection) for a stretch
+    of days: ``beds`` is added to the hospital's beds from ``start_day`` for ``days`` days."""
+
+    start_day: RunDays
+    days: Annotated[float, Field(gt=0, le=MOST_DAYS)]
+    beds: Annotated[int, Field(ge=-MOST_UNITS, le=MOST_UNITS)]
+    reason: str = ""
+    """What the change is, for the reader (such as "winter escalation ward")."""
+
+    @field_validator("beds")
+    @classmethod
+    def _changes(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("a change of 0 beds changes nothing; give the beds opened (+) or closed (-)")
+        return v
+
+
 class HospitalSettings(Strict):
     beds: Count
+    bed_changes: list[BedChange] = Field(default_factory=list)
+    """Beds opened or closed for stretches of days; changes that overlap add up, and at least one
+    bed must stay open throughout."""
     declaration: SessionSettings | None = None
     """When a patient who has become clinically ready (at any hour, when their acute stay ends) is
     found ready: the next board or ward round that reviews them (a session that may be missed,
@@ -286,6 +307,20 @@ class HospitalSettings(Strict):
             raise ValueError("give declaration or fitness_review_hour (its shorthand), not both "
                              "(in an overlay, declaration: null removes the base's)")
         return self
+
+    @model_validator(mode="after")
+    def _beds_stay_open(self) -> HospitalSettings:
+        for day, open_beds in self.open_beds():
+            if open_beds < 1:
+                raise ValueError(f"bed_changes leave {open_beds} beds open from day {day:g}; at least 1 must stay open")
+        return self
+
+    def open_beds(self) -> list[tuple[float, int]]:
+        """(day, beds open from then) at time 0 and at each day the beds change."""
+        edges = sorted({0.0, *(c.start_day for c in self.bed_changes),
+                        *(c.start_day + c.days for c in self.bed_changes)})
+        return [(day, self.beds + sum(c.beds for c in self.bed_changes if c.start_day <= day < c.start_day + c.days))
+                for day in edges]
 
     @property
     def declaration_sessions(self) -> SessionSettings | None:

@@ -130,6 +130,8 @@ class Hospital:
         self.env = env
         self.beds = CountingResource(env, config.hospital.beds)
         self.capacity = config.hospital.beds
+        for day, open_beds in config.hospital.open_beds() if config.hospital.bed_changes else ():
+            self._open_at(day * HOURS_PER_DAY, open_beds)
         declaration = config.hospital.declaration_sessions
         self._declaration = session_times(declaration) if declaration is not None else None
         self._declaration_u = uniform_sampler(streams.generator("hospital.declaration"))
@@ -182,6 +184,14 @@ class Hospital:
         if any(booked.values()):
             counts = [booked.get(day, 0) for day in DAY_NAMES]  # type: ignore[call-overload]
             env.process(self._elective_arrivals(counts, config.elective.admission_hour))
+
+    def _open_at(self, t: float, open_beds: int) -> None:
+        """From clock time ``t``, ``open_beds`` beds are open: patients in beds closed stay until
+        they leave; beds opened take boarding emergencies at once."""
+        if t <= 0.0:
+            self.beds.set_capacity(open_beds)
+        else:
+            self.env.timeout(t).callbacks.append(lambda _ev: self.beds.set_capacity(open_beds))
 
     # --- arrivals -------------------------------------------------------------------------
     def _start_emergencies(self) -> None:

@@ -76,6 +76,9 @@ class ReplicationResult:
     """(time, amount committed, budget left after it) for every approval of the council's budget."""
     budget_spells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     """(from, to) stretches in which the year's budget was spent."""
+    open_bed_hours: float = math.nan
+    """With hospital.bed_changes: bed-hours open in the observation window (NaN: the beds never
+    change, so they are ``beds`` throughout)."""
     delayed_area_hours: float = math.nan
     """Delayed-patient hours in beds from time 0 to the horizon, integrated event by event by the
     engine itself (see :meth:`Hospital._count_delayed`)."""
@@ -179,9 +182,22 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         budget_approvals=np.asarray(budget.approvals if budget else [], dtype=float).reshape(-1, 3),
         budget_spells=np.asarray(budget.spells if budget else [], dtype=float).reshape(-1, 2),
         delayed_area_hours=hospital.delayed_area_until(horizon),
+        open_bed_hours=_open_bed_hours(config, window) if config.hospital.bed_changes else math.nan,
     )
     _release(env, hospital, discharge, pools, budget)
     return result
+
+
+def _open_bed_hours(config: Config, window: tuple[float, float]) -> float:
+    """Bed-hours open in ``window``, from the beds open at each change."""
+    lo, hi = window
+    steps = config.hospital.open_beds()
+    total = 0.0
+    for (day, beds), (after, _) in zip(steps, [*steps[1:], (math.inf, 0)], strict=True):
+        a, b = max(day * HOURS_PER_DAY, lo), min(after * HOURS_PER_DAY, hi)
+        if b > a:
+            total += beds * (b - a)
+    return total
 
 
 def _release(env: simpy.Environment, hospital: Hospital, discharge: DischargeProcess,
