@@ -313,9 +313,7 @@ def _by_item(m: dict[str, float], prefix: str, hours: np.ndarray, items: list[st
 def dtoc_midnights(s: dict[str, np.ndarray], lo: float, hi: float) -> np.ndarray:
     """Delayed midnights in [lo, hi) by DToC code x responsible organisation: each segment counts
     the midnights it spans, as the national statistic counted delayed patients at midnight."""
-    a = np.maximum(s["start"], lo) / HOURS_PER_DAY
-    b = np.minimum(np.where(np.isnan(s["end"]), hi, s["end"]), hi) / HOURS_PER_DAY
-    midnights = np.clip(np.ceil(b) - np.ceil(a), 0.0, None)
+    midnights = window_midnights(s["start"], np.where(np.isnan(s["end"]), hi, s["end"]), lo, hi)
     cell = s["dtoc"].astype(np.int64) * len(ORGANISATIONS) + s["organisation"]
     size = len(DTOC_CODES) * len(ORGANISATIONS)
     return np.bincount(cell, weights=midnights, minlength=size).reshape(len(DTOC_CODES), len(ORGANISATIONS))

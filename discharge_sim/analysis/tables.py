@@ -171,11 +171,11 @@ class DailyOccupancy:
         dep = np.where(np.isnan(p["departure"]), hi, p["departure"])
         ready = ~np.isnan(p["ready"]) & (p["ready"] < hi)
         emergency = ~p["elective"] & ~p["cancelled"]
-        board_end = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
+        until_admitted = np.where(np.isnan(p["admitted"]), hi, p["admitted"])
         for name, starts, ends in (
             ("beds_occupied", p["admitted"][adm], dep[adm]),
             ("delayed_patients_in_beds", p["ready"][ready], dep[ready]),
-            ("emergencies_boarding", p["arrival"][emergency], board_end[emergency]),
+            ("emergencies_boarding", p["arrival"][emergency], until_admitted[emergency]),
         ):
             self.hours[name] += day_hours(starts, ends, self.n_days, hi)
         self.counts["nctr_patients_at_midnight"] += midnight_census(p["ready"][ready & adm], dep[ready & adm],
@@ -190,7 +190,7 @@ class DailyOccupancy:
         self.counts["nctr_discharges"] += np.bincount(day[found], minlength=self.n_days)[: self.n_days]
         booked = p["elective"] & ~p["cancelled"]
         self.counts["electives_waiting_at_midnight"] += midnight_census(
-            p["arrival"][booked], np.where(np.isnan(p["admitted"]), hi, p["admitted"])[booked], self.n_days)
+            p["arrival"][booked], until_admitted[booked], self.n_days)
 
     def table(self, r: ReplicationResult) -> dict[str, Any]:
         """The rows, with the pools' midnight counts that ``r`` recorded."""
