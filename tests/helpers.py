@@ -128,3 +128,32 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
     return bool(a == b)
+
+
+def assert_ledger_tiles(r: Any, at_least: int = 1) -> None:
+    """Patient by patient: the first segment starts at ready, the last ends at departure (or the
+    horizon), with no gap and no overlap; and only patients with a delay have segments."""
+    s = r.segments
+    order = np.lexsort((s["start"], s["patient"]))
+    s = {k: v[order] for k, v in s.items()}
+    p = r.patients
+    horizon = r.horizon_hours
+    patients, first = np.unique(s["patient"], return_index=True)
+    bounds = [*list(first), s["patient"].size]
+    for k, pid in enumerate(patients):
+        lo, hi = bounds[k], bounds[k + 1]
+        starts, ends = s["start"][lo:hi], s["end"][lo:hi]
+        ready = p["ready"][pid]
+        departure = p["departure"][pid]
+        end = departure if not math.isnan(departure) else horizon
+        assert starts[0] == ready  # exactly, not approximately
+        assert ends[-1] == end
+        assert np.all(starts[1:] == ends[:-1])  # no gap, no overlap
+        assert np.all(ends > starts)
+        assert math.isclose(math.fsum(ends - starts), end - ready, rel_tol=1e-12, abs_tol=1e-9)
+    # Every patient with a delay has segments, and nobody else has any.
+    delayed = ~np.isnan(p["ready"]) & (p["ready"] < horizon)
+    dep = np.where(np.isnan(p["departure"]), horizon, p["departure"])
+    has_delay = delayed & (dep > p["ready"])
+    assert set(patients.tolist()) == set(np.flatnonzero(has_delay).tolist())
+    assert patients.size >= at_least

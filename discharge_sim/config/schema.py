@@ -375,6 +375,31 @@ class ElectiveSettings(Strict):
     slots (true), instead of being cancelled and lost to the hospital (false)."""
 
 
+class Planning(Strict):
+    """Planning ahead: an expected discharge date (EDD) set early in the stay, from which the steps
+    listed in ``lead_hours`` may begin before the patient is found ready.
+
+    The EDD is the discharge-ready date plus an error (normal, in days); a step with a lead time
+    may begin ``lead_hours`` before the EDD, but not before the EDD is set, and at the latest when
+    the patient is found ready. A step also waits for the steps before it in its pathway. A step
+    not listed, or listed with 0, waits for the ready date as without planning. The patient never
+    leaves before their ready date."""
+
+    set_after_admission_hours: Annotated[float, Field(ge=0, le=LONGEST_HOURS)] = 0.0
+    """When the EDD is set: hours after admission (0: at admission; about 24: the post-take round)."""
+    error_mean_days: Annotated[float, Field(ge=-365, le=365)] = 0.0
+    """Mean of EDD minus the discharge-ready date, in days (negative: the EDD is optimistic)."""
+    error_sd_days: Annotated[float, Field(ge=0, le=365)] = 0.0
+    """Standard deviation of that error, in days."""
+    lead_hours: dict[str, Annotated[float, Field(ge=0, le=LONGEST_HOURS)]] = Field(default_factory=dict)
+    """Per step: how many hours before the EDD it may begin."""
+
+    @property
+    def active(self) -> bool:
+        """Whether any step may begin before the ready date."""
+        return any(v > 0 for v in self.lead_hours.values())
+
+
 class Group(Strict):
     """A patient group: its share of admissions, acute length of stay and pathway mix."""
 
@@ -657,6 +682,8 @@ class Config(Strict):
     pools: dict[str, Pool] = Field(default_factory=dict)
     steps: dict[str, Step] = Field(default_factory=dict)
     pathways: dict[int, dict[str, list[str]]]
+    planning: Planning | None = None
+    """Planning ahead from an expected discharge date (None: every step waits for the ready date)."""
     finance: Finance | None = None
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     report: ReportSettings | None = None
@@ -729,6 +756,11 @@ class Config(Strict):
                 raise ValueError(f"pathways.{pathway}: the steps form a cycle: {' -> '.join(cycle)}")
         if self.finance is not None:
             self._check_finance(self.finance)
+        if self.planning is not None:
+            for name in self.planning.lead_hours:
+                if name not in self.steps:
+                    raise ValueError(f"planning.lead_hours: unknown step {name!r}; "
+                                     f"defined steps: {_listing(self.steps)}")
         self._check_conventions()
         self._check_size()
         for gname, group in self.groups.items():

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import simpy
 
 from discharge_sim.config import Config
+from discharge_sim.model.distributions import block_sampler
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.resources import CountingResource
@@ -36,6 +37,7 @@ from discharge_sim.model.steps import (
 )
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
+from discharge_sim.vocabulary import HOURS_PER_DAY
 
 
 @dataclass
@@ -50,6 +52,8 @@ class PathwayPlan:
     """The placement steps and their positions: the only steps with per-patient pool draws."""
     waits: list[int]
     """Per step, how many steps it waits for (a patient's countdown starts from a copy)."""
+    lead: list[float]
+    """Per step, the hours before the expected discharge date it may begin (0: at the ready date)."""
 
 
 class DischargeRun:
@@ -57,7 +61,7 @@ class DischargeRun:
     ready to start), was granted its resource, and finished; ``None`` until known."""
 
     __slots__ = (
-        "done", "duration", "finish", "funded", "funding", "granted", "held", "patient", "plan", "pool",
+        "done", "duration", "earliest", "finish", "funded", "funding", "granted", "held", "patient", "plan", "pool",
         "remaining", "search", "skip", "start", "u",
     )
 
@@ -99,6 +103,9 @@ class DischargeRun:
         infinite while still waiting."""
         self.held: list[int] = []
         """Placement steps whose place the patient holds until departure (and then their stay)."""
+        self.earliest: list[float] | None = None
+        """With planning ahead, per step: the earliest it may begin (see
+        :class:`~discharge_sim.config.schema.Planning`); None: every step waits for the ready date."""
 
 
 class DischargeProcess:
@@ -121,6 +128,13 @@ class DischargeProcess:
         self.runners: dict[str, StepRunner] = {}
         for index, (name, step) in enumerate(config.steps.items()):
             self.runners[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant)
+        planning = config.planning
+        self._planning = planning if planning is not None and planning.active else None
+        self._lead: dict[str, float] = {}
+        if self._planning is not None:
+            self._lead = {n: h for n, h in self._planning.lead_hours.items() if h > 0}
+            error_rng = streams.generator("planning.expected_date_error")
+            self._edd_error = block_sampler(lambda n: error_rng.standard_normal(n))
         self.plans = {p: self._compile_plan(graph) for p, graph in config.pathways.items()}
 
     def _compile_plan(self, graph: dict[str, list[str]]) -> PathwayPlan:
@@ -146,6 +160,7 @@ class DischargeProcess:
             roots=[i for i, ps in enumerate(preds) if not ps],
             placements=[(i, step) for i, step in enumerate(steps) if isinstance(step, PlacementRunner)],
             waits=[len(p) for p in preds],
+            lead=[self._lead.get(name, 0.0) for name in order],
         )
 
     def release(self) -> None:
@@ -155,16 +170,38 @@ class DischargeProcess:
             team.resource.queue.clear()
 
     def prepare(self, patient: Patient) -> None:
-        """The patient is admitted now: draw their step values (see the module's docstring)."""
+        """The patient is admitted now: draw their step values (see the module's docstring); with
+        planning ahead, set their expected discharge date and begin their pathway's first steps."""
         plan = self.plans[patient.pathway]
-        if plan.steps:
-            patient.discharge = DischargeRun(patient, plan)
+        run = patient.discharge = DischargeRun(patient, plan) if plan.steps else None
+        if self._planning is not None:
+            self._plan_ahead(patient, run)
+
+    def _plan_ahead(self, patient: Patient, run: DischargeRun | None) -> None:
+        """Set the expected discharge date (EDD) and each step's earliest start, and begin the
+        root steps at theirs (the error is drawn for every patient, so draws stay in step)."""
+        planning = self._planning
+        assert planning is not None
+        z = self._edd_error()
+        if run is None:
+            return
+        ready = patient.ready
+        edd = ready + (planning.error_mean_days + planning.error_sd_days * z) * HOURS_PER_DAY
+        set_at = patient.admitted + planning.set_after_admission_hours
+        run.earliest = [ready if lead <= 0 else min(ready, max(set_at, edd - lead)) for lead in run.plan.lead]
+        for i in run.plan.roots:
+            self._begin(run, i, run.earliest[i])
 
     def start(self, patient: Patient) -> None:
-        """The patient is found ready now: begin the root steps of their pathway."""
+        """The patient is found ready now: begin the root steps of their pathway (with planning
+        ahead, they have begun already)."""
+        if self._planning is not None and patient.departure == patient.departure:
+            return  # planned ahead and done already (the record, and its run, may be gone)
         run = patient.discharge
         if run is None:  # nothing to wait for: leave now, no delay to record
             self._on_departure_known(patient, patient.ready)
+            return
+        if run.earliest is not None:
             return
         for i in run.plan.roots:
             self._begin(run, i, patient.ready)
@@ -271,20 +308,24 @@ class DischargeProcess:
             self._complete(run)
             return
         remaining = run.remaining
+        earliest = run.earliest
         for j in plan.succs[i]:
             left = remaining[j] - 1
             remaining[j] = left
             if left == 0:
                 preds = plan.preds[j]
                 if len(preds) == 1:  # i was the only step j waited for
-                    self._begin(run, j, f)
+                    t = f
                 else:  # steps finish out of time order, so take the latest finish
                     finish = run.finish
-                    self._begin(run, j, max([finish[p] for p in preds]))  # type: ignore[type-var,arg-type]
+                    t = max([finish[p] for p in preds])  # type: ignore[type-var,assignment]
+                self._begin(run, j, t if earliest is None or earliest[j] <= t else earliest[j])
 
     def _complete(self, run: DischargeRun) -> None:
         patient = run.patient
         departure: float = max((f for f in run.finish if f is not None), default=patient.ready)
+        if departure < patient.ready:  # work planned ahead finished early: the patient still waits to be ready
+            departure = patient.ready
         for i in run.held:
             pool = run.pool[i]
             assert pool is not None

@@ -45,7 +45,8 @@ def critical_path(
     """Segments covering [ready, end) in time order; ``end`` is departure, or the horizon if sooner.
 
     ``start``, ``granted`` and ``finish`` are per step (None until known); ``preds`` lists each
-    step's predecessors. Steps are in topological order.
+    step's predecessors. Steps are in topological order. A step begun before ``ready`` (planned
+    ahead) counts only from ``ready``, and work finished by then is not delay.
     """
     if end <= ready:
         return []
@@ -60,15 +61,21 @@ def critical_path(
         s = start[node]
         assert s is not None
         f = fin[node]
+        if f <= ready:  # work planned ahead, done before the ready date
+            break
         g = granted[node]
         if g is None or g > f:
             g = f
+        if s < ready:  # begun ahead of the ready date: only the rest is delay
+            s = ready
+            if g < ready:
+                g = ready
         if f > g:
             segments.append((g, f, node, WORK))
         if g > s:
             segments.append((s, g, node, QUEUE))
         ps = preds[node]
-        if not ps:
+        if not ps or s <= ready:
             break
         node = ps[0]
         for p in ps[1:]:  # the predecessor that finished last; ties to the later step

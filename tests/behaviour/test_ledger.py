@@ -11,38 +11,14 @@ import pytest
 from discharge_sim.analysis.metrics import item_metric, replication_metrics
 from discharge_sim.model.replication import BUDGET_STEP, run_replication
 from discharge_sim.vocabulary import DTOC_CODES, DTOC_UNCOUNTED, HOURS_PER_YEAR, KINDS, ORGANISATIONS, OWNERS
-from tests.helpers import short_baseline
+from tests.helpers import assert_ledger_tiles, short_baseline
 
 
 @pytest.mark.parametrize("run", ["short_run", "tight_budget_run"])
 def test_segments_tile_each_delay_exactly(run, request):
     """Patient by patient: the first segment starts at ready, the last ends at departure (or the
     horizon), with no gap and no overlap; in the baseline and with waits for the council's budget."""
-    r = request.getfixturevalue(run)
-    s = r.segments
-    order = np.lexsort((s["start"], s["patient"]))
-    s = {k: v[order] for k, v in s.items()}
-    p = r.patients
-    horizon = r.horizon_hours
-    patients, first = np.unique(s["patient"], return_index=True)
-    bounds = [*list(first), s["patient"].size]
-    for k, pid in enumerate(patients):
-        lo, hi = bounds[k], bounds[k + 1]
-        starts, ends = s["start"][lo:hi], s["end"][lo:hi]
-        ready = p["ready"][pid]
-        departure = p["departure"][pid]
-        end = departure if not math.isnan(departure) else horizon
-        assert starts[0] == ready  # exactly, not approximately
-        assert ends[-1] == end
-        assert np.all(starts[1:] == ends[:-1])  # no gap, no overlap
-        assert np.all(ends > starts)
-        assert math.isclose(math.fsum(ends - starts), end - ready, rel_tol=1e-12, abs_tol=1e-9)
-    # Every patient with a delay has segments, and nobody else has any.
-    delayed = ~np.isnan(p["ready"]) & (p["ready"] < horizon)
-    dep = np.where(np.isnan(p["departure"]), horizon, p["departure"])
-    has_delay = delayed & (dep > p["ready"])
-    assert set(patients.tolist()) == set(np.flatnonzero(has_delay).tolist())
-    assert patients.size > 5000
+    assert_ledger_tiles(request.getfixturevalue(run), at_least=5000)
 
 
 def test_waiting_for_the_budget_is_social_care_capacity_coded_b(tight_budget_run):

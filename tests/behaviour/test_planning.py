@@ -1,0 +1,112 @@
+"""Planning ahead (config ``planning``): steps with a lead time may begin before the ready date,
+counted back from an expected discharge date (EDD). Lead times of 0 change nothing; a step
+planned exactly removes its own delay, to the hour; in the baseline planning lowers delay under
+common random numbers, and longer leads never raise it beyond noise; the ledger still tiles
+every delay and nobody leaves before their ready date."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.config import ConfigError, config_from_dict
+from discharge_sim.model.replication import run_replication
+from tests.helpers import assert_ledger_tiles, short_baseline
+
+LEADS = {"therapy_assessment": 48.0, "care_needs_review": 48.0, "social_work_assessment": 48.0,
+         "discharge_summary": 24.0, "medicines": 24.0}
+
+
+def _planned(scale: float, **planning: float) -> dict:
+    return {"planning": {"set_after_admission_hours": 24, "error_sd_days": 1.5,
+                         "lead_hours": {k: v * scale for k, v in LEADS.items()}, **planning}}
+
+
+def _toy(lead: float | None, stay_days: float = 5.0) -> dict:
+    """A ward whose every patient stays ``stay_days`` and then needs one 48-hour step."""
+    raw = {
+        "name": "planning_toy",
+        "run": {"days": 60, "warmup_days": 10, "replications": 1, "seed": 3},
+        "hospital": {"beds": 200},
+        "emergency": {"admissions_per_day": 10},
+        "groups": {"all": {"emergency_share": 1.0, "pathway_mix": {1: 1.0},
+                           "length_of_stay": {"distribution": "fixed", "mean_days": stay_days}}},
+        "steps": {"referral": {"type": "delay", "owner": "social_care", "kind": "process", "dtoc_code": "A",
+                               "duration": {"distribution": "fixed", "mean_hours": 48}}},
+        "pathways": {1: {"referral": []}},
+    }
+    if lead is not None:
+        raw["planning"] = {"lead_hours": {"referral": lead}}
+    return raw
+
+
+def _delays(raw: dict) -> np.ndarray:
+    r = run_replication(config_from_dict(raw), 0)
+    p = r.patients
+    gone = ~np.isnan(p["departure"])
+    return p["departure"][gone] - p["ready"][gone]
+
+
+@pytest.mark.parametrize(("lead", "delay"), [(None, 48.0), (0.0, 48.0), (24.0, 24.0), (48.0, 0.0), (96.0, 0.0)])
+def test_a_step_planned_from_an_exact_date_loses_its_lead_from_the_delay(lead, delay):
+    delays = _delays(_toy(lead))
+    assert delays.size > 300
+    assert np.allclose(delays, delay, atol=1e-9)
+
+
+def test_a_step_cannot_begin_before_the_date_is_set():
+    """A one-day stay with a four-day lead: the step begins when the date is set (at admission,
+    then 12 hours after), so its 48 hours of work end 24 (then 36) hours after the ready date."""
+    raw = _toy(96.0, stay_days=1.0)
+    assert np.allclose(_delays(raw), 24.0, atol=1e-9)
+    raw["planning"]["set_after_admission_hours"] = 12.0
+    assert np.allclose(_delays(raw), 36.0, atol=1e-9)
+
+
+def test_lead_times_of_zero_change_nothing():
+    plain = run_replication(short_baseline(90, 20), 0)
+    zero = run_replication(short_baseline(90, 20, **_planned(0.0)), 0)
+    for table in ("patients", "segments"):
+        a, b = getattr(plain, table), getattr(zero, table)
+        assert a.keys() == b.keys()
+        for column in a:
+            assert np.array_equal(a[column], b[column], equal_nan=True), (table, column)
+
+
+@pytest.fixture(scope="module")
+def paired():
+    """Delayed bed-days of 4 paired replications without planning and with leads x1 and x2."""
+    out = {}
+    for scale in (0.0, 1.0, 2.0):
+        config = short_baseline(150, 30, **(_planned(scale) if scale else {}))
+        runs = [run_replication(config, r) for r in range(4)]
+        out[scale] = (np.array([replication_metrics(r)["delayed_bed_days"] for r in runs]), runs)
+    return out
+
+
+def test_planning_ahead_lowers_delay_under_common_random_numbers(paired):
+    diff = paired[1.0][0] - paired[0.0][0]
+    assert diff.mean() + 3 * diff.std(ddof=1) / math.sqrt(diff.size) < 0, diff
+
+
+def test_longer_leads_never_raise_delay_beyond_noise(paired):
+    diff = paired[2.0][0] - paired[1.0][0]
+    assert diff.mean() - 3 * diff.std(ddof=1) / math.sqrt(diff.size) <= 0, diff
+
+
+def test_with_planning_every_delay_still_tiles_and_nobody_leaves_before_being_ready(paired):
+    for r in paired[2.0][1][:2]:
+        assert_ledger_tiles(r, at_least=1000)
+        p = r.patients
+        gone = ~np.isnan(p["departure"])
+        assert np.all(p["departure"][gone] >= p["ready"][gone])
+
+
+def test_a_lead_for_an_unknown_step_is_refused_by_name():
+    raw = _toy(24.0)
+    raw["planning"]["lead_hours"] = {"referal": 24.0}
+    with pytest.raises(ConfigError, match=r"planning.lead_hours: unknown step 'referal'"):
+        config_from_dict(raw)
