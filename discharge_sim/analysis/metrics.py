@@ -92,8 +92,13 @@ class ReplicationTotals:
         emergency = emergency & ~lost
         count("admissions", np.sum(admitted & (p["admitted"] >= lo) & (p["admitted"] < hi)))
         dep = p["departure"]
-        departed_in = ~np.isnan(dep) & (dep >= lo) & (dep < hi)
+        left_in = ~np.isnan(dep) & (dep >= lo) & (dep < hi)
+        died = p["died"]
+        count("deaths_while_waiting", np.sum(left_in & died))
+        departed_in = left_in & ~died  # discharged alive: deaths are not discharges
         count("discharges", np.sum(departed_in))
+        back = p["readmission_of"] >= 0
+        count("readmissions", np.sum(back & in_window))
         count("occupied_hours", overlap(p["admitted"][admitted], dep[admitted], lo, hi).sum())
         count("boarding_hours", overlap(p["arrival"][emergency], p["admitted"][emergency], lo, hi).sum())
         waited = emergency & in_window & (np.isnan(p["admitted"]) | (p["admitted"] > p["arrival"]))
@@ -171,6 +176,9 @@ class ReplicationTotals:
             m["turned_away_share"] = _ratio(m["emergencies_turned_away"], m["emergency_arrivals"])
         m["admissions"] = c("admissions", 0.0)
         m["discharges"] = c("discharges", 0.0)
+        m["deaths_while_waiting"] = c("deaths_while_waiting", 0.0)
+        m["readmissions"] = c("readmissions", 0.0)
+        m["readmission_rate"] = _ratio(m["readmissions"], m["discharges"])
         occupied = c("occupied_hours", 0.0) / (hi - lo)
         m["mean_occupied_beds"] = occupied
         if math.isnan(r.open_bed_hours):

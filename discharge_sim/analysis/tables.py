@@ -56,7 +56,7 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
     status = np.where(
         p["cancelled"], np.where(p["elective"], "cancelled", "turned_away"),
         np.where(np.isnan(adm), np.where(p["elective"], "waiting_list", "boarding"),
-                 np.where(~np.isnan(dep), "departed",
+                 np.where(~np.isnan(dep), np.where(p["died"], "died", "departed"),
                           np.where(np.isnan(ready) | (ready >= hi), "acute", "delayed_in_bed"))),
     )
     end = np.where(np.isnan(dep), hi, dep)
@@ -80,6 +80,8 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
         "delay_hours": delay,
         "delay_days": np.where(days < 0, np.nan, days),
         "pre_declaration_hours": np.minimum(ready, hi) - np.minimum(p["clinically_ready"], hi),
+        "readmission_of": p["readmission_of"],
+        "readmitted_hours": p["readmitted_at"],
     }
 
 
@@ -183,7 +185,7 @@ class DailyOccupancy:
         for days in LONG_STAYS:
             self.counts[f"stays_{days}_plus_at_midnight"] += midnight_census(
                 p["admitted"][adm] + days * HOURS_PER_DAY, dep[adm], self.n_days)
-        left = ~np.isnan(p["departure"])
+        left = ~np.isnan(p["departure"]) & ~p["died"]  # discharged alive: deaths are not discharges
         day = np.floor(p["departure"][left] / HOURS_PER_DAY).astype(np.int64)
         self.counts["discharges"] += np.bincount(day, minlength=self.n_days)[: self.n_days]
         found = ~np.isnan(p["ready"][left])

@@ -400,6 +400,42 @@ class Planning(Strict):
         return any(v > 0 for v in self.lead_hours.values())
 
 
+def _by_pathway(v: dict[int, float]) -> dict[int, float]:
+    bad = sorted(k for k in v if k not in PATHWAYS)
+    if bad:
+        raise ValueError(f"pathway {bad[0]} is not one of 0, 1, 2, 3")
+    return v
+
+
+class Deaths(Strict):
+    """Deaths in hospital while waiting: from being found ready, a patient of pathway p dies with
+    daily hazard ``daily_hazard_by_pathway[p]`` (0 for pathways not listed) until they leave."""
+
+    daily_hazard_by_pathway: dict[int, Annotated[float, Field(ge=0, le=1)]]
+    """Per pathway, the chance per day of waiting of dying that day, as a hazard (per day)."""
+
+    _pathways = field_validator("daily_hazard_by_pathway")(_by_pathway)
+
+
+class Readmissions(Strict):
+    """Emergency readmissions within ``within_days`` of leaving: a patient of pathway p who leaves
+    alive comes back with probability ``probability_by_pathway[p]`` plus
+    ``extra_probability_per_delay_day`` for each day of their delay (at most 1), as an emergency
+    of the same group, after a time drawn from ``days_to_return`` within the window."""
+
+    probability_by_pathway: dict[int, Probability]
+    """Per pathway, the chance of an emergency readmission within the window (0 for pathways not listed)."""
+    extra_probability_per_delay_day: Probability = 0.0
+    """Added to that chance for each day (24 hours) between the ready date and leaving."""
+    within_days: Annotated[float, Field(gt=0, le=365)] = 30.0
+    """The window after leaving in which a return counts as a readmission."""
+    days_to_return: Distribution
+    """Time from leaving to coming back, drawn again while it falls outside the window (so it is
+    the distribution conditioned on the window)."""
+
+    _pathways = field_validator("probability_by_pathway")(_by_pathway)
+
+
 class Group(Strict):
     """A patient group: its share of admissions, acute length of stay and pathway mix."""
 
@@ -684,6 +720,10 @@ class Config(Strict):
     pathways: dict[int, dict[str, list[str]]]
     planning: Planning | None = None
     """Planning ahead from an expected discharge date (None: every step waits for the ready date)."""
+    deaths: Deaths | None = None
+    """Deaths while waiting after being found ready (None: nobody dies in hospital)."""
+    readmissions: Readmissions | None = None
+    """Emergency readmissions after leaving (None: nobody comes back)."""
     finance: Finance | None = None
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     report: ReportSettings | None = None

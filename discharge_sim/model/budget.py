@@ -57,6 +57,13 @@ class AnnualBudget:
         """Queue for next year's budget; ``funded()`` is called when the place is approved."""
         self._waiting.append((cost, funded))
 
+    def withdraw(self, funded: Callable[[], None]) -> None:
+        """Take a request off the queue for next year's budget (the person died waiting)."""
+        for k, (_cost, waiting) in enumerate(self._waiting):
+            if waiting is funded:
+                del self._waiting[k]
+                return
+
     def _new_year(self, _event: Any = None) -> None:
         self.remaining = self.annual
         self.spent = False

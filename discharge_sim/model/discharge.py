@@ -18,11 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import simpy
 
 from discharge_sim.config import Config
 from discharge_sim.model.distributions import block_sampler
+from discharge_sim.model.outcomes import DeathClock
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.resources import CountingResource
@@ -61,8 +63,8 @@ class DischargeRun:
     ready to start), was granted its resource, and finished; ``None`` until known."""
 
     __slots__ = (
-        "done", "duration", "earliest", "finish", "funded", "funding", "granted", "held", "patient", "plan", "pool",
-        "remaining", "search", "skip", "start", "u",
+        "abandoned", "asked", "death_level", "dies_at", "done", "duration", "earliest", "finish", "funded", "funding",
+        "granted", "held", "patient", "plan", "pool", "remaining", "search", "skip", "start", "u",
     )
 
     def __init__(self, patient: Patient, plan: PathwayPlan):
@@ -103,6 +105,14 @@ class DischargeRun:
         infinite while still waiting."""
         self.held: list[int] = []
         """Placement steps whose place the patient holds until departure (and then their stay)."""
+        self.abandoned = False
+        """The patient died (or their needs changed) before every step finished: nothing more is done."""
+        self.asked: list[Any] | None = None
+        """Requests still queueing (for staff, a place, or next year's budget), to withdraw if abandoned."""
+        self.death_level = math.inf
+        """The cumulative hazard at which the patient dies while waiting (infinite: never)."""
+        self.dies_at = math.inf
+        """When the patient would die while waiting, once they are ready."""
         self.earliest: list[float] | None = None
         """With planning ahead, per step: the earliest it may begin (see
         :class:`~discharge_sim.config.schema.Planning`); None: every step waits for the ready date."""
@@ -135,6 +145,10 @@ class DischargeProcess:
             self._lead = {n: h for n, h in self._planning.lead_hours.items() if h > 0}
             error_rng = streams.generator("planning.expected_date_error")
             self._edd_error = block_sampler(lambda n: error_rng.standard_normal(n))
+        self._deaths = DeathClock(config.deaths, streams) if config.deaths is not None else None
+        self._horizon = config.horizon_hours
+        self._withdrawable = self._deaths is not None
+        """Whether a run may be abandoned, so its queued requests are kept to withdraw them."""
         self.plans = {p: self._compile_plan(graph) for p, graph in config.pathways.items()}
 
     def _compile_plan(self, graph: dict[str, list[str]]) -> PathwayPlan:
@@ -174,6 +188,10 @@ class DischargeProcess:
         planning ahead, set their expected discharge date and begin their pathway's first steps."""
         plan = self.plans[patient.pathway]
         run = patient.discharge = DischargeRun(patient, plan) if plan.steps else None
+        if self._deaths is not None:
+            level = self._deaths.level()  # drawn for every patient, so draws stay in step
+            if run is not None:
+                run.death_level = level
         if self._planning is not None:
             self._plan_ahead(patient, run)
 
@@ -201,10 +219,49 @@ class DischargeProcess:
         if run is None:  # nothing to wait for: leave now, no delay to record
             self._on_departure_known(patient, patient.ready)
             return
+        if self._deaths is not None:
+            self._watch_death(run, patient.ready)
         if run.earliest is not None:
             return
         for i in run.plan.roots:
             self._begin(run, i, patient.ready)
+
+    def _watch_death(self, run: DischargeRun, since: float) -> None:
+        """From ``since`` the patient waits at their pathway's hazard: if they would die before the
+        horizon, check then whether they are still waiting."""
+        assert self._deaths is not None
+        t = run.dies_at = self._deaths.time(run.death_level, run.patient.pathway, since)
+        if t < self._horizon:
+            self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._death_due(run))
+
+    def _death_due(self, run: DischargeRun) -> None:
+        """The patient's time of death: if their steps are not all done, they die now."""
+        if not run.abandoned and run.done < len(run.plan.steps):
+            self._die(run, self.env.now)
+
+    def _die(self, run: DischargeRun, t: float) -> None:
+        """The patient dies at ``t`` (now or later): their bed is freed then, places they were
+        given are freed then without their stay, and nothing they still wait for goes ahead."""
+        patient = run.patient
+        patient.died = True
+        self._abandon(run, t)
+        self._on_departure_known(patient, t)
+
+    def _abandon(self, run: DischargeRun, t: float) -> None:
+        """Nothing more is done for this run: withdraw what it still queues for, and give back the
+        places it holds at ``t`` (work under way finishes)."""
+        run.abandoned = True
+        for asked in run.asked or ():
+            if isinstance(asked, tuple):
+                budget, funded = asked
+                budget.withdraw(funded)
+            elif not asked.triggered:
+                asked.cancel()
+        for i in run.held:
+            pool = run.pool[i]
+            assert pool is not None
+            pool.release_at(t, run.funded[i])
+        run.held = []
 
     def _begin(self, run: DischargeRun, i: int, t: float) -> None:
         """Step ``i`` begins at ``t`` (now or later): finish it by calendar arithmetic, or ask for
@@ -246,6 +303,8 @@ class DischargeProcess:
     def _ask(self, run: DischargeRun, i: int, t: float, at: float) -> None:
         """At ``at``, a funded place under the council's budget needs its approval; then ask for
         the resource."""
+        if run.abandoned:
+            return
         pool = run.pool[i]
         budget = pool.budget if pool is not None else None
         if budget is not None and run.funded[i] and not budget.approve(pool.commitment):  # type: ignore[union-attr]
@@ -253,7 +312,10 @@ class DischargeProcess:
                 if run.funding is None:
                     run.funding = {}
                 run.funding[i] = (at, math.inf)  # until the new year's budget funds it
-                budget.wait(pool.commitment, lambda: self._funded(run, i, t, at))  # type: ignore[union-attr]
+                funded = lambda: self._funded(run, i, t, at)  # noqa: E731
+                budget.wait(pool.commitment, funded)  # type: ignore[union-attr]
+                if self._withdrawable:
+                    run.asked = [*(run.asked or ()), (budget, funded)]
                 return
             run.funded[i] = False  # tighter eligibility: the patient arranges and pays
             pool.refuse()  # type: ignore[union-attr]
@@ -273,13 +335,18 @@ class DischargeProcess:
             # max(): the clock reached ``at`` through a timeout of (at - now), which may round below it.
             self._granted(run, i, t, max(at, self.env.now), held=True)
         else:
-            resource.request().callbacks.append(
-                lambda _ev: self._granted(run, i, t, max(at, self.env.now), held=True)
-            )
+            request = resource.request()
+            request.callbacks.append(lambda _ev: self._granted(run, i, t, max(at, self.env.now), held=True))
+            if self._withdrawable:
+                run.asked = [*(run.asked or ()), request]
 
     def _granted(self, run: DischargeRun, i: int, t: float, g: float, held: bool) -> None:
         """Step ``i`` has its resource from ``g`` (``held``: a unit taken, to give back)."""
         step = run.plan.steps[i]
+        if run.abandoned:  # granted as the patient died: give the unit straight back
+            if held:
+                (step.staff.resource if isinstance(step, StaffedRunner) else run.pool[i].resource).free()  # type: ignore[union-attr]
+            return
         if isinstance(step, StaffedRunner):
             staff = step.staff
             f = staff.hours.advance(g, run.duration[i])
@@ -326,6 +393,9 @@ class DischargeProcess:
         departure: float = max((f for f in run.finish if f is not None), default=patient.ready)
         if departure < patient.ready:  # work planned ahead finished early: the patient still waits to be ready
             departure = patient.ready
+        if run.dies_at < departure:  # dies before the last step is done
+            self._die(run, run.dies_at)
+            return
         for i in run.held:
             pool = run.pool[i]
             assert pool is not None

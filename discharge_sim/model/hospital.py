@@ -26,6 +26,7 @@ import simpy
 from discharge_sim.config import Config, EmergencySettings
 from discharge_sim.model.calendar import next_time_of_day
 from discharge_sim.model.distributions import Draw, Shape, block_sampler, pick, sampler, uniform_sampler
+from discharge_sim.model.outcomes import ReadmissionChance
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.steps import session_times
@@ -180,6 +181,15 @@ class Hospital:
                      for name, g in config.groups.items()],
                 )
                 env.process(self._surge_arrivals(block_sampler(lambda n: extra_rng.exponential(1.0, n))))
+        readmissions = config.readmissions
+        self._readmission = ReadmissionChance(readmissions, streams) if readmissions is not None else None
+        if self._readmission is not None:
+            self._readmission_draws = ArrivalDraws(
+                _no_draw,
+                [uniform_sampler(streams.generator(f"group.{name}.readmission.pathway")) for name in config.groups],
+                [sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.readmission.length_of_stay"))
+                 for name, g in config.groups.items()],
+            )
         booked = config.elective.admissions_per_weekday
         if any(booked.values()):
             counts = [booked.get(day, 0) for day in DAY_NAMES]  # type: ignore[call-overload]
@@ -279,7 +289,20 @@ class Hospital:
 
     def _emergency(self, draws: ArrivalDraws) -> None:
         patient = self._new_patient(self._emergency_cumulative, draws.group_u(), False, draws.pathway_u)
-        stay = draws.stay[patient.group]()
+        self._take_bed(patient, draws.stay[patient.group]())
+
+    def _readmit(self, group: int, first: int) -> None:
+        """Patient ``first`` comes back as an emergency of the same group, with their own draws."""
+        draws = self._readmission_draws
+        pathway = self._pathways[group][pick(self._pathway_cumulative[group], draws.pathway_u[group]())]
+        patient = Patient(self.arrived, group, pathway, False, self.env.now)
+        patient.readmission_of = first
+        self.arrived += 1
+        self.present[patient.id] = patient
+        self._take_bed(patient, draws.stay[group]())
+
+    def _take_bed(self, patient: Patient, stay: float) -> None:
+        """An emergency takes a free bed, or waits for one, or is turned away."""
         if self.beds.try_take():
             self._admit(patient, stay)
         elif self.turn_away:
@@ -338,6 +361,12 @@ class Hospital:
         else:
             self._leave()
         patient.departure = departure
+        if self._readmission is not None and not patient.died:
+            after = self._readmission.after(patient, departure)
+            if after is not None:
+                at = patient.readmitted_at = departure + after
+                group, first = patient.group, patient.id
+                self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._readmit(group, first))
         self._final(patient)
 
     def _final(self, patient: Patient) -> None:
@@ -347,6 +376,11 @@ class Hospital:
     def _leave(self, _event: Any = None) -> None:
         self._count_delayed(-1)  # every departure follows the patient's discharge-ready time
         self.beds.free()
+
+
+def _no_draw() -> float:
+    """A readmission's group is its first stay's: nothing to draw."""
+    return 0.0
 
 
 def _keep_nothing(_patient: Patient) -> None:

@@ -17,12 +17,15 @@ class Patient:
         "cancelled",
         "clinically_ready",
         "departure",
+        "died",
         "discharge",
         "elective",
         "first_round",
         "group",
         "id",
         "pathway",
+        "readmission_of",
+        "readmitted_at",
         "ready",
     )
 
@@ -43,5 +46,11 @@ class Patient:
         date, from which delay runs."""
         self.departure = NOT_YET
         self.cancelled = False
+        self.died = False
+        """Died in hospital while waiting (their departure is their death)."""
+        self.readmission_of = -1
+        """The id of the stay this admission is an emergency readmission after (-1: none)."""
+        self.readmitted_at = NOT_YET
+        """When this patient comes back as a readmission (NaN: they do not, as far as is known)."""
         self.discharge: Any = None
         """The patient's :class:`~discharge_sim.discharge.DischargeRun` once discharge-ready."""

@@ -51,7 +51,9 @@ class ReplicationResult:
     ``pool:<name>`` (waiting for them) and ``budget:council_budget``; segments' ``item`` indexes it."""
     patients: dict[str, np.ndarray]
     """In patient order (empty unless the records were kept): id, group, pathway, elective,
-    cancelled, arrival, admitted, clinically_ready, ready (declared), departure (NaN: not yet)."""
+    cancelled, arrival, admitted, clinically_ready, ready (declared), departure (NaN: not yet),
+    died (while waiting: the departure is the death), readmission_of (the first stay's id, -1:
+    not a readmission) and readmitted_at (when this patient comes back, NaN: not by the horizon)."""
     segments: dict[str, np.ndarray]
     """In patient order, then time (empty unless the records were kept): patient, start, end,
     step, item, owner, kind, dtoc, organisation: one row per ledger segment."""
@@ -278,6 +280,12 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
         "ready": np.fromiter((p.ready for p in patients), dtype=float, count=len(patients)),
         "departure": np.fromiter(
             (p.departure if p.departure < horizon else math.nan for p in patients), dtype=float, count=len(patients)
+        ),
+        "died": np.fromiter((p.died for p in patients), dtype=bool, count=len(patients)),
+        "readmission_of": np.fromiter((p.readmission_of for p in patients), dtype=np.int64, count=len(patients)),
+        "readmitted_at": np.fromiter(
+            (p.readmitted_at if p.readmitted_at < horizon else math.nan for p in patients), dtype=float,
+            count=len(patients),
         ),
     }
 
