@@ -91,7 +91,7 @@ class AttributionPlan:
 
 def removal_variant(convention: SideConvention, coalition: frozenset[str]) -> Variant:
     """The switches that remove every item of the sides in ``coalition``."""
-    steps, staff, pools, budget = set(), set(), set(), False
+    steps, staff, pools, budget, escalation = set(), set(), set(), False, False
     for key, side in convention.sides.items():
         if side not in coalition:
             continue
@@ -102,10 +102,12 @@ def removal_variant(convention: SideConvention, coalition: frozenset[str]) -> Va
             staff.add(name)
         elif what == "pool":
             pools.add(name)
+        elif what == "escalation":
+            escalation = True
         else:
             budget = True
     return Variant(instant_steps=frozenset(steps), unlimited_pools=frozenset(pools),
-                   unlimited_staff=frozenset(staff), unlimited_budget=budget)
+                   unlimited_staff=frozenset(staff), unlimited_budget=budget, no_deconditioning=escalation)
 
 
 def benchmark_scenario(config: Config, convention: SideConvention,
@@ -371,16 +373,17 @@ def recorded_split(config: Config, rows: Sequence[Mapping[str, float]],
 
 @dataclass(frozen=True)
 class Removal:
-    """One finer counterfactual: a step made instant, a pool or staff team made unlimited, or the
-    council budget lifted."""
+    """One finer counterfactual: a step made instant, a pool or staff team made unlimited, the
+    council budget lifted, or needs that never grow while waiting."""
 
     what: str
-    """step, pool, staff or budget."""
+    """step, pool, staff, budget or escalation."""
     name: str
     owner: str
     variant: Variant
     change: str = "unlimited"
-    """instant (a step), no handover (a placement step: its place is the pool's) or unlimited."""
+    """instant (a step), no handover (a placement step: its place is the pool's), unlimited, or
+    none (no escalations)."""
 
     @property
     def label(self) -> str:
@@ -390,7 +393,7 @@ class Removal:
 def removals(config: Config) -> list[Removal]:
     """Every step on some pathway made instant (a placement step only if it has a handover to
     remove; its place is the pool's), then every pool, then every staff team made unlimited, then
-    the council's annual budget lifted."""
+    the council's annual budget lifted, then needs that never grow while waiting."""
     used = {name for graph in config.pathways.values() for name in graph}
     out = []
     owners = {item.key: item.owner for item in config_items(config)}
@@ -405,6 +408,9 @@ def removals(config: Config) -> list[Removal]:
         out.append(Removal("staff", name, owners[f"staff:{name}"], Variant(unlimited_staff=frozenset({name}))))
     if config.finance is not None and config.finance.council_budget is not None:
         out.append(Removal("budget", "council_budget", "social_care", Variant(unlimited_budget=True)))
+    if config.deconditioning is not None:
+        out.append(Removal("escalation", "deconditioning", config.deconditioning.owner,
+                           Variant(no_deconditioning=True), "none"))
     return out
 
 

@@ -99,6 +99,8 @@ class ReplicationTotals:
         count("discharges", np.sum(departed_in))
         back = p["readmission_of"] >= 0
         count("readmissions", np.sum(back & in_window))
+        escalated = p["escalated_at"]
+        count("escalations", np.sum((escalated >= lo) & (escalated < hi)))
         count("occupied_hours", overlap(p["admitted"][admitted], dep[admitted], lo, hi).sum())
         count("boarding_hours", overlap(p["arrival"][emergency], p["admitted"][emergency], lo, hi).sum())
         waited = emergency & in_window & (np.isnan(p["admitted"]) | (p["admitted"] > p["arrival"]))
@@ -179,6 +181,7 @@ class ReplicationTotals:
         m["deaths_while_waiting"] = c("deaths_while_waiting", 0.0)
         m["readmissions"] = c("readmissions", 0.0)
         m["readmission_rate"] = _ratio(m["readmissions"], m["discharges"])
+        m["escalations"] = c("escalations", 0.0)
         occupied = c("occupied_hours", 0.0) / (hi - lo)
         m["mean_occupied_beds"] = occupied
         if math.isnan(r.open_bed_hours):
@@ -241,6 +244,7 @@ class ReplicationTotals:
         # Of the patients without criteria to reside on a day (at its first midnight, or found ready
         # during it), the share discharged that day, over the window's days.
         m["nctr_discharged_share"] = _ratio(c("nctr_discharges", 0.0), nctr + c("found_ready", 0.0))
+        m["escalated_share"] = _ratio(m["escalations"], c("found_ready", 0.0))
         m["electives_waiting_mean"] = _ratio(c("electives_waiting_midnights", 0.0), midnights)
         m["elective_extra_wait_weeks_mean"] = _ratio(c("elective_extra_wait_hours", 0.0) / HOURS_PER_WEEK,
                                                      c("elective_admissions", 0.0))

@@ -6,6 +6,9 @@ of every segment. A *convention* maps every item to a side (``hospital``, ``soci
 ``nhs_community``, ``patient_family``, ``other``, or the DToC statistic's ``nhs`` and ``both``) or
 to none (``unattributed``). Three are shipped, and a config can add its own:
 
+The time after a patient's needs grew while waiting (config ``deconditioning``) is an item of its
+own, with the owner, kind and DToC code the config declares for it.
+
 * ``symmetric``: every organisation's process and capacity on its own side, the item's owner.
   The hospital's ward rounds, summaries, medicines and therapy queues are the hospital's; the
   council's assessments, panels, placements and budget are social care's; NHS community
@@ -50,7 +53,8 @@ class Item:
     """Something a stretch of delay is charged to, with what conventions decide by."""
 
     key: str
-    """``step:<name>``, ``staff:<name>``, ``pool:<name>`` or ``budget:council_budget``."""
+    """``step:<name>``, ``staff:<name>``, ``pool:<name>``, ``budget:council_budget`` or
+    ``escalation:deconditioning``."""
     what: str
     name: str
     owner: str
@@ -75,6 +79,10 @@ def config_items(config: Config) -> list[Item]:
     if config.finance is not None and config.finance.council_budget is not None:
         items.append(Item("budget:council_budget", "budget", "council_budget", "social_care", "capacity",
                           "social_care", "B"))
+    decon = config.deconditioning
+    if decon is not None:
+        items.append(Item("escalation:deconditioning", "escalation", "deconditioning", decon.owner, decon.kind,
+                          decon.organisation, decon.dtoc_code))
     return items
 
 
@@ -93,6 +101,9 @@ def used_items(config: Config) -> set[str]:
     budget = config.finance.council_budget if config.finance is not None else None
     if budget is not None and any(f"pool:{p}" in used for p in budget.pools):
         used.add("budget:council_budget")
+    decon = config.deconditioning
+    if decon is not None and any(h > 0 and p in config.pathways for p, h in decon.daily_hazard_by_pathway.items()):
+        used.add("escalation:deconditioning")
     return used
 
 
@@ -143,6 +154,8 @@ def resolve(config: Config, name: str) -> SideConvention:
             side = overrides.get(item.name, side)
             if item.what == "budget" and custom.council_budget is not None:
                 side = custom.council_budget
+            if item.what == "escalation" and custom.deconditioning is not None:
+                side = custom.deconditioning
         sides[item.key] = side
     used = used_items(config)
     owning = {side for key, side in sides.items() if key in used}

@@ -80,6 +80,8 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
         "delay_hours": delay,
         "delay_days": np.where(days < 0, np.nan, days),
         "pre_declaration_hours": np.minimum(ready, hi) - np.minimum(p["clinically_ready"], hi),
+        "escalated_hours": p["escalated_at"],
+        "final_pathway": p["final_pathway"],
         "readmission_of": p["readmission_of"],
         "readmitted_hours": p["readmitted_at"],
     }

@@ -417,6 +417,27 @@ class Deaths(Strict):
     _pathways = field_validator("daily_hazard_by_pathway")(_by_pathway)
 
 
+class Deconditioning(Attributed):
+    """Needs that grow while waiting: from being found ready, a patient of pathway p (0, 1 or 2)
+    moves to pathway p + 1 with daily hazard ``daily_hazard_by_pathway[p]`` until they leave. The
+    steps of the new pathway start afresh, and the ledger charges the time from the escalation to
+    departure to the escalation itself, a cause of its own with this owner, kind and DToC code
+    (required: who answers for a wait's knock-on is a convention, so it is declared, not assumed)."""
+
+    daily_hazard_by_pathway: dict[int, Annotated[float, Field(ge=0, le=1)]]
+    """Per pathway (0, 1 or 2), the hazard per day of waiting of needing the next pathway."""
+    kind: Kind
+    dtoc_code: DtocCode
+
+    @field_validator("daily_hazard_by_pathway")
+    @classmethod
+    def _escalating_pathways(cls, v: dict[int, float]) -> dict[int, float]:
+        bad = sorted(k for k in v if k not in PATHWAYS[:-1])
+        if bad:
+            raise ValueError(f"pathway {bad[0]} cannot escalate: give pathways 0, 1 or 2 (each moves to the next)")
+        return v
+
+
 class Readmissions(Strict):
     """Emergency readmissions within ``within_days`` of leaving: a patient of pathway p who leaves
     alive comes back with probability ``probability_by_pathway[p]`` plus
@@ -631,6 +652,8 @@ class Convention(Strict):
     staff: dict[str, Side] = Field(default_factory=dict)
     pools: dict[str, Side] = Field(default_factory=dict)
     council_budget: Side | None = None
+    deconditioning: Side | None = None
+    """The side the time after an escalation (config ``deconditioning``) counts against."""
 
     @field_validator("owners")
     @classmethod
@@ -724,6 +747,8 @@ class Config(Strict):
     """Deaths while waiting after being found ready (None: nobody dies in hospital)."""
     readmissions: Readmissions | None = None
     """Emergency readmissions after leaving (None: nobody comes back)."""
+    deconditioning: Deconditioning | None = None
+    """Needs that grow while waiting, escalating the pathway (None: the pathway is fixed at admission)."""
     finance: Finance | None = None
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     report: ReportSettings | None = None
@@ -796,6 +821,11 @@ class Config(Strict):
                 raise ValueError(f"pathways.{pathway}: the steps form a cycle: {' -> '.join(cycle)}")
         if self.finance is not None:
             self._check_finance(self.finance)
+        if self.deconditioning is not None:
+            for pathway, hazard in self.deconditioning.daily_hazard_by_pathway.items():
+                if hazard > 0 and pathway in self.pathways and pathway + 1 not in self.pathways:
+                    raise ValueError(f"deconditioning.daily_hazard_by_pathway: pathway {pathway} escalates to "
+                                     f"pathway {pathway + 1}, which has no entry under pathways")
         if self.planning is not None:
             for name in self.planning.lead_hours:
                 if name not in self.steps:
@@ -834,6 +864,8 @@ class Config(Strict):
                                          f"defined: {_listing(defined)}")
             if convention.council_budget is not None and not budget:
                 raise ValueError(f"attribution.custom.{name}.council_budget: this config has no finance.council_budget")
+            if convention.deconditioning is not None and self.deconditioning is None:
+                raise ValueError(f"attribution.custom.{name}.deconditioning: this config has no deconditioning")
 
     def _check_finance(self, finance: Finance) -> None:
         budget = finance.council_budget

@@ -24,7 +24,7 @@ import simpy
 
 from discharge_sim.config import Config
 from discharge_sim.model.distributions import block_sampler
-from discharge_sim.model.outcomes import DeathClock
+from discharge_sim.model.outcomes import death_clock, escalation_clock
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.resources import CountingResource
@@ -56,6 +56,7 @@ class PathwayPlan:
     """Per step, how many steps it waits for (a patient's countdown starts from a copy)."""
     lead: list[float]
     """Per step, the hours before the expected discharge date it may begin (0: at the ready date)."""
+    pathway: int = 0
 
 
 class DischargeRun:
@@ -63,8 +64,9 @@ class DischargeRun:
     ready to start), was granted its resource, and finished; ``None`` until known."""
 
     __slots__ = (
-        "abandoned", "asked", "death_level", "dies_at", "done", "duration", "earliest", "finish", "funded", "funding",
-        "granted", "held", "patient", "plan", "pool", "remaining", "search", "skip", "start", "u",
+        "abandoned", "asked", "death_level", "dies_at", "done", "duration", "earliest", "escalates_at",
+        "escalation_level", "finish", "funded", "funding", "granted", "held", "origin", "patient", "plan", "pool",
+        "remaining", "search", "since", "skip", "start", "u",
     )
 
     def __init__(self, patient: Patient, plan: PathwayPlan):
@@ -113,6 +115,14 @@ class DischargeRun:
         """The cumulative hazard at which the patient dies while waiting (infinite: never)."""
         self.dies_at = math.inf
         """When the patient would die while waiting, once they are ready."""
+        self.escalation_level = math.inf
+        """The cumulative hazard at which the patient's needs grow to the next pathway (infinite: never)."""
+        self.escalates_at = math.inf
+        """When the patient's needs would grow, once they are ready."""
+        self.since = math.nan
+        """When the patient began waiting on this pathway (their ready date, or their escalation)."""
+        self.origin: DischargeRun | None = None
+        """After an escalation: the run of the pathway the patient was found ready on (None: this one)."""
         self.earliest: list[float] | None = None
         """With planning ahead, per step: the earliest it may begin (see
         :class:`~discharge_sim.config.schema.Planning`); None: every step waits for the ready date."""
@@ -145,13 +155,17 @@ class DischargeProcess:
             self._lead = {n: h for n, h in self._planning.lead_hours.items() if h > 0}
             error_rng = streams.generator("planning.expected_date_error")
             self._edd_error = block_sampler(lambda n: error_rng.standard_normal(n))
-        self._deaths = DeathClock(config.deaths, streams) if config.deaths is not None else None
+        self._deaths = death_clock(config.deaths, streams) if config.deaths is not None else None
+        self._escalation = (escalation_clock(config.deconditioning, streams)
+                            if config.deconditioning is not None else None)
+        self._escalating = self._escalation is not None and not variant.no_deconditioning
+        """Needs may grow (the clock's draws are made all the same when a counterfactual stops them)."""
         self._horizon = config.horizon_hours
-        self._withdrawable = self._deaths is not None
+        self._withdrawable = self._deaths is not None or self._escalating
         """Whether a run may be abandoned, so its queued requests are kept to withdraw them."""
-        self.plans = {p: self._compile_plan(graph) for p, graph in config.pathways.items()}
+        self.plans = {p: self._compile_plan(graph, p) for p, graph in config.pathways.items()}
 
-    def _compile_plan(self, graph: dict[str, list[str]]) -> PathwayPlan:
+    def _compile_plan(self, graph: dict[str, list[str]], pathway: int) -> PathwayPlan:
         order: list[str] = []
         placed: set[str] = set()
         while len(order) < len(graph):
@@ -175,6 +189,7 @@ class DischargeProcess:
             placements=[(i, step) for i, step in enumerate(steps) if isinstance(step, PlacementRunner)],
             waits=[len(p) for p in preds],
             lead=[self._lead.get(name, 0.0) for name in order],
+            pathway=pathway,
         )
 
     def release(self) -> None:
@@ -192,6 +207,10 @@ class DischargeProcess:
             level = self._deaths.level()  # drawn for every patient, so draws stay in step
             if run is not None:
                 run.death_level = level
+        if self._escalation is not None:
+            level = self._escalation.level()
+            if run is not None:
+                run.escalation_level = level
         if self._planning is not None:
             self._plan_ahead(patient, run)
 
@@ -219,8 +238,11 @@ class DischargeProcess:
         if run is None:  # nothing to wait for: leave now, no delay to record
             self._on_departure_known(patient, patient.ready)
             return
+        run.since = patient.ready
         if self._deaths is not None:
             self._watch_death(run, patient.ready)
+        if self._escalating:
+            self._watch_escalation(run, patient.ready)
         if run.earliest is not None:
             return
         for i in run.plan.roots:
@@ -233,6 +255,46 @@ class DischargeProcess:
         t = run.dies_at = self._deaths.time(run.death_level, run.patient.pathway, since)
         if t < self._horizon:
             self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._death_due(run))
+
+    def _watch_escalation(self, run: DischargeRun, since: float) -> None:
+        """From ``since`` the patient's needs may grow at their pathway's hazard: if before the
+        horizon, check then whether they are still waiting."""
+        assert self._escalation is not None
+        t = run.escalates_at = self._escalation.time(run.escalation_level, run.plan.pathway, since)
+        if t < self._horizon:
+            self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._escalation_due(run))
+
+    def _escalation_due(self, run: DischargeRun) -> None:
+        """The patient's needs grow now, if their steps are not all done."""
+        if not run.abandoned and run.done < len(run.plan.steps):
+            self._escalate(run, self.env.now)
+
+    def _escalate(self, run: DischargeRun, t: float) -> None:
+        """At ``t`` (now or later) the patient needs the next pathway: what was under way for the
+        old one stops (as for a death), and the new pathway's steps start afresh, with new draws."""
+        self._abandon(run, t)
+        patient = run.patient
+        if patient.escalated_at != patient.escalated_at:  # NaN: the first escalation
+            patient.escalated_at = t
+        pathway = run.plan.pathway + 1
+        patient.final_pathway = pathway
+        plan = self.plans[pathway]
+        new = DischargeRun(patient, plan)
+        new.origin = run.origin or run
+        new.since = t
+        patient.discharge = new
+        if self._deaths is not None:  # the hazard of death to go carries over
+            spent = self._deaths.hazard(run.plan.pathway) * (t - run.since)
+            new.death_level = run.death_level - spent
+            self._watch_death(new, t)
+        assert self._escalation is not None
+        new.escalation_level = self._escalation.level()
+        self._watch_escalation(new, t)
+        if not plan.steps:
+            self._complete(new)
+            return
+        for i in plan.roots:
+            self._begin(new, i, t)
 
     def _death_due(self, run: DischargeRun) -> None:
         """The patient's time of death: if their steps are not all done, they die now."""
@@ -390,11 +452,14 @@ class DischargeProcess:
 
     def _complete(self, run: DischargeRun) -> None:
         patient = run.patient
-        departure: float = max((f for f in run.finish if f is not None), default=patient.ready)
+        departure: float = max((f for f in run.finish if f is not None), default=run.since)
         if departure < patient.ready:  # work planned ahead finished early: the patient still waits to be ready
             departure = patient.ready
-        if run.dies_at < departure:  # dies before the last step is done
+        if run.dies_at < departure and run.dies_at <= run.escalates_at:  # dies before the last step is done
             self._die(run, run.dies_at)
+            return
+        if run.escalates_at < departure:  # needs grow before the last step is done
+            self._escalate(run, run.escalates_at)
             return
         for i in run.held:
             pool = run.pool[i]

@@ -1,37 +1,51 @@
-"""What else can end a stay, or follow it: dying while waiting, and coming back as an emergency
+"""What else can happen to a waiting patient, or after they leave: dying while waiting, needs
+that grow while waiting (an escalation to the next pathway), and coming back as an emergency
 readmission. Each has its own random streams, drawn for every patient whether or not it happens,
 so scenarios compare under common random numbers."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
-from discharge_sim.config import Deaths, Readmissions
+import numpy as np
+
+from discharge_sim.config import Deaths, Deconditioning, Readmissions
 from discharge_sim.model.distributions import Shape, block_sampler, sampler, uniform_sampler
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.streams import Streams
 from discharge_sim.vocabulary import HOURS_PER_DAY
 
 
-class DeathClock:
-    """When a patient waiting after their ready date would die: each patient draws, at admission,
-    the cumulative hazard at which they die (a unit exponential); they die once the hazard of
-    their pathway, summed from their ready date, reaches it."""
+class HazardClock:
+    """When a patient waiting after their ready date meets an event of a daily hazard by pathway
+    (death, or needs that grow): each patient draws, at admission, the cumulative hazard at which
+    it happens (a unit exponential); it happens once the hazard of their pathway, summed over their
+    wait, reaches it."""
 
-    def __init__(self, cfg: Deaths, streams: Streams):
-        rng = streams.generator("deaths.time")
-        self.level = block_sampler(lambda n: rng.exponential(1.0, n))
+    def __init__(self, daily_hazard_by_pathway: Mapping[int, float], stream: np.random.Generator):
+        self.level = block_sampler(lambda n: stream.exponential(1.0, n))
         """A new patient's level (draw one per admission)."""
-        self._per_hour = {p: h / HOURS_PER_DAY for p, h in cfg.daily_hazard_by_pathway.items()}
+        self._per_hour = {p: h / HOURS_PER_DAY for p, h in daily_hazard_by_pathway.items()}
 
     def hazard(self, pathway: int) -> float:
         """The hazard per hour of a patient of ``pathway`` waiting."""
         return self._per_hour.get(pathway, 0.0)
 
     def time(self, level: float, pathway: int, since: float) -> float:
-        """When a patient of ``pathway`` waiting from ``since``, with ``level`` of hazard to go, dies."""
+        """When a patient of ``pathway`` waiting from ``since``, with ``level`` of hazard to go, meets it."""
         h = self.hazard(pathway)
         return since + level / h if h > 0 else math.inf
+
+
+def death_clock(cfg: Deaths, streams: Streams) -> HazardClock:
+    """Deaths while waiting, from the stream ``deaths.time``."""
+    return HazardClock(cfg.daily_hazard_by_pathway, streams.generator("deaths.time"))
+
+
+def escalation_clock(cfg: Deconditioning, streams: Streams) -> HazardClock:
+    """Needs that grow while waiting, from the stream ``deconditioning.time``."""
+    return HazardClock(cfg.daily_hazard_by_pathway, streams.generator("deconditioning.time"))
 
 
 class ReadmissionChance:

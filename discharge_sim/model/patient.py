@@ -20,6 +20,8 @@ class Patient:
         "died",
         "discharge",
         "elective",
+        "escalated_at",
+        "final_pathway",
         "first_round",
         "group",
         "id",
@@ -48,6 +50,10 @@ class Patient:
         self.cancelled = False
         self.died = False
         """Died in hospital while waiting (their departure is their death)."""
+        self.escalated_at = NOT_YET
+        """When the patient's needs first grew to the next pathway while waiting (NaN: never)."""
+        self.final_pathway = pathway
+        """The pathway the patient left on (their admission pathway unless their needs grew)."""
         self.readmission_of = -1
         """The id of the stay this admission is an emergency readmission after (-1: none)."""
         self.readmitted_at = NOT_YET

@@ -52,7 +52,8 @@ class ReplicationResult:
     patients: dict[str, np.ndarray]
     """In patient order (empty unless the records were kept): id, group, pathway, elective,
     cancelled, arrival, admitted, clinically_ready, ready (declared), departure (NaN: not yet),
-    died (while waiting: the departure is the death), readmission_of (the first stay's id, -1:
+    died (while waiting: the departure is the death), escalated_at (when needs first grew, NaN:
+    never) and final_pathway (the pathway left on), readmission_of (the first stay's id, -1:
     not a readmission) and readmitted_at (when this patient comes back, NaN: not by the horizon)."""
     segments: dict[str, np.ndarray]
     """In patient order, then time (empty unless the records were kept): patient, start, end,
@@ -136,10 +137,14 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
     items = item_names(config)
     item_index = {n: i for i, n in enumerate(items)}
     budget_step = len(discharge.step_names)
+    step_names = [*discharge.step_names, *([BUDGET_STEP] if budget is not None else [])]
+    escalation = _escalation_cause(config, len(step_names), item_index)
+    if escalation is not None:
+        step_names.append(ESCALATION_STEP)
 
     def to_columns(patients: list[Patient]) -> tuple[Columns, Columns]:
         return (_patient_columns(patients, horizon),
-                _ledger(patients, discharge, horizon, budget_step, item_index))
+                _ledger(patients, discharge, horizon, budget_step, item_index, escalation))
 
     records = Records(to_columns, sinks, keep)
     hospital = Hospital(env, config, streams, on_ready=discharge.start, on_admitted=discharge.prepare,
@@ -162,7 +167,7 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         warmup_hours=config.warmup_hours,
         beds=config.hospital.beds,
         group_names=list(config.groups),
-        step_names=[*discharge.step_names, BUDGET_STEP] if budget is not None else discharge.step_names,
+        step_names=step_names,
         pool_names=list(pools),
         item_names=items,
         patients=patients,
@@ -225,14 +230,19 @@ def _release(env: simpy.Environment, hospital: Hospital, discharge: DischargePro
 BUDGET_STEP = "council_budget"
 """The step name under which waiting for next year's council budget appears in the ledger."""
 BUDGET_ITEM = f"budget:{BUDGET_STEP}"
+ESCALATION_STEP = "deconditioning"
+"""The step name under which the time after a patient's needs grew appears in the ledger."""
+ESCALATION_ITEM = f"escalation:{ESCALATION_STEP}"
 
 
 def item_names(config: Config) -> list[str]:
     """Everything a stretch of delay can be charged to, in a fixed order: every step (its work),
-    staff team and pool (waiting for it), and the council's budget if it has one."""
+    staff team and pool (waiting for it), the council's budget if it has one, and the time after
+    an escalation if needs can grow."""
     budget = config.finance is not None and config.finance.council_budget is not None
     return [*(f"step:{n}" for n in config.steps), *(f"staff:{n}" for n in config.staff),
-            *(f"pool:{n}" for n in config.pools), *([BUDGET_ITEM] if budget else [])]
+            *(f"pool:{n}" for n in config.pools), *([BUDGET_ITEM] if budget else []),
+            *([ESCALATION_ITEM] if config.deconditioning is not None else [])]
 
 
 def _run(env: simpy.Environment, until: float) -> int:
@@ -282,6 +292,11 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
             (p.departure if p.departure < horizon else math.nan for p in patients), dtype=float, count=len(patients)
         ),
         "died": np.fromiter((p.died for p in patients), dtype=bool, count=len(patients)),
+        "escalated_at": np.fromiter(
+            (p.escalated_at if p.escalated_at < horizon else math.nan for p in patients), dtype=float,
+            count=len(patients),
+        ),
+        "final_pathway": np.fromiter((p.final_pathway for p in patients), dtype=np.int8, count=len(patients)),
         "readmission_of": np.fromiter((p.readmission_of for p in patients), dtype=np.int64, count=len(patients)),
         "readmitted_at": np.fromiter(
             (p.readmitted_at if p.readmitted_at < horizon else math.nan for p in patients), dtype=float,
@@ -306,15 +321,27 @@ def _cause(step: StepRunner, pool: PlacementPool | None, queueing: bool, items: 
             ORGANISATIONS.index(org))
 
 
-def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float,
-            budget_step: int, items: dict[str, int]) -> dict[str, np.ndarray]:
+def _escalation_cause(config: Config, step: int, items: dict[str, int]) -> tuple[int, ...] | None:
+    """(step, item, owner, kind, dtoc code, organisation) indices of the time after an escalation,
+    as config ``deconditioning`` declares them (None: needs never grow)."""
+    cfg = config.deconditioning
+    if cfg is None:
+        return None
+    return (step, items[ESCALATION_ITEM], OWNERS.index(cfg.owner), KINDS.index(cfg.kind),
+            DTOC_CODES.index(cfg.dtoc_code), ORGANISATIONS.index(cfg.organisation))
+
+
+def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float, budget_step: int,
+            items: dict[str, int], escalation: tuple[int, ...] | None = None) -> dict[str, np.ndarray]:
     """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.model.ledger`).
 
     Within a placement step's wait, the stretch spent waiting for the next financial year's
     council budget is its own segment: social-care capacity, DToC reason B (public funding),
     under the step name ``council_budget`` (index ``budget_step``) and the item
     ``budget:council_budget``. The last ``necessary_hours`` of a step's work are its own segment
-    of kind ``necessary``.
+    of kind ``necessary``. After a patient's needs grew (config ``deconditioning``), the stretch
+    from the escalation to departure is one segment of the escalation's own cause (``escalation``),
+    and the steps of the pathway they were found ready on are followed up to the escalation.
     """
     budget = (budget_step, items.get(BUDGET_ITEM, -1), OWNERS.index("social_care"), KINDS.index("capacity"),
               DTOC_CODES.index("B"), ORGANISATIONS.index("social_care"))
@@ -328,8 +355,16 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             continue
         departure = patient.departure
         end = departure if departure < horizon else horizon  # NaN compares False: horizon
-        steps = run.plan.steps
         pid = patient.id
+        escalated = patient.escalated_at
+        after = None
+        if escalated == escalated:  # needs grew (NaN: never): follow the pathway found ready on
+            run = run.origin
+            assert run is not None
+            if escalated < end:
+                after = (pid, escalated, end, *escalation)  # type: ignore[misc]
+                end = escalated
+        steps = run.plan.steps
         for start, end_, index, part in critical_path(
             patient.ready, end, run.start, run.granted, run.finish, run.plan.preds
         ):
@@ -367,6 +402,8 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             for lo, hi, c in ((start, a, cause), (a, b, budget), (b, end_, cause)):
                 if hi > lo:
                     append((pid, lo, hi, *c))
+        if after is not None:
+            append(after)
     columns = list(zip(*rows)) if rows else [()] * 9
     return {
         "patient": np.asarray(columns[0], dtype=np.int64),

@@ -16,6 +16,7 @@ class Variant:
     capacity) but its handover takes only its necessary hours. A staff team or pool made
     *unlimited* never makes anyone wait, and a placement in an unlimited pool needs no search for a
     provider. ``unlimited_budget``: the council's annual budget never runs out.
+    ``no_deconditioning``: nobody's needs grow while waiting (the escalation draws are still made).
 
     A *cap* brings a step to a benchmark instead: ``duration_caps`` (step, hours) cuts each of the
     step's draws at that many hours; ``search_caps`` (step, pool, hours) cuts the step's searches
@@ -28,6 +29,7 @@ class Variant:
     unlimited_budget: bool = False
     duration_caps: frozenset[tuple[str, float]] = frozenset()
     search_caps: frozenset[tuple[str, str, float]] = frozenset()
+    no_deconditioning: bool = False
 
     @property
     def label(self) -> str:
@@ -35,6 +37,7 @@ class Variant:
         parts += [f"unlimited_pool:{p}" for p in sorted(self.unlimited_pools)]
         parts += [f"unlimited_staff:{t}" for t in sorted(self.unlimited_staff)]
         parts += ["unlimited_budget"] if self.unlimited_budget else []
+        parts += ["no_deconditioning"] if self.no_deconditioning else []
         parts += [f"cap:{s}={h:.6g}h" for s, h in sorted(self.duration_caps)]
         parts += [f"search_cap:{s}/{p}={h:.6g}h" for s, p, h in sorted(self.search_caps)]
         return ",".join(parts) or "as_configured"
@@ -70,4 +73,5 @@ class Variant:
             unlimited_budget=self.unlimited_budget or other.unlimited_budget,
             duration_caps=frozenset(caps.items()),
             search_caps=frozenset((s, p, h) for (s, p), h in searches.items()),
+            no_deconditioning=self.no_deconditioning or other.no_deconditioning,
         )

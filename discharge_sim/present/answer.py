@@ -165,7 +165,9 @@ def attribution_lines(doc: Mapping[str, Any], pre_declaration: float | None = No
     ``pre_declaration``: the configured run's bed-days before patients were found ready."""
     days = float(doc["window_days"])
     against = doc.get("against", "removal")
-    change = ("removed (its steps instant but for their necessary hours, its staff, places and budget unlimited)"
+    escalating = any("escalation:deconditioning" in game.get("items", {}) for game in doc["conventions"])
+    change = ("removed (its steps instant but for their necessary hours, its staff, places and budget unlimited"
+              + (", and escalations it answers for stopped" if escalating else "") + ")"
               if against == "removal" else "brought to the benchmark the config declares (what good peers achieve)")
     conventions = [dict(game, against=against) for game in doc["conventions"]]
     lines = [
