@@ -8,6 +8,7 @@ turning validation errors into messages is :mod:`discharge_sim.config.errors`.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import types
 from collections.abc import Mapping
@@ -477,6 +478,28 @@ class Group(Strict):
         return v
 
 
+class StaffChange(Strict):
+    """Members added to a team (winter cover) or taken away (a vacancy, a strike) for a stretch of
+    days: ``members`` is added to the day's rostered count from ``start_day`` for ``days`` days."""
+
+    start_day: RunDays
+    days: Annotated[float, Field(gt=0, le=MOST_DAYS)]
+    members: Annotated[int, Field(ge=-MOST_UNITS, le=MOST_UNITS)]
+    reason: str = ""
+    """What the change is, for the reader (such as "winter locums")."""
+
+    @field_validator("members")
+    @classmethod
+    def _changes(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("a change of 0 members changes nothing; give the members added (+) or taken away (-)")
+        return v
+
+    def covers(self, day: int) -> bool:
+        """Whether the change holds on whole day ``day`` (from its midnight)."""
+        return self.start_day <= day < self.start_day + self.days
+
+
 class Staff(Attributed):
     """Staff who do a step (pharmacists, therapists, social workers), with their working hours."""
 
@@ -489,6 +512,30 @@ class Staff(Attributed):
     absence_rate: Probability = 0.0
     """The chance that any one member is absent on a given day (sickness, leave not covered),
     drawn afresh each midnight: the team works that day with those present."""
+    count_by_weekday: dict[Day, Annotated[int, Field(ge=0, le=MOST_UNITS)]] = Field(default_factory=dict)
+    """Members rostered on these days of the week (others: ``count``), such as thinner weekend cover."""
+    changes: list[StaffChange] = Field(default_factory=list)
+    """Members added or taken away for stretches of days; changes that overlap add up."""
+
+    @model_validator(mode="after")
+    def _never_negative(self) -> Staff:
+        if self.changes:
+            last = max(math.ceil(c.start_day + c.days) for c in self.changes)
+            for day in range(last + 7):
+                if self.rostered(day) < 0:
+                    raise ValueError(f"changes leave {self.rostered(day)} members rostered on day {day}; "
+                                     "at least 0")
+        return self
+
+    @property
+    def varies(self) -> bool:
+        """Whether the rostered count changes by weekday or date."""
+        return bool(self.changes) or any(n != self.count for n in self.count_by_weekday.values())
+
+    def rostered(self, day: int) -> int:
+        """Members rostered on whole day ``day`` (day 0 is a Monday)."""
+        base = self.count_by_weekday.get(DAY_NAMES[day % 7], self.count)  # type: ignore[call-overload]
+        return base + sum(c.members for c in self.changes if c.covers(day))
 
 
 class Pool(Attributed):

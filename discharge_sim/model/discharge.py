@@ -143,8 +143,9 @@ class DischargeProcess:
             code, organisation = config.staff_cause(name)
             team = self.staff[name] = StaffTeam(name, s.owner, organisation, code, hours[s.schedule],
                                                 variant.staff_unlimited(name), CountingResource(env, s.count))
-            if s.absence_rate > 0 and not team.unlimited:
-                env.process(team.absences(env, s.count, s.absence_rate, streams.generator(f"staff.{name}.absence")))
+            if (s.absence_rate > 0 or s.varies) and not team.unlimited:
+                rng = streams.generator(f"staff.{name}.absence") if s.absence_rate > 0 else None
+                env.process(team.roster(env, s.rostered, s.absence_rate, rng))
         self.runners: dict[str, StepRunner] = {}
         for index, (name, step) in enumerate(config.steps.items()):
             self.runners[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant)

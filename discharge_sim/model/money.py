@@ -3,7 +3,8 @@
 Placements cost their weekly fee for the hours they were held in the observation window (a spot
 contract), or for every place whether used or not (a block contract); the payer is the pool's
 (council or NHS) for funded places and the person for self-funders. Staff cost their hourly rate
-for every hour of their schedule in the window, paid by the NHS or the council according to the
+for every hour of their schedule in the window, for every member rostered that day (present or
+absent), paid by the NHS or the council according to the
 team's organisation. With a pooled budget the NHS's and the council's placement spend come from
 one fund, shared in the agreed proportion. The cost of delayed bed-days to the NHS is added in
 :mod:`discharge_sim.analysis.metrics`, from the delay ledger.
@@ -11,6 +12,7 @@ one fund, shared in the agreed proportion. The cost of delayed bed-days to the N
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from discharge_sim.config import Config
@@ -39,8 +41,14 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
     staffing = {"council": 0.0, "nhs": 0.0}
     for name, team in staff.items():
         team_cfg = config.staff[name]
-        hours = team.hours.open_time(hi) - team.hours.open_time(lo)
-        cost = team_cfg.count * hours * team_cfg.hourly_cost_gbp
+        if team_cfg.varies:  # paid for the members rostered each day, absent or not
+            person_hours = 0.0
+            for day in range(int(lo // HOURS_PER_DAY), math.ceil(hi / HOURS_PER_DAY)):
+                a, b = max(lo, day * HOURS_PER_DAY), min(hi, (day + 1) * HOURS_PER_DAY)
+                person_hours += team_cfg.rostered(day) * (team.hours.open_time(b) - team.hours.open_time(a))
+        else:
+            person_hours = team_cfg.count * (team.hours.open_time(hi) - team.hours.open_time(lo))
+        cost = person_hours * team_cfg.hourly_cost_gbp
         if team.organisation == "both":
             staffing["council"] += cost / 2
             staffing["nhs"] += cost / 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,13 +31,15 @@ class StaffTeam:
     absent_person_days: int = field(default=0)
     """Members absent, summed over the days the run has begun (with an absence rate)."""
 
-    def absences(self, env: simpy.Environment, count: int, rate: float,
-                 rng: np.random.Generator) -> Generator[simpy.events.Event, Any, None]:
-        """Each midnight, each of the ``count`` members is absent with chance ``rate`` that day:
-        the team's capacity is those present (a binomial draw from the team's own stream)."""
+    def roster(self, env: simpy.Environment, rostered: Callable[[int], int], rate: float,
+               rng: np.random.Generator | None) -> Generator[simpy.events.Event, Any, None]:
+        """Each midnight, the team works that day with the members rostered (by weekday and date)
+        less those absent: each is absent with chance ``rate``, a binomial draw from the team's own
+        stream (none without absence)."""
         day = 0
         while True:
-            absent = int(rng.binomial(count, rate))
+            count = rostered(day)
+            absent = int(rng.binomial(count, rate)) if rng is not None else 0
             self.absent_person_days += absent
             self.resource.set_capacity(count - absent)
             day += 1

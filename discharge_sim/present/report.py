@@ -707,6 +707,47 @@ def _budget_words(r: ResultsFolder) -> str:
     return " Money is not modelled in this config (it has no finance section)."
 
 
+def _capacity_words(r: ResultsFolder) -> str:
+    """What changes over the year in this config: beds, staff rosters and absence, surges."""
+    config = r.config
+    staff = (config.get("staff") or {}).values()
+    said = []
+    if (config.get("hospital") or {}).get("bed_changes"):
+        said.append("beds open and close on the dates hospital.bed_changes gives")
+    if any(s.get("count_by_weekday") or s.get("changes") for s in staff):
+        said.append("staff rosters change by weekday or date as the config gives")
+    if any(s.get("absence_rate") for s in staff):
+        said.append("staff are absent at the daily rates the config gives")
+    if (config.get("emergency") or {}).get("surges"):
+        said.append("emergency demand surges as the config gives")
+    if not said:
+        return (" Beds and staff are the same every day of the year (no absence, no escalation beds), and demand has "
+                "no seasonal pattern beyond the weekly one.")
+    return " In this config " + "; ".join(said) + "; nothing else changes over the year."
+
+
+def _patient_words(r: ResultsFolder) -> str:
+    """Which of the patient's own course the config models: planning ahead, deaths, deconditioning,
+    readmissions."""
+    config = r.config
+    modelled = [words for key, words in (
+        ("planning", "discharge work planned ahead of the ready date"),
+        ("deaths", "deaths while waiting"),
+        ("deconditioning", "needs that grow while waiting (escalation to the next pathway)"),
+        ("readmissions", "emergency readmissions"),
+    ) if config.get(key)]
+    missing = [words for key, words in (
+        ("planning", "no discharge work starts before the ready date"),
+        ("deaths", "nobody dies while waiting"),
+        ("deconditioning", "nobody's needs grow while waiting"),
+        ("readmissions", "nobody is readmitted"),
+    ) if not config.get(key)]
+    text = "Modelled: " + ", ".join(modelled) + ". " if modelled else ""
+    if missing:
+        text += "Not modelled in this config: " + "; ".join(missing) + " (each would move delay between the sides)."
+    return text.strip()
+
+
 def limitations(r: ResultsFolder) -> Bullets:
     items = [
         "Every number is a model output, not an observation: it is as good as the inputs in the parameter tables, "
@@ -726,9 +767,9 @@ def limitations(r: ResultsFolder) -> Bullets:
         "stay when a counterfactual removes the step.",
         "DToC-style counts count patients delayed at midnight, as the national statistic did; same-day hold-ups do "
         "not appear in them, though they hold beds.",
-        "Placement pools start full, in steady state, and take referrals from the community at constant rates. "
-        "There is no staff absence, and no seasonal pattern beyond the weekly one except any surges a config "
-        "sets." + _budget_words(r),
+        "Placement pools start full, in steady state, and take referrals from the community at constant rates."
+        + _capacity_words(r) + _budget_words(r),
+        _patient_words(r),
     ]
     n = int(r.manifest.get("replications") or 0)
     if n < 10:

@@ -52,3 +52,20 @@ def test_escalation_beds_take_boarders_when_they_open():
 def test_changes_that_change_nothing_or_close_every_bed_are_refused(change, message):
     with pytest.raises(ConfigError, match=message):
         short_baseline(days=20, warmup=5, hospital__bed_changes=[change])
+
+
+def test_the_winter_escalation_ward_takes_boarders_off_the_winter_surge():
+    """The two winter scenarios differ only in the 30 escalation beds: under common random numbers
+    fewer emergencies wait for a bed, and no fewer are admitted, in every replication."""
+    from discharge_sim.config import load_config
+    from discharge_sim.experiments.specification import measure
+    from tests.helpers import CONFIGS
+
+    window = {"run.days": 360, "run.warmup_days": 300}
+    surge = load_config(CONFIGS / "scenarios" / "winter_surge.yaml", window)
+    beds = load_config(CONFIGS / "scenarios" / "winter_escalation_beds.yaml", window)
+    for r in range(2):
+        plain, opened = measure(surge, r, 7).metrics, measure(beds, r, 7).metrics
+        assert opened["boarding_hours"] < plain["boarding_hours"]
+        assert opened["admissions"] >= plain["admissions"]
+        assert opened["mean_open_beds"] == pytest.approx(600 + 30 * (360 - 304) / 60)  # open from day 304
