@@ -558,6 +558,10 @@ class Pool(Attributed):
     """Share of new residents the payer funds; the rest pay for themselves (self-funders)."""
     contract: Literal["spot", "block"] = "spot"
     """spot: the payer pays for places while they are used; block: for every place, used or not."""
+    admission_schedule: str | None = None
+    """The schedule of days and hours in which providers take a patient from hospital (a care home
+    that admits on weekdays before 15:00, say): a patient whose handover ends outside it leaves at
+    its next opening (None: at any hour)."""
 
     @model_validator(mode="after")
     def _one_initial_state(self) -> Pool:
@@ -828,6 +832,13 @@ class Config(Strict):
             if staff.schedule not in self.schedules:
                 raise ValueError(
                     f"staff.{name}.schedule: unknown schedule {staff.schedule!r}; "
+                    f"defined schedules: {_listing(self.schedules)}"
+                )
+        for name, pool_cfg in self.pools.items():
+            admitting = pool_cfg.admission_schedule
+            if admitting is not None and admitting not in self.schedules:
+                raise ValueError(
+                    f"pools.{name}.admission_schedule: unknown schedule {admitting!r}; "
                     f"defined schedules: {_listing(self.schedules)}"
                 )
         for name, step in self.steps.items():

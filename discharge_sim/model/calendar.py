@@ -122,6 +122,10 @@ class WorkingHours:
             return t
         return self.clock_time(self.open_time(t) + work_hours)
 
+    def next_open(self, t: float) -> float:
+        """``t`` if the hours are open then, else when they next open."""
+        return t if self.is_open(t) else self.latest_clock_time(self.open_time(t))
+
     def is_open(self, t: float) -> bool:
         rem = t % HOURS_PER_WEEK
         i = bisect_right(self._starts, rem) - 1

@@ -421,6 +421,9 @@ class DischargeProcess:
         elif isinstance(step, PlacementRunner):
             hours = step.hours
             f = g + run.duration[i] if hours is None or step.instant else hours.advance(g, run.duration[i])
+            admitting = run.pool[i].admission_hours  # type: ignore[union-attr]
+            if admitting is not None and not step.instant:  # the provider takes patients in its own hours
+                f = admitting.next_open(f)
             if held:
                 run.held.append(i)
                 run.pool[i].taken(g, run.funded[i])  # type: ignore[union-attr]

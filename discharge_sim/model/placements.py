@@ -22,6 +22,7 @@ import simpy
 
 from discharge_sim.config import Pool
 from discharge_sim.model.budget import AnnualBudget
+from discharge_sim.model.calendar import WorkingHours
 from discharge_sim.model.distributions import Shape, sampler, uniform_sampler
 from discharge_sim.model.resources import CountingResource, ReleaseSchedule
 from discharge_sim.model.streams import Streams
@@ -40,6 +41,7 @@ class PlacementPool:
         unlimited: bool = False,
         window: tuple[float, float] = (0.0, float("inf")),
         budget: AnnualBudget | None = None,
+        admission_hours: WorkingHours | None = None,
     ):
         self.env = env
         self.name = name
@@ -48,6 +50,8 @@ class PlacementPool:
         self.dtoc_code = cfg.dtoc_code
         self.places = cfg.places
         self.unlimited = unlimited
+        self.admission_hours = admission_hours
+        """When providers take a patient from hospital (None: at any hour)."""
         self.resource = CountingResource(env, cfg.places)
         self.releases = ReleaseSchedule(env, self.resource)
         """Places due back, by clock time."""

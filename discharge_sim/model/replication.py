@@ -27,6 +27,7 @@ from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.records import Columns, Records, RecordSink
+from discharge_sim.model.staff import working_hours
 from discharge_sim.model.steps import PlacementRunner, StaffedRunner, StepRunner
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
@@ -125,7 +126,9 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
     budgeted = set(council.pools) if council is not None else set()
     pools = {
         name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name),
-                            window=window, budget=budget if name in budgeted else None)
+                            window=window, budget=budget if name in budgeted else None,
+                            admission_hours=working_hours(config.schedules[cfg.admission_schedule])
+                            if cfg.admission_schedule else None)
         for name, cfg in config.pools.items()
     }
     hospital: Hospital

@@ -73,3 +73,16 @@ def test_the_daily_table_adds_up_to_the_metrics(measured):
     assert np.all(daily["stays_21_plus_at_midnight"] <= daily["stays_14_plus_at_midnight"])
     assert np.all(daily["nctr_discharges"] <= daily["discharges"])
     assert not math.isnan(metrics["weekend_discharge_ratio"])
+
+
+def test_the_baselines_weekend_and_before_noon_discharges_lie_in_the_published_ranges():
+    from discharge_sim.analysis.references import DISCHARGE_TIMING_RANGES
+    from discharge_sim.config import load_config
+    from tests.helpers import BASELINE
+
+    config = load_config(BASELINE)
+    runs = [measure(config, r, config.run.seed).metrics for r in range(3)]
+    for metric, published in DISCHARGE_TIMING_RANGES.items():
+        low, high = published["range"]
+        values = [m[metric] for m in runs]
+        assert low <= float(np.mean(values)) <= high, (metric, values)
