@@ -95,6 +95,12 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("dtoc_uncounted_days_per_month", "Hospital-internal days a month the DToC statistic did not count", "count"),
     ("boarding_hours", "Emergency hours waiting for a bed", "count"),
     ("cancelled_electives", "Cancelled elective admissions", "count"),
+    ("weekend_discharge_ratio", "Weekend discharges a day, over weekday ones", "decimal"),
+    ("before_noon_discharge_share", "Discharges before noon", "share"),
+    ("deaths_while_waiting", "Deaths in hospital while waiting", "count"),
+    ("escalations", "Patients whose needs grew while waiting (escalations)", "count"),
+    ("readmissions", "Emergency readmissions", "count"),
+    ("readmission_rate", "Readmissions over discharges", "share"),
     ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days", "money"),
     ("council_spend_gbp", "Council spend on placements and discharge staff", "money"),
     ("nhs_spend_gbp", "NHS spend on placements and discharge staff", "money"),
@@ -102,7 +108,8 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("budget_spent_days", "Days the council's budget was spent (new funding waiting)", "decimal"),
 )
 """Rows of the results table: metric, label, format; a row no scenario has (money without a
-finance section) is left out."""
+finance section) is left out, and so is an outcome no scenario models (all zero)."""
+OUTCOMES = frozenset({"deaths_while_waiting", "escalations", "readmissions", "readmission_rate"})
 
 
 def interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:
@@ -556,7 +563,8 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
                   "t-intervals (source: summary.json). 'After the ready day only' counts hours after midnight of "
                   "the discharge-ready date, as national figures do.", header)
     rows = [(metric, label, kind) for metric, label, kind in RESULT_ROWS
-            if any(metric in metrics for _, _, metrics in scenarios)]
+            if any(metric in metrics and (metric not in OUTCOMES or metrics[metric]["mean"])
+                   for _, _, metrics in scenarios)]
     for metric, label, kind in rows:
         row = [Cell(label)]
         for scenario, _, metrics in scenarios:

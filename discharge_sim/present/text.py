@@ -50,7 +50,12 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
         ("mean_delay_days_of_delayed", "Mean delay of those, in days past the ready date", "{:.2f}"),
         ("boarding_hours", "Emergency hours waiting for a bed (total over the period)", "{:,.0f}"),
         ("cancelled_electives", "Cancelled elective admissions (total over the period)", "{:,.0f}"),
+        ("weekend_discharge_ratio", "Weekend discharges a day, over weekday ones", "{:.2f}"),
+        ("before_noon_discharge_share", "Discharges before noon", "{:.1%}"),
+        *OUTCOME_ROWS,
     ):
+        if key not in s or (key in OUTCOME_KEYS and not s[key]["mean"]):
+            continue  # an outcome the config does not model
         m = s[key]
         interval = "" if m["n"] < 2 or m["ci_low"] != m["ci_low"] else \
             f"  ({fmt.format(m['ci_low'])} to {fmt.format(m['ci_high'])})"
@@ -77,6 +82,15 @@ def _interval(m: Mapping[str, float]) -> str:
         return "(one replication)"
     return f"{m['ci_low']:,.0f} to {m['ci_high']:,.0f}"
 
+
+OUTCOME_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("deaths_while_waiting", "Deaths in hospital while waiting (total over the period)", "{:,.0f}"),
+    ("escalations", "Patients whose needs grew while waiting (escalations)", "{:,.0f}"),
+    ("readmissions", "Emergency readmissions (total over the period)", "{:,.0f}"),
+    ("readmission_rate", "Readmissions over discharges", "{:.1%}"),
+)
+"""Outcomes shown only where the config models them (nonzero)."""
+OUTCOME_KEYS = frozenset(key for key, _, _ in OUTCOME_ROWS)
 
 COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
     *((key, label, "{:,.0f}") for key, label in HEADLINE),
