@@ -85,7 +85,9 @@ def load_targets(path: str | Path, known: Sequence[str]) -> list[Target]:
     targets = []
     for name, spec in parsed.targets.items():
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=5, cutoff=0.6)
+            words = set(name.split("_"))  # names holding every word of the one given come first
+            holding = sorted((k for k in known if words <= set(k.split("_"))), key=len)
+            close = list(dict.fromkeys([*holding, *difflib.get_close_matches(name, known, n=5, cutoff=0.6)]))[:5]
             hint = f"; similar: {', '.join(close)}" if close else "; see the columns of replications.csv"
             raise ConfigError(f"{path}: targets.{name}: not a metric of this config{hint}")
         value = float(spec) if isinstance(spec, float | int) else spec.value
