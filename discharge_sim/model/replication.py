@@ -13,6 +13,7 @@ import gc
 import math
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -278,33 +279,35 @@ def _daily_pool_census(env: simpy.Environment, pools: dict[str, PlacementPool],
 
 
 def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.ndarray]:
-    """Columns of the patient records; a departure at or after the horizon is NaN (still in bed:
-    the simulation stops before processing events at the horizon itself)."""
+    """Columns of the patient records; a departure (or escalation, or return) at or after the
+    horizon is NaN (still in bed: the simulation stops before processing events at the horizon)."""
+    n = len(patients)
+
+    def column(name: str, dtype: Any) -> np.ndarray:
+        return np.fromiter(map(attrgetter(name), patients), dtype=dtype, count=n)
+
+    def before_horizon(name: str) -> np.ndarray:
+        values = column(name, float)
+        values[values >= horizon] = math.nan
+        return values
+
     return {
-        "id": np.fromiter((p.id for p in patients), dtype=np.int64, count=len(patients)),
-        "group": np.fromiter((p.group for p in patients), dtype=np.int16, count=len(patients)),
-        "pathway": np.fromiter((p.pathway for p in patients), dtype=np.int8, count=len(patients)),
-        "elective": np.fromiter((p.elective for p in patients), dtype=bool, count=len(patients)),
-        "cancelled": np.fromiter((p.cancelled for p in patients), dtype=bool, count=len(patients)),
-        "arrival": np.fromiter((p.arrival for p in patients), dtype=float, count=len(patients)),
-        "admitted": np.fromiter((p.admitted for p in patients), dtype=float, count=len(patients)),
-        "clinically_ready": np.fromiter((p.clinically_ready for p in patients), dtype=float, count=len(patients)),
-        "first_round": np.fromiter((p.first_round for p in patients), dtype=float, count=len(patients)),
-        "ready": np.fromiter((p.ready for p in patients), dtype=float, count=len(patients)),
-        "departure": np.fromiter(
-            (p.departure if p.departure < horizon else math.nan for p in patients), dtype=float, count=len(patients)
-        ),
-        "died": np.fromiter((p.died for p in patients), dtype=bool, count=len(patients)),
-        "escalated_at": np.fromiter(
-            (p.escalated_at if p.escalated_at < horizon else math.nan for p in patients), dtype=float,
-            count=len(patients),
-        ),
-        "final_pathway": np.fromiter((p.final_pathway for p in patients), dtype=np.int8, count=len(patients)),
-        "readmission_of": np.fromiter((p.readmission_of for p in patients), dtype=np.int64, count=len(patients)),
-        "readmitted_at": np.fromiter(
-            (p.readmitted_at if p.readmitted_at < horizon else math.nan for p in patients), dtype=float,
-            count=len(patients),
-        ),
+        "id": column("id", np.int64),
+        "group": column("group", np.int16),
+        "pathway": column("pathway", np.int8),
+        "elective": column("elective", bool),
+        "cancelled": column("cancelled", bool),
+        "arrival": column("arrival", float),
+        "admitted": column("admitted", float),
+        "clinically_ready": column("clinically_ready", float),
+        "first_round": column("first_round", float),
+        "ready": column("ready", float),
+        "departure": before_horizon("departure"),
+        "died": column("died", bool),
+        "escalated_at": before_horizon("escalated_at"),
+        "final_pathway": column("final_pathway", np.int8),
+        "readmission_of": column("readmission_of", np.int64),
+        "readmitted_at": before_horizon("readmitted_at"),
     }
 
 
