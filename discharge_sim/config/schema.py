@@ -46,6 +46,9 @@ from discharge_sim.vocabulary import (
     responsible_organisation,
 )
 
+RESERVED_STEP_NAMES = {"council_budget": "waiting for next year's council budget",
+                       "deconditioning": "the time after an escalation"}
+"""Names under which the ledger records delay that is no configured step's."""
 SHARE_TOLERANCE = 1e-6
 LONGEST_HOURS = 100 * 365 * HOURS_PER_DAY
 """The longest mean or sd a duration may have (100 years): longer ones are mistakes, and far longer
@@ -413,7 +416,8 @@ class Deaths(Strict):
     daily hazard ``daily_hazard_by_pathway[p]`` (0 for pathways not listed) until they leave."""
 
     daily_hazard_by_pathway: dict[int, Annotated[float, Field(ge=0, le=1)]]
-    """Per pathway, the chance per day of waiting of dying that day, as a hazard (per day)."""
+    """Per pathway, the hazard of dying per day of waiting, h: the chance of dying within a day's
+    wait is 1 - exp(-h)."""
 
     _pathways = field_validator("daily_hazard_by_pathway")(_by_pathway)
 
@@ -452,10 +456,17 @@ class Readmissions(Strict):
     within_days: Annotated[float, Field(gt=0, le=365)] = 30.0
     """The window after leaving in which a return counts as a readmission."""
     days_to_return: Distribution
-    """Time from leaving to coming back, drawn again while it falls outside the window (so it is
-    the distribution conditioned on the window)."""
+    """Time from leaving to coming back: the distribution conditioned on falling within the window."""
 
     _pathways = field_validator("probability_by_pathway")(_by_pathway)
+
+    @model_validator(mode="after")
+    def _returns_within_the_window(self) -> Readmissions:
+        d = self.days_to_return
+        if d.distribution == "fixed" and d.mean_in_hours > self.within_days * HOURS_PER_DAY:
+            raise ValueError(f"days_to_return: a fixed {d.mean_in_hours / HOURS_PER_DAY:g} days never falls within "
+                             f"within_days ({self.within_days:g})")
+        return self
 
 
 class Group(Strict):
@@ -841,6 +852,10 @@ class Config(Strict):
                     f"pools.{name}.admission_schedule: unknown schedule {admitting!r}; "
                     f"defined schedules: {_listing(self.schedules)}"
                 )
+        for name in self.steps:
+            if name in RESERVED_STEP_NAMES:
+                raise ValueError(f"steps.{name}: the name is the ledger's own ({RESERVED_STEP_NAMES[name]}); "
+                                 "call the step something else")
         for name, step in self.steps.items():
             schedule = getattr(step, "schedule", None)
             if schedule is not None and schedule not in self.schedules:

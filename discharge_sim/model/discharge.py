@@ -149,6 +149,11 @@ class DischargeProcess:
         self.runners: dict[str, StepRunner] = {}
         for index, (name, step) in enumerate(config.steps.items()):
             self.runners[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant)
+        escalated: dict[str, StepRunner] = {}
+        if config.deconditioning is not None:  # the steps of a pathway escalated to draw from streams of their own
+            for index, (name, step) in enumerate(config.steps.items()):
+                escalated[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant,
+                                               suffix=".escalated")
         planning = config.planning
         self._planning = planning if planning is not None and planning.active else None
         self._lead: dict[str, float] = {}
@@ -164,9 +169,16 @@ class DischargeProcess:
         self._horizon = config.horizon_hours
         self._withdrawable = self._deaths is not None or self._escalating
         """Whether a run may be abandoned, so its queued requests are kept to withdraw them."""
-        self.plans = {p: self._compile_plan(graph, p) for p, graph in config.pathways.items()}
+        self.plans = {p: self._compile_plan(graph, p, self.runners) for p, graph in config.pathways.items()}
+        self._escalated_plans = {p: self._compile_plan(graph, p, escalated) for p, graph in config.pathways.items()
+                                 } if escalated else {}
+        """The pathways' plans for patients who reach them by an escalation (their own streams, so an
+        escalation draws nothing that later admissions would have)."""
+        if self._escalation is not None:
+            again = streams.generator("deconditioning.again")
+            self._escalation_again = block_sampler(lambda n: again.exponential(1.0, n))
 
-    def _compile_plan(self, graph: dict[str, list[str]], pathway: int) -> PathwayPlan:
+    def _compile_plan(self, graph: dict[str, list[str]], pathway: int, runners: dict[str, StepRunner]) -> PathwayPlan:
         order: list[str] = []
         placed: set[str] = set()
         while len(order) < len(graph):
@@ -181,7 +193,7 @@ class DischargeProcess:
         for i, ps in enumerate(preds):
             for p in ps:
                 succs[p].append(i)
-        steps = [self.runners[name] for name in order]
+        steps = [runners[name] for name in order]
         return PathwayPlan(
             steps=steps,
             preds=preds,
@@ -227,6 +239,7 @@ class DischargeProcess:
         edd = ready + (planning.error_mean_days + planning.error_sd_days * z) * HOURS_PER_DAY
         set_at = patient.admitted + planning.set_after_admission_hours
         run.earliest = [ready if lead <= 0 else min(ready, max(set_at, edd - lead)) for lead in run.plan.lead]
+        self._watch(run, ready)  # deaths and escalations start from the ready date, as without planning
         for i in run.plan.roots:
             self._begin(run, i, run.earliest[i])
 
@@ -239,21 +252,25 @@ class DischargeProcess:
         if run is None:  # nothing to wait for: leave now, no delay to record
             self._on_departure_known(patient, patient.ready)
             return
-        run.since = patient.ready
-        if self._deaths is not None:
-            self._watch_death(run, patient.ready)
-        if self._escalating:
-            self._watch_escalation(run, patient.ready)
         if run.earliest is not None:
-            return
+            return  # planned ahead: begun, and watched from the ready date, at admission
+        self._watch(run, patient.ready)
         for i in run.plan.roots:
             self._begin(run, i, patient.ready)
+
+    def _watch(self, run: DischargeRun, since: float) -> None:
+        """From ``since`` (the ready date) the patient waits at their pathway's hazards."""
+        run.since = since
+        if self._deaths is not None:
+            self._watch_death(run, since)
+        if self._escalating:
+            self._watch_escalation(run, since)
 
     def _watch_death(self, run: DischargeRun, since: float) -> None:
         """From ``since`` the patient waits at their pathway's hazard: if they would die before the
         horizon, check then whether they are still waiting."""
         assert self._deaths is not None
-        t = run.dies_at = self._deaths.time(run.death_level, run.patient.pathway, since)
+        t = run.dies_at = self._deaths.time(run.death_level, run.plan.pathway, since)
         if t < self._horizon:
             self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._death_due(run))
 
@@ -279,17 +296,16 @@ class DischargeProcess:
             patient.escalated_at = t
         pathway = run.plan.pathway + 1
         patient.final_pathway = pathway
-        plan = self.plans[pathway]
+        plan = self._escalated_plans[pathway]
         new = DischargeRun(patient, plan)
         new.origin = run.origin or run
         new.since = t
         patient.discharge = new
         if self._deaths is not None:  # the hazard of death to go carries over
             spent = self._deaths.hazard(run.plan.pathway) * (t - run.since)
-            new.death_level = run.death_level - spent
+            new.death_level = max(run.death_level - spent, 0.0)
             self._watch_death(new, t)
-        assert self._escalation is not None
-        new.escalation_level = self._escalation.level()
+        new.escalation_level = self._escalation_again()
         self._watch_escalation(new, t)
         if not plan.steps:
             self._complete(new)
@@ -422,8 +438,8 @@ class DischargeProcess:
             hours = step.hours
             f = g + run.duration[i] if hours is None or step.instant else hours.advance(g, run.duration[i])
             admitting = run.pool[i].admission_hours  # type: ignore[union-attr]
-            if admitting is not None and not step.instant:  # the provider takes patients in its own hours
-                f = admitting.next_open(f)
+            if admitting is not None and not step.instant:  # the provider takes patients in its own hours,
+                f = admitting.next_open(max(f, run.patient.ready))  # and only once they are ready
             if held:
                 run.held.append(i)
                 run.pool[i].taken(g, run.funded[i])  # type: ignore[union-attr]
@@ -459,10 +475,13 @@ class DischargeProcess:
         departure: float = max((f for f in run.finish if f is not None), default=run.since)
         if departure < patient.ready:  # work planned ahead finished early: the patient still waits to be ready
             departure = patient.ready
-        if run.dies_at < departure and run.dies_at <= run.escalates_at:  # dies before the last step is done
+        # Dies, or needs grow, before the last step is done (and before the horizon: after it, the
+        # patient is simply still in hospital).
+        horizon = self._horizon
+        if run.dies_at < departure and run.dies_at <= run.escalates_at and run.dies_at < horizon:
             self._die(run, run.dies_at)
             return
-        if run.escalates_at < departure:  # needs grow before the last step is done
+        if run.escalates_at < departure and run.escalates_at < horizon:
             self._escalate(run, run.escalates_at)
             return
         for i in run.held:

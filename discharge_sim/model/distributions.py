@@ -46,6 +46,24 @@ class Shape:
             return float(gammaincinv(shape, p)) * self.sd**2 / self.mean
         raise ValueError(f"unknown distribution {self.family!r}")
 
+    def cdf(self, x: float) -> float:
+        """The chance that a draw is at most ``x`` hours."""
+        from scipy.special import gammainc, ndtr  # only truncated draws need them
+
+        if self.family == "fixed" or self.mean == 0.0:
+            return 1.0 if x >= self.mean else 0.0
+        if x <= 0.0:
+            return 0.0
+        if self.family == "exponential":
+            return -math.expm1(-x / self.mean)
+        if self.family == "lognormal":
+            mu, sigma = lognormal_parameters(self.mean, self.sd)
+            return float(ndtr((math.log(x) - mu) / sigma))
+        if self.family == "gamma":
+            shape = (self.mean / self.sd) ** 2
+            return float(gammainc(shape, x * shape / self.mean))
+        raise ValueError(f"unknown distribution {self.family!r}")
+
     def block(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` independent draws."""
         if self.family == "fixed" or self.mean == 0.0:

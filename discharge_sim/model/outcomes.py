@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from discharge_sim.config import Deaths, Deconditioning, Readmissions
-from discharge_sim.model.distributions import Shape, block_sampler, sampler, uniform_sampler
+from discharge_sim.model.distributions import Shape, block_sampler, uniform_sampler
 from discharge_sim.model.patient import Patient
 from discharge_sim.model.streams import Streams
 from discharge_sim.vocabulary import HOURS_PER_DAY
@@ -53,21 +53,26 @@ class ReadmissionChance:
 
     def __init__(self, cfg: Readmissions, streams: Streams):
         self._u = uniform_sampler(streams.generator("readmission.chance"))
-        self._days = sampler(Shape.of(cfg.days_to_return), streams.generator("readmission.time"))
+        self._v = uniform_sampler(streams.generator("readmission.time"))
+        self._shape = Shape.of(cfg.days_to_return)
         self.window = cfg.within_days * HOURS_PER_DAY
+        self._within = self._shape.cdf(self.window)
+        """The chance that a return falls within the window (the schema makes sure it is positive)."""
         self._base = dict(cfg.probability_by_pathway)
         self._per_delay_hour = cfg.extra_probability_per_delay_day / HOURS_PER_DAY
 
     def probability(self, patient: Patient, departure: float) -> float:
-        """The chance that ``patient``, leaving at ``departure``, comes back within the window."""
+        """The chance that ``patient``, leaving at ``departure`` on their final pathway, comes back
+        within the window."""
         delay = max(departure - patient.ready, 0.0)
-        return min(1.0, self._base.get(patient.pathway, 0.0) + self._per_delay_hour * delay)
+        return min(1.0, self._base.get(patient.final_pathway, 0.0) + self._per_delay_hour * delay)
 
     def after(self, patient: Patient, departure: float) -> float | None:
         """Hours after ``departure`` the patient comes back, or None if they do not (both draws are
         made for every patient who leaves alive)."""
         u = self._u()
-        t = self._days()
-        while t > self.window:  # conditioned on the window (its own stream, so nothing else shifts)
-            t = self._days()
-        return t if u < self.probability(patient, departure) else None
+        v = self._v()
+        if u >= self.probability(patient, departure):
+            return None
+        # The time, conditioned on the window: the quantile of a uniform share of the window's chance.
+        return min(self._shape.quantile(v * self._within), self.window)

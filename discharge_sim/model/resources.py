@@ -76,7 +76,7 @@ class CountingResource(BaseResource[UnitRequest, Release]):
             raise ValueError(f"capacity {capacity}: at least 0")
         raised = capacity > self._capacity
         self._capacity = capacity
-        if raised and self.put_queue:
+        while raised and self.put_queue and self._in_use < capacity:  # one grant per call: as many as fit
             self._trigger_put(None)
 
     def try_take(self) -> bool:

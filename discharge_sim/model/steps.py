@@ -109,10 +109,11 @@ def session_times(s: SessionSettings) -> SessionTimes:
 
 
 def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours], staff: dict[str, StaffTeam],
-                 pools: dict[str, PlacementPool], streams: Streams, variant: Variant) -> StepRunner:
-    """Compile one configured step into the runner of its type, with one stream per purpose."""
+                 pools: dict[str, PlacementPool], streams: Streams, variant: Variant, suffix: str = "") -> StepRunner:
+    """Compile one configured step into the runner of its type, with one stream per purpose
+    (``step.<name>.<purpose>``, then ``suffix``: the same step's draws for another use)."""
     def stream(purpose: str) -> np.random.Generator:
-        return streams.generator(f"step.{name}.{purpose}")
+        return streams.generator(f"step.{name}.{purpose}{suffix}")
 
     duration_cfg = getattr(step, "duration", None) or getattr(step, "handover", None)
     common: dict[str, Any] = {

@@ -121,3 +121,50 @@ def test_bad_deconditioning_settings_are_refused_by_name(change, message):
     change(raw)
     with pytest.raises(ConfigError, match=message):
         config_from_dict(raw)
+
+
+def test_after_an_escalation_the_hazard_of_death_is_the_new_pathways():
+    """Deaths only on pathway 2, whose wait is 3 days: about 1 - exp(-0.5 x 3) of those escalated
+    die, and none before escalating."""
+    raw = _ward(1.0, deaths={"daily_hazard_by_pathway": {2: 0.5}})
+    r = run_replication(config_from_dict(raw), 0)
+    p = r.patients
+    up = ~np.isnan(p["escalated_at"]) & ~np.isnan(p["departure"])
+    died = p["died"]
+    assert not (died & np.isnan(p["escalated_at"])).any()  # no death on pathway 1 (hazard 0)
+    assert np.all(p["departure"][died] > p["escalated_at"][died])
+    share = died[up].mean()
+    expected = 1 - math.exp(-0.5 * SECOND_DAYS)
+    assert abs(share - expected) <= 4 * math.sqrt(expected * (1 - expected) / up.sum()), (share, expected)
+
+
+def test_two_escalations_and_a_higher_hazard_of_death_after_them_run_and_tile():
+    raw = _ward(1.0, deaths={"daily_hazard_by_pathway": {1: 0.05, 2: 0.5, 3: 0.1}})
+    raw["steps"]["care_home"] = {"type": "delay", "owner": "social_care", "kind": "capacity", "dtoc_code": "Dii",
+                                 "duration": {"distribution": "fixed", "mean_days": 4}}
+    raw["pathways"][3] = {"care_home": []}
+    raw["deconditioning"]["daily_hazard_by_pathway"] = {1: 1.0, 2: 1.0}
+    r = run_replication(config_from_dict(raw), 0)
+    assert (r.patients["final_pathway"] == 3).sum() > 100
+    assert_ledger_tiles(r, at_least=1000)
+
+
+def test_escalations_draw_nothing_that_patients_who_never_escalate_use():
+    """With no shared resources, a patient admitted on pathway 2 (which never escalates) leaves at
+    the same time whether or not others' needs grow: escalations have streams of their own."""
+    raw = _ward(0.2)
+    raw["groups"]["all"]["pathway_mix"] = {1: 0.5, 2: 0.5}
+    config = config_from_dict(raw)
+    on = run_replication(config, 0).patients
+    off = run_replication(config, 0, variant=Variant(no_deconditioning=True)).patients
+    assert (on["final_pathway"] != on["pathway"]).sum() > 100
+    two = on["pathway"] == 2
+    np.testing.assert_array_equal(on["departure"][two], off["departure"][two])
+
+
+def test_a_step_may_not_take_a_name_the_ledger_uses():
+    raw = _ward(0.1)
+    raw["steps"]["deconditioning"] = raw["steps"].pop("rehab_bed")
+    raw["pathways"][2] = {"deconditioning": []}
+    with pytest.raises(ConfigError, match=r"steps.deconditioning: the name is the ledger's own"):
+        config_from_dict(raw)

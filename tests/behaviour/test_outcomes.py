@@ -152,3 +152,12 @@ def test_without_deaths_or_readmissions_the_new_columns_are_empty():
     assert not p["died"].any()
     assert np.all(p["readmission_of"] == -1)
     assert np.all(np.isnan(p["readmitted_at"]))
+
+
+def test_a_fixed_time_to_return_outside_the_window_is_refused():
+    from discharge_sim.config import ConfigError
+
+    raw = _ward(FIXED_WAIT, readmissions={"probability_by_pathway": {1: 0.1}, "within_days": 30,
+                                          "days_to_return": {"distribution": "fixed", "mean_days": 40}})
+    with pytest.raises(ConfigError, match="never falls within within_days"):
+        config_from_dict(raw)

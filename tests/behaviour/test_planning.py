@@ -110,3 +110,16 @@ def test_a_lead_for_an_unknown_step_is_refused_by_name():
     raw["planning"]["lead_hours"] = {"referal": 24.0}
     with pytest.raises(ConfigError, match=r"planning.lead_hours: unknown step 'referal'"):
         config_from_dict(raw)
+
+
+def test_planned_patients_still_die_while_waiting_at_the_hazard_of_their_wait():
+    """A 48-hour step with a 24-hour lead: each patient waits 24 hours after being ready, and dies
+    then with probability 1 - exp(-h) (a day at hazard h), as an unplanned 24-hour wait would."""
+    raw = _toy(24.0)
+    raw["run"]["days"] = 400
+    raw["deaths"] = {"daily_hazard_by_pathway": {1: 0.3}}
+    p = run_replication(config_from_dict(raw), 0).patients
+    over = ~np.isnan(p["departure"])
+    share, expected = p["died"][over].mean(), 1 - math.exp(-0.3)
+    assert abs(share - expected) <= 4 * math.sqrt(expected * (1 - expected) / over.sum()), share
+    assert np.all(p["departure"][over] - p["ready"][over] <= 24.0 + 1e-9)

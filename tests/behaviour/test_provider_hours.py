@@ -69,3 +69,14 @@ def test_an_unknown_admission_schedule_is_refused_by_name():
     raw["pools"]["home"]["admission_schedule"] = "admisions"
     with pytest.raises(ConfigError, match=r"pools.home.admission_schedule: unknown schedule 'admisions'"):
         config_from_dict(raw)
+
+
+def test_a_placement_planned_ahead_still_leaves_only_in_the_providers_hours():
+    raw = _ward(True)
+    raw["planning"] = {"lead_hours": {"care_home": 72}}
+    hours = WorkingHours.from_days([([0, 1, 2, 3, 4], 10.0, 15.0)])
+    p = run_replication(config_from_dict(raw), 0).patients
+    gone = ~np.isnan(p["departure"])
+    assert gone.sum() > 800
+    assert all(hours.is_open(t) for t in p["departure"][gone])
+    assert np.all(p["departure"][gone] >= p["ready"][gone])

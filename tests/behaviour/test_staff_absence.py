@@ -118,3 +118,15 @@ def test_a_roster_that_changes_nothing_changes_nothing():
 def test_changes_that_change_nothing_or_leave_fewer_than_none_are_refused(change, message):
     with pytest.raises(ConfigError, match=message):
         short_baseline(staff__therapists__changes=[change])
+
+
+def test_a_higher_capacity_grants_as_many_queued_requests_as_it_has_room_for():
+    env = simpy.Environment()
+    resource = CountingResource(env, 1)
+    assert resource.try_take()
+    granted = []
+    for _ in range(5):
+        resource.request().callbacks.append(lambda _e: granted.append(env.now))
+    resource.set_capacity(4)
+    env.run()
+    assert granted == [0.0, 0.0, 0.0] and resource.count == 4 and len(resource.queue) == 2

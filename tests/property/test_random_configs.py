@@ -144,10 +144,36 @@ def valid_configs(draw: Any) -> dict[str, Any]:
             raw["finance"]["council_budget"] = {
                 "annual_gbp": draw(st.integers(200, 60_000)), "pools": ["pool0"],
                 "when_spent": draw(st.sampled_from(("wait", "tighten")))}
+    # The patient's course and capacity over the year, each on or off.
+    hazards = st.dictionaries(st.integers(0, 3), st.floats(0.0, 0.5), max_size=3)
+    if draw(st.booleans()):
+        raw["planning"] = {"set_after_admission_hours": draw(st.integers(0, 48)),
+                           "error_mean_days": round(draw(st.floats(-2, 2)), 3), "error_sd_days": draw(st.integers(0, 3)),
+                           "lead_hours": {name: draw(st.integers(0, 96)) for name in names if draw(st.booleans())}}
+    if draw(st.booleans()):
+        raw["deaths"] = {"daily_hazard_by_pathway": draw(hazards)}
+    if draw(st.booleans()):
+        raw["deconditioning"] = {"daily_hazard_by_pathway": {p: h for p, h in draw(hazards).items() if p < 3},
+                                 "owner": draw(st.sampled_from(OWNERS)), "kind": draw(st.sampled_from(("process", "capacity"))),
+                                 "dtoc_code": draw(st.sampled_from(CODES))}
+    if draw(st.booleans()):
+        raw["readmissions"] = {"probability_by_pathway": {p: min(h, 1.0) for p, h in draw(hazards).items()},
+                               "extra_probability_per_delay_day": round(draw(st.floats(0, 0.1)), 3),
+                               "within_days": draw(st.integers(1, 30)), "days_to_return": draw(durations("days", 0.5, 10.0))}
+    if draw(st.booleans()):
+        raw["hospital"]["bed_changes"] = [{"start_day": draw(st.integers(0, days)), "days": draw(st.integers(1, 20)),
+                                           "beds": draw(st.integers(-beds + 1, 10).filter(bool))}]
+    if draw(st.booleans()):
+        raw["staff"]["team0"]["absence_rate"] = round(draw(st.floats(0, 0.5)), 3)
+        raw["staff"]["team0"]["count_by_weekday"] = {"sat": draw(st.integers(0, 4)), "sun": draw(st.integers(0, 4))}
+        raw["staff"]["team1"]["changes"] = [{"start_day": draw(st.integers(0, days)), "days": draw(st.integers(1, 10)),
+                                             "members": draw(st.integers(1, 3))}]
+    if draw(st.booleans()):
+        raw["pools"]["pool1"]["admission_schedule"] = "sched0"
     return raw
 
 
-PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY_SETTINGS
@@ -179,7 +205,15 @@ def test_any_valid_config_runs_conserves_tiles_and_repeats(raw):
     end = np.where(departed, p["departure"], hi)
     # Rounded to a microhour: a bed freed by a timeout of (departure - now) fires at a time that can
     # differ from the recorded departure by a rounding step, and the next patient is admitted then.
-    assert max_concurrent(np.round(p["admitted"][admitted], 6), np.round(end[admitted], 6)) <= config.hospital.beds
+    most_beds = max(open_beds for _, open_beds in config.hospital.open_beds())
+    assert max_concurrent(np.round(p["admitted"][admitted], 6), np.round(end[admitted], 6)) <= most_beds
+    # Deaths and escalations happen only to patients found ready, at or after that; readmissions
+    # follow a first stay that left alive, within its window.
+    assert np.all(departed[p["died"]])
+    up = ~np.isnan(p["escalated_at"])
+    assert np.all(p["escalated_at"][up] >= p["ready"][up]) and np.all(p["final_pathway"][up] > p["pathway"][up])
+    back = p["readmission_of"] >= 0
+    assert np.all(departed[p["readmission_of"][back]]) and not p["died"][p["readmission_of"][back]].any()
     # Nobody queues for a place while one is free: at every midnight with a queue, the pool is full.
     for name, pool in config.pools.items():
         queued = r.pools_daily[f"{name}_queue"] > 0
@@ -241,6 +275,12 @@ BREAKS: tuple[tuple[str, Any, str], ...] = (
     ("schedules.sched0", [{"days": ["mon"], "start_hour": 18, "end_hour": 9}], "schedules.sched0"),
     ("finance.acute_bed_day_cost_gbp", -5, "finance.acute_bed_day_cost_gbp"),
     ("finance.council_budget", {"annual_gbp": 100, "pools": ["nowhere"]}, "finance.council_budget.pools"),
+    ("planning.lead_hours", {"nowhere": 5}, "planning.lead_hours"),
+    ("deaths.daily_hazard_by_pathway", {7: 0.1}, "deaths.daily_hazard_by_pathway"),
+    ("deconditioning.daily_hazard_by_pathway", {1: 0.1}, "deconditioning.owner"),
+    ("readmissions.probability_by_pathway", {1: 3}, "readmissions"),
+    ("staff.team0.changes", [{"start_day": 0, "days": 5, "members": 0}], "staff.team0.changes"),
+    ("pools.pool0.admission_schedule", "nowhere", "pools.pool0.admission_schedule"),
 )
 
 
