@@ -144,7 +144,7 @@ def cases(little_config: Config, quick: bool = False) -> list[Case]:
         "boarding_wait_hours", reps))
     for places in (22, 25):
         raw = _downstream(_hospital(200, 1.0, {"distribution": "exponential", "mean_days": 2.0},
-                                    40000 * scale, 400, "board", pathway=3), places, 20.0)
+                                    36000 * scale, 400, "board", pathway=3), places, 20.0)
         out.append(Case(
             f"mmc_care_places_{places}",
             f"mean days a ready patient waits for one of {places} care places (1 a day, 20-day stays)",

@@ -60,3 +60,12 @@ def test_validate_exits_1_when_a_case_fails(tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "FAIL" in printed and "FAILED: erlang_b_85" in printed
     assert (out / "validation.csv").exists() and not (out / "figures").exists()  # the evidence is written all the same
+
+
+def test_every_case_of_the_full_run_is_a_config_within_the_limits():
+    """The full run builds every case's config (the quick one is smaller): none may be refused."""
+    from discharge_sim.config import load_config
+
+    full = validation.cases(load_config(BASELINE), quick=False)
+    assert len(full) == 9
+    assert {case.name for case in full} == {case.name for case in validation.cases(load_config(BASELINE), quick=True)}
