@@ -252,8 +252,8 @@ class DischargeProcess:
         if run is None:  # nothing to wait for: leave now, no delay to record
             self._on_departure_known(patient, patient.ready)
             return
-        if run.earliest is not None:
-            return  # planned ahead: begun, and watched from the ready date, at admission
+        if run.since == run.since:
+            return  # begun already: planned ahead at admission (and perhaps escalated since)
         self._watch(run, patient.ready)
         for i in run.plan.roots:
             self._begin(run, i, patient.ready)

@@ -123,3 +123,26 @@ def test_planned_patients_still_die_while_waiting_at_the_hazard_of_their_wait():
     share, expected = p["died"][over].mean(), 1 - math.exp(-0.3)
     assert abs(share - expected) <= 4 * math.sqrt(expected * (1 - expected) / over.sum()), share
     assert np.all(p["departure"][over] - p["ready"][over] <= 24.0 + 1e-9)
+
+
+def test_a_planned_patient_whose_needs_grow_starts_the_new_pathway_once():
+    """A one-day stay and 72 hours of work planned from admission: the run is done (on the calendar)
+    at admission, 48 hours after the ready date; most patients' needs grow in those 48 hours (a
+    hazard of 1 a day), and the new pathway's 10 hours of a team's work (asked for at the
+    escalation, so not done by the ready date) begin once, at the escalation."""
+    raw = _toy(96.0, stay_days=1.0)
+    raw["schedules"] = {"always": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start_hour": 0,
+                                    "end_hour": 24}]}
+    raw["staff"] = {"rehab_team": {"owner": "nhs_community", "count": 1000, "schedule": "always"}}
+    raw["steps"]["rehab"] = {"type": "staffed", "owner": "nhs_community", "kind": "process", "dtoc_code": "C",
+                             "staff": "rehab_team", "duration": {"distribution": "fixed", "mean_hours": 10}}
+    raw["pathways"][2] = {"rehab": []}
+    raw["deconditioning"] = {"daily_hazard_by_pathway": {1: 1.0}, "owner": "social_care", "kind": "capacity",
+                             "dtoc_code": "E"}
+    raw["steps"]["referral"]["duration"] = {"distribution": "fixed", "mean_hours": 72}
+    r = run_replication(config_from_dict(raw), 0)
+    p = r.patients
+    up = ~np.isnan(p["escalated_at"]) & ~np.isnan(p["departure"])
+    assert up.sum() > 50
+    assert np.allclose(p["departure"][up] - p["escalated_at"][up], 10.0)
+    assert_ledger_tiles(r, at_least=50)

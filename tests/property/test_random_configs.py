@@ -159,7 +159,7 @@ def valid_configs(draw: Any) -> dict[str, Any]:
     if draw(st.booleans()):
         raw["readmissions"] = {"probability_by_pathway": {p: min(h, 1.0) for p, h in draw(hazards).items()},
                                "extra_probability_per_delay_day": round(draw(st.floats(0, 0.1)), 3),
-                               "within_days": draw(st.integers(1, 30)), "days_to_return": draw(durations("days", 0.5, 10.0))}
+                               "within_days": draw(st.integers(10, 30)), "days_to_return": draw(durations("days", 0.5, 10.0))}
     if draw(st.booleans()):
         raw["hospital"]["bed_changes"] = [{"start_day": draw(st.integers(0, days)), "days": draw(st.integers(1, 20)),
                                            "beds": draw(st.integers(-beds + 1, 10).filter(bool))}]
