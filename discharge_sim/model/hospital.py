@@ -132,7 +132,8 @@ class Hospital:
         self.beds = CountingResource(env, config.hospital.beds)
         self.capacity = config.hospital.beds
         for day, open_beds in config.hospital.open_beds() if config.hospital.bed_changes else ():
-            self._open_at(day * HOURS_PER_DAY, open_beds)
+            if day * HOURS_PER_DAY < config.horizon_hours:  # one at the horizon would change only the queue
+                self._open_at(day * HOURS_PER_DAY, open_beds)
         declaration = config.hospital.declaration_sessions
         self._declaration = session_times(declaration) if declaration is not None else None
         self._declaration_u = uniform_sampler(streams.generator("hospital.declaration"))

@@ -69,3 +69,18 @@ def test_the_winter_escalation_ward_takes_boarders_off_the_winter_surge():
         assert opened["boarding_hours"] < plain["boarding_hours"]
         assert opened["admissions"] >= plain["admissions"]
         assert opened["mean_open_beds"] == pytest.approx(600 + 30 * (360 - 304) / 60)  # open from day 304
+
+
+def test_beds_opening_at_the_horizon_change_nothing_in_the_run():
+    """Beds that open exactly at the horizon admit nobody within the run: the boarders queueing at
+    the end are exactly those the records show waiting."""
+    from discharge_sim.model.replication import run_replication
+    from tests.helpers import short_baseline
+
+    config = short_baseline(days=40, warmup=10, hospital__beds=450,
+                            hospital__bed_changes=[{"start_day": 40, "days": 5, "beds": 50}])
+    r = run_replication(config, 0)
+    p = r.patients
+    waiting = np.isnan(p["admitted"]) & ~p["cancelled"] & ~p["elective"]
+    assert waiting.sum() > 0
+    assert waiting.sum() == r.final_state["emergencies_waiting"]
