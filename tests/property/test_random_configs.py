@@ -277,7 +277,7 @@ BREAKS: tuple[tuple[str, Any, str], ...] = (
     ("finance.council_budget", {"annual_gbp": 100, "pools": ["nowhere"]}, "finance.council_budget.pools"),
     ("planning.lead_hours", {"nowhere": 5}, "planning.lead_hours"),
     ("deaths.daily_hazard_by_pathway", {7: 0.1}, "deaths.daily_hazard_by_pathway"),
-    ("deconditioning.daily_hazard_by_pathway", {1: 0.1}, "deconditioning.owner"),
+    ("deconditioning.daily_hazard_by_pathway", {3: 0.1}, "deconditioning.daily_hazard_by_pathway"),
     ("readmissions.probability_by_pathway", {1: 3}, "readmissions"),
     ("staff.team0.changes", [{"start_day": 0, "days": 5, "members": 0}], "staff.team0.changes"),
     ("pools.pool0.admission_schedule", "nowhere", "pools.pool0.admission_schedule"),
