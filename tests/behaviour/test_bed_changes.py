@@ -54,6 +54,7 @@ def test_changes_that_change_nothing_or_close_every_bed_are_refused(change, mess
         short_baseline(days=20, warmup=5, hospital__bed_changes=[change])
 
 
+@pytest.mark.slow
 def test_the_winter_escalation_ward_takes_boarders_off_the_winter_surge():
     """The two winter scenarios differ only in the 30 escalation beds: under common random numbers
     fewer emergencies wait for a bed, and no fewer are admitted, in every replication."""

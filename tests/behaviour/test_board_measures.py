@@ -75,6 +75,7 @@ def test_the_daily_table_adds_up_to_the_metrics(measured):
     assert not math.isnan(metrics["weekend_discharge_ratio"])
 
 
+@pytest.mark.slow
 def test_the_baselines_weekend_and_before_noon_discharges_lie_in_the_published_ranges():
     from discharge_sim.analysis.references import DISCHARGE_TIMING_RANGES
     from discharge_sim.config import load_config

@@ -87,16 +87,19 @@ def paired():
     return out
 
 
+@pytest.mark.slow
 def test_planning_ahead_lowers_delay_under_common_random_numbers(paired):
     diff = paired[1.0][0] - paired[0.0][0]
     assert diff.mean() + 3 * diff.std(ddof=1) / math.sqrt(diff.size) < 0, diff
 
 
+@pytest.mark.slow
 def test_longer_leads_never_raise_delay_beyond_noise(paired):
     diff = paired[2.0][0] - paired[1.0][0]
     assert diff.mean() - 3 * diff.std(ddof=1) / math.sqrt(diff.size) <= 0, diff
 
 
+@pytest.mark.slow
 def test_with_planning_every_delay_still_tiles_and_nobody_leaves_before_being_ready(paired):
     for r in paired[2.0][1][:2]:
         assert_ledger_tiles(r, at_least=1000)

@@ -54,6 +54,7 @@ def test_absence_is_binomial_day_by_day():
     assert team.absent_person_days == absent.sum()
 
 
+@pytest.mark.slow
 def test_absence_lengthens_the_waits_for_that_team_only_when_set():
     base = short_baseline(days=120, warmup=20)
     zero = short_baseline(days=120, warmup=20, staff__social_workers__absence_rate=0.0)

@@ -36,6 +36,7 @@ def _streamed(config, block, keep=True):
 
 @pytest.mark.parametrize("config", [short_baseline(days=90, warmup=20), finance_config(**{"run.days": 120})],
                          ids=["baseline", "with a council budget"])
+@pytest.mark.slow
 def test_the_grouping_of_patients_into_blocks_changes_nothing_but_rounding(config):
     whole, m_whole, d_whole = _streamed(config, block=10**9)  # one block, at the horizon
     for block in (1, 37, 500):
@@ -79,6 +80,7 @@ def _peak(days, keep):
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_memory_without_kept_records_does_not_grow_with_the_patients_who_passed():
     (short, _), (long, result) = _peak(60, keep=False), _peak(240, keep=False)
     # Four times the patients; a patient's objects cost about 3 KiB, so holding them all would
