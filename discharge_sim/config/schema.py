@@ -549,6 +549,37 @@ class Staff(Attributed):
         return base + sum(c.members for c in self.changes if c.covers(day))
 
 
+class Market(Strict):
+    """How the search for a provider in a pool responds to the market (see docs/reference/config.md).
+
+    When a search starts, the pool's state gives a factor ``m``: the product of
+    ``((1 - reference_occupancy) / (1 - occupancy)) ** occupancy_elasticity`` (occupancy: places in
+    use over places, at most 0.999), ``(fee / market_rate_gbp) ** -fee_elasticity`` (fee: the
+    pool's ``weekly_cost_gbp``) and ``((1 - reference_vacancy_rate) / (1 - vacancy_rate)) **
+    vacancy_elasticity``, held between 1 / ``most_factor`` and ``most_factor``. A search is needed
+    with chance ``1 - (1 - p) ** m`` (p: the step's ``search_probability``) and takes ``m`` times
+    its draw. At the reference state, or with every elasticity 0, m is 1: the configured search."""
+
+    reference_occupancy: Annotated[float, Field(ge=0, lt=1)]
+    """The occupancy at which the step's configured search holds."""
+    occupancy_elasticity: Annotated[float, Field(ge=0, le=10)] = 0.0
+    market_rate_gbp: Positive | None = None
+    """The weekly fee providers can get elsewhere (self-funders, other councils); with ``fee_elasticity``."""
+    fee_elasticity: Annotated[float, Field(ge=0, le=10)] = 0.0
+    vacancy_rate: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    """The care workforce's vacancy rate (Skills for Care: about 8-10% in 2023/24)."""
+    reference_vacancy_rate: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    vacancy_elasticity: Annotated[float, Field(ge=0, le=10)] = 0.0
+    most_factor: Annotated[float, Field(ge=1, le=1000)] = 10.0
+    """The most the market can lengthen a search (and the least, its inverse)."""
+
+    @model_validator(mode="after")
+    def _fee_needs_a_rate(self) -> Market:
+        if self.fee_elasticity > 0 and self.market_rate_gbp is None:
+            raise ValueError("fee_elasticity needs market_rate_gbp, the fee it is measured against")
+        return self
+
+
 class Pool(Attributed):
     """Placements (home-care packages, reablement, intermediate-care and care-home beds)."""
 
@@ -569,6 +600,12 @@ class Pool(Attributed):
     """Share of new residents the payer funds; the rest pay for themselves (self-funders)."""
     contract: Literal["spot", "block"] = "spot"
     """spot: the payer pays for places while they are used; block: for every place, used or not."""
+    market: Market | None = None
+    """How searches for a provider in this pool respond to its occupancy, fee and workforce (None:
+    the placement step's search as configured, whatever the market's state)."""
+    hospital_priority: bool = False
+    """Hospital discharges waiting for a place go ahead of community referrals (false: first come,
+    first served)."""
     admission_schedule: str | None = None
     """The schedule of days and hours in which providers take a patient from hospital (a care home
     that admits on weekdays before 15:00, say): a patient whose handover ends outside it leaves at
@@ -602,6 +639,9 @@ class StepBase(Attributed):
     dtoc_code: DtocCode
     probability: Probability = 1.0
     """Chance the step is needed at all; otherwise it takes no time."""
+    self_funders_skip: bool = False
+    """Not needed by a patient whose every placement in the pathway is self-funded (a council
+    funding panel, its assessment of means): it takes them no time."""
     necessary_hours: Annotated[float, Field(ge=0, le=LONGEST_HOURS)] = 0.0
     """The unavoidable minimum of the step's work (transport takes an hour even when perfect):
     the last this many hours of its work are reported as necessary process, apart from avoidable
@@ -646,6 +686,9 @@ class PlacementStep(StepBase):
     search: Distribution | None = None
     search_probability: Probability = 1.0
     """Chance a search is needed at all (otherwise a provider is known at once)."""
+    self_funder_search: Distribution | None = None
+    """The search of a person paying for their own place, who looks for a provider themselves (None:
+    the same search as anyone)."""
     handover: Distribution | None = None
     schedule: str | None = None
     """Hours in which the handover (the provider's own assessment, first visit) progresses."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
@@ -57,6 +57,8 @@ class PathwayPlan:
     lead: list[float]
     """Per step, the hours before the expected discharge date it may begin (0: at the ready date)."""
     pathway: int = 0
+    self_funder_skips: list[int] = field(default_factory=list)
+    """Steps not needed by a patient whose every placement in the pathway is self-funded."""
 
 
 class DischargeRun:
@@ -65,8 +67,8 @@ class DischargeRun:
 
     __slots__ = (
         "abandoned", "asked", "death_level", "dies_at", "done", "duration", "earliest", "escalates_at",
-        "escalation_level", "finish", "funded", "funding", "granted", "held", "origin", "patient", "plan", "pool",
-        "remaining", "search", "since", "skip", "start", "u",
+        "escalation_level", "finish", "funded", "funding", "granted", "held", "market", "origin", "patient", "plan",
+        "pool", "remaining", "search", "since", "skip", "start", "u",
     )
 
     def __init__(self, patient: Patient, plan: PathwayPlan):
@@ -100,8 +102,19 @@ class DischargeRun:
         """Per placement step: the pool the place is in."""
         self.funded = [False] * n
         """Per placement step: whether the pool's payer funds the place (else the person pays)."""
+        self.market: dict[int, tuple[float, float, float]] | None = None
+        """Per placement step in a pool whose market responds: the raw search draws, decided when
+        the search starts."""
         for i, step in plan.placements:
-            self.search[i], self.pool[i], self.funded[i] = step.draw(u[i])
+            self.search[i], pool, self.funded[i], raws = step.draw(u[i])
+            self.pool[i] = pool
+            if pool.market is not None:
+                if self.market is None:
+                    self.market = {}
+                self.market[i] = raws
+        if plan.self_funder_skips and plan.placements and not any(self.funded[i] for i, _ in plan.placements):
+            for i in plan.self_funder_skips:  # a council panel or means test: not for self-funders
+                skip[i] = True
         self.funding: dict[int, tuple[float, float]] | None = None
         """Per placement step that waited for the next year's budget: (asked, approved), approved
         infinite while still waiting."""
@@ -146,6 +159,7 @@ class DischargeProcess:
             if (s.absence_rate > 0 or s.varies) and not team.unlimited:
                 rng = streams.generator(f"staff.{name}.absence") if s.absence_rate > 0 else None
                 env.process(team.roster(env, s.rostered, s.absence_rate, rng))
+        self._self_funders_skip = {name: step.self_funders_skip for name, step in config.steps.items()}
         self.runners: dict[str, StepRunner] = {}
         for index, (name, step) in enumerate(config.steps.items()):
             self.runners[name] = compile_step(index, name, step, hours, self.staff, pools, streams, variant)
@@ -203,6 +217,7 @@ class DischargeProcess:
             waits=[len(p) for p in preds],
             lead=[self._lead.get(name, 0.0) for name in order],
             pathway=pathway,
+            self_funder_skips=[i for i, name in enumerate(order) if self._self_funders_skip[name]],
         )
 
     def release(self) -> None:
@@ -367,10 +382,30 @@ class DischargeProcess:
             assert pool is not None
             if pool.unlimited:  # no queue, and no search for a provider either
                 self._granted(run, i, t, t, held=False)
+            elif run.market is not None and i in run.market:  # the search depends on the market then
+                if t > self.env.now:
+                    self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._search(run, i, t))
+                else:
+                    self._search(run, i, t)
             else:  # ask for the place once a provider has been found
                 self._ask_at(run, i, t, t + run.search[i])
         else:
             raise TypeError(f"step {step.name!r}: no rule to run a {type(step).__name__}")
+
+    def _search(self, run: DischargeRun, i: int, t: float) -> None:
+        """The search for a provider starts now (``t``), in a market whose state sets its chance
+        and length (see :class:`~discharge_sim.config.schema.Market`)."""
+        if run.abandoned:
+            return
+        raw, need_u, cap = run.market[i]  # type: ignore[index]
+        pool = run.pool[i]
+        assert pool is not None
+        m = pool.market_factor()
+        step = run.plan.steps[i]
+        assert isinstance(step, PlacementRunner)
+        needed = need_u <= 1.0 - (1.0 - step.search_probability) ** m
+        search = run.search[i] = min(raw * m if needed else 0.0, cap)
+        self._ask_at(run, i, t, t + search)
 
     def _ask_at(self, run: DischargeRun, i: int, t: float, at: float) -> None:
         """Ask for step ``i``'s resource at time ``at``, now or later; the step began at ``t``."""
@@ -416,6 +451,9 @@ class DischargeProcess:
         else:
             request = resource.request()
             request.callbacks.append(lambda _ev: self._granted(run, i, t, max(at, self.env.now), held=True))
+            pool = run.pool[i]
+            if pool is not None and pool.hospital_priority:
+                pool.before_community(request)
             if self._withdrawable:
                 run.asked = [*(run.asked or ()), request]
 

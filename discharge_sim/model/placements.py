@@ -50,6 +50,16 @@ class PlacementPool:
         self.dtoc_code = cfg.dtoc_code
         self.places = cfg.places
         self.unlimited = unlimited
+        self.market = cfg.market
+        """How searches for a provider here respond to the pool's state (None: they do not)."""
+        self._market_static = 1.0
+        if cfg.market is not None:
+            mk = cfg.market
+            if mk.market_rate_gbp is not None and mk.fee_elasticity > 0:
+                self._market_static *= (cfg.weekly_cost_gbp / mk.market_rate_gbp) ** -mk.fee_elasticity \
+                    if cfg.weekly_cost_gbp > 0 else mk.most_factor
+            self._market_static *= ((1 - mk.reference_vacancy_rate) / (1 - mk.vacancy_rate)) ** mk.vacancy_elasticity
+        self.hospital_priority = cfg.hospital_priority
         self.admission_hours = admission_hours
         """When providers take a patient from hospital (None: at any hour)."""
         self.resource = CountingResource(env, cfg.places)
@@ -143,13 +153,34 @@ class PlacementPool:
             if self.resource.try_take():
                 self._community_stays(asked, funded)
             else:
-                self.resource.request().callbacks.append(lambda _ev: self._community_stays(asked, funded))
+                request = self.resource.request()
+                request.callbacks.append(lambda _ev: self._community_stays(asked, funded))
+                if self.hospital_priority:
+                    request.community = True  # type: ignore[attr-defined]
 
         return take
 
     def _community_stays(self, asked: float, funded: bool) -> None:
         self.community_wait_hours += self.env.now - asked
         self.hold_until(self.env.now + self._community_stay(), funded=funded)
+
+    def market_factor(self) -> float:
+        """How many times its configured length a search started now takes (and the power its
+        chance of being needed is raised to); see :class:`~discharge_sim.config.schema.Market`."""
+        mk = self.market
+        assert mk is not None
+        occupancy = min(self.resource.count / self.resource.capacity, 0.999) if self.resource.capacity else 0.999
+        m = self._market_static * ((1 - mk.reference_occupancy) / (1 - occupancy)) ** mk.occupancy_elasticity
+        return min(max(m, 1.0 / mk.most_factor), mk.most_factor)
+
+    def before_community(self, request: Any) -> None:
+        """Move a hospital patient's queued ``request`` ahead of every community referral's."""
+        queue = self.resource.put_queue
+        for k, queued in enumerate(queue):
+            if getattr(queued, "community", False):
+                queue.remove(request)
+                queue.insert(k, request)
+                return
 
     def in_use(self) -> int:
         return self.resource.count

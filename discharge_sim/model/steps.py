@@ -86,16 +86,24 @@ class PlacementRunner(StepRunner):
     search_probability: float
     search_caps: list[float]
     """Per pool, the longest a search may take (a benchmark; infinite as configured)."""
+    self_funder_search: Sampler | None = None
+    """The search of a person paying for their own place (None: the same as anyone's)."""
 
-    def draw(self, u: float) -> tuple[float, PlacementPool, bool]:
-        """One patient's search time, pool (chosen by ``u``) and whether the place is funded; the
+    def draw(self, u: float) -> tuple[float, PlacementPool, bool, tuple[float, float, float]]:
+        """One patient's search time, pool (chosen by ``u``) and whether the place is funded, with
+        the raw draws behind the search (its length, the uniform deciding whether one is needed,
+        the cap): a pool whose market responds decides the search from them when it starts. The
         search draws are made whether or not a search is needed."""
-        search = self.search()
-        if self.search_need_u() > self.search_probability:
-            search = 0.0
+        raw = self.search()
+        own = self.self_funder_search() if self.self_funder_search is not None else raw
+        need_u = self.search_need_u()
         chosen = pick(self.pool_cumulative, u)
         pool = self.pools[chosen]
-        return min(search, self.search_caps[chosen]), pool, self.funded_u() <= pool.funded_share
+        funded = self.funded_u() <= pool.funded_share
+        if not funded:
+            raw = own
+        cap = self.search_caps[chosen]
+        return min(raw if need_u <= self.search_probability else 0.0, cap), pool, funded, (raw, need_u, cap)
 
 
 def session_times(s: SessionSettings) -> SessionTimes:
@@ -145,6 +153,8 @@ def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours
             search_caps=[caps.get(p, math.inf) for p in step.pools],
             search_need_u=uniform_sampler(stream("search_need")) if search is not None else _one,
             search_probability=step.search_probability if search is not None else 1.0,
+            self_funder_search=sampler(Shape.of(step.self_funder_search), stream("self_funder_search"))
+            if step.self_funder_search is not None else None,
         )
     raise TypeError(f"step {name!r}: unknown step type {type(step).__name__}")
 
