@@ -200,6 +200,7 @@ class ReplicationTotals:
         if not math.isnan(r.bed_day_cost):
             m["delayed_bed_day_cost_gbp"] = m["delayed_bed_days"] * r.bed_day_cost
         m.update(r.money)
+        m.update(r.provider_exits)
         _by_owner_and_kind(m, "delayed_bed_days", by_cause)
         for ki, kind in enumerate(KINDS):
             m[f"delayed_bed_days_kind_{kind}"] = float(by_cause[:, ki].sum())

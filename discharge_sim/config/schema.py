@@ -580,6 +580,17 @@ class Market(Strict):
         return self
 
 
+class ProviderExit(Strict):
+    """A provider leaves the pool on ``day``: a care home closes, or an agency hands back its
+    packages. ``places`` places leave for good; the residents in them who find no free place
+    elsewhere in the pool wait, first in its queue, for one."""
+
+    day: RunDays
+    places: Annotated[int, Field(gt=0, le=MOST_UNITS)]
+    reason: str = ""
+    """What happened, for the reader (such as "a 60-bed home closes after its inspection")."""
+
+
 class Pool(Attributed):
     """Placements (home-care packages, reablement, intermediate-care and care-home beds)."""
 
@@ -603,6 +614,8 @@ class Pool(Attributed):
     market: Market | None = None
     """How searches for a provider in this pool respond to its occupancy, fee and workforce (None:
     the placement step's search as configured, whatever the market's state)."""
+    exits: list[ProviderExit] = Field(default_factory=list)
+    """Providers leaving the pool (places lost for good, residents re-placed)."""
     hospital_priority: bool = False
     """Hospital discharges waiting for a place go ahead of community referrals (false: first come,
     first served)."""
@@ -610,6 +623,13 @@ class Pool(Attributed):
     """The schedule of days and hours in which providers take a patient from hospital (a care home
     that admits on weekdays before 15:00, say): a patient whose handover ends outside it leaves at
     its next opening (None: at any hour)."""
+
+    @model_validator(mode="after")
+    def _a_place_remains(self) -> Pool:
+        lost = sum(e.places for e in self.exits)
+        if lost >= self.places:
+            raise ValueError(f"exits take {lost} places of {self.places}; at least one must remain")
+        return self
 
     @model_validator(mode="after")
     def _one_initial_state(self) -> Pool:

@@ -60,6 +60,10 @@ class PlacementPool:
                     if cfg.weekly_cost_gbp > 0 else mk.most_factor
             self._market_static *= ((1 - mk.reference_vacancy_rate) / (1 - mk.vacancy_rate)) ** mk.vacancy_elasticity
         self.hospital_priority = cfg.hospital_priority
+        self.displaced = 0
+        """Residents of providers that left, who had to wait for another place (in the window)."""
+        self.replacement_wait_hours = 0.0
+        """Their hours waiting for it (those that began in the window)."""
         self.admission_hours = admission_hours
         """When providers take a patient from hospital (None: at any hour)."""
         self.resource = CountingResource(env, cfg.places)
@@ -89,6 +93,14 @@ class PlacementPool:
                           streams.generator(f"pool.{name}.initial_funded"))
             if self._referral_rate > 0:
                 env.process(self._community())
+            if cfg.exits:
+                exit_rng = streams.generator(f"pool.{name}.exits")
+                for e in sorted(cfg.exits, key=lambda e: e.day):
+                    t = e.day * HOURS_PER_DAY
+                    if t <= 0.0:  # before anything happens (and before the first midnight's count)
+                        self._provider_exit(e.places, exit_rng)
+                    elif t < window[1]:
+                        env.timeout(t).callbacks.append(self._exit_at(e.places, exit_rng))
 
     # --- hospital side -------------------------------------------------------------------
     def taken(self, start: float, funded: bool) -> None:
@@ -101,7 +113,7 @@ class PlacementPool:
         """The place taken earlier is freed at clock time ``end``: uncount what falls after it."""
         lo, hi = self._window
         self._count(-max(0.0, hi - max(end, lo)), funded)
-        self.releases.after(end - self.env.now)
+        self.releases.after(end - self.env.now, funded)
 
     def hold_until(self, end: float, funded: bool = True) -> None:
         """Keep a place taken now until clock time ``end``, then free it."""
@@ -163,6 +175,40 @@ class PlacementPool:
     def _community_stays(self, asked: float, funded: bool) -> None:
         self.community_wait_hours += self.env.now - asked
         self.hold_until(self.env.now + self._community_stay(), funded=funded)
+
+    def _exit_at(self, places: int, rng: np.random.Generator) -> Callable[[Any], None]:
+        return lambda _event: self._provider_exit(places, rng)
+
+    def _provider_exit(self, places: int, rng: np.random.Generator) -> None:
+        """A provider leaves now with ``places`` places: the pool keeps its other places, and the
+        residents who no longer fit (chosen at random among those whose stays are scheduled) leave
+        their places and wait, first in the queue, to be re-placed for the rest of their stay."""
+        resource = self.resource
+        capacity = int(resource.capacity) - places
+        resource.set_capacity(capacity)
+        now = self.env.now
+        lo, hi = self._window
+        moved = self.releases.withdraw(rng, resource.count - capacity)
+        for due, funded in moved:
+            self._count(-max(0.0, min(due, hi) - max(now, lo)), funded)  # no longer held to ``due``
+            resource.free()  # the count is above the new capacity: nobody queueing is granted it
+        for due, funded in reversed(moved):  # each to the front of the queue: the first moved ends first
+            request = resource.request()
+            request.callbacks.append(self._replaced(now, due - now, funded))
+            resource.put_queue.remove(request)
+            resource.put_queue.insert(0, request)
+        if lo <= now < hi:
+            self.displaced += len(moved)
+
+    def _replaced(self, since: float, remaining: float, funded: bool) -> Callable[[Any], None]:
+        """A displaced resident is given a place: they stay there for the rest of their stay."""
+        def take(_event: Any) -> None:
+            lo, hi = self._window
+            if lo <= since < hi:
+                self.replacement_wait_hours += self.env.now - since
+            self.hold_until(self.env.now + remaining, funded=funded)
+
+        return take
 
     def market_factor(self) -> float:
         """How many times its configured length a search started now takes (and the power its

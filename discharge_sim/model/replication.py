@@ -84,6 +84,8 @@ class ReplicationResult:
     open_bed_hours: float = math.nan
     """With hospital.bed_changes: bed-hours open in the observation window (NaN: the beds never
     change, so they are ``beds`` throughout)."""
+    provider_exits: dict[str, float] = field(default_factory=dict)
+    """With pools' ``exits``: residents displaced in the window and their days waiting to be re-placed."""
     delayed_area_hours: float = math.nan
     """Delayed-patient hours in beds from time 0 to the horizon, integrated event by event by the
     engine itself (see :meth:`Hospital._count_delayed`)."""
@@ -194,6 +196,10 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         budget_spells=np.asarray(budget.spells if budget else [], dtype=float).reshape(-1, 2),
         delayed_area_hours=hospital.delayed_area_until(horizon),
         open_bed_hours=_open_bed_hours(config, window) if config.hospital.bed_changes else math.nan,
+        provider_exits={
+            "displaced_residents": float(sum(pool.displaced for pool in pools.values())),
+            "replacement_wait_days": sum(pool.replacement_wait_hours for pool in pools.values()) / HOURS_PER_DAY,
+        } if any(cfg.exits for cfg in config.pools.values()) else {},
     )
     _release(env, hospital, discharge, pools, budget)
     return result

@@ -122,15 +122,17 @@ class ReleaseSchedule:
     put on SimPy's heap when it becomes the pool's earliest.
     """
 
-    __slots__ = ("_due", "_env", "_free", "_scheduled")
+    __slots__ = ("_due", "_env", "_free", "_scheduled", "_void")
 
     def __init__(self, env: simpy.Environment, resource: CountingResource):
         self._env = env
         self._free = resource.free
-        self._due: list[tuple[float, int]] = []
-        """(clock time, event id) of every unit due back (a heap); its first is always scheduled."""
+        self._due: list[tuple[float, int, bool]] = []
+        """(clock time, event id, funded) of every unit due back (a heap); its first is always scheduled."""
         self._scheduled: set[int] = set()
         """Event ids of releases on SimPy's heap, not yet processed."""
+        self._void: set[int] = set()
+        """Event ids of releases whose units were given back early (see :meth:`withdraw`)."""
 
     def __len__(self) -> int:
         return len(self._due)
@@ -140,18 +142,18 @@ class ReleaseSchedule:
         """Releases whose event ids are taken but which are not on SimPy's heap yet."""
         return len(self._due) - len(self._scheduled)
 
-    def after(self, delay: float) -> None:
-        """A unit is due back ``delay`` hours from now."""
+    def after(self, delay: float, funded: bool = True) -> None:
+        """A unit is due back ``delay`` hours from now (held by someone funded or not)."""
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
         env = self._env
-        entry = (env.now + delay, next(env._eid))  # as Environment.schedule would number a timeout
+        entry = (env.now + delay, next(env._eid), funded)  # ids as Environment.schedule would number a timeout
         heapq.heappush(self._due, entry)
         if self._due[0] == entry:
             self._schedule(entry)
 
-    def _schedule(self, entry: tuple[float, int]) -> None:
-        due, eid = entry
+    def _schedule(self, entry: tuple[float, int, bool]) -> None:
+        due, eid, _ = entry
         env = self._env
         event = env.event()
         event._ok = True
@@ -160,11 +162,28 @@ class ReleaseSchedule:
         self._scheduled.add(eid)
         heapq.heappush(env._queue, (due, NORMAL, eid, event))
 
+    def withdraw(self, rng: Any, n: int) -> list[tuple[float, bool]]:
+        """Void ``n`` units due back, chosen by ``rng``, as if their holders had left now: (when
+        each was due, funded) of those voided. Their units are not given back here, and not again
+        when they fall due (their releases still happen, as events, but free nothing)."""
+        candidates = [k for k, (_, eid, _) in enumerate(self._due) if eid not in self._void]
+        if not candidates or n <= 0:
+            return []
+        voided = []
+        for k in sorted(rng.choice(len(candidates), size=min(n, len(candidates)), replace=False).tolist()):
+            due, eid, funded = self._due[candidates[k]]
+            self._void.add(eid)
+            voided.append((due, funded))
+        return voided
+
     def _release(self, _event: Any) -> None:
         # Releases are processed in (time, id) order, and the earliest is always scheduled, so the
         # one processed now is the first of the heap.
-        _, eid = heapq.heappop(self._due)
+        _, eid, _ = heapq.heappop(self._due)
         self._scheduled.discard(eid)
-        self._free()
+        if self._void and eid in self._void:  # its holder left early (see withdraw)
+            self._void.discard(eid)
+        else:
+            self._free()
         if self._due and self._due[0][1] not in self._scheduled:
             self._schedule(self._due[0])

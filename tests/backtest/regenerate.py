@@ -32,8 +32,9 @@ CONFIGS = HERE.parent.parent / "configs"
 
 RUN: dict[str, Any] = {"days": 30, "warmup_days": 10, "replications": 2, "seed": 7}
 """Every config's run: 30 days, the first 10 discarded, two replications, seed 7."""
-RUN_FOR = {"winter_surge": {"days": 330, "warmup_days": 300}, "winter_escalation_beds": {"days": 330, "warmup_days": 300}}
-"""Exceptions: the winter surges start on day 304, so their runs measure days 300 to 330."""
+RUN_FOR = {"winter_surge": {"days": 330, "warmup_days": 300}, "winter_escalation_beds": {"days": 330, "warmup_days": 300},
+           "provider_failure": {"days": 330, "warmup_days": 300}}
+"""Exceptions: the winter surges and the home closing start on day 304, so their runs measure days 300 to 330."""
 WHOLE = ("replications.csv", "dtoc.csv", "occupancy.csv", "summary.json")
 """Stored whole for every config."""
 DETAIL = ("patients.csv", "delays.csv")

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import simpy
 
+from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.config import ConfigError, config_from_dict, load_config
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.replication import run_replication
@@ -161,3 +162,36 @@ def test_with_the_market_off_nothing_changes():
                                                  "pools.nursing_home.hospital_priority": False}), 0)
     assert math.fsum(plain.segments["end"] - plain.segments["start"]) == \
         math.fsum(off.segments["end"] - off.segments["start"])
+
+
+def _exit(day: float = 60, places: int = 40) -> dict:
+    raw = _ward(places=260)
+    raw["pools"]["home"]["initial_residents"] = 240
+    raw["pools"]["home"]["exits"] = [{"day": day, "places": places, "reason": "a home closes"}]
+    return raw
+
+
+def test_a_provider_exit_takes_its_places_and_re_places_its_residents_first():
+    r = run_replication(config_from_dict(_exit()), 0)
+    daily = r.pools_daily
+    after = daily["day"] >= 60  # the exit comes before that midnight's count
+    assert np.all(daily["home_in_use"][after] <= 220)
+    queued = daily["home_queue"] > 0
+    capacity = np.where(after, 220, 260)
+    assert np.all(daily["home_in_use"][queued] == capacity[queued])  # nobody queues while a place is free
+    m = replication_metrics(r)
+    assert m["displaced_residents"] > 0 and m["replacement_wait_days"] > 0
+
+
+def test_a_provider_exit_never_shortens_waits():
+    plain = _searches(run_replication(config_from_dict(_exit(places=1)), 0))
+    closed = _searches(run_replication(config_from_dict(_exit(places=40)), 0))
+    both = ~np.isnan(plain) & ~np.isnan(closed)
+    assert both.sum() > 500
+    assert np.mean(closed[both]) > np.mean(plain[both])
+
+
+def test_exits_that_take_every_place_are_refused():
+    raw = _exit(places=260)
+    with pytest.raises(ConfigError, match="exits take 260 places of 260; at least one must remain"):
+        config_from_dict(raw)

@@ -170,6 +170,13 @@ def valid_configs(draw: Any) -> dict[str, Any]:
                                              "members": draw(st.integers(1, 3))}]
     if draw(st.booleans()):
         raw["pools"]["pool1"]["admission_schedule"] = "sched0"
+    if draw(st.booleans()) and raw["pools"]["pool0"]["places"] > 1:
+        raw["pools"]["pool0"]["exits"] = [{"day": draw(st.integers(0, days)),
+                                           "places": draw(st.integers(1, raw["pools"]["pool0"]["places"] - 1))}]
+    if draw(st.booleans()):
+        raw["pools"]["pool1"]["hospital_priority"] = True
+        raw["pools"]["pool1"]["market"] = {"reference_occupancy": round(draw(st.floats(0, 0.95)), 3),
+                                           "occupancy_elasticity": round(draw(st.floats(0, 2)), 3)}
     return raw
 
 
@@ -217,7 +224,10 @@ def test_any_valid_config_runs_conserves_tiles_and_repeats(raw):
     # Nobody queues for a place while one is free: at every midnight with a queue, the pool is full.
     for name, pool in config.pools.items():
         queued = r.pools_daily[f"{name}_queue"] > 0
-        assert np.all(r.pools_daily[f"{name}_in_use"][queued] == pool.places), name
+        days_ = r.pools_daily["day"]
+        places = pool.places - np.asarray([sum(e.places for e in pool.exits if e.day <= d) for d in days_], dtype=float)
+        assert np.all(r.pools_daily[f"{name}_in_use"][queued] == places[queued]), name
+        assert np.all(r.pools_daily[f"{name}_in_use"] <= np.maximum(places, pool.places * (days_ < 0))), name
     # The ledger tiles every delay exactly: no gap, no overlap.
     s = r.segments
     assert np.all(s["end"] >= s["start"])
