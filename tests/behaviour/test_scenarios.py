@@ -136,3 +136,22 @@ def test_common_random_numbers_shrink_the_variance_of_paired_differences():
     diff = b - a
     assert np.any(diff != 0)  # the configs really differ
     assert diff.var(ddof=1) < 0.25 * min(a.var(ddof=1), b.var(ddof=1)), (a, b)
+
+
+@pytest.mark.slow
+def test_a_fee_uplift_never_lengthens_the_wait_for_home_care_and_a_home_closing_never_shortens_it():
+    """Through the market's response, 10% higher fees shorten the wait for a home-care provider;
+    a nursing home closing lengthens the wait for a nursing home: paired, in every replication."""
+    window = {"run.days": 150, "run.warmup_days": 30}
+    base = load_config(BASELINE, window)
+    uplift = load_config(CONFIGS / "scenarios" / "fee_uplift.yaml", window)
+    closing = load_config(CONFIGS / "scenarios" / "provider_failure.yaml",
+                          {"run.days": 400, "run.warmup_days": 300})
+    base_late = load_config(BASELINE, {"run.days": 400, "run.warmup_days": 300})
+    home_care = item_metric("delayed_bed_days", "pool:home_care")
+    nursing = item_metric("delayed_bed_days", "pool:nursing_home")
+    for r in range(2):
+        assert replication_metrics(run_replication(uplift, r))[home_care] < \
+            replication_metrics(run_replication(base, r))[home_care]
+        assert replication_metrics(run_replication(closing, r))[nursing] > \
+            replication_metrics(run_replication(base_late, r))[nursing]
