@@ -713,6 +713,14 @@ class PlacementStep(StepBase):
     schedule: str | None = None
     """Hours in which the handover (the provider's own assessment, first visit) progresses."""
 
+    @field_validator("self_funders_skip")
+    @classmethod
+    def _a_place_is_needed(cls, v: bool) -> bool:
+        if v:
+            raise ValueError("a placement is not skipped for self-funders: they need a place too "
+                             "(give self_funder_search for their own search)")
+        return v
+
     @field_validator("pools")
     @classmethod
     def _pool_shares(cls, v: dict[str, float]) -> dict[str, float]:

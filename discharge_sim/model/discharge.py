@@ -112,7 +112,8 @@ class DischargeRun:
                 if self.market is None:
                     self.market = {}
                 self.market[i] = raws
-        if plan.self_funder_skips and plan.placements and not any(self.funded[i] for i, _ in plan.placements):
+        if plan.self_funder_skips and plan.placements and not any(self.funded[i] and not skip[i]
+                                                                  for i, _ in plan.placements):
             for i in plan.self_funder_skips:  # a council panel or means test: not for self-funders
                 skip[i] = True
         self.funding: dict[int, tuple[float, float]] | None = None
@@ -354,7 +355,7 @@ class DischargeProcess:
         for i in run.held:
             pool = run.pool[i]
             assert pool is not None
-            pool.release_at(t, run.funded[i])
+            pool.release_at(t, run.funded[i], resident_from=math.inf)  # given back unused
         run.held = []
 
     def _begin(self, run: DischargeRun, i: int, t: float) -> None:
@@ -525,7 +526,7 @@ class DischargeProcess:
         for i in run.held:
             pool = run.pool[i]
             assert pool is not None
-            pool.release_at(departure + pool.stay(), run.funded[i])
+            pool.release_at(departure + pool.stay(), run.funded[i], resident_from=departure)
         self._on_departure_known(patient, departure)
 
 

@@ -33,8 +33,9 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
     for name, pool in pools.items():
         cfg = config.pools[name]
         hourly = cfg.weekly_cost_gbp / HOURS_PER_WEEK
-        if cfg.contract == "block":
-            placements[cfg.paid_by] += cfg.places * (hi - lo) * hourly
+        if cfg.contract == "block":  # every place the pool has, while it has it (a provider that left, no more)
+            lost = sum(e.places * max(0.0, hi - max(lo, e.day * HOURS_PER_DAY)) for e in cfg.exits)
+            placements[cfg.paid_by] += (cfg.places * (hi - lo) - lost) * hourly
         else:
             placements[cfg.paid_by] += pool.funded_hours * hourly
             placements["self"] += pool.self_funded_hours * hourly

@@ -63,7 +63,10 @@ class PlacementPool:
         self.displaced = 0
         """Residents of providers that left, who had to wait for another place (in the window)."""
         self.replacement_wait_hours = 0.0
-        """Their hours waiting for it (those that began in the window)."""
+        """Their hours waiting for it (for exits in the window; see :meth:`replacement_wait_until`)."""
+        self._waiting_since: dict[int, float] = {}
+        """Displaced residents not yet re-placed: when each began to wait, by a number of their own."""
+        self._displacements = 0
         self.admission_hours = admission_hours
         """When providers take a patient from hospital (None: at any hour)."""
         self.resource = CountingResource(env, cfg.places)
@@ -109,11 +112,14 @@ class PlacementPool:
         lo, hi = self._window
         self._count(max(0.0, hi - max(start, lo)), funded)
 
-    def release_at(self, end: float, funded: bool) -> None:
-        """The place taken earlier is freed at clock time ``end``: uncount what falls after it."""
+    def release_at(self, end: float, funded: bool, resident_from: float | None = None) -> None:
+        """The place taken earlier is freed at clock time ``end``: uncount what falls after it. Its
+        holder lives in it from ``resident_from`` (default now; infinite: never, as for a place
+        given back unused); only residents can be displaced when a provider leaves."""
         lo, hi = self._window
         self._count(-max(0.0, hi - max(end, lo)), funded)
-        self.releases.after(end - self.env.now, funded)
+        now = self.env.now
+        self.releases.after(end - now, funded, now if resident_from is None else resident_from)
 
     def hold_until(self, end: float, funded: bool = True) -> None:
         """Keep a place taken now until clock time ``end``, then free it."""
@@ -193,22 +199,33 @@ class PlacementPool:
             self._count(-max(0.0, min(due, hi) - max(now, lo)), funded)  # no longer held to ``due``
             resource.free()  # the count is above the new capacity: nobody queueing is granted it
         for due, funded in reversed(moved):  # each to the front of the queue: the first moved ends first
+            self._displacements += 1
+            self._waiting_since[self._displacements] = now
             request = resource.request()
-            request.callbacks.append(self._replaced(now, due - now, funded))
+            request.callbacks.append(self._replaced(self._displacements, due - now, funded))
             resource.put_queue.remove(request)
             resource.put_queue.insert(0, request)
         if lo <= now < hi:
             self.displaced += len(moved)
 
-    def _replaced(self, since: float, remaining: float, funded: bool) -> Callable[[Any], None]:
-        """A displaced resident is given a place: they stay there for the rest of their stay."""
+    def _replaced(self, number: int, remaining: float, funded: bool) -> Callable[[Any], None]:
+        """A displaced resident is given a place: they stay there for the time their stay still had
+        to run when their provider left."""
         def take(_event: Any) -> None:
+            since = self._waiting_since.pop(number)
             lo, hi = self._window
             if lo <= since < hi:
                 self.replacement_wait_hours += self.env.now - since
             self.hold_until(self.env.now + remaining, funded=funded)
 
         return take
+
+    def replacement_wait_until(self, horizon: float) -> float:
+        """Hours displaced residents waited to be re-placed, for exits in the window, counting
+        those still waiting up to ``horizon``."""
+        lo, hi = self._window
+        return self.replacement_wait_hours + sum(horizon - since for since in self._waiting_since.values()
+                                                 if lo <= since < hi)
 
     def market_factor(self) -> float:
         """How many times its configured length a search started now takes (and the power its

@@ -198,7 +198,8 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         open_bed_hours=_open_bed_hours(config, window) if config.hospital.bed_changes else math.nan,
         provider_exits={
             "displaced_residents": float(sum(pool.displaced for pool in pools.values())),
-            "replacement_wait_days": sum(pool.replacement_wait_hours for pool in pools.values()) / HOURS_PER_DAY,
+            "replacement_wait_days":
+                sum(pool.replacement_wait_until(horizon) for pool in pools.values()) / HOURS_PER_DAY,
         } if any(cfg.exits for cfg in config.pools.values()) else {},
     )
     _release(env, hospital, discharge, pools, budget)

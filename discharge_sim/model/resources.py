@@ -127,8 +127,9 @@ class ReleaseSchedule:
     def __init__(self, env: simpy.Environment, resource: CountingResource):
         self._env = env
         self._free = resource.free
-        self._due: list[tuple[float, int, bool]] = []
-        """(clock time, event id, funded) of every unit due back (a heap); its first is always scheduled."""
+        self._due: list[tuple[float, int, bool, float]] = []
+        """(clock time, event id, funded, resident from) of every unit due back (a heap); its first is
+        always scheduled."""
         self._scheduled: set[int] = set()
         """Event ids of releases on SimPy's heap, not yet processed."""
         self._void: set[int] = set()
@@ -142,18 +143,20 @@ class ReleaseSchedule:
         """Releases whose event ids are taken but which are not on SimPy's heap yet."""
         return len(self._due) - len(self._scheduled)
 
-    def after(self, delay: float, funded: bool = True) -> None:
-        """A unit is due back ``delay`` hours from now (held by someone funded or not)."""
+    def after(self, delay: float, funded: bool = True, resident_from: float = 0.0) -> None:
+        """A unit is due back ``delay`` hours from now, held by someone funded or not, who lives
+        in the place from clock time ``resident_from`` (infinite: never, a place given back)."""
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
         env = self._env
-        entry = (env.now + delay, next(env._eid), funded)  # ids as Environment.schedule would number a timeout
+        # The id is the one Environment.schedule would give a timeout.
+        entry = (env.now + delay, next(env._eid), funded, resident_from)
         heapq.heappush(self._due, entry)
         if self._due[0] == entry:
             self._schedule(entry)
 
-    def _schedule(self, entry: tuple[float, int, bool]) -> None:
-        due, eid, _ = entry
+    def _schedule(self, entry: tuple[float, int, bool, float]) -> None:
+        due, eid, _, _ = entry
         env = self._env
         event = env.event()
         event._ok = True
@@ -163,15 +166,17 @@ class ReleaseSchedule:
         heapq.heappush(env._queue, (due, NORMAL, eid, event))
 
     def withdraw(self, rng: Any, n: int) -> list[tuple[float, bool]]:
-        """Void ``n`` units due back, chosen by ``rng``, as if their holders had left now: (when
-        each was due, funded) of those voided. Their units are not given back here, and not again
-        when they fall due (their releases still happen, as events, but free nothing)."""
-        candidates = [k for k, (_, eid, _) in enumerate(self._due) if eid not in self._void]
+        """Void ``n`` units due back whose holders live in them now, chosen by ``rng``, as if their
+        holders had left now: (when each was due, funded) of those voided. Their units are not given
+        back here, and not again when they fall due (their releases still happen, as events, but free
+        nothing)."""
+        now = self._env.now
+        candidates = [k for k, (_, eid, _, since) in enumerate(self._due) if eid not in self._void and since <= now]
         if not candidates or n <= 0:
             return []
         voided = []
         for k in sorted(rng.choice(len(candidates), size=min(n, len(candidates)), replace=False).tolist()):
-            due, eid, funded = self._due[candidates[k]]
+            due, eid, funded, _ = self._due[candidates[k]]
             self._void.add(eid)
             voided.append((due, funded))
         return voided
@@ -179,7 +184,7 @@ class ReleaseSchedule:
     def _release(self, _event: Any) -> None:
         # Releases are processed in (time, id) order, and the earliest is always scheduled, so the
         # one processed now is the first of the heap.
-        _, eid, _ = heapq.heappop(self._due)
+        _, eid, _, _ = heapq.heappop(self._due)
         self._scheduled.discard(eid)
         if self._void and eid in self._void:  # its holder left early (see withdraw)
             self._void.discard(eid)

@@ -195,3 +195,54 @@ def test_exits_that_take_every_place_are_refused():
     raw = _exit(places=260)
     with pytest.raises(ConfigError, match="exits take 260 places of 260; at least one must remain"):
         config_from_dict(raw)
+
+
+def test_a_placement_is_not_skipped_for_self_funders():
+    raw = _ward(funded_share=0.0)
+    raw["steps"]["care_home"]["self_funders_skip"] = True
+    with pytest.raises(ConfigError, match="a placement is not skipped for self-funders"):
+        config_from_dict(raw)
+
+
+def test_a_funded_placement_the_patient_does_not_need_does_not_bring_back_the_panel():
+    raw = _ward(funded_share=0.0)
+    raw["pools"]["funded"] = {**raw["pools"]["home"], "funded_share": 1.0}
+    raw["steps"]["extra"] = {"type": "placement", "owner": "social_care", "kind": "process", "dtoc_code": "E",
+                             "probability": 0.0, "pools": {"funded": 1.0}}
+    raw["pathways"][3]["extra"] = []
+    r = run_replication(config_from_dict(raw), 0)
+    assert not (r.segments["step"] == r.step_names.index("panel")).any()
+
+
+def test_a_block_contract_stops_paying_for_the_places_a_provider_takes_away():
+    raw = _exit(day=60, places=40)
+    raw["pools"]["home"].update({"contract": "block", "weekly_cost_gbp": 700, "payer": "council"})
+    raw["finance"] = {"acute_bed_day_cost_gbp": 395}
+    spend = replication_metrics(run_replication(config_from_dict(raw), 0))["placement_spend_council_gbp"]
+    hours = (150 - 10) * 24.0
+    assert spend == pytest.approx((260 * hours - 40 * (150 - 60) * 24.0) * 700 / 168)
+
+
+def test_residents_still_waiting_at_the_horizon_count_their_wait_to_it():
+    """A home closes one day before the horizon, with no place free anywhere: nobody is re-placed,
+    and each displaced resident has waited exactly one day."""
+    raw = _exit(day=149, places=40)
+    raw["pools"]["home"].update({"initial_residents": 260,
+                                 "length_of_stay": {"distribution": "fixed", "mean_days": 10_000}})
+    m = replication_metrics(run_replication(config_from_dict(raw), 0))
+    assert m["displaced_residents"] > 0
+    assert m["replacement_wait_days"] == pytest.approx(m["displaced_residents"] * 1.0)
+
+
+def test_only_residents_living_in_their_places_can_be_displaced():
+    import numpy as _np
+
+    from discharge_sim.model.resources import CountingResource, ReleaseSchedule
+
+    env = simpy.Environment()
+    schedule = ReleaseSchedule(env, CountingResource(env, 5))
+    schedule.after(10.0, True, resident_from=0.0)
+    schedule.after(20.0, True, resident_from=5.0)  # moves in later: a patient still in hospital
+    schedule.after(30.0, True, resident_from=math.inf)  # a place given back unused
+    voided = schedule.withdraw(_np.random.default_rng(0), 3)
+    assert voided == [(10.0, True)]

@@ -226,8 +226,10 @@ def test_any_valid_config_runs_conserves_tiles_and_repeats(raw):
         queued = r.pools_daily[f"{name}_queue"] > 0
         days_ = r.pools_daily["day"]
         places = pool.places - np.asarray([sum(e.places for e in pool.exits if e.day <= d) for d in days_], dtype=float)
-        assert np.all(r.pools_daily[f"{name}_in_use"][queued] == places[queued]), name
-        assert np.all(r.pools_daily[f"{name}_in_use"] <= np.maximum(places, pool.places * (days_ < 0))), name
+        # (After a provider leaves, places still held by patients waiting to move in are kept, so a
+        # pool can stay above its new size until they are freed.)
+        assert np.all(r.pools_daily[f"{name}_in_use"][queued] >= places[queued]), name
+        assert np.all(r.pools_daily[f"{name}_in_use"] <= pool.places), name
     # The ledger tiles every delay exactly: no gap, no overlap.
     s = r.segments
     assert np.all(s["end"] >= s["start"])
