@@ -270,6 +270,13 @@ class SessionSettings(Strict):
         return self
 
 
+def _a_change(v: int, what: str, how: str) -> int:
+    """A change of a count over a stretch of days must change something."""
+    if v == 0:
+        raise ValueError(f"a change of 0 {what} changes nothing; give the {what} {how}")
+    return v
+
+
 class BedChange(Strict):
     """Beds opened (escalation beds in winter) or closed (a ward shut for infection) for a stretch
     of days: ``beds`` is added to the hospital's beds from ``start_day`` for ``days`` days."""
@@ -283,9 +290,7 @@ class BedChange(Strict):
     @field_validator("beds")
     @classmethod
     def _changes(cls, v: int) -> int:
-        if v == 0:
-            raise ValueError("a change of 0 beds changes nothing; give the beds opened (+) or closed (-)")
-        return v
+        return _a_change(v, "beds", "opened (+) or closed (-)")
 
 
 class HospitalSettings(Strict):
@@ -502,9 +507,7 @@ class StaffChange(Strict):
     @field_validator("members")
     @classmethod
     def _changes(cls, v: int) -> int:
-        if v == 0:
-            raise ValueError("a change of 0 members changes nothing; give the members added (+) or taken away (-)")
-        return v
+        return _a_change(v, "members", "added (+) or taken away (-)")
 
     def covers(self, day: int) -> bool:
         """Whether the change holds on whole day ``day`` (from its midnight)."""

@@ -283,20 +283,21 @@ class DischargeProcess:
             self._watch_escalation(run, since)
 
     def _watch_death(self, run: DischargeRun, since: float) -> None:
-        """From ``since`` the patient waits at their pathway's hazard: if they would die before the
-        horizon, check then whether they are still waiting."""
+        """From ``since`` the patient waits at their pathway's hazard of death."""
         assert self._deaths is not None
-        t = run.dies_at = self._deaths.time(run.death_level, run.plan.pathway, since)
-        if t < self._horizon:
-            self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._death_due(run))
+        run.dies_at = self._due_at(self._deaths.time(run.death_level, run.plan.pathway, since), run, self._death_due)
 
     def _watch_escalation(self, run: DischargeRun, since: float) -> None:
-        """From ``since`` the patient's needs may grow at their pathway's hazard: if before the
-        horizon, check then whether they are still waiting."""
+        """From ``since`` the patient's needs may grow, at their pathway's hazard."""
         assert self._escalation is not None
-        t = run.escalates_at = self._escalation.time(run.escalation_level, run.plan.pathway, since)
+        run.escalates_at = self._due_at(self._escalation.time(run.escalation_level, run.plan.pathway, since), run,
+                                        self._escalation_due)
+
+    def _due_at(self, t: float, run: DischargeRun, due: Callable[[DischargeRun], None]) -> float:
+        """If ``t`` falls before the horizon, check then (``due``) whether the patient still waits."""
         if t < self._horizon:
-            self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._escalation_due(run))
+            self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: due(run))
+        return t
 
     def _escalation_due(self, run: DischargeRun) -> None:
         """The patient's needs grow now, if their steps are not all done."""
