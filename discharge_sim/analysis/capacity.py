@@ -65,7 +65,7 @@ def pool_loads(config: Config) -> dict[str, PoolLoad]:
     for name, pool in config.pools.items():
         stay_days = pool.length_of_stay.mean_in_hours / HOURS_PER_DAY
         loads[name] = PoolLoad(
-            places=pool.places,
+            places=pool.places - sum(e.places for e in pool.exits if e.day < config.run.days),  # after any exit
             community=pool.community_referrals_per_day * stay_days,
             hospital=hospital.get(name, 0.0) * stay_days,
         )
@@ -194,7 +194,8 @@ def capacity_notes(config: Config) -> list[str]:
     notes = bed_warnings(config)
     for name, load in pool_loads(config).items():
         flag = "  <- at or over capacity: the queue will grow without end" if load.unstable else ""
-        notes.append(f"pool {name}: {load.places} places; expected load {load.total:,.1f} places "
+        left = " (after providers leave)" if any(e.day < config.run.days for e in config.pools[name].exits) else ""
+        notes.append(f"pool {name}: {load.places} places{left}; expected load {load.total:,.1f} places "
                      f"({load.utilisation:.0%}): community {load.community:,.1f} + hospital {load.hospital:,.1f}{flag}")
     return notes
 

@@ -76,3 +76,12 @@ def test_check_lists_each_conventions_sides_item_by_item_and_the_benchmarks(tmp_
     (mine,) = [line for line in out.splitlines() if line.startswith("# convention ")]
     assert mine.startswith("# convention mine") and "step:social_work_assessment" in mine.split("unattributed:")[0]
     assert "# benchmark for" not in out
+
+
+def test_check_counts_a_pools_places_after_providers_leave(capsys):
+    from tests.helpers import CONFIGS
+
+    assert main(["check", str(CONFIGS / "scenarios" / "provider_failure.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "# pool nursing_home: 525 places (after providers leave); expected load" in out
+    assert "# pool residential_home:" in out and "after providers leave" not in out.split("# pool residential_home:")[1].split("\n")[0]
