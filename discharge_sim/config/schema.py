@@ -277,12 +277,21 @@ def _a_change(v: int, what: str, how: str) -> int:
     return v
 
 
-class BedChange(Strict):
-    """Beds opened (escalation beds in winter) or closed (a ward shut for infection) for a stretch
-    of days: ``beds`` is added to the hospital's beds from ``start_day`` for ``days`` days."""
+class Stretch(Strict):
+    """A stretch of ``days`` days from ``start_day``, counted in whole days from their midnights."""
 
     start_day: RunDays
     days: Annotated[float, Field(gt=0, le=MOST_DAYS)]
+
+    def covers(self, day: float) -> bool:
+        """Whether the stretch holds on day ``day`` (from its midnight)."""
+        return self.start_day <= day < self.start_day + self.days
+
+
+class BedChange(Stretch):
+    """Beds opened (escalation beds in winter) or closed (a ward shut for infection) for a stretch
+    of days: ``beds`` is added to the hospital's beds from ``start_day`` for ``days`` days."""
+
     beds: Annotated[int, Field(ge=-MOST_UNITS, le=MOST_UNITS)]
     reason: str = ""
     """What the change is, for the reader (such as "winter escalation ward")."""
@@ -328,8 +337,7 @@ class HospitalSettings(Strict):
         """(day, beds open from then) at time 0 and at each day the beds change."""
         edges = sorted({0.0, *(c.start_day for c in self.bed_changes),
                         *(c.start_day + c.days for c in self.bed_changes)})
-        return [(day, self.beds + sum(c.beds for c in self.bed_changes if c.start_day <= day < c.start_day + c.days))
-                for day in edges]
+        return [(day, self.beds + sum(c.beds for c in self.bed_changes if c.covers(day))) for day in edges]
 
     @property
     def declaration_sessions(self) -> SessionSettings | None:
@@ -494,12 +502,10 @@ class Group(Strict):
         return v
 
 
-class StaffChange(Strict):
+class StaffChange(Stretch):
     """Members added to a team (winter cover) or taken away (a vacancy, a strike) for a stretch of
     days: ``members`` is added to the day's rostered count from ``start_day`` for ``days`` days."""
 
-    start_day: RunDays
-    days: Annotated[float, Field(gt=0, le=MOST_DAYS)]
     members: Annotated[int, Field(ge=-MOST_UNITS, le=MOST_UNITS)]
     reason: str = ""
     """What the change is, for the reader (such as "winter locums")."""
@@ -508,10 +514,6 @@ class StaffChange(Strict):
     @classmethod
     def _changes(cls, v: int) -> int:
         return _a_change(v, "members", "added (+) or taken away (-)")
-
-    def covers(self, day: int) -> bool:
-        """Whether the change holds on whole day ``day`` (from its midnight)."""
-        return self.start_day <= day < self.start_day + self.days
 
 
 class Staff(Attributed):

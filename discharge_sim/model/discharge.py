@@ -316,14 +316,12 @@ class DischargeProcess:
         plan = self._escalated_plans[pathway]
         new = DischargeRun(patient, plan)
         new.origin = run.origin or run
-        new.since = t
         patient.discharge = new
         if self._deaths is not None:  # the hazard of death to go carries over
             spent = self._deaths.hazard(run.plan.pathway) * (t - run.since)
             new.death_level = max(run.death_level - spent, 0.0)
-            self._watch_death(new, t)
         new.escalation_level = self._escalation_again()
-        self._watch_escalation(new, t)
+        self._watch(new, t)
         if not plan.steps:
             self._complete(new)
             return
