@@ -69,9 +69,9 @@ def ward(steps: dict[str, dict[str, Any]], pathway: dict[str, list[str]], *, nam
          days: float = 40.0, warmup: float = 5.0, beds: int = 200, admissions: float = 8.0,
          stay: dict[str, Any] | None = None, staff: dict[str, Any] | None = None,
          pools: dict[str, Any] | None = None, hospital: dict[str, Any] | None = None,
-         replications: int = 3, seed: int = 3, **sections: Any) -> dict[str, Any]:
-    """A ward whose patients all follow one pathway (pathway 1), with ample beds by default so
-    nobody waits for one."""
+         replications: int = 3, seed: int = 3, pathway_number: int = 1, **sections: Any) -> dict[str, Any]:
+    """A ward whose patients all follow one pathway (``pathway``, as pathway 1 unless
+    ``pathway_number`` says otherwise), with ample beds by default so nobody waits for one."""
     raw: dict[str, Any] = {
         "name": name,
         "run": {"days": days, "warmup_days": warmup, "replications": replications, "seed": seed},
@@ -79,12 +79,12 @@ def ward(steps: dict[str, dict[str, Any]], pathway: dict[str, list[str]], *, nam
         "emergency": {"admissions_per_day": admissions},
         "groups": {"all": {"emergency_share": 1.0,
                            "length_of_stay": stay or {"distribution": "lognormal", "mean_days": 2.0, "sd_days": 1.0},
-                           "pathway_mix": {1: 1.0}}},
+                           "pathway_mix": {pathway_number: 1.0}}},
         "schedules": {"always": ALWAYS},
         "staff": staff or {},
         "pools": pools or {},
         "steps": steps,
-        "pathways": {1: pathway},
+        "pathways": {pathway_number: pathway},
     }
     raw.update(sections)
     return raw

@@ -18,6 +18,7 @@ from discharge_sim.model.replication import ESCALATION_STEP, run_replication
 from discharge_sim.model.variant import Variant
 from discharge_sim.vocabulary import DTOC_CODES, KINDS, OWNERS
 from tests.helpers import assert_ledger_tiles
+from tests.toys import ward
 
 WAIT_DAYS = 5.0
 SECOND_DAYS = 3.0
@@ -30,18 +31,12 @@ def _ward(hazard: float, **extra: object) -> dict:
         return {"type": "delay", "owner": "social_care", "kind": "capacity", "dtoc_code": "E",
                 "duration": {"distribution": "fixed", "mean_days": days}}
 
-    return {
-        "name": "deconditioning_toy",
-        "run": {"days": 400, "warmup_days": 20, "replications": 1, "seed": 5},
-        "hospital": {"beds": 400},
-        "emergency": {"admissions_per_day": 12},
-        "groups": {"all": {"emergency_share": 1.0, "pathway_mix": {1: 1.0},
-                           "length_of_stay": {"distribution": "fixed", "mean_days": 3}}},
-        "steps": {"home_care": step(WAIT_DAYS), "rehab_bed": step(SECOND_DAYS)},
-        "pathways": {1: {"home_care": []}, 2: {"rehab_bed": []}},
-        "deconditioning": {"daily_hazard_by_pathway": {1: hazard}, **DECONDITIONING},
-        **extra,
-    }
+    raw = ward({"home_care": step(WAIT_DAYS), "rehab_bed": step(SECOND_DAYS)}, {"home_care": []},
+               name="deconditioning_toy", days=400, warmup=20, beds=400, admissions=12,
+               stay={"distribution": "fixed", "mean_days": 3}, replications=1, seed=5,
+               deconditioning={"daily_hazard_by_pathway": {1: hazard}, **DECONDITIONING}, **extra)
+    raw["pathways"][2] = {"rehab_bed": []}
+    return raw
 
 
 @pytest.fixture(scope="module", params=[0.02, 0.1])

@@ -22,6 +22,7 @@ from discharge_sim.model.replication import run_replication
 from discharge_sim.model.streams import Streams
 from discharge_sim.vocabulary import KINDS
 from tests.helpers import BASELINE
+from tests.toys import ward
 
 SEARCH_DAYS = 4.0
 
@@ -34,24 +35,15 @@ def _ward(market: dict | None = None, funded_share: float = 1.0, places: int = 5
             "funded_share": funded_share}
     if market is not None:
         pool["market"] = market
-    raw = {
-        "name": "market_toy",
-        "run": {"days": 150, "warmup_days": 10, "replications": 1, "seed": 4},
-        "hospital": {"beds": 300},
-        "emergency": {"admissions_per_day": 8},
-        "groups": {"all": {"emergency_share": 1.0, "pathway_mix": {3: 1.0},
-                           "length_of_stay": {"distribution": "exponential", "mean_days": 3}}},
-        "pools": {"home": pool},
-        "steps": {
-            "panel": {"type": "session", "owner": "social_care", "kind": "process", "dtoc_code": "B",
-                      "self_funders_skip": True, "sessions": {"days": ["tue"], "hours": [14]}},
-            "care_home": {"type": "placement", "owner": "social_care", "kind": "process", "dtoc_code": "Dii",
-                          "pools": {"home": 1.0}, "search": {"distribution": "exponential", "mean_days": SEARCH_DAYS}},
-        },
-        "pathways": {3: {"panel": [], "care_home": ["panel"]}},
+    steps = {
+        "panel": {"type": "session", "owner": "social_care", "kind": "process", "dtoc_code": "B",
+                  "self_funders_skip": True, "sessions": {"days": ["tue"], "hours": [14]}},
+        "care_home": {"type": "placement", "owner": "social_care", "kind": "process", "dtoc_code": "Dii",
+                      "pools": {"home": 1.0}, "search": {"distribution": "exponential", "mean_days": SEARCH_DAYS}},
     }
-    raw.update(extra)
-    return raw
+    return ward(steps, {"panel": [], "care_home": ["panel"]}, pathway_number=3, name="market_toy", days=150,
+                warmup=10, beds=300, admissions=8, stay={"distribution": "exponential", "mean_days": 3},
+                replications=1, seed=4, pools={"home": pool}, **extra)
 
 
 def _searches(r) -> np.ndarray:

@@ -17,23 +17,15 @@ from discharge_sim.analysis.tables import patient_table
 from discharge_sim.config import config_from_dict
 from discharge_sim.model.replication import run_replication
 from tests.helpers import assert_ledger_tiles, short_baseline
+from tests.toys import ward
 
 WAIT_DAYS = 6.0
 
 
 def _ward(step: dict, **extra: object) -> dict:
     """Patients who stay 3 days and then need one step (pathway 1)."""
-    return {
-        "name": "outcomes_toy",
-        "run": {"days": 400, "warmup_days": 20, "replications": 1, "seed": 11},
-        "hospital": {"beds": 400},
-        "emergency": {"admissions_per_day": 12},
-        "groups": {"all": {"emergency_share": 1.0, "pathway_mix": {1: 1.0},
-                           "length_of_stay": {"distribution": "fixed", "mean_days": 3}}},
-        "steps": {"wait": step},
-        "pathways": {1: {"wait": []}},
-        **extra,
-    }
+    return ward({"wait": step}, {"wait": []}, name="outcomes_toy", days=400, warmup=20, beds=400, admissions=12,
+                stay={"distribution": "fixed", "mean_days": 3}, replications=1, seed=11, **extra)
 
 
 FIXED_WAIT = {"type": "delay", "owner": "social_care", "kind": "capacity", "dtoc_code": "E",

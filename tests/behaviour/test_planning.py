@@ -15,6 +15,7 @@ from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.config import ConfigError, config_from_dict
 from discharge_sim.model.replication import run_replication
 from tests.helpers import assert_ledger_tiles, short_baseline
+from tests.toys import delay, fixed, ward
 
 LEADS = {"therapy_assessment": 48.0, "care_needs_review": 48.0, "social_work_assessment": 48.0,
          "discharge_summary": 24.0, "medicines": 24.0}
@@ -27,17 +28,9 @@ def _planned(scale: float, **planning: float) -> dict:
 
 def _toy(lead: float | None, stay_days: float = 5.0) -> dict:
     """A ward whose every patient stays ``stay_days`` and then needs one 48-hour step."""
-    raw = {
-        "name": "planning_toy",
-        "run": {"days": 60, "warmup_days": 10, "replications": 1, "seed": 3},
-        "hospital": {"beds": 200},
-        "emergency": {"admissions_per_day": 10},
-        "groups": {"all": {"emergency_share": 1.0, "pathway_mix": {1: 1.0},
-                           "length_of_stay": {"distribution": "fixed", "mean_days": stay_days}}},
-        "steps": {"referral": {"type": "delay", "owner": "social_care", "kind": "process", "dtoc_code": "A",
-                               "duration": {"distribution": "fixed", "mean_hours": 48}}},
-        "pathways": {1: {"referral": []}},
-    }
+    raw = ward({"referral": delay("social_care", fixed(48), code="A")}, {"referral": []}, name="planning_toy",
+               days=60, warmup=10, beds=200, admissions=10, stay={"distribution": "fixed", "mean_days": stay_days},
+               replications=1, seed=3)
     if lead is not None:
         raw["planning"] = {"lead_hours": {"referral": lead}}
     return raw

@@ -12,23 +12,19 @@ from discharge_sim.model.calendar import WorkingHours
 from discharge_sim.model.replication import run_replication
 from discharge_sim.model.staff import working_hours
 from discharge_sim.vocabulary import KINDS
+from tests.toys import fixed, ward
 
 
 def _ward(admitting: bool) -> dict:
-    raw = {
-        "name": "provider_hours",
-        "run": {"days": 120, "warmup_days": 10, "replications": 1, "seed": 2},
-        "hospital": {"beds": 300},
-        "emergency": {"admissions_per_day": 10},
-        "groups": {"all": {"emergency_share": 1.0, "pathway_mix": {3: 1.0},
-                           "length_of_stay": {"distribution": "exponential", "mean_days": 4}}},
-        "schedules": {"admissions": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start_hour": 10, "end_hour": 15}]},
-        "pools": {"home": {"owner": "social_care", "dtoc_code": "Dii", "places": 5000, "initial_residents": 0,
-                           "length_of_stay": {"distribution": "fixed", "mean_days": 30}}},
-        "steps": {"care_home": {"type": "placement", "owner": "social_care", "kind": "process", "dtoc_code": "Dii",
-                                "pools": {"home": 1.0}, "handover": {"distribution": "fixed", "mean_hours": 1}}},
-        "pathways": {3: {"care_home": []}},
-    }
+    care_home = {"type": "placement", "owner": "social_care", "kind": "process", "dtoc_code": "Dii",
+                 "pools": {"home": 1.0}, "handover": fixed(1)}
+    home = {"owner": "social_care", "dtoc_code": "Dii", "places": 5000, "initial_residents": 0,
+            "length_of_stay": {"distribution": "fixed", "mean_days": 30}}
+    raw = ward({"care_home": care_home}, {"care_home": []}, pathway_number=3, name="provider_hours", days=120,
+               warmup=10, beds=300, admissions=10, stay={"distribution": "exponential", "mean_days": 4},
+               replications=1, seed=2, pools={"home": home},
+               schedules={"admissions": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start_hour": 10,
+                                          "end_hour": 15}]})
     if admitting:
         raw["pools"]["home"]["admission_schedule"] = "admissions"
     return raw
