@@ -42,6 +42,7 @@ from discharge_sim.analysis.statistics import ratio_interval, t_interval
 from discharge_sim.config import (
     Config,
     PlacementStep,
+    SessionSettings,
     SessionStep,
     config_from_dict,
     config_to_dict,
@@ -132,19 +133,23 @@ def benchmark_scenario(config: Config, convention: SideConvention,
             if what == "step":
                 step = config.steps[name]
                 if bench.sessions_every_day and isinstance(step, SessionStep):
-                    sessions = raw["steps"][name]["sessions"]
-                    sessions["days"] = list(DAY_NAMES)
-                    sessions["every_weeks"] = 1
-                    sessions["weekend_probability"] = step.sessions.weekday_probability
+                    every_day(raw["steps"][name]["sessions"], step.sessions)
+                    for council, own in config.councils.items():  # a council's own sessions too
+                        theirs = own.steps.get(name)
+                        if theirs is not None and theirs.sessions is not None:
+                            every_day(raw["councils"][council]["steps"][name]["sessions"], theirs.sessions)
                     changed = True
                 work = getattr(step, "duration", None) or getattr(step, "handover", None)
                 if bench.duration_quantile is not None and work is not None:
                     caps.add((name, Shape.of(work).quantile(bench.duration_quantile)))
             elif what == "pool":
-                if bench.search_quantile is not None:
-                    for step_name, step in config.steps.items():
-                        if isinstance(step, PlacementStep) and name in step.pools and step.search is not None:
-                            searches.add((step_name, name, Shape.of(step.search).quantile(bench.search_quantile)))
+                if bench.search_quantile is not None:  # the config's search, else the first council's with the pool
+                    found: dict[str, float] = {}
+                    for _, steps in [({}, config.steps), *config.step_sets()]:
+                        for step_name, step in steps.items():
+                            if isinstance(step, PlacementStep) and name in step.pools and step.search is not None:
+                                found.setdefault(step_name, Shape.of(step.search).quantile(bench.search_quantile))
+                    searches.update((step_name, name, cap) for step_name, cap in found.items())
                 if bench.occupancy is not None:
                     needed = math.ceil(loads[name].total / bench.occupancy)
                     if needed > config.pools[name].places:
@@ -152,6 +157,14 @@ def benchmark_scenario(config: Config, convention: SideConvention,
                         changed = True
     benchmarked = config_from_dict(raw, source=f"{config.name} at benchmark") if changed else config
     return benchmarked, Variant(duration_caps=frozenset(caps), search_caps=frozenset(searches))
+
+
+def every_day(raw: dict[str, Any], sessions: SessionSettings) -> None:
+    """Sessions (as a config dict, ``raw``) held every day of every week, at weekends with the
+    weekday chance: a benchmark's sessions."""
+    raw["days"] = list(DAY_NAMES)
+    raw["every_weeks"] = 1
+    raw["weekend_probability"] = sessions.weekday_probability
 
 
 def coalition_label(convention: str, against: str, coalition: frozenset[str]) -> str:

@@ -48,14 +48,15 @@ def hospital_referrals_per_day(config: Config) -> dict[str, float]:
     step probability x pool share (every admission assumed to reach discharge, none cancelled)."""
     electives_per_day = sum(config.elective.admissions_per_weekday.values()) / 7.0
     rates: dict[str, float] = {}
-    for group in config.groups.values():
-        admissions = (config.emergency.admissions_per_day * group.emergency_share
-                      + electives_per_day * group.elective_share)
-        for pathway, share in group.pathway_mix.items():
-            for step_name in config.pathways.get(pathway, {}):
-                step = config.steps[step_name]
-                for pool, pool_share in getattr(step, "pools", {}).items():
-                    rates[pool] = rates.get(pool, 0.0) + admissions * share * step.probability * pool_share
+    for shares, steps in config.step_sets():  # each council's residents go to its pools
+        for gname, group in config.groups.items():
+            admissions = (config.emergency.admissions_per_day * group.emergency_share
+                          + electives_per_day * group.elective_share) * shares[gname]
+            for pathway, share in group.pathway_mix.items():
+                for step_name in config.pathways.get(pathway, {}):
+                    step = steps[step_name]
+                    for pool, pool_share in getattr(step, "pools", {}).items():
+                        rates[pool] = rates.get(pool, 0.0) + admissions * share * step.probability * pool_share
     return rates
 
 
@@ -87,16 +88,18 @@ def step_days(step: Step) -> float:
     return step.probability * hours / HOURS_PER_DAY
 
 
-def discharge_days(config: Config, pathway: int) -> float:
+def discharge_days(config: Config, pathway: int, steps: Mapping[str, Step] | None = None) -> float:
     """A lower bound of the mean time from medically fit to departure on ``pathway``: the longest
     chain of steps, each taking its expected time (:func:`step_days`). Steps in parallel finish no
-    sooner, on average, than the slowest of them on average, so the true mean is at least this."""
+    sooner, on average, than the slowest of them on average, so the true mean is at least this.
+    ``steps``: as a council's residents go through them (default: the config's)."""
     graph: Mapping[str, list[str]] = config.pathways.get(pathway, {})
     finish: dict[str, float] = {}
+    steps = config.steps if steps is None else steps
 
     def done(name: str) -> float:  # pathways have no cycles (the schema refuses them)
         if name not in finish:
-            finish[name] = step_days(config.steps[name]) + max((done(before) for before in graph[name]), default=0.0)
+            finish[name] = step_days(steps[name]) + max((done(before) for before in graph[name]), default=0.0)
         return finish[name]
 
     return max((done(name) for name in graph), default=0.0)
@@ -139,13 +142,16 @@ class BedLoad:
 def bed_load(config: Config, factor: float = 1.0) -> BedLoad:
     """The hospital's expected bed load, with emergency admissions at ``factor`` times their rate."""
     electives = sum(config.elective.admissions_per_weekday.values()) / 7.0
-    discharge = {pathway: discharge_days(config, pathway) for pathway in config.pathways}
+    sets = [(shares, {pathway: discharge_days(config, pathway, steps) for pathway in config.pathways})
+            for shares, steps in config.step_sets()]  # each council's residents, through its steps
     admissions = stay = delay = 0.0
-    for group in config.groups.values():
+    for gname, group in config.groups.items():
         rate = config.emergency.admissions_per_day * factor * group.emergency_share + electives * group.elective_share
         admissions += rate
         stay += rate * group.length_of_stay.mean_in_hours / HOURS_PER_DAY
-        delay += rate * sum(share * discharge.get(pathway, 0.0) for pathway, share in group.pathway_mix.items())
+        for shares, discharge in sets:
+            delay += rate * shares[gname] * sum(share * discharge.get(pathway, 0.0)
+                                                for pathway, share in group.pathway_mix.items())
     per = 1.0 / admissions if admissions else 0.0
     return BedLoad(config.hospital.beds, admissions, stay * per, delay * per, factor)
 

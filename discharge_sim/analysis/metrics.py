@@ -9,6 +9,9 @@ DToC-style counts take delayed patients at midnight, as the national statistic d
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -69,11 +72,24 @@ class ReplicationTotals:
         self.item_late = np.zeros(0)
         self.midnights = np.zeros(len(DTOC_CODES) * len(ORGANISATIONS))
         """Delayed midnights in the window by DToC code x responsible organisation."""
+        self.by_council: dict[int, ReplicationTotals] = {}
+        """The same sums for each home council's residents, by the council's position."""
 
     def add(self, patients: dict[str, np.ndarray], segments: dict[str, np.ndarray]) -> None:
-        """One block of records: patients and the ledger segments of exactly those patients."""
+        """One block of records: patients and the ledger segments of exactly those patients (and,
+        where patients have home councils, each council's residents to its own totals)."""
         self._add_patients(patients)
         self._add_segments(segments, patients)
+        council = patients.get("council")
+        if council is not None and council.size:
+            of_segment = council[_positions(patients["id"], segments["patient"])]
+            for c in np.unique(council).tolist():
+                part = self.by_council.get(c)
+                if part is None:
+                    part = self.by_council[c] = ReplicationTotals(self.lo, self.hi)
+                mine, theirs = council == c, of_segment == c
+                part.add({k: v[mine] for k, v in patients.items() if k != "council"},
+                         {k: v[theirs] for k, v in segments.items()})
 
     def _count(self, name: str, value: Any) -> None:
         self.count[name] = self.count.get(name, 0.0) + float(value)
@@ -249,7 +265,38 @@ class ReplicationTotals:
         m["electives_waiting_mean"] = _ratio(c("electives_waiting_midnights", 0.0), midnights)
         m["elective_extra_wait_weeks_mean"] = _ratio(c("elective_extra_wait_hours", 0.0) / HOURS_PER_WEEK,
                                                      c("elective_admissions", 0.0))
+        for ci, council in enumerate(r.council_names):
+            part = self.by_council.get(ci) or ReplicationTotals(lo, hi)
+            theirs = part.metrics(replace(r, council_names=[], money={}, provider_exits={}))
+            m.update({council_metric(council, k): v for k, v in theirs.items() if is_council_metric(k)})
         return m
+
+
+COUNCIL_METRICS = re.compile(
+    r"(admissions|discharges|deaths_while_waiting|mean_occupied_beds|mean_delayed_beds|delayed_bed_day_cost_gbp"
+    r"|delayed_discharges|delayed_discharge_share|mean_delay_days_of_delayed|mean_delay_hours_per_discharge"
+    r"|nctr_patients_mean|delay_band_.*|dtoc_delayed_days(_per_month)?|dtoc_uncounted_days|dtoc_days_.*"
+    r"|delayed_bed_days(_after_ready_day)?(_(" + "|".join(OWNERS) + r"))?"
+    r"|delayed_bed_days(_after_ready_day)?_(item|dtoc|kind|step)_.*)"
+)
+"""The metrics reported for each home council's residents as well as for all: what NHS England
+publishes by local authority (delays, their lengths and bands, DToC-style days by reason and
+organisation) and the bed-days charged to each item, from which every convention's sides follow."""
+
+
+def is_council_metric(name: str) -> bool:
+    return COUNCIL_METRICS.fullmatch(name) is not None
+
+
+def council_metric(council: str, metric: str) -> str:
+    """The metric of one council's residents: ``council.<council>.<metric>``."""
+    return f"council.{council}.{metric}"
+
+
+def council_view(metrics: Mapping[str, Any], council: str) -> dict[str, Any]:
+    """One council's metrics under their plain names (the inverse of :func:`council_metric`)."""
+    prefix = f"council.{council}."
+    return {k[len(prefix):]: v for k, v in metrics.items() if k.startswith(prefix)}
 
 
 LONG_STAYS = (7, 14, 21)

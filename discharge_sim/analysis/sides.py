@@ -92,12 +92,13 @@ def used_items(config: Config) -> set[str]:
     used: set[str] = set()
     for graph in config.pathways.values():
         for name in graph:
-            step = config.steps[name]
             used.add(f"step:{name}")
-            if isinstance(step, StaffedStep):
-                used.add(f"staff:{step.staff}")
-            if isinstance(step, PlacementStep):
-                used.update(f"pool:{p}" for p in step.pools)
+            for _, steps in config.step_sets():  # each council's residents' teams and pools
+                step = steps[name]
+                if isinstance(step, StaffedStep):
+                    used.add(f"staff:{step.staff}")
+                if isinstance(step, PlacementStep):
+                    used.update(f"pool:{p}" for p in step.pools)
     budget = config.finance.council_budget if config.finance is not None else None
     if budget is not None and any(f"pool:{p}" in used for p in budget.pools):
         used.add("budget:council_budget")

@@ -84,6 +84,8 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
         "final_pathway": p["final_pathway"],
         "readmission_of": p["readmission_of"],
         "readmitted_hours": p["readmitted_at"],
+        **({"council": np.asarray(r.council_names, dtype=object)[p["council"]] if p["id"].size
+            else np.array([], dtype=object)} if "council" in p else {}),
     }
 
 

@@ -12,7 +12,7 @@ import math
 import re
 import types
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -864,6 +864,44 @@ STEP_MODELS: dict[str, type[StepBase]] = {
 }
 
 
+class CouncilStep(Strict):
+    """Settings of one step that differ for a council's residents (only those given differ): a
+    council's own panel sits when it sits, its own practice decides how often a review is needed."""
+
+    probability: Probability | None = None
+    duration: Distribution | None = None
+    sessions: SessionSettings | None = None
+    search: Distribution | None = None
+    search_probability: Probability | None = None
+    self_funder_search: Distribution | None = None
+    handover: Distribution | None = None
+
+    APPLIES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "duration": ("delay", "staffed"), "sessions": ("session",), "search": ("placement",),
+        "search_probability": ("placement",), "self_funder_search": ("placement",), "handover": ("placement",),
+    }
+    """The step types each setting belongs to (``probability``: every type)."""
+
+
+class Council(Strict):
+    """A local authority some of the trust's patients live in (their home council).
+
+    ``share_by_group`` is the share of each group's patients who live here: across councils each
+    group's shares sum to 1. A council's residents are served by its own staff teams and pools where
+    ``staff`` and ``pools`` name them in place of the config's (``social_workers: north_social_workers``),
+    by its own settings of steps in ``steps``, and fund care at its own ``funded_share`` of each pool
+    (the rest pay for themselves); everything not named is shared with the other councils. Every
+    delay a resident has is also reported under their council.
+    """
+
+    share_by_group: dict[str, Probability]
+    staff: dict[str, str] = Field(default_factory=dict)
+    pools: dict[str, str] = Field(default_factory=dict)
+    steps: dict[str, CouncilStep] = Field(default_factory=dict)
+    funded_share: dict[str, Probability] = Field(default_factory=dict)
+    """By pool (after ``pools``), the share of this council's residents the pool's payer funds."""
+
+
 class Config(Strict):
     """A whole scenario."""
 
@@ -887,6 +925,8 @@ class Config(Strict):
     """Emergency readmissions after leaving (None: nobody comes back)."""
     deconditioning: Deconditioning | None = None
     """Needs that grow while waiting, escalating the pathway (None: the pathway is fixed at admission)."""
+    councils: dict[str, Council] = Field(default_factory=dict)
+    """The local authorities the trust's patients live in (empty: one council, not named)."""
     finance: Finance | None = None
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     report: ReportSettings | None = None
@@ -981,6 +1021,7 @@ class Config(Strict):
                     raise ValueError(f"planning.lead_hours: unknown step {name!r}; "
                                      f"defined steps: {_listing(self.steps)}")
         self._check_conventions()
+        self._check_councils()
         self._check_size()
         for gname, group in self.groups.items():
             for pathway, share in group.pathway_mix.items():
@@ -1016,6 +1057,79 @@ class Config(Strict):
             if convention.deconditioning is not None and self.deconditioning is None:
                 raise ValueError(f"attribution.custom.{name}.deconditioning: this config has no deconditioning")
 
+    def _check_councils(self) -> None:
+        """Every group's shares sum to 1 across councils; what a council names exists and fits."""
+        if not self.councils:
+            return
+        for cname, council in self.councils.items():
+            where = f"councils.{cname}"
+            for group in council.share_by_group:
+                if group not in self.groups:
+                    raise ValueError(f"{where}.share_by_group: unknown group {group!r}; defined groups: "
+                                     f"{_listing(self.groups)}")
+            for section, defined, what in (("staff", self.staff, "staff team"), ("pools", self.pools, "pool")):
+                for old, new in getattr(council, section).items():
+                    for name in (old, new):
+                        if name not in defined:
+                            raise ValueError(f"{where}.{section}: unknown {what} {name!r}; "
+                                             f"defined: {_listing(defined)}")
+                    if old == new:
+                        raise ValueError(f"{where}.{section}: {old!r} is replaced by itself; leave it out to share it")
+            for sname, change in council.steps.items():
+                if sname not in self.steps:
+                    raise ValueError(f"{where}.steps: unknown step {sname!r}; defined steps: {_listing(self.steps)}")
+                kind = self.steps[sname].type
+                for key in change.model_fields_set:
+                    if getattr(change, key) is None:
+                        raise ValueError(f"{where}.steps.{sname}.{key}: give a value, or leave the key out to keep "
+                                         "the step's own (for no search, give search_probability: 0)")
+                    if getattr(change, key) is not None and kind not in CouncilStep.APPLIES.get(key, (kind,)):
+                        raise ValueError(f"{where}.steps.{sname}.{key}: a {kind} step has no {key} "
+                                         f"(it belongs to {' and '.join(CouncilStep.APPLIES[key])} steps)")
+            served = {p for step in self.council_steps(cname).values() if isinstance(step, PlacementStep)
+                      for p in step.pools}
+            for pool in council.funded_share:
+                if pool not in served:
+                    raise ValueError(f"{where}.funded_share: pool {pool!r} does not serve this council's residents; "
+                                     f"its placement steps' pools: {', '.join(sorted(served)) or '(none)'}")
+        for group in self.groups:
+            total = sum(c.share_by_group.get(group, 0.0) for c in self.councils.values())
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                shares = ", ".join(f"{c} {v.share_by_group.get(group, 0.0):g}" for c, v in self.councils.items())
+                raise ValueError(f"councils: the shares of group {group!r} must sum to 1 across councils, "
+                                 f"they sum to {total:g} ({shares})")
+
+    def council_steps(self, council: str) -> dict[str, Step]:
+        """The steps as a council's residents go through them: its staff teams and pools in place
+        of the ones it replaces, its own step settings, and its funded shares (on the pools)."""
+        c = self.councils[council]
+        steps: dict[str, Step] = {}
+        for name, step in self.steps.items():
+            update: dict[str, Any] = {k: getattr(c.steps[name], k) for k in c.steps[name].model_fields_set
+                                      } if name in c.steps else {}
+            if isinstance(step, StaffedStep) and step.staff in c.staff:
+                update["staff"] = c.staff[step.staff]
+            if isinstance(step, PlacementStep) and any(p in c.pools for p in step.pools):
+                pools: dict[str, float] = {}
+                for p, share in step.pools.items():
+                    own = c.pools.get(p, p)
+                    pools[own] = pools.get(own, 0.0) + share
+                update["pools"] = pools
+            steps[name] = step.model_copy(update=update) if update else step
+        return steps
+
+    def step_sets(self) -> list[tuple[dict[str, float], dict[str, Step]]]:
+        """The steps as each council's residents go through them (:meth:`council_steps`), with the
+        council's share of each group; without councils, the config's steps for every patient."""
+        if not self.councils:
+            return [(dict.fromkeys(self.groups, 1.0), dict(self.steps))]
+        return [({g: c.share_by_group.get(g, 0.0) for g in self.groups}, self.council_steps(name))
+                for name, c in self.councils.items()]
+
+    def council_funded_share(self, council: str, pool: str) -> float:
+        """The share of ``council``'s residents in ``pool`` whom the pool's payer funds."""
+        return self.councils[council].funded_share.get(pool, self.pools[pool].funded_share)
+
     def _check_finance(self, finance: Finance) -> None:
         budget = finance.council_budget
         if budget is None:
@@ -1044,7 +1158,9 @@ class Config(Strict):
         staff = self.staff[name]
         code: str | None = staff.dtoc_code
         if code is None:
-            served = [s.dtoc_code for s in self.steps.values() if isinstance(s, StaffedStep) and s.staff == name]
+            sets = [self.steps, *(steps for _, steps in self.step_sets())]  # a council's team serves its steps
+            served = [s.dtoc_code for n, s in self.steps.items()
+                      if any(getattr(steps[n], "staff", None) == name for steps in sets)]
             counted = [c for c in served if c != DTOC_UNCOUNTED]
             code = counted[0] if counted else DTOC_UNCOUNTED
         return code, responsible_organisation(code, staff.owner, None, staff.dtoc_organisation)

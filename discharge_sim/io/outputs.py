@@ -32,6 +32,8 @@ from discharge_sim.analysis.attribution import (
     recorded_split,
     removals,
 )
+from discharge_sim.analysis.councils import council_dtoc_table, council_table
+from discharge_sim.analysis.metrics import council_view
 from discharge_sim.analysis.policy import policy_table
 from discharge_sim.analysis.statistics import metric_names, paired_differences, summarise
 from discharge_sim.analysis.tables import comparison_table, dtoc_table, points_table
@@ -86,6 +88,11 @@ def write_outputs(folder: Path, outcome: Outcome, store: PartialResults, manifes
     if exp.kind in ("run", "attribute"):
         run = exp.scenarios[0].config.run
         write_table(folder / "dtoc.csv", dtoc_table(outcome.summaries[0], run.days - run.warmup_days))
+        councils = list(exp.scenarios[0].config.councils)
+        if councils:
+            write_table(folder / "councils.csv", council_table(councils, outcome.summaries[0]))
+            write_table(folder / "dtoc_by_council.csv",
+                        council_dtoc_table(councils, outcome.summaries[0], run.days - run.warmup_days))
     if exp.kind == "attribute":
         write_json(folder / "attribution.json", write_attribution(folder, outcome))
     summary = summary_document(outcome)
@@ -235,4 +242,9 @@ def summary_document(outcome: Outcome) -> dict[str, Any]:
                          "national_measure": NATIONAL_MEASURE,
                          "conventions": recorded_split(first, outcome.rows[0],
                                                        exp.attribution[0] if exp.attribution else None)}
+        if first.councils:  # the same split of each council's residents' delays
+            doc["answer"]["by_council"] = {
+                c: recorded_split(first, [council_view(row, c) for row in outcome.rows[0]],
+                                  exp.attribution[0] if exp.attribution else None)
+                for c in first.councils}
     return doc

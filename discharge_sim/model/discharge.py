@@ -22,7 +22,8 @@ from typing import Any
 
 import simpy
 
-from discharge_sim.config import Config
+from discharge_sim.config import Config, PlacementStep
+from discharge_sim.model.calendar import WorkingHours
 from discharge_sim.model.distributions import block_sampler
 from discharge_sim.model.outcomes import death_clock, escalation_clock
 from discharge_sim.model.patient import Patient
@@ -36,6 +37,7 @@ from discharge_sim.model.steps import (
     StaffedRunner,
     StepRunner,
     compile_step,
+    share_draws,
 )
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
@@ -189,9 +191,49 @@ class DischargeProcess:
                                  } if escalated else {}
         """The pathways' plans for patients who reach them by an escalation (their own streams, so an
         escalation draws nothing that later admissions would have)."""
+        self._council_plans = [self.plans]
+        """Per home council (their position in ``councils``), the pathways' plans its residents follow."""
+        self._council_escalated = [self._escalated_plans]
+        if config.councils:
+            self._council_plans, self._council_escalated = [], []
+            for council in config.councils:
+                own = self._council_runners(config, council, self.runners, "", hours, pools, streams, variant)
+                self._council_plans.append(self.plans if own is self.runners else
+                                           {p: self._compile_plan(g, p, own) for p, g in config.pathways.items()})
+                if escalated:
+                    own = self._council_runners(config, council, escalated, ".escalated", hours, pools, streams,
+                                                variant)
+                    self._council_escalated.append(
+                        self._escalated_plans if own is escalated else
+                        {p: self._compile_plan(g, p, own) for p, g in config.pathways.items()})
+                else:
+                    self._council_escalated.append({})
         if self._escalation is not None:
             again = streams.generator("deconditioning.again")
             self._escalation_again = block_sampler(lambda n: again.exponential(1.0, n))
+
+    def _council_runners(self, config: Config, council: str, runners: dict[str, StepRunner], suffix: str,
+                         hours: dict[str, WorkingHours], pools: dict[str, PlacementPool], streams: Streams,
+                         variant: Variant) -> dict[str, StepRunner]:
+        """The steps as ``council``'s residents go through them (see :meth:`Config.council_steps`):
+        ``runners`` themselves where nothing differs, else each differing step compiled with streams
+        of its own (``.council.<name>``), sharing the draws that are the same (see
+        :func:`~discharge_sim.model.steps.share_draws`)."""
+        steps = config.council_steps(council)
+        own: dict[str, StepRunner] = {}
+        for index, (name, step) in enumerate(steps.items()):
+            base = runners[name]
+            shares = [config.council_funded_share(council, p) for p in step.pools
+                      ] if isinstance(step, PlacementStep) else []
+            if step is config.steps[name] and (not shares or shares == base.funded_shares):  # type: ignore[attr-defined]
+                own[name] = base
+                continue
+            runner = compile_step(index, name, step, hours, self.staff, pools, streams, variant,
+                                  suffix=f"{suffix}.council.{council}")
+            if isinstance(runner, PlacementRunner):
+                runner.funded_shares = shares
+            own[name] = share_draws(runner, step, base, config.steps[name])
+        return runners if all(own[n] is runners[n] for n in runners) else own
 
     def _compile_plan(self, graph: dict[str, list[str]], pathway: int, runners: dict[str, StepRunner]) -> PathwayPlan:
         order: list[str] = []
@@ -230,7 +272,7 @@ class DischargeProcess:
     def prepare(self, patient: Patient) -> None:
         """The patient is admitted now: draw their step values (see the module's docstring); with
         planning ahead, set their expected discharge date and begin their pathway's first steps."""
-        plan = self.plans[patient.pathway]
+        plan = self._council_plans[patient.council][patient.pathway]
         run = patient.discharge = DischargeRun(patient, plan) if plan.steps else None
         if self._deaths is not None:
             level = self._deaths.level()  # drawn for every patient, so draws stay in step
@@ -313,7 +355,7 @@ class DischargeProcess:
             patient.escalated_at = t
         pathway = run.plan.pathway + 1
         patient.final_pathway = pathway
-        plan = self._escalated_plans[pathway]
+        plan = self._council_escalated[patient.council][pathway]
         new = DischargeRun(patient, plan)
         new.origin = run.origin or run
         patient.discharge = new

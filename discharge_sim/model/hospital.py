@@ -120,6 +120,8 @@ class ArrivalDraws:
     group_u: Callable[[], float]
     pathway_u: list[Callable[[], float]]
     stay: list[Callable[[], float]]
+    council_u: Callable[[], float] | None = None
+    """Draws the home council (None: one council, and no draw)."""
 
 
 class Hospital:
@@ -161,8 +163,19 @@ class Hospital:
         ]
         self._emergency_cumulative = np.cumsum([g.emergency_share for g in groups]).tolist()
         self._elective_cumulative = np.cumsum([g.elective_share for g in groups]).tolist()
-        self._usual = ArrivalDraws(uniform_sampler(streams.generator("emergency.group")), self._pathway_u, self._stay)
+
+        def council_u(source: str) -> Callable[[], float] | None:
+            """Home councils drawn from ``source``'s own stream (None: one council, and no draw)."""
+            return uniform_sampler(streams.generator(f"{source}.council")) if config.councils else None
+
+        self._usual = ArrivalDraws(uniform_sampler(streams.generator("emergency.group")), self._pathway_u, self._stay,
+                                   council_u("emergency"))
         self._elective_group_u = uniform_sampler(streams.generator("elective.group"))
+        self._elective_council_u = council_u("elective")
+        self._council_cumulative = [
+            np.cumsum([c.share_by_group.get(name, 0.0) for c in config.councils.values()]).tolist()
+            for name in config.groups
+        ]
         self.waiting_list: deque[tuple[Patient, float]] | None = deque() if config.elective.waiting_list else None
         """Electives booked and not yet admitted, first booked first (None: electives who find no
         bed are cancelled)."""
@@ -180,6 +193,7 @@ class Hospital:
                     [uniform_sampler(streams.generator(f"group.{name}.surge.pathway")) for name in config.groups],
                     [sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.surge.length_of_stay"))
                      for name, g in config.groups.items()],
+                    council_u("emergency.surge"),
                 )
                 env.process(self._surge_arrivals(block_sampler(lambda n: extra_rng.exponential(1.0, n))))
         readmissions = config.readmissions
@@ -274,10 +288,12 @@ class Hospital:
             self._admit(patient, stay)
 
     def _new_patient(self, cumulative: list[float], u: float, elective: bool,
-                     pathway_u: list[Callable[[], float]]) -> Patient:
+                     pathway_u: list[Callable[[], float]], council_u: Callable[[], float] | None) -> Patient:
         group = pick(cumulative, u)
         pathway = self._pathways[group][pick(self._pathway_cumulative[group], pathway_u[group]())]
         patient = Patient(self.arrived, group, pathway, elective, self.env.now)
+        if council_u is not None:
+            patient.council = pick(self._council_cumulative[group], council_u())
         self.arrived += 1
         self.present[patient.id] = patient
         return patient
@@ -287,17 +303,22 @@ class Hospital:
         group = pick(self._emergency_cumulative, draws.group_u())
         draws.pathway_u[group]()
         draws.stay[group]()
+        if draws.council_u is not None:
+            draws.council_u()
 
     def _emergency(self, draws: ArrivalDraws) -> None:
-        patient = self._new_patient(self._emergency_cumulative, draws.group_u(), False, draws.pathway_u)
+        patient = self._new_patient(self._emergency_cumulative, draws.group_u(), False, draws.pathway_u,
+                                    draws.council_u)
         self._take_bed(patient, draws.stay[patient.group]())
 
-    def _readmit(self, group: int, first: int) -> None:
-        """Patient ``first`` comes back as an emergency of the same group, with their own draws."""
+    def _readmit(self, group: int, first: int, council: int) -> None:
+        """Patient ``first`` comes back as an emergency of the same group and home council, with
+        their own draws."""
         draws = self._readmission_draws
         pathway = self._pathways[group][pick(self._pathway_cumulative[group], draws.pathway_u[group]())]
         patient = Patient(self.arrived, group, pathway, False, self.env.now)
         patient.readmission_of = first
+        patient.council = council
         self.arrived += 1
         self.present[patient.id] = patient
         self._take_bed(patient, draws.stay[group]())
@@ -313,7 +334,8 @@ class Hospital:
             self.beds.request().callbacks.append(lambda _ev: self._admit(patient, stay))
 
     def _elective(self) -> None:
-        patient = self._new_patient(self._elective_cumulative, self._elective_group_u(), True, self._pathway_u)
+        patient = self._new_patient(self._elective_cumulative, self._elective_group_u(), True, self._pathway_u,
+                                    self._elective_council_u)
         stay = self._stay[patient.group]()
         if self.waiting_list is not None:  # joins the list; today's slots are offered in list order
             self.waiting_list.append((patient, stay))
@@ -366,8 +388,8 @@ class Hospital:
             after = self._readmission.after(patient, departure)
             if after is not None:
                 at = patient.readmitted_at = departure + after
-                group, first = patient.group, patient.id
-                self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._readmit(group, first))
+                group, first, council = patient.group, patient.id, patient.council
+                self.env.timeout(at - self.env.now).callbacks.append(lambda _ev: self._readmit(group, first, council))
         self._final(patient)
 
     def _final(self, patient: Patient) -> None:

@@ -16,6 +16,7 @@ class Patient:
         "arrival",
         "cancelled",
         "clinically_ready",
+        "council",
         "departure",
         "died",
         "discharge",
@@ -37,6 +38,8 @@ class Patient:
         self.pathway = pathway
         self.elective = elective
         self.arrival = arrival
+        self.council = 0
+        """The patient's home council, by its position in the config's ``councils`` (0 if none are named)."""
         self.admitted = NOT_YET
         self.clinically_ready = NOT_YET
         """When the acute stay ends: the patient no longer needs an acute bed."""

@@ -89,6 +89,9 @@ class ReplicationResult:
     delayed_area_hours: float = math.nan
     """Delayed-patient hours in beds from time 0 to the horizon, integrated event by event by the
     engine itself (see :meth:`Hospital._count_delayed`)."""
+    council_names: list[str] = field(default_factory=list)
+    """The home councils (config ``councils``), which the patients' ``council`` column indexes;
+    empty with one council, not named (and no ``council`` column)."""
 
 
 def run_replication(config: Config, replication: int = 0, seed: int | None = None,
@@ -148,8 +151,10 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
     if escalation is not None:
         step_names.append(ESCALATION_STEP)
 
+    councils = bool(config.councils)
+
     def to_columns(patients: list[Patient]) -> tuple[Columns, Columns]:
-        return (_patient_columns(patients, horizon),
+        return (_patient_columns(patients, horizon, councils),
                 _ledger(patients, discharge, horizon, budget_step, item_index, escalation))
 
     records = Records(to_columns, sinks, keep)
@@ -176,6 +181,7 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
         step_names=step_names,
         pool_names=list(pools),
         item_names=items,
+        council_names=list(config.councils),
         patients=patients,
         segments=segments,
         pools_daily={k: np.asarray(v, dtype=float) for k, v in snapshots.items()},
@@ -285,9 +291,10 @@ def _daily_pool_census(env: simpy.Environment, pools: dict[str, PlacementPool],
         yield env.timeout(day * HOURS_PER_DAY - env.now)
 
 
-def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.ndarray]:
+def _patient_columns(patients: list[Patient], horizon: float, councils: bool = False) -> dict[str, np.ndarray]:
     """Columns of the patient records; a departure (or escalation, or return) at or after the
-    horizon is NaN (still in bed: the simulation stops before processing events at the horizon)."""
+    horizon is NaN (still in bed: the simulation stops before processing events at the horizon).
+    With named ``councils``, each patient's home council too."""
     n = len(patients)
 
     def column(name: str, dtype: Any) -> np.ndarray:
@@ -315,6 +322,7 @@ def _patient_columns(patients: list[Patient], horizon: float) -> dict[str, np.nd
         "final_pathway": column("final_pathway", np.int8),
         "readmission_of": column("readmission_of", np.int64),
         "readmitted_at": before_horizon("readmitted_at"),
+        **({"council": column("council", np.int16)} if councils else {}),
     }
 
 
@@ -359,7 +367,7 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
     budget = (budget_step, items.get(BUDGET_ITEM, -1), OWNERS.index("social_care"), KINDS.index("capacity"),
               DTOC_CODES.index("B"), ORGANISATIONS.index("social_care"))
     necessary_kind = KINDS.index("necessary")
-    causes: dict[tuple[int, str | None, bool], tuple[int, ...]] = {}
+    causes: dict[tuple[int, str | None, bool], tuple[int, ...]] = {}  # by id(step): runners live as long as this
     rows: list[tuple[Any, ...]] = []
     append = rows.append
     for patient in patients:
@@ -384,7 +392,7 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
             step = steps[index]
             queueing = part == QUEUE
             pool = run.pool[index]
-            key = (step.index, pool.name if pool is not None else None, queueing)
+            key = (id(step), pool.name if pool is not None else None, queueing)  # a council's step may differ
             cause = causes.get(key)
             if cause is None:
                 cause = causes[key] = _cause(step, pool, queueing, items)

@@ -86,6 +86,8 @@ class PlacementRunner(StepRunner):
     search_probability: float
     search_caps: list[float]
     """Per pool, the longest a search may take (a benchmark; infinite as configured)."""
+    funded_shares: list[float]
+    """Per pool, the chance its payer funds the place (the rest pay for themselves)."""
     self_funder_search: Sampler | None = None
     """The search of a person paying for their own place (None: the same as anyone's)."""
 
@@ -99,7 +101,7 @@ class PlacementRunner(StepRunner):
         need_u = self.search_need_u()
         chosen = pick(self.pool_cumulative, u)
         pool = self.pools[chosen]
-        funded = self.funded_u() <= pool.funded_share
+        funded = self.funded_u() <= self.funded_shares[chosen]
         if not funded:
             raw = own
         cap = self.search_caps[chosen]
@@ -151,12 +153,35 @@ def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours
             funded_u=uniform_sampler(stream("funded")),
             search=sampler(Shape.of(search), stream("search")) if search is not None else _zero,
             search_caps=[caps.get(p, math.inf) for p in step.pools],
+            funded_shares=[pools[p].funded_share for p in step.pools],
             search_need_u=uniform_sampler(stream("search_need")) if search is not None else _one,
             search_probability=step.search_probability if search is not None else 1.0,
             self_funder_search=sampler(Shape.of(step.self_funder_search), stream("self_funder_search"))
             if step.self_funder_search is not None else None,
         )
     raise TypeError(f"step {name!r}: unknown step type {type(step).__name__}")
+
+
+def share_draws(runner: StepRunner, cfg: Any, base: StepRunner, base_cfg: Any) -> StepRunner:
+    """``runner`` (a council's version of a step, compiled from ``cfg`` with streams of its own)
+    drawing from the ``base`` step's samplers wherever the draw is the same: every uniform, and
+    each duration whose setting is the same. A patient's draws then come from the same streams
+    whatever their council, in admission order, so councils that differ only in name give the
+    results one council does, and scenarios that change one council keep the others' draws."""
+    runner.need_u = base.need_u
+    runner.choice_u = base.choice_u
+    work = getattr(cfg, "duration", None) or getattr(cfg, "handover", None)
+    if work == (getattr(base_cfg, "duration", None) or getattr(base_cfg, "handover", None)):
+        runner.duration = base.duration
+    if isinstance(runner, PlacementRunner) and isinstance(base, PlacementRunner):
+        runner.funded_u = base.funded_u
+        if cfg.search == base_cfg.search:
+            runner.search = base.search
+        if (cfg.search is None) == (base_cfg.search is None):
+            runner.search_need_u = base.search_need_u
+        if cfg.self_funder_search == base_cfg.self_funder_search:
+            runner.self_funder_search = base.self_funder_search
+    return runner
 
 
 def _capped(draw: Sampler, cap: float | None) -> Sampler:

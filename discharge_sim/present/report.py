@@ -595,7 +595,40 @@ def result_blocks(r: ResultsFolder) -> list[Block]:
         blocks += policy_blocks(r)
     if r.has("dtoc.csv"):
         blocks.append(dtoc_table(r))
+    if r.has("councils.csv"):
+        blocks += council_blocks(r)
     return blocks
+
+
+COUNCIL_REPORT = (("admissions", "admissions", count),
+                  ("delayed_discharge_share", "share of discharges delayed", share),
+                  ("mean_delay_days_of_delayed", "mean delay of those delayed (days)", decimal),
+                  ("delayed_bed_days", "delayed bed-days", count),
+                  ("delayed_bed_days_hospital", "of which owned by the hospital", count),
+                  ("delayed_bed_days_nhs_community", "by NHS community services", count),
+                  ("delayed_bed_days_social_care", "by social care", count),
+                  ("delayed_bed_days_patient_family", "by patients and families", count),
+                  ("dtoc_days_nhs", "DToC-style days: NHS", count),
+                  ("dtoc_days_social_care", "DToC-style days: social care", count),
+                  ("dtoc_days_both", "DToC-style days: both", count))
+"""The columns of the report's table by council: metric, heading and format."""
+
+
+def council_blocks(r: ResultsFolder) -> list[Block]:
+    """councils.csv as a table, a row per home council, with what the figures mean."""
+    t = r.table("councils.csv")
+    table = Table("By home council: each council's residents' admissions, delays and delayed bed-days over the "
+                  "measured period, mean of the replications (sources: councils.csv, with 95% intervals there; each "
+                  "council's DToC table is in dtoc_by_council.csv)",
+                  ["council", *(heading for _m, heading, _f in COUNCIL_REPORT)])
+    for i, council in enumerate(t["council"]):
+        name = str(council)
+        table.rows.append([Cell(name), *(Cell(fmt(numbers(t[metric][i:i + 1])[0]), "councils.csv", name, metric,
+                                              "value") for metric, _h, fmt in COUNCIL_REPORT)])
+    return [table, Paragraph(
+        "A patient's delay counts under their home council whoever caused it: a council's row shows the delays its "
+        "residents had, split by who owns each stretch as the trust's figures are, not the delay the council caused. "
+        "The councils' counts and bed-days add up to the trust's.")]
 
 
 SPLIT_HEADER = {

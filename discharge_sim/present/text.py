@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from discharge_sim.analysis.metrics import council_metric
 from discharge_sim.analysis.policy import cost_per_bed_day_avoided, measures_present
 from discharge_sim.config import Config
 from discharge_sim.experiments.execution import relative_precision
@@ -63,6 +64,9 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
     if "public_spend_gbp" in s:
         lines.append("")
         lines.append(money_lines(s))
+    if config.councils:
+        lines.append("")
+        lines.append(council_lines(s, list(config.councils)))
     prefix = "delayed_bed_days_step_"
     steps = sorted(((v["mean"], k[len(prefix):]) for k, v in s.items() if k.startswith(prefix)), reverse=True)[:5]
     if steps and total:
@@ -70,6 +74,24 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
         lines.append("  Steps holding the most delayed bed-days: " + ", ".join(
             f"{name} {value:,.0f} ({_share(value, total).strip()})" for value, name in steps
         ))
+    return "\n".join(lines)
+
+
+def council_lines(s: Mapping[str, Mapping[str, float]], councils: list[str]) -> str:
+    """Each home council's residents: their delayed bed-days (with 95% interval) by who owns them,
+    and how many of their discharges were delayed (the table of councils.csv, in short)."""
+    owners = ("hospital", "nhs_community", "social_care", "patient_family")
+    lines = ["  By home council (a delay counts under the patient's council whoever caused it; the councils add up "
+             "to the trust):",
+             f"  {'council':20s} {'delayed bed-days':>16s} {'95% interval':>20s}"
+             + "".join(f" {o.replace('_', ' '):>15s}" for o in owners) + f" {'delayed share':>14s}"]
+    for c in councils:
+        m = s.get(council_metric(c, "delayed_bed_days"))
+        if m is None:
+            continue
+        owned = "".join(f" {s[council_metric(c, f'delayed_bed_days_{o}')]['mean']:15,.0f}" for o in owners)
+        delayed = s[council_metric(c, "delayed_discharge_share")]["mean"]
+        lines.append(f"  {c[:20]:20s} {m['mean']:16,.0f} {_interval(m):>20s}{owned} {delayed:14.1%}")
     return "\n".join(lines)
 
 

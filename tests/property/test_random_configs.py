@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from discharge_sim.analysis.metrics import council_metric, replication_metrics
 from discharge_sim.cli import main
 from discharge_sim.config import config_from_dict
 from discharge_sim.model.replication import run_replication
@@ -177,6 +178,16 @@ def valid_configs(draw: Any) -> dict[str, Any]:
         raw["pools"]["pool1"]["hospital_priority"] = True
         raw["pools"]["pool1"]["market"] = {"reference_occupancy": round(draw(st.floats(0, 0.95)), 3),
                                            "occupancy_elasticity": round(draw(st.floats(0, 2)), 3)}
+    if draw(st.booleans()):  # two home councils, the second with its own team, pool or step setting
+        near = {g: round(draw(st.floats(0, 1)), 3) for g in raw["groups"]}
+        far: dict[str, Any] = {"share_by_group": {g: round(1 - v, 3) for g, v in near.items()}}
+        if draw(st.booleans()):
+            far["staff"] = {"team0": "team1"}
+        if draw(st.booleans()):
+            far["pools"] = {"pool0": "pool1"}
+        if draw(st.booleans()):
+            far["steps"] = {draw(st.sampled_from(names)): {"probability": round(draw(st.floats(0, 1)), 3)}}
+        raw["councils"] = {"near": {"share_by_group": near}, "far": far}
     return raw
 
 
@@ -254,6 +265,12 @@ def test_any_valid_config_runs_conserves_tiles_and_repeats(raw):
         ends = np.minimum(end, hi)[ready_known & (p["ready"] < hi)]
         waits = ends - p["ready"][ready_known & (p["ready"] < hi)]
         assert r.delayed_area_hours == pytest.approx(waits.sum(), rel=1e-9, abs=1e-6), became
+    # Each home council's residents' figures add up to the trust's.
+    if config.councils:
+        m = replication_metrics(r)
+        for key in ("admissions", "discharges", "delayed_discharges", "delayed_bed_days", "dtoc_delayed_days"):
+            parts = sum(m[council_metric(c, key)] for c in config.councils)
+            assert parts == pytest.approx(m[key], rel=1e-9, abs=1e-9), key
     # Same seed, same numbers.
     again = run_replication(config, 0)
     for key, column in p.items():

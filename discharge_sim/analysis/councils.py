@@ -1,0 +1,61 @@
+"""Results by home council: what NHS England publishes for each local authority, from each
+council's residents' own metrics (see :func:`~discharge_sim.analysis.metrics.council_metric`).
+
+A patient's delay counts under their home council whoever caused it: a council's table shows the
+delays its residents had, split by side and reason as the trust's is, not delays the council
+caused. Every figure of a council is a sum over its residents, so the councils' counts and
+bed-days add up to the trust's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from discharge_sim.analysis.metrics import council_metric, council_view
+from discharge_sim.analysis.tables import dtoc_table
+from discharge_sim.vocabulary import DELAY_BANDS, ORGANISATIONS, OWNERS
+
+COUNCIL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("admissions", "Admissions"),
+    ("discharges", "Discharges"),
+    ("delayed_discharges", "Discharges delayed a day or more"),
+    ("delayed_discharge_share", "Share of discharges delayed"),
+    ("mean_delay_days_of_delayed", "Mean delay of those delayed (days)"),
+    *((f"delay_band_{label}_share", f"Delays of {label.replace('_plus', '+').replace('_', '-')} days (share)")
+      for label, _a, _b in DELAY_BANDS),
+    ("nctr_patients_mean", "Patients without criteria to reside (mean at midnight)"),
+    ("delayed_bed_days", "Delayed bed-days"),
+    *((f"delayed_bed_days_{owner}", f"Delayed bed-days owned by {owner.replace('_', ' ')}") for owner in OWNERS),
+    ("dtoc_delayed_days", "DToC-style delayed days"),
+    *((f"dtoc_days_{org}", f"DToC-style days charged to {org.replace('_', ' ')}") for org in ORGANISATIONS),
+)
+"""The figures of each council's table: metric and label."""
+
+
+def council_table(councils: Sequence[str], summary: Mapping[str, Mapping[str, float]]) -> dict[str, np.ndarray]:
+    """A row per home council: each of :data:`COUNCIL_COLUMNS` as its mean and 95% interval over
+    replications (``<metric>``, ``<metric>_ci_low``, ``<metric>_ci_high``)."""
+    cols: dict[str, list[Any]] = {"council": list(councils)}
+    for metric, _label in COUNCIL_COLUMNS:
+        for stat, suffix in (("mean", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high")):
+            cols[f"{metric}{suffix}"] = [summary.get(council_metric(c, metric), {}).get(stat, math.nan)
+                                         for c in councils]
+    return {k: np.asarray(v, dtype=object if k == "council" else float) for k, v in cols.items()}
+
+
+def council_dtoc_table(councils: Sequence[str], summary: Mapping[str, Mapping[str, float]],
+                       window_days: float) -> dict[str, np.ndarray]:
+    """The DToC table (:func:`~discharge_sim.analysis.tables.dtoc_table`) of each council's
+    residents, one after another, with the council in the first column."""
+    parts = [dtoc_table(council_view(summary, c), window_days) for c in councils]
+    if not parts:
+        return {}
+    out = {"council": np.concatenate([np.full(len(p["reason"]), c, dtype=object) for c, p in zip(councils, parts,
+                                                                                                  strict=True)])}
+    for key in parts[0]:
+        out[key] = np.concatenate([p[key] for p in parts])
+    return out

@@ -1,0 +1,240 @@
+"""Several councils per trust (config ``councils``): patients' home councils, each council's own
+staff, pools, step settings and funded shares, and every delay reported under the patient's
+council as well as for the trust.
+
+Councils that differ only in name change nothing (their residents draw from the same streams in
+admission order); one council is today's model; identical councils split every metric evenly;
+a council's own settings reach its residents and nobody else's."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from discharge_sim.analysis.capacity import hospital_referrals_per_day, pool_loads
+from discharge_sim.analysis.councils import council_dtoc_table, council_table
+from discharge_sim.analysis.metrics import council_metric, council_view, is_council_metric, replication_metrics
+from discharge_sim.analysis.statistics import paired_differences, summarise
+from discharge_sim.analysis.tables import dtoc_table, patient_table
+from discharge_sim.config import ConfigError, config_from_dict, config_to_dict, load_config
+from discharge_sim.model.replication import run_replication
+from tests.helpers import BASELINE, CONFIGS, short_baseline
+from tests.toys import exponential, fixed, placement, pool, session, staffed, ward
+
+GROUPS = ("older_medical", "general_medical", "surgical")
+
+
+def _split(config: Any, councils: dict[str, Any]) -> Any:
+    raw = config_to_dict(config)
+    raw["councils"] = councils
+    return config_from_dict(raw)
+
+
+def _even(**more: Any) -> dict[str, Any]:
+    return {"share_by_group": dict.fromkeys(GROUPS, 0.5), **more}
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@pytest.fixture(scope="module")
+def baseline_and_two() -> tuple[dict[str, float], Any]:
+    base = short_baseline(days=120, warmup=30)
+    two = _split(base, {"north": _even(), "south": _even()})
+    return replication_metrics(run_replication(base, 0)), run_replication(two, 0)
+
+
+def test_councils_that_differ_only_in_name_change_nothing(baseline_and_two: Any) -> None:
+    base, r = baseline_and_two
+    two = replication_metrics(r)
+    assert [k for k in base if not _same(base[k], two[k])] == []
+    counts = np.bincount(r.patients["council"], minlength=2)
+    assert counts.sum() == r.patients["id"].size and min(counts) > 0.45 * counts.sum()
+
+
+def test_the_councils_add_up_to_the_trust(baseline_and_two: Any) -> None:
+    _base, r = baseline_and_two
+    m = replication_metrics(r)
+    north, south = council_view(m, "north"), council_view(m, "south")
+    assert set(north) == set(south) == {k for k in m if is_council_metric(k)}
+    for key in ("admissions", "discharges", "delayed_discharges", "dtoc_delayed_days", "dtoc_days_social_care"):
+        assert north[key] + south[key] == m[key], key  # counts: exact
+    for key in [k for k in north if k.startswith("delayed_bed_days")]:
+        assert north[key] + south[key] == pytest.approx(m[key], rel=1e-9, abs=1e-9), key
+
+
+def test_one_council_is_todays_model() -> None:
+    base = short_baseline(days=90, warmup=20)
+    one = _split(base, {"only": {"share_by_group": dict.fromkeys(GROUPS, 1.0)}})
+    a, b = replication_metrics(run_replication(base, 1)), replication_metrics(run_replication(one, 1))
+    assert [k for k in a if not _same(a[k], b[k])] == []
+    mine = council_view(b, "only")
+    assert mine and all(_same(v, a[k]) or v == pytest.approx(a[k], rel=1e-12) for k, v in mine.items())
+
+
+def _two_teams(panel_days_b: list[str] | None = None, **council_b: Any) -> dict[str, Any]:
+    """Pathway 3: an assessment by the council's social workers, its funding panel, then a care home
+    in a shared market. Council a's residents are two in five."""
+    steps = {
+        "assessment": staffed("social_care", "workers", exponential(3.0), code="A"),
+        "panel": session("social_care", [14.0], code="B", days=["tue"], self_funders_skip=True),
+        "care_home": placement("social_care", {"homes": 1.0}, "Di", search=fixed(24.0)),
+    }
+    b: dict[str, Any] = {"share_by_group": {"all": 0.6}, "staff": {"workers": "b_workers"}, **council_b}
+    if panel_days_b is not None:
+        b["steps"] = {"panel": {"sessions": {"days": panel_days_b, "hours": [14.0]}}}
+    return ward(steps, {"assessment": [], "panel": ["assessment"], "care_home": ["panel"]}, pathway_number=3,
+                days=80, warmup=10, replications=1, seed=11, admissions=6,
+                staff={"workers": {"owner": "social_care", "count": 2, "schedule": "always"},
+                       "b_workers": {"owner": "social_care", "count": 2, "schedule": "always"}},
+                pools={"homes": pool("social_care", "Di", 5000, stay_days=20), "b_homes": pool("social_care", "Di", 5000)},
+                councils={"a": {"share_by_group": {"all": 0.4}}, "b": b})
+
+
+def test_a_councils_own_team_and_pool_serve_only_its_residents() -> None:
+    r = run_replication(config_from_dict(_two_teams(pools={"homes": "b_homes"})), 0)
+    council = r.patients["council"][np.searchsorted(r.patients["id"], r.segments["patient"])]
+    items = np.asarray(r.item_names, dtype=object)[r.segments["item"]]
+    for c, theirs, others in ((0, {"staff:workers", "pool:homes"}, {"staff:b_workers", "pool:b_homes"}),
+                              (1, {"staff:b_workers", "pool:b_homes"}, {"staff:workers", "pool:homes"})):
+        seen = set(items[council == c])
+        assert theirs & seen, c  # each council's residents did queue for their own team and place
+        assert not (others & seen), c
+
+
+def test_a_councils_own_panel_changes_only_its_residents_delays() -> None:
+    """Council b's panel sits every day instead of Tuesdays: its residents wait less for it, and
+    council a's residents' records are the same to the hour (the panel holds no shared resource,
+    and beds are ample)."""
+    weekly = run_replication(config_from_dict(_two_teams()), 0)
+    daily = run_replication(config_from_dict(_two_teams(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])), 0)
+    w, d = replication_metrics(weekly), replication_metrics(daily)
+    assert d[council_metric("b", "delayed_bed_days_step_panel")] < 0.5 * w[council_metric("b", "delayed_bed_days_step_panel")]
+    a = weekly.patients["council"] == 0
+    assert np.array_equal(weekly.patients["departure"][a], daily.patients["departure"][a], equal_nan=True)
+    assert w[council_metric("a", "delayed_bed_days")] == d[council_metric("a", "delayed_bed_days")]
+
+
+def test_a_councils_funded_share_makes_its_residents_self_funders() -> None:
+    """Council b funds none of its residents' care-home places: they skip its panel (self_funders_skip)
+    and their places are paid for by themselves; council a's residents still go to panel."""
+    r = run_replication(config_from_dict(_two_teams(funded_share={"homes": 0.0})), 0)
+    m = replication_metrics(r)
+    assert m[council_metric("b", "delayed_bed_days_step_panel")] == 0.0
+    assert m[council_metric("a", "delayed_bed_days_step_panel")] > 0.0
+    assert m[council_metric("b", "delayed_bed_days_step_care_home")] > 0.0
+
+
+def test_identical_councils_split_every_metric_evenly() -> None:
+    """Two councils with the same share, each with its own team of the same size: the difference
+    between their residents' metrics is zero within its 95% interval, replication by replication."""
+    raw = _two_teams(pools={"homes": "b_homes"})
+    raw["pools"]["b_homes"] = raw["pools"]["homes"]
+    raw["councils"]["a"]["share_by_group"] = raw["councils"]["b"]["share_by_group"] = {"all": 0.5}
+    raw["run"].update(days=60, replications=8)
+    config = config_from_dict(raw)
+    rows = [replication_metrics(run_replication(config, k)) for k in range(8)]
+    diff = paired_differences([council_view(m, "a") for m in rows], [council_view(m, "b") for m in rows])
+    for key in ("admissions", "discharges", "delayed_bed_days", "delayed_bed_days_social_care",
+                "dtoc_delayed_days", "delayed_discharge_share", "mean_delay_days_of_delayed"):
+        assert diff[key]["ci_low"] <= 0.0 <= diff[key]["ci_high"], (key, diff[key])
+
+
+def test_readmissions_keep_their_home_council() -> None:
+    raw = _two_teams()
+    raw["readmissions"] = {"probability_by_pathway": {3: 0.5}, "within_days": 20,
+                           "days_to_return": {"distribution": "exponential", "mean_days": 4}}
+    r = run_replication(config_from_dict(raw), 0)
+    p = r.patients
+    back = p["readmission_of"] >= 0
+    assert back.sum() > 20
+    first = np.searchsorted(p["id"], p["readmission_of"][back])
+    assert np.array_equal(p["council"][back], p["council"][first])
+    table = patient_table(r)
+    assert set(table["council"]) == {"a", "b"}
+
+
+def test_the_two_council_config_has_its_councils_loads_and_team_codes() -> None:
+    """configs/two_councils.yaml: the county's residents' home support goes to the county's market,
+    so the two home-care markets' hospital referrals add up to the baseline's one; the county's team
+    is coded as the assessments it does (A), not as hospital-internal."""
+    base, two = load_config(BASELINE), load_config(CONFIGS / "two_councils.yaml")
+    a, b = hospital_referrals_per_day(base), hospital_referrals_per_day(two)
+    assert b["home_care"] + b["county_home_care"] == pytest.approx(a["home_care"], rel=1e-12)
+    assert b["county_home_care"] > 0 and b["reablement"] == pytest.approx(a["reablement"], rel=1e-12)
+    assert two.staff_cause("county_social_workers") == ("A", "social_care")
+    loads = pool_loads(two)
+    assert 0.85 < loads["county_home_care"].utilisation < 1.0
+
+
+@pytest.mark.parametrize(("councils", "words"), [
+    ({"a": {"share_by_group": {"all": 0.5}}}, "shares of group 'all' must sum to 1"),
+    ({"a": {"share_by_group": {"nobody": 1.0, "all": 1.0}}}, "councils.a.share_by_group: unknown group 'nobody'"),
+    ({"a": {"share_by_group": {"all": 1.0}, "staff": {"workers": "ghosts"}}}, "councils.a.staff: unknown staff team 'ghosts'"),
+    ({"a": {"share_by_group": {"all": 1.0}, "pools": {"homes": "homes"}}}, "replaced by itself"),
+    ({"a": {"share_by_group": {"all": 1.0}, "steps": {"assessment": {"sessions": {"days": ["mon"], "hours": [9]}}}}},
+     "councils.a.steps.assessment.sessions: a staffed step has no sessions"),
+    ({"a": {"share_by_group": {"all": 1.0}, "steps": {"panel": {"probability": None}}}}, "give a value"),
+    ({"a": {"share_by_group": {"all": 1.0}, "steps": {"ghost": {"probability": 0.5}}}}, "unknown step 'ghost'"),
+    ({"a": {"share_by_group": {"all": 1.0}, "funded_share": {"b_homes": 0.5}}},
+     "pool 'b_homes' does not serve this council's residents"),
+])
+def test_a_wrong_council_is_named_with_what_is_allowed(councils: dict[str, Any], words: str) -> None:
+    raw = _two_teams()
+    raw["councils"] = councils
+    with pytest.raises(ConfigError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        config_from_dict(raw)
+
+
+def test_council_tables_add_up_to_the_trusts(baseline_and_two: Any) -> None:
+    _base, r = baseline_and_two
+    m = replication_metrics(r)
+    summary = summarise([m, m])
+    table = council_table(["north", "south"], summary)
+    assert list(table["council"]) == ["north", "south"]
+    assert table["delayed_bed_days"].sum() == pytest.approx(m["delayed_bed_days"], rel=1e-9)
+    assert table["admissions"].sum() == m["admissions"]
+    by_council = council_dtoc_table(["north", "south"], summary, 90.0)
+    trust = dtoc_table(summary, 90.0)
+    rows = len(trust["reason"])
+    for column in ("nhs_days_per_month", "social_care_days_per_month", "total_days_per_month"):
+        both = by_council[column][:rows] + by_council[column][rows:]
+        assert np.allclose(both, trust[column], equal_nan=True), column
+
+
+def test_a_run_writes_each_councils_figures_and_reports_them(tmp_path: Any) -> None:
+    """api.run of configs/two_councils.yaml: councils.csv (a row per council) and dtoc_by_council.csv
+    add up to the trust's figures; summary.json answers for each council under every convention;
+    the report has the table by council and the patients' table names their council."""
+    from discharge_sim import api
+    from discharge_sim.io.folders import read_json
+    from tests.helpers import rows
+
+    results = api.run(CONFIGS / "two_councils.yaml", days=40, warmup_days=10, replications=2, seed=5, workers=1,
+                      plots=False, detail_format="csv", out=tmp_path / "run")
+    councils = rows(results.out / "councils.csv")
+    assert [r["council"] for r in councils] == ["city", "county"]
+    s = results.summary
+    assert sum(float(r["admissions"]) for r in councils) == pytest.approx(s["admissions"]["mean"], rel=1e-12)
+    assert sum(float(r["delayed_bed_days"]) for r in councils) == pytest.approx(s["delayed_bed_days"]["mean"], rel=1e-9)
+    dtoc = rows(results.out / "dtoc_by_council.csv")
+    trust = {r["reason"]: float(r["total_days_per_month"]) for r in rows(results.out / "dtoc.csv")}
+    for reason, value in trust.items():
+        parts = [float(r["total_days_per_month"]) for r in dtoc if r["reason"] == reason]
+        assert len(parts) == 2 and sum(parts) == pytest.approx(value, rel=1e-9, abs=1e-9), reason
+    answer = read_json(results.out / "summary.json")["answer"]
+    by_council = answer["by_council"]
+    assert list(by_council) == ["city", "county"]
+    for convention in range(3):
+        trust_total = answer["conventions"][convention]["measures"]["delayed_bed_days"]["total"]["mean"]
+        parts = [by_council[c][convention]["measures"]["delayed_bed_days"]["total"]["mean"] for c in by_council]
+        assert sum(parts) == pytest.approx(trust_total, rel=1e-9)
+    patients = rows(results.out / "patients.csv")
+    assert {p["council"] for p in patients} == {"city", "county"}
+    md, _html = api.report(results.out)
+    text = md.read_text()
+    assert "By home council" in text and "| county |" in text
