@@ -18,6 +18,17 @@ Organisation = Literal["nhs", "social_care", "both"]
 Payer = Literal["council", "nhs", "self"]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
+Assessor = Literal["ward_therapists", "discharge_team", "chc_checklist", "social_worker", "care_provider"]
+ASSESSORS: tuple[str, ...] = ("ward_therapists", "discharge_team", "chc_checklist", "social_worker", "care_provider")
+"""Who assesses a patient before they leave: the ward's therapists, the hospital's discharge team,
+the NHS continuing-healthcare checklist (done by hospital staff), the council's social worker, the
+care provider (its own assessment before it takes the person)."""
+ASSESSOR_ORGANISATION: dict[str, str] = {
+    "ward_therapists": "trust", "discharge_team": "trust", "chc_checklist": "trust",
+    "social_worker": "council", "care_provider": "provider",
+}
+"""The organisation each assessor works for: an assessment repeats another organisation's when
+an earlier one was by another of these."""
 OWNERS: tuple[str, ...] = ("hospital", "nhs_community", "social_care", "patient_family", "other")
 """Who owns a step, a staff team or a pool, and so a stretch of delay."""
 KINDS: tuple[str, ...] = ("process", "capacity", "necessary")

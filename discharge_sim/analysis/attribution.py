@@ -92,7 +92,7 @@ class AttributionPlan:
 
 def removal_variant(convention: SideConvention, coalition: frozenset[str]) -> Variant:
     """The switches that remove every item of the sides in ``coalition``."""
-    steps, staff, pools, budget, escalation = set(), set(), set(), False, False
+    steps, staff, pools, bounces, budget, escalation = set(), set(), set(), set(), False, False
     for key, side in convention.sides.items():
         if side not in coalition:
             continue
@@ -105,10 +105,13 @@ def removal_variant(convention: SideConvention, coalition: frozenset[str]) -> Va
             pools.add(name)
         elif what == "escalation":
             escalation = True
+        elif what == "bounce":
+            bounces.add(name)
         else:
             budget = True
     return Variant(instant_steps=frozenset(steps), unlimited_pools=frozenset(pools),
-                   unlimited_staff=frozenset(staff), unlimited_budget=budget, no_deconditioning=escalation)
+                   unlimited_staff=frozenset(staff), unlimited_budget=budget, no_deconditioning=escalation,
+                   no_bounce_backs=frozenset(bounces))
 
 
 def benchmark_scenario(config: Config, convention: SideConvention,
@@ -119,7 +122,7 @@ def benchmark_scenario(config: Config, convention: SideConvention,
     chance; ``duration_quantile`` caps its steps' work (duration or handover) at that quantile;
     ``search_quantile`` caps searches for a provider in its pools; ``occupancy`` gives its pools
     places for their offered load to be that share of them (never fewer than configured). Staff
-    teams and the council's budget are left as configured.
+    teams, the council's budget and bounce-backs are left as configured.
     """
     raw = config_to_dict(config)
     changed = False
@@ -139,17 +142,27 @@ def benchmark_scenario(config: Config, convention: SideConvention,
                         if theirs is not None and theirs.sessions is not None:
                             every_day(raw["councils"][council]["steps"][name]["sessions"], theirs.sessions)
                     changed = True
-                work = getattr(step, "duration", None) or getattr(step, "handover", None)
-                if bench.duration_quantile is not None and work is not None:
-                    caps.add((name, Shape.of(work).quantile(bench.duration_quantile)))
+                if bench.duration_quantile is not None:  # the step's quantile, and each council's of its own
+                    work = _work(step)
+                    if work is not None:
+                        caps.add((name, Shape.of(work).quantile(bench.duration_quantile)))
+                    for council in config.councils:
+                        theirs = _work(config.council_steps(council)[name])
+                        if theirs is not None and theirs != work:
+                            caps.add((f"{name}@{council}", Shape.of(theirs).quantile(bench.duration_quantile)))
             elif what == "pool":
-                if bench.search_quantile is not None:  # the config's search, else the first council's with the pool
-                    found: dict[str, float] = {}
-                    for _, steps in [({}, config.steps), *config.step_sets()]:
-                        for step_name, step in steps.items():
-                            if isinstance(step, PlacementStep) and name in step.pools and step.search is not None:
-                                found.setdefault(step_name, Shape.of(step.search).quantile(bench.search_quantile))
-                    searches.update((step_name, name, cap) for step_name, cap in found.items())
+                if bench.search_quantile is not None:  # the steps' searches, and each council's own
+                    q = bench.search_quantile
+                    for step_name, step in config.steps.items():
+                        if isinstance(step, PlacementStep) and name in step.pools and step.search is not None:
+                            searches.add((step_name, name, Shape.of(step.search).quantile(q)))
+                    for council in config.councils:
+                        for step_name, step in config.council_steps(council).items():
+                            base = config.steps[step_name]
+                            if (isinstance(step, PlacementStep) and isinstance(base, PlacementStep)
+                                    and name in step.pools and step.search is not None
+                                    and (step.search != base.search or name not in base.pools)):
+                                searches.add((f"{step_name}@{council}", name, Shape.of(step.search).quantile(q)))
                 if bench.occupancy is not None:
                     needed = math.ceil(loads[name].total / bench.occupancy)
                     if needed > config.pools[name].places:
@@ -157,6 +170,11 @@ def benchmark_scenario(config: Config, convention: SideConvention,
                         changed = True
     benchmarked = config_from_dict(raw, source=f"{config.name} at benchmark") if changed else config
     return benchmarked, Variant(duration_caps=frozenset(caps), search_caps=frozenset(searches))
+
+
+def _work(step: Any) -> Any:
+    """A step's work: its duration, or a placement's handover (None: it has none)."""
+    return getattr(step, "duration", None) or getattr(step, "handover", None)
 
 
 def every_day(raw: dict[str, Any], sessions: SessionSettings) -> None:
@@ -390,13 +408,13 @@ class Removal:
     council budget lifted, or needs that never grow while waiting."""
 
     what: str
-    """step, pool, staff, budget or escalation."""
+    """step, pool, staff, budget, escalation or bounce."""
     name: str
     owner: str
     variant: Variant
     change: str = "unlimited"
     """instant (a step), no handover (a placement step: its place is the pool's), unlimited, or
-    none (no escalations)."""
+    none (no escalations, no bounce-backs)."""
 
     @property
     def label(self) -> str:
@@ -411,7 +429,8 @@ def removals(config: Config) -> list[Removal]:
     out = []
     owners = {item.key: item.owner for item in config_items(config)}
     for name, step in config.steps.items():
-        if name not in used or (isinstance(step, PlacementStep) and step.handover is None):
+        if name not in used or (isinstance(step, PlacementStep) and all(  # a handover in no council's either
+                getattr(steps[name], "handover", None) is None for _, steps in config.step_sets())):
             continue
         change = "no handover" if isinstance(step, PlacementStep) else "instant"
         out.append(Removal("step", name, step.owner, Variant(instant_steps=frozenset({name})), change))
@@ -424,6 +443,10 @@ def removals(config: Config) -> list[Removal]:
     if config.deconditioning is not None:
         out.append(Removal("escalation", "deconditioning", config.deconditioning.owner,
                            Variant(no_deconditioning=True), "none"))
+    for name, step in config.steps.items():
+        if name in used and step.bounce_back is not None:
+            out.append(Removal("bounce", name, step.bounce_back.owner, Variant(no_bounce_backs=frozenset({name})),
+                               "none"))
     return out
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from discharge_sim.model.replication import ReplicationResult
 from discharge_sim.vocabulary import (
+    ASSESSORS,
     DAYS_PER_MONTH,
     DELAY_BANDS,
     DTOC_CODES,
@@ -72,6 +73,10 @@ class ReplicationTotals:
         self.item_late = np.zeros(0)
         self.midnights = np.zeros(len(DTOC_CODES) * len(ORGANISATIONS))
         """Delayed midnights in the window by DToC code x responsible organisation."""
+        self.assessing = False
+        """Whether the records count assessments (some step has an ``assessment``)."""
+        self.bouncing = False
+        """Whether the records count bounce-backs (some step has a ``bounce_back``)."""
         self.by_council: dict[int, ReplicationTotals] = {}
         """The same sums for each home council's residents, by the council's position."""
 
@@ -152,6 +157,19 @@ class ReplicationTotals:
                   window_midnights(p["admitted"][admitted] + days_ * HOURS_PER_DAY, end[admitted], lo, hi).sum())
         count("nctr_discharges", np.sum(departed_in & ~np.isnan(p["ready"])))
         count("found_ready", np.sum(ready & (p["ready"] >= lo) & (p["ready"] < hi)))
+        # Assessments (steps' ``assessment``) of the patients found ready in the window.
+        if "repeated_assessment_hours" in p:
+            self.assessing = True
+            found = ~np.isnan(p["ready"]) & (p["ready"] >= lo) & (p["ready"] < hi)
+            for assessor in ASSESSORS:
+                count(f"assessments_{assessor}", p[f"assessments_{assessor}"][found].sum())
+            count("repeated_assessment_hours", p["repeated_assessment_hours"][found].sum())
+            count("shared_assessment_hours_saved", p["shared_assessment_hours_saved"][found].sum())
+            count("assessed_by_several", np.sum(p["assessing_organisations"][found] >= 2))
+        if "bounce_backs" in p:  # work that came back for missing information, of patients found ready in the window
+            self.bouncing = True
+            found = ~np.isnan(p["ready"]) & (p["ready"] >= lo) & (p["ready"] < hi)
+            count("bounce_backs", p["bounce_backs"][found].sum())
         # The elective waiting list (elective.waiting_list): electives booked and not yet admitted,
         # at each midnight, and the time admitted electives waited past their first booked day.
         booked = p["elective"] & ~p["cancelled"]
@@ -265,6 +283,19 @@ class ReplicationTotals:
         m["electives_waiting_mean"] = _ratio(c("electives_waiting_midnights", 0.0), midnights)
         m["elective_extra_wait_weeks_mean"] = _ratio(c("elective_extra_wait_hours", 0.0) / HOURS_PER_WEEK,
                                                      c("elective_admissions", 0.0))
+        if self.assessing:
+            found = c("found_ready", 0.0)
+            m["assessments"] = sum(c(f"assessments_{a}", 0.0) for a in ASSESSORS)
+            for assessor in ASSESSORS:
+                m[f"assessments_{assessor}"] = c(f"assessments_{assessor}", 0.0)
+            m["assessments_per_patient"] = _ratio(m["assessments"], found)
+            m["repeated_assessment_hours"] = c("repeated_assessment_hours", 0.0)
+            m["repeated_assessment_hours_per_patient"] = _ratio(m["repeated_assessment_hours"], found)
+            m["shared_assessment_hours_saved"] = c("shared_assessment_hours_saved", 0.0)
+            m["assessed_by_several_organisations_share"] = _ratio(c("assessed_by_several", 0.0), found)
+        if self.bouncing:
+            m["bounce_backs"] = c("bounce_backs", 0.0)
+            m["bounce_backs_per_patient"] = _ratio(m["bounce_backs"], c("found_ready", 0.0))
         for ci, council in enumerate(r.council_names):
             part = self.by_council.get(ci) or ReplicationTotals(lo, hi)
             theirs = part.metrics(replace(r, council_names=[], money={}, provider_exits={}))
@@ -275,8 +306,10 @@ class ReplicationTotals:
 COUNCIL_METRICS = re.compile(
     r"(admissions|discharges|deaths_while_waiting|mean_occupied_beds|mean_delayed_beds|delayed_bed_day_cost_gbp"
     r"|delayed_discharges|delayed_discharge_share|mean_delay_days_of_delayed|mean_delay_hours_per_discharge"
-    r"|nctr_patients_mean|delay_band_.*|dtoc_delayed_days(_per_month)?|dtoc_uncounted_days|dtoc_days_.*"
-    r"|delayed_bed_days(_after_ready_day)?(_(" + "|".join(OWNERS) + r"))?"
+    r"|nctr_patients_mean|delay_band_.*|assessments(_.*)?|repeated_assessment_hours(_per_patient)?"
+    r"|shared_assessment_hours_saved|assessed_by_several_organisations_share|bounce_backs(_per_patient)?"
+    r"|dtoc_delayed_days(_per_month)?|dtoc_uncounted_days|dtoc_days_.*"
+    r"|delayed_bed_days(_after_ready_day)?(_(" + "|".join(OWNERS) + r")(_(" + "|".join(KINDS) + r"))?)?"
     r"|delayed_bed_days(_after_ready_day)?_(item|dtoc|kind|step)_.*)"
 )
 """The metrics reported for each home council's residents as well as for all: what NHS England

@@ -53,8 +53,8 @@ class Item:
     """Something a stretch of delay is charged to, with what conventions decide by."""
 
     key: str
-    """``step:<name>``, ``staff:<name>``, ``pool:<name>``, ``budget:council_budget`` or
-    ``escalation:deconditioning``."""
+    """``step:<name>``, ``staff:<name>``, ``pool:<name>``, ``budget:council_budget``,
+    ``escalation:deconditioning`` or ``bounce:<step>``."""
     what: str
     name: str
     owner: str
@@ -83,6 +83,10 @@ def config_items(config: Config) -> list[Item]:
     if decon is not None:
         items.append(Item("escalation:deconditioning", "escalation", "deconditioning", decon.owner, decon.kind,
                           decon.organisation, decon.dtoc_code))
+    for name, step in config.steps.items():
+        b = step.bounce_back
+        if b is not None:
+            items.append(Item(f"bounce:{name}", "bounce", name, b.owner, b.kind, b.organisation, b.dtoc_code))
     return items
 
 
@@ -93,6 +97,8 @@ def used_items(config: Config) -> set[str]:
     for graph in config.pathways.values():
         for name in graph:
             used.add(f"step:{name}")
+            if config.steps[name].bounce_back is not None:
+                used.add(f"bounce:{name}")
             for _, steps in config.step_sets():  # each council's residents' teams and pools
                 step = steps[name]
                 if isinstance(step, StaffedStep):
@@ -151,7 +157,8 @@ def resolve(config: Config, name: str) -> SideConvention:
         if custom is not None:
             side = custom.owners.get(item.owner, side)
             side = custom.owners.get(f"{item.owner}.{item.kind}", side)
-            overrides = {"step": custom.steps, "staff": custom.staff, "pool": custom.pools}.get(item.what, {})
+            overrides = {"step": custom.steps, "staff": custom.staff, "pool": custom.pools,
+                         "bounce": custom.bounce_backs}.get(item.what, {})
             side = overrides.get(item.name, side)
             if item.what == "budget" and custom.council_budget is not None:
                 side = custom.council_budget

@@ -86,6 +86,9 @@ def patient_table(r: ReplicationResult) -> dict[str, Any]:
         "readmitted_hours": p["readmitted_at"],
         **({"council": np.asarray(r.council_names, dtype=object)[p["council"]] if p["id"].size
             else np.array([], dtype=object)} if "council" in p else {}),
+        **{k: p[k] for k in p if k.startswith("assessments_") or k in ("repeated_assessment_hours",
+                                                                        "assessing_organisations", "bounce_backs",
+                                                                        "shared_assessment_hours_saved")},
     }
 
 

@@ -35,6 +35,7 @@ from discharge_sim.vocabulary import (
     KINDS,
     OWNERS,
     PATHWAYS,
+    Assessor,
     Day,
     DtocCode,
     Kind,
@@ -659,6 +660,40 @@ class Pool(Attributed):
         return round(share * self.places)
 
 
+class Assessment(Strict):
+    """The step's work is an assessment of the patient (or, for a placement, its handover is the
+    provider's own assessment): counted by who does it, with the share of its work that asks what
+    an earlier assessment by another organisation already asked."""
+
+    by: Assessor
+    repeated_share: Probability = 0.0
+    """Of the assessment's work, the share spent asking what another organisation's earlier
+    assessment of the patient already asked (counted only where one came before)."""
+    shared: bool = False
+    """The assessor sees what earlier assessments recorded (a shared record, a trusted assessor):
+    where another organisation's assessment finished before this one's work begins, the work is
+    shorter by ``repeated_share`` and nothing is asked again."""
+
+
+class BounceBack(Attributed):
+    """A referral or assessment that comes back for information that was missing or not shared:
+    with chance ``probability`` the step's work, once done, needs ``rework`` (in ``schedule``
+    hours, by default the hours the step's work progresses in) before the step is finished.
+
+    The rework is charged to the organisation whose information was missing, which the config
+    declares (``owner``, ``kind``, ``dtoc_code``, required: no default favours a side): for a
+    referral sent without what the receiver needs, the referrer; for information one organisation
+    holds and another cannot see, the holder, unless the receiver's own system lost it. The ledger
+    charges it to the item ``bounce:<step>``.
+    """
+
+    probability: Probability
+    rework: Distribution
+    schedule: str | None = None
+    kind: Kind
+    dtoc_code: DtocCode
+
+
 class StepBase(Attributed):
     kind: Kind
     dtoc_code: DtocCode
@@ -671,6 +706,10 @@ class StepBase(Attributed):
     """The unavoidable minimum of the step's work (transport takes an hour even when perfect):
     the last this many hours of its work are reported as necessary process, apart from avoidable
     delay, and a counterfactual that makes the step instant still takes them."""
+    assessment: Assessment | None = None
+    """The step's work assesses the patient (None: it does not); see :class:`Assessment`."""
+    bounce_back: BounceBack | None = None
+    """The step's work may come back for missing information (None: it never does); see :class:`BounceBack`."""
 
 
 class DelayStep(StepBase):
@@ -686,6 +725,14 @@ class SessionStep(StepBase):
 
     type: Literal["session"]
     sessions: SessionSettings
+
+    @field_validator("assessment")
+    @classmethod
+    def _no_work_to_assess(cls, v: Assessment | None) -> Assessment | None:
+        if v is not None:
+            raise ValueError("a session step has no work of its own to count as an assessment "
+                             "(a panel decides on the assessments made before it)")
+        return v
 
 
 
@@ -791,6 +838,8 @@ class Convention(Strict):
     pools: dict[str, Side] = Field(default_factory=dict)
     council_budget: Side | None = None
     deconditioning: Side | None = None
+    bounce_backs: dict[str, Side] = Field(default_factory=dict)
+    """By step, the side its bounce-backs' rework counts against (the item ``bounce:<step>``)."""
     """The side the time after an escalation (config ``deconditioning``) counts against."""
 
     @field_validator("owners")
@@ -973,6 +1022,10 @@ class Config(Strict):
                 raise ValueError(f"steps.{name}: the name is the ledger's own ({RESERVED_STEP_NAMES[name]}); "
                                  "call the step something else")
         for name, step in self.steps.items():
+            rework = step.bounce_back.schedule if step.bounce_back is not None else None
+            if rework is not None and rework not in self.schedules:
+                raise ValueError(f"steps.{name}.bounce_back.schedule: unknown schedule {rework!r}; "
+                                 f"defined schedules: {_listing(self.schedules)}")
             schedule = getattr(step, "schedule", None)
             if schedule is not None and schedule not in self.schedules:
                 raise ValueError(
@@ -1054,6 +1107,12 @@ class Config(Strict):
                                          f"defined: {_listing(defined)}")
             if convention.council_budget is not None and not budget:
                 raise ValueError(f"attribution.custom.{name}.council_budget: this config has no finance.council_budget")
+            for step_name in convention.bounce_backs:
+                step = self.steps.get(step_name)
+                if step is None or step.bounce_back is None:
+                    bouncing = [n for n, st in self.steps.items() if st.bounce_back is not None]
+                    raise ValueError(f"attribution.custom.{name}.bounce_backs: step {step_name!r} has no "
+                                     f"bounce_back; steps with one: {', '.join(bouncing) or '(none)'}")
             if convention.deconditioning is not None and self.deconditioning is None:
                 raise ValueError(f"attribution.custom.{name}.deconditioning: this config has no deconditioning")
 
@@ -1063,6 +1122,9 @@ class Config(Strict):
             return
         for cname, council in self.councils.items():
             where = f"councils.{cname}"
+            if not COUNCIL_NAME.fullmatch(cname):
+                raise ValueError(f"councils: {cname!r} is not a council name: use letters, digits, _ and - "
+                                 f"(at most {NAME_LENGTH} characters, no dots or spaces: it names metrics and columns)")
             for group in council.share_by_group:
                 if group not in self.groups:
                     raise ValueError(f"{where}.share_by_group: unknown group {group!r}; defined groups: "
@@ -1083,12 +1145,19 @@ class Config(Strict):
                     if getattr(change, key) is None:
                         raise ValueError(f"{where}.steps.{sname}.{key}: give a value, or leave the key out to keep "
                                          "the step's own (for no search, give search_probability: 0)")
-                    if getattr(change, key) is not None and kind not in CouncilStep.APPLIES.get(key, (kind,)):
+                    if kind not in CouncilStep.APPLIES.get(key, (kind,)):
                         raise ValueError(f"{where}.steps.{sname}.{key}: a {kind} step has no {key} "
                                          f"(it belongs to {' and '.join(CouncilStep.APPLIES[key])} steps)")
+                    if key == "search_probability" and change.search is None and getattr(
+                            self.steps[sname], "search", None) is None:
+                        raise ValueError(f"{where}.steps.{sname}.search_probability: the step has no search for "
+                                         "a chance to apply to; give the council's search too")
             served = {p for step in self.council_steps(cname).values() if isinstance(step, PlacementStep)
                       for p in step.pools}
             for pool in council.funded_share:
+                if pool not in self.pools:
+                    raise ValueError(f"{where}.funded_share: unknown pool {pool!r}; defined pools: "
+                                     f"{_listing(self.pools)}")
                 if pool not in served:
                     raise ValueError(f"{where}.funded_share: pool {pool!r} does not serve this council's residents; "
                                      f"its placement steps' pools: {', '.join(sorted(served)) or '(none)'}")
@@ -1189,6 +1258,7 @@ class Config(Strict):
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+COUNCIL_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{NAME_LENGTH - 1}}}")
 
 
 def _listing(names: Mapping[str, Any]) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 import simpy
 
 from discharge_sim.config import Config, PlacementStep
+from discharge_sim.model.assessments import ORGANISATION_OF
 from discharge_sim.model.calendar import WorkingHours
 from discharge_sim.model.distributions import block_sampler
 from discharge_sim.model.outcomes import death_clock, escalation_clock
@@ -61,6 +62,8 @@ class PathwayPlan:
     pathway: int = 0
     self_funder_skips: list[int] = field(default_factory=list)
     """Steps not needed by a patient whose every placement in the pathway is self-funded."""
+    bouncing: list[int] = field(default_factory=list)
+    """Steps whose work may come back for missing information (a ``bounce_back``)."""
 
 
 class DischargeRun:
@@ -68,9 +71,36 @@ class DischargeRun:
     ready to start), was granted its resource, and finished; ``None`` until known."""
 
     __slots__ = (
-        "abandoned", "asked", "death_level", "dies_at", "done", "duration", "earliest", "escalates_at",
-        "escalation_level", "finish", "funded", "funding", "granted", "held", "market", "origin", "patient", "plan",
-        "pool", "remaining", "search", "since", "skip", "start", "u",
+        "abandoned",
+        "asked",
+        "bounced",
+        "death_level",
+        "dies_at",
+        "done",
+        "duration",
+        "earliest",
+        "ended",
+        "escalates_at",
+        "escalation_level",
+        "finish",
+        "funded",
+        "funding",
+        "granted",
+        "held",
+        "market",
+        "origin",
+        "patient",
+        "plan",
+        "pool",
+        "previous",
+        "remaining",
+        "rework",
+        "saved",
+        "search",
+        "since",
+        "skip",
+        "start",
+        "u",
     )
 
     def __init__(self, patient: Patient, plan: PathwayPlan):
@@ -118,6 +148,20 @@ class DischargeRun:
                                                                   for i, _ in plan.placements):
             for i in plan.self_funder_skips:  # a council panel or means test: not for self-funders
                 skip[i] = True
+        self.saved: dict[int, float] | None = None
+        """Per shared assessment that followed another organisation's: the hours of work it saved."""
+        self.rework: dict[int, float] | None = None
+        """Per step whose work comes back for missing information: the rework's hours."""
+        self.bounced: dict[int, float] | None = None
+        """Per step whose work came back: when its rework began (the work's own finish)."""
+        for i in plan.bouncing:  # drawn for every patient, used or not
+            step = steps[i]
+            back = step.bounce_u() <= step.bounce_probability  # type: ignore[misc]
+            hours = step.rework()  # type: ignore[misc]
+            if back and not skip[i]:
+                if self.rework is None:
+                    self.rework, self.bounced = {}, {}
+                self.rework[i] = hours
         self.funding: dict[int, tuple[float, float]] | None = None
         """Per placement step that waited for the next year's budget: (asked, approved), approved
         infinite while still waiting."""
@@ -125,6 +169,10 @@ class DischargeRun:
         """Placement steps whose place the patient holds until departure (and then their stay)."""
         self.abandoned = False
         """The patient died (or their needs changed) before every step finished: nothing more is done."""
+        self.ended = math.inf
+        """When the run was abandoned (infinite: it was not)."""
+        self.previous: DischargeRun | None = None
+        """After an escalation: the run of the pathway before (None: this is the first)."""
         self.asked: list[Any] | None = None
         """Requests still queueing (for staff, a place, or next year's budget), to withdraw if abandoned."""
         self.death_level = math.inf
@@ -229,7 +277,7 @@ class DischargeProcess:
                 own[name] = base
                 continue
             runner = compile_step(index, name, step, hours, self.staff, pools, streams, variant,
-                                  suffix=f"{suffix}.council.{council}")
+                                  suffix=f"{suffix}.council.{council}", council=council)
             if isinstance(runner, PlacementRunner):
                 runner.funded_shares = shares
             own[name] = share_draws(runner, step, base, config.steps[name])
@@ -261,6 +309,7 @@ class DischargeProcess:
             lead=[self._lead.get(name, 0.0) for name in order],
             pathway=pathway,
             self_funder_skips=[i for i, name in enumerate(order) if self._self_funders_skip[name]],
+            bouncing=[i for i, step in enumerate(steps) if step.bounce_u is not None],
         )
 
     def release(self) -> None:
@@ -358,6 +407,7 @@ class DischargeProcess:
         plan = self._council_escalated[patient.council][pathway]
         new = DischargeRun(patient, plan)
         new.origin = run.origin or run
+        new.previous = run
         patient.discharge = new
         if self._deaths is not None:  # the hazard of death to go carries over
             spent = self._deaths.hazard(run.plan.pathway) * (t - run.since)
@@ -387,6 +437,7 @@ class DischargeProcess:
         """Nothing more is done for this run: withdraw what it still queues for, and give back the
         places it holds at ``t`` (work under way finishes)."""
         run.abandoned = True
+        run.ended = t
         for asked in run.asked or ():
             if isinstance(asked, tuple):
                 budget, funded = asked
@@ -410,7 +461,7 @@ class DischargeProcess:
             self._finish(run, i, t, t, t + run.duration[i])
         elif isinstance(step, DelayRunner):
             hours = step.hours
-            d = run.duration[i]
+            d = self._work(run, i, t) if step.shares else run.duration[i]
             self._finish(run, i, t, t, hours.advance(t, d) if hours is not None else t + d)
         elif isinstance(step, SessionRunner):
             self._finish(run, i, t, t, step.sessions.first_success(t, run.u[i]))
@@ -506,6 +557,8 @@ class DischargeProcess:
             if held:
                 (step.staff.resource if isinstance(step, StaffedRunner) else run.pool[i].resource).free()  # type: ignore[union-attr]
             return
+        if step.shares and not step.instant:
+            self._work(run, i, g)
         if isinstance(step, StaffedRunner):
             staff = step.staff
             f = staff.hours.advance(g, run.duration[i])
@@ -527,7 +580,33 @@ class DischargeProcess:
             raise TypeError(f"step {step.name!r}: a {type(step).__name__} holds no resource")
         self._finish(run, i, t, g, f)
 
+    def _work(self, run: DischargeRun, i: int, g: float) -> float:
+        """The work of step ``i``, a shared assessment beginning at ``g``: where an assessment by
+        another organisation finished by then, the assessor need not ask again what it asked, so
+        the work is shorter by its repeated share (the hours saved are kept in ``run.saved``)."""
+        step = run.plan.steps[i]
+        mine = ORGANISATION_OF[step.assessor]
+        r: DischargeRun | None = run
+        while r is not None:
+            for j, other in enumerate(r.plan.steps):
+                f = r.finish[j]
+                if (other.assessor >= 0 and not r.skip[j] and f is not None and f <= g
+                        and ORGANISATION_OF[other.assessor] != mine and (r is run or r.granted[j] < r.ended)):  # type: ignore[operator]
+                    saved = run.duration[i] * step.repeated_share
+                    run.duration[i] -= saved
+                    if run.saved is None:
+                        run.saved = {}
+                    run.saved[i] = saved
+                    return run.duration[i]
+            r = r.previous
+        return run.duration[i]
+
     def _finish(self, run: DischargeRun, i: int, s: float, g: float, f: float) -> None:
+        if run.rework is not None and i in run.rework:  # the work comes back: rework, then done
+            step = run.plan.steps[i]
+            run.bounced[i] = f  # type: ignore[index]
+            hours = step.rework_hours
+            f = hours.advance(f, run.rework[i]) if hours is not None else f + run.rework[i]
         run.start[i] = s
         run.granted[i] = g
         run.finish[i] = f

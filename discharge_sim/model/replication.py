@@ -20,6 +20,7 @@ import numpy as np
 import simpy
 
 from discharge_sim.config import Config
+from discharge_sim.model.assessments import bounce_backs, patient_assessments
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.discharge import DischargeProcess
 from discharge_sim.model.hospital import Hospital
@@ -32,7 +33,7 @@ from discharge_sim.model.staff import working_hours
 from discharge_sim.model.steps import PlacementRunner, StaffedRunner, StepRunner
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
-from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_DAY, KINDS, ORGANISATIONS, OWNERS
+from discharge_sim.vocabulary import ASSESSORS, DTOC_CODES, HOURS_PER_DAY, KINDS, ORGANISATIONS, OWNERS
 
 
 @dataclass
@@ -150,12 +151,17 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
     escalation = _escalation_cause(config, len(step_names), item_index)
     if escalation is not None:
         step_names.append(ESCALATION_STEP)
+    bounces = _bounce_causes(config, item_index)
 
     councils = bool(config.councils)
+    assessing = any(step.assessment is not None for steps in (config.steps, *(s for _, s in config.step_sets()))
+                    for step in steps.values())
+
+    bouncing = any(step.bounce_back is not None for step in config.steps.values())
 
     def to_columns(patients: list[Patient]) -> tuple[Columns, Columns]:
-        return (_patient_columns(patients, horizon, councils),
-                _ledger(patients, discharge, horizon, budget_step, item_index, escalation))
+        return (_patient_columns(patients, horizon, councils, assessing, bouncing),
+                _ledger(patients, discharge, horizon, budget_step, item_index, escalation, bounces))
 
     records = Records(to_columns, sinks, keep)
     hospital = Hospital(env, config, streams, on_ready=discharge.start, on_admitted=discharge.prepare,
@@ -250,16 +256,19 @@ BUDGET_ITEM = f"budget:{BUDGET_STEP}"
 ESCALATION_STEP = "deconditioning"
 """The step name under which the time after a patient's needs grew appears in the ledger."""
 ESCALATION_ITEM = f"escalation:{ESCALATION_STEP}"
+BOUNCE_ITEM = "bounce:"
+"""The prefix of the item a step's rework after a bounce-back is charged to (``bounce:<step>``)."""
 
 
 def item_names(config: Config) -> list[str]:
     """Everything a stretch of delay can be charged to, in a fixed order: every step (its work),
-    staff team and pool (waiting for it), the council's budget if it has one, and the time after
-    an escalation if needs can grow."""
+    staff team and pool (waiting for it), the council's budget if it has one, the time after
+    an escalation if needs can grow, and each step's rework after its work came back."""
     budget = config.finance is not None and config.finance.council_budget is not None
     return [*(f"step:{n}" for n in config.steps), *(f"staff:{n}" for n in config.staff),
             *(f"pool:{n}" for n in config.pools), *([BUDGET_ITEM] if budget else []),
-            *([ESCALATION_ITEM] if config.deconditioning is not None else [])]
+            *([ESCALATION_ITEM] if config.deconditioning is not None else []),
+            *(f"{BOUNCE_ITEM}{n}" for n, step in config.steps.items() if step.bounce_back is not None)]
 
 
 def _run(env: simpy.Environment, until: float) -> int:
@@ -291,10 +300,13 @@ def _daily_pool_census(env: simpy.Environment, pools: dict[str, PlacementPool],
         yield env.timeout(day * HOURS_PER_DAY - env.now)
 
 
-def _patient_columns(patients: list[Patient], horizon: float, councils: bool = False) -> dict[str, np.ndarray]:
+def _patient_columns(patients: list[Patient], horizon: float, councils: bool = False,
+                     assessing: bool = False, bouncing: bool = False) -> dict[str, np.ndarray]:
     """Columns of the patient records; a departure (or escalation, or return) at or after the
     horizon is NaN (still in bed: the simulation stops before processing events at the horizon).
-    With named ``councils``, each patient's home council too."""
+    With named ``councils``, each patient's home council too; with steps that assess, the
+    assessments, and with steps that may come back for missing information, how many did (see
+    :mod:`~discharge_sim.model.assessments`)."""
     n = len(patients)
 
     def column(name: str, dtype: Any) -> np.ndarray:
@@ -323,7 +335,26 @@ def _patient_columns(patients: list[Patient], horizon: float, councils: bool = F
         "readmission_of": column("readmission_of", np.int64),
         "readmitted_at": before_horizon("readmitted_at"),
         **({"council": column("council", np.int16)} if councils else {}),
+        **(_assessment_columns(patients, horizon) if assessing else {}),
+        **({"bounce_backs": np.fromiter((bounce_backs(p.discharge, horizon) for p in patients), dtype=np.int16,
+                                        count=n)} if bouncing else {}),
     }
+
+
+def _assessment_columns(patients: list[Patient], horizon: float) -> dict[str, np.ndarray]:
+    """``assessments_<assessor>``, ``repeated_assessment_hours``, ``assessing_organisations`` and
+    ``shared_assessment_hours_saved``."""
+    counts = np.zeros((len(patients), len(ASSESSORS)), dtype=np.int16)
+    repeated = np.zeros(len(patients))
+    saved = np.zeros(len(patients))
+    organisations = np.zeros(len(patients), dtype=np.int8)
+    for k, patient in enumerate(patients):
+        if patient.discharge is not None:
+            row, repeated[k], organisations[k], saved[k] = patient_assessments(patient.discharge, horizon)
+            counts[k] = row
+    return {**{f"assessments_{a}": counts[:, j] for j, a in enumerate(ASSESSORS)},
+            "repeated_assessment_hours": repeated, "assessing_organisations": organisations,
+            "shared_assessment_hours_saved": saved}
 
 
 def _cause(step: StepRunner, pool: PlacementPool | None, queueing: bool, items: dict[str, int]) -> tuple[int, ...]:
@@ -352,8 +383,21 @@ def _escalation_cause(config: Config, step: int, items: dict[str, int]) -> tuple
             DTOC_CODES.index(cfg.dtoc_code), ORGANISATIONS.index(cfg.organisation))
 
 
+def _bounce_causes(config: Config, items: dict[str, int]) -> dict[str, tuple[int, ...]]:
+    """Per step with a ``bounce_back``: (step, item, owner, kind, dtoc code, organisation) indices of
+    its rework, as the config declares them."""
+    out: dict[str, tuple[int, ...]] = {}
+    for index, (name, step) in enumerate(config.steps.items()):
+        b = step.bounce_back
+        if b is not None:
+            out[name] = (index, items[f"{BOUNCE_ITEM}{name}"], OWNERS.index(b.owner), KINDS.index(b.kind),
+                         DTOC_CODES.index(b.dtoc_code), ORGANISATIONS.index(b.organisation))
+    return out
+
+
 def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float, budget_step: int,
-            items: dict[str, int], escalation: tuple[int, ...] | None = None) -> dict[str, np.ndarray]:
+            items: dict[str, int], escalation: tuple[int, ...] | None = None,
+            bounces: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
     """Attribute every delayed hour up to the horizon (see :mod:`discharge_sim.model.ledger`).
 
     Within a placement step's wait, the stretch spent waiting for the next financial year's
@@ -362,8 +406,11 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
     ``budget:council_budget``. The last ``necessary_hours`` of a step's work are its own segment
     of kind ``necessary``. After a patient's needs grew (config ``deconditioning``), the stretch
     from the escalation to departure is one segment of the escalation's own cause (``escalation``),
-    and the steps of the pathway they were found ready on are followed up to the escalation.
+    and the steps of the pathway they were found ready on are followed up to the escalation. A
+    step's work that came back for missing information is followed by its rework, charged to the
+    step's ``bounce:<step>`` item with the cause its ``bounce_back`` declares (``bounces``).
     """
+    bounces = bounces or {}
     budget = (budget_step, items.get(BUDGET_ITEM, -1), OWNERS.index("social_care"), KINDS.index("capacity"),
               DTOC_CODES.index("B"), ORGANISATIONS.index("social_care"))
     necessary_kind = KINDS.index("necessary")
@@ -398,6 +445,17 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
                 cause = causes[key] = _cause(step, pool, queueing, items)
             if not queueing:
                 finish = run.finish[index]
+                rework = None
+                back = run.bounced.get(index) if run.bounced is not None else None
+                if back is not None:  # the work came back for missing information: then the rework
+                    if end_ > back:
+                        rework = (pid, max(back, start), end_, *bounces[step.name])
+                        end_ = max(back, start)
+                    finish = back
+                if end_ <= start:  # nothing of the work itself after the ready date
+                    if rework is not None:
+                        append(rework)
+                    continue
                 if step.necessary > 0 and finish is not None:  # the unavoidable last hours of the work
                     necessary = (*cause[:3], necessary_kind, *cause[4:])
                     at = start
@@ -411,8 +469,10 @@ def _ledger(patients: list[Patient], discharge: DischargeProcess, horizon: float
                         at = b
                     if end_ > at:
                         append((pid, at, end_, *cause))
-                    continue
-                append((pid, start, end_, *cause))
+                else:
+                    append((pid, start, end_, *cause))
+                if rework is not None:
+                    append(rework)
                 continue
             waited = run.funding.get(index) if run.funding is not None else None
             if waited is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.staff import StaffTeam
 from discharge_sim.model.streams import Streams
 from discharge_sim.model.variant import Variant
-from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY
+from discharge_sim.vocabulary import ASSESSORS, DAY_NAMES, HOURS_PER_DAY
 
 Sampler = Callable[[], float]
 
@@ -46,6 +46,21 @@ class StepRunner:
     duration: Sampler
     need_u: Sampler
     choice_u: Sampler
+    assessor: int = field(default=-1, kw_only=True)
+    """The step's work assesses the patient: who does it, by position in ``ASSESSORS`` (-1: not an assessment)."""
+    repeated_share: float = field(default=0.0, kw_only=True)
+    """Of an assessment's work, the share repeating an earlier assessment by another organisation."""
+    shares: bool = field(default=False, kw_only=True)
+    """A shared assessment: it does not repeat what another organisation's earlier one asked."""
+    bounce_probability: float = field(default=0.0, kw_only=True)
+    """The chance the step's work comes back for missing information (0 under a counterfactual
+    without bounce-backs; the draws are made all the same)."""
+    bounce_u: Sampler | None = field(default=None, kw_only=True)
+    """Uniform deciding whether it comes back (None: the step has no ``bounce_back``)."""
+    rework: Sampler | None = field(default=None, kw_only=True)
+    """The rework's length, in hours of ``rework_hours``."""
+    rework_hours: WorkingHours | None = field(default=None, kw_only=True)
+    """The hours the rework progresses in (None: round the clock)."""
 
 
 @dataclass(slots=True)
@@ -98,6 +113,8 @@ class PlacementRunner(StepRunner):
         search draws are made whether or not a search is needed."""
         raw = self.search()
         own = self.self_funder_search() if self.self_funder_search is not None else raw
+        if own != own:  # NaN: this council's self-funders search as anyone does
+            own = raw
         need_u = self.search_need_u()
         chosen = pick(self.pool_cumulative, u)
         pool = self.pools[chosen]
@@ -119,9 +136,11 @@ def session_times(s: SessionSettings) -> SessionTimes:
 
 
 def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours], staff: dict[str, StaffTeam],
-                 pools: dict[str, PlacementPool], streams: Streams, variant: Variant, suffix: str = "") -> StepRunner:
+                 pools: dict[str, PlacementPool], streams: Streams, variant: Variant, suffix: str = "",
+                 council: str | None = None) -> StepRunner:
     """Compile one configured step into the runner of its type, with one stream per purpose
-    (``step.<name>.<purpose>``, then ``suffix``: the same step's draws for another use)."""
+    (``step.<name>.<purpose>``, then ``suffix``: the same step's draws for another use). For a
+    council's own version of the step, a benchmark's caps for ``<name>@<council>`` come first."""
     def stream(purpose: str) -> np.random.Generator:
         return streams.generator(f"step.{name}.{purpose}{suffix}")
 
@@ -131,35 +150,56 @@ def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours
         "organisation": step.organisation, "probability": step.probability,
         "instant": variant.step_instant(name),
         "necessary": step.necessary_hours,
-        "duration": _capped(sampler(Shape.of(duration_cfg), stream("duration")), variant.duration_cap(name))
+        "duration": _capped(sampler(Shape.of(duration_cfg), stream("duration")), _cap(variant, name, council))
         if duration_cfg is not None else _zero,
         "need_u": uniform_sampler(stream("need")),
         "choice_u": uniform_sampler(stream("choice")),
     }
+    if step.assessment is not None:
+        common["assessor"] = ASSESSORS.index(step.assessment.by)
+        common["repeated_share"] = step.assessment.repeated_share
+        common["shares"] = step.assessment.shared and step.assessment.repeated_share > 0
+    bounce = step.bounce_back
+    if bounce is not None:
+        common["bounce_probability"] = bounce.probability if variant.bounces(name) else 0.0
+        common["bounce_u"] = uniform_sampler(stream("bounce"))
+        common["rework"] = sampler(Shape.of(bounce.rework), stream("rework"))
     if isinstance(step, DelayStep):
-        return DelayRunner(**common, hours=hours[step.schedule] if step.schedule else None)
-    if isinstance(step, SessionStep):
-        return SessionRunner(**common, sessions=session_times(step.sessions))
-    if isinstance(step, StaffedStep):
-        return StaffedRunner(**common, staff=staff[step.staff])
-    if isinstance(step, PlacementStep):
-        search = step.search
-        caps = variant.search_cap(name)
-        return PlacementRunner(
-            **common,
-            hours=hours[step.schedule] if step.schedule else None,
-            pools=[pools[p] for p in step.pools],
-            pool_cumulative=_cumulative(step.pools.values()),
-            funded_u=uniform_sampler(stream("funded")),
-            search=sampler(Shape.of(search), stream("search")) if search is not None else _zero,
-            search_caps=[caps.get(p, math.inf) for p in step.pools],
-            funded_shares=[pools[p].funded_share for p in step.pools],
-            search_need_u=uniform_sampler(stream("search_need")) if search is not None else _one,
-            search_probability=step.search_probability if search is not None else 1.0,
-            self_funder_search=sampler(Shape.of(step.self_funder_search), stream("self_funder_search"))
-            if step.self_funder_search is not None else None,
-        )
-    raise TypeError(f"step {name!r}: unknown step type {type(step).__name__}")
+        runner: StepRunner = DelayRunner(**common, hours=hours[step.schedule] if step.schedule else None)
+    elif isinstance(step, SessionStep):
+        runner = SessionRunner(**common, sessions=session_times(step.sessions))
+    elif isinstance(step, StaffedStep):
+        runner = StaffedRunner(**common, staff=staff[step.staff])
+    elif isinstance(step, PlacementStep):
+        runner = _placement(step, name, common, hours, pools, stream, variant, council)
+    else:
+        raise TypeError(f"step {name!r}: unknown step type {type(step).__name__}")
+    if bounce is not None:  # its own hours, else the hours the step's work progresses in
+        runner.rework_hours = hours[bounce.schedule] if bounce.schedule else (
+            runner.staff.hours if isinstance(runner, StaffedRunner) else getattr(runner, "hours", None))
+    return runner
+
+
+def _placement(step: PlacementStep, name: str, common: dict[str, Any], hours: dict[str, WorkingHours],
+               pools: dict[str, PlacementPool], stream: Callable[[str], np.random.Generator],
+               variant: Variant, council: str | None) -> PlacementRunner:
+    """A placement step's runner: its pools, search and funding draws."""
+    search = step.search
+    caps = {**variant.search_cap(name), **(variant.search_cap(f"{name}@{council}") if council else {})}
+    return PlacementRunner(
+        **common,
+        hours=hours[step.schedule] if step.schedule else None,
+        pools=[pools[p] for p in step.pools],
+        pool_cumulative=_cumulative(step.pools.values()),
+        funded_u=uniform_sampler(stream("funded")),
+        search=sampler(Shape.of(search), stream("search")) if search is not None else _zero,
+        search_caps=[caps.get(p, math.inf) for p in step.pools],
+        funded_shares=[pools[p].funded_share for p in step.pools],
+        search_need_u=uniform_sampler(stream("search_need")) if search is not None else _one,
+        search_probability=step.search_probability if search is not None else 1.0,
+        self_funder_search=sampler(Shape.of(step.self_funder_search), stream("self_funder_search"))
+        if step.self_funder_search is not None else None,
+    )
 
 
 def share_draws(runner: StepRunner, cfg: Any, base: StepRunner, base_cfg: Any) -> StepRunner:
@@ -170,18 +210,42 @@ def share_draws(runner: StepRunner, cfg: Any, base: StepRunner, base_cfg: Any) -
     results one council does, and scenarios that change one council keep the others' draws."""
     runner.need_u = base.need_u
     runner.choice_u = base.choice_u
+    runner.bounce_u, runner.rework = base.bounce_u, base.rework  # a council cannot change a bounce-back
     work = getattr(cfg, "duration", None) or getattr(cfg, "handover", None)
-    if work == (getattr(base_cfg, "duration", None) or getattr(base_cfg, "handover", None)):
-        runner.duration = base.duration
+    same = work == (getattr(base_cfg, "duration", None) or getattr(base_cfg, "handover", None))
+    runner.duration = base.duration if same else _alongside(base.duration, runner.duration)
     if isinstance(runner, PlacementRunner) and isinstance(base, PlacementRunner):
         runner.funded_u = base.funded_u
-        if cfg.search == base_cfg.search:
-            runner.search = base.search
-        if (cfg.search is None) == (base_cfg.search is None):
-            runner.search_need_u = base.search_need_u
+        runner.search = base.search if cfg.search == base_cfg.search else _alongside(base.search, runner.search)
+        runner.search_need_u = (base.search_need_u if (cfg.search is None) == (base_cfg.search is None)
+                                else _alongside(base.search_need_u, runner.search_need_u))
         if cfg.self_funder_search == base_cfg.self_funder_search:
             runner.self_funder_search = base.self_funder_search
+        elif base.self_funder_search is not None:  # the config's is drawn, and this council's used (if it has one)
+            runner.self_funder_search = _alongside(base.self_funder_search, runner.self_funder_search or _nan)
     return runner
+
+
+def _alongside(base: Sampler, own: Sampler) -> Sampler:
+    """``own``'s draw, after taking (and dropping) ``base``'s: the config's stream is drawn for every
+    patient whatever their council's own setting, so the other councils' residents keep their
+    draws when one council's setting changes."""
+    def draw() -> float:
+        base()
+        return own()
+
+    return draw
+
+
+def _nan() -> float:
+    """No draw of a council's own (a self-funder's search: the same as anyone's)."""
+    return math.nan
+
+
+def _cap(variant: Variant, name: str, council: str | None) -> float | None:
+    """A benchmark's cap on the step's durations: the council's own (``<name>@<council>``), else the step's."""
+    own = variant.duration_cap(f"{name}@{council}") if council else None
+    return own if own is not None else variant.duration_cap(name)
 
 
 def _capped(draw: Sampler, cap: float | None) -> Sampler:

@@ -17,6 +17,7 @@ class Variant:
     *unlimited* never makes anyone wait, and a placement in an unlimited pool needs no search for a
     provider. ``unlimited_budget``: the council's annual budget never runs out.
     ``no_deconditioning``: nobody's needs grow while waiting (the escalation draws are still made).
+    ``no_bounce_backs``: these steps' work never comes back for missing information.
 
     A *cap* brings a step to a benchmark instead: ``duration_caps`` (step, hours) cuts each of the
     step's draws at that many hours; ``search_caps`` (step, pool, hours) cuts the step's searches
@@ -30,6 +31,8 @@ class Variant:
     duration_caps: frozenset[tuple[str, float]] = frozenset()
     search_caps: frozenset[tuple[str, str, float]] = frozenset()
     no_deconditioning: bool = False
+    no_bounce_backs: frozenset[str] = frozenset()
+    """Steps whose work never comes back for missing information (their draws are still made)."""
 
     @property
     def label(self) -> str:
@@ -38,6 +41,7 @@ class Variant:
         parts += [f"unlimited_staff:{t}" for t in sorted(self.unlimited_staff)]
         parts += ["unlimited_budget"] if self.unlimited_budget else []
         parts += ["no_deconditioning"] if self.no_deconditioning else []
+        parts += [f"no_bounce_back:{s}" for s in sorted(self.no_bounce_backs)]
         parts += [f"cap:{s}={h:.6g}h" for s, h in sorted(self.duration_caps)]
         parts += [f"search_cap:{s}/{p}={h:.6g}h" for s, p, h in sorted(self.search_caps)]
         return ",".join(parts) or "as_configured"
@@ -50,6 +54,10 @@ class Variant:
 
     def staff_unlimited(self, name: str) -> bool:
         return name in self.unlimited_staff
+
+    def bounces(self, step: str) -> bool:
+        """Whether the step's work may come back for missing information, as configured."""
+        return step not in self.no_bounce_backs
 
     def duration_cap(self, step: str) -> float | None:
         return next((h for s, h in self.duration_caps if s == step), None)
@@ -74,4 +82,5 @@ class Variant:
             duration_caps=frozenset(caps.items()),
             search_caps=frozenset((s, p, h) for (s, p), h in searches.items()),
             no_deconditioning=self.no_deconditioning or other.no_deconditioning,
+            no_bounce_backs=self.no_bounce_backs | other.no_bounce_backs,
         )

@@ -101,6 +101,11 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("escalations", "Patients whose needs grew while waiting (escalations)", "count"),
     ("readmissions", "Emergency readmissions", "count"),
     ("readmission_rate", "Readmissions over discharges", "share"),
+    ("assessments_per_patient", "Assessments per patient found ready", "decimal"),
+    ("assessed_by_several_organisations_share", "Patients assessed by two or more organisations", "share"),
+    ("repeated_assessment_hours", "Assessment hours asking again what another organisation asked", "count"),
+    ("shared_assessment_hours_saved", "Assessment hours saved by shared assessments", "count"),
+    ("bounce_backs", "Referrals and assessments that came back for missing information", "count"),
     ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days", "money"),
     ("council_spend_gbp", "Council spend on placements and discharge staff", "money"),
     ("nhs_spend_gbp", "NHS spend on placements and discharge staff", "money"),
@@ -109,7 +114,8 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
 )
 """Rows of the results table: metric, label, format; a row no scenario has (money without a
 finance section) is left out, and so is an outcome no scenario models (all zero)."""
-OUTCOMES = frozenset({"deaths_while_waiting", "escalations", "readmissions", "readmission_rate"})
+OUTCOMES = frozenset({"deaths_while_waiting", "escalations", "readmissions", "readmission_rate",
+                      "shared_assessment_hours_saved"})
 
 
 def interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:

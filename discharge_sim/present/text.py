@@ -54,6 +54,7 @@ def headline_table(s: Mapping[str, Mapping[str, float]], config: Config, n: int)
         ("weekend_discharge_ratio", "Weekend discharges a day, over weekday ones", "{:.2f}"),
         ("before_noon_discharge_share", "Discharges before noon", "{:.1%}"),
         *OUTCOME_ROWS,
+        *BOUNDARY_ROWS,
     ):
         if key not in s or (key in OUTCOME_KEYS and not s[key]["mean"]):
             continue  # an outcome the config does not model
@@ -91,7 +92,8 @@ def council_lines(s: Mapping[str, Mapping[str, float]], councils: list[str]) -> 
             continue
         owned = "".join(f" {s[council_metric(c, f'delayed_bed_days_{o}')]['mean']:15,.0f}" for o in owners)
         delayed = s[council_metric(c, "delayed_discharge_share")]["mean"]
-        lines.append(f"  {c[:20]:20s} {m['mean']:16,.0f} {_interval(m):>20s}{owned} {delayed:14.1%}")
+        shown = f"{delayed:.1%}" if delayed == delayed else "-"  # NaN: no discharges
+        lines.append(f"  {c:20s} {m['mean']:16,.0f} {_interval(m):>20s}{owned} {shown:>14s}")
     return "\n".join(lines)
 
 
@@ -111,8 +113,16 @@ OUTCOME_ROWS: tuple[tuple[str, str, str], ...] = (
     ("readmissions", "Emergency readmissions (total over the period)", "{:,.0f}"),
     ("readmission_rate", "Readmissions over discharges", "{:.1%}"),
 )
+BOUNDARY_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("assessments_per_patient", "Assessments per patient found ready", "{:.2f}"),
+    ("assessed_by_several_organisations_share", "  patients assessed by two or more organisations", "{:.1%}"),
+    ("repeated_assessment_hours", "  hours asking again what another organisation asked", "{:,.0f}"),
+    ("shared_assessment_hours_saved", "  hours saved by shared assessments", "{:,.0f}"),
+    ("bounce_backs", "Referrals that came back for missing information", "{:,.0f}"),
+)
+"""Assessments and bounce-backs across the boundary, shown where the config counts them."""
 """Outcomes shown only where the config models them (nonzero)."""
-OUTCOME_KEYS = frozenset(key for key, _, _ in OUTCOME_ROWS)
+OUTCOME_KEYS = frozenset({*(key for key, _, _ in OUTCOME_ROWS), "shared_assessment_hours_saved"})
 
 COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
     *((key, label, "{:,.0f}") for key, label in HEADLINE),

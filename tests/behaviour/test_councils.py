@@ -61,6 +61,7 @@ def test_the_councils_add_up_to_the_trust(baseline_and_two: Any) -> None:
     m = replication_metrics(r)
     north, south = council_view(m, "north"), council_view(m, "south")
     assert set(north) == set(south) == {k for k in m if is_council_metric(k)}
+    assert "delayed_bed_days_social_care_capacity" in north and "delayed_bed_days_after_ready_day_hospital_process" in north
     for key in ("admissions", "discharges", "delayed_discharges", "dtoc_delayed_days", "dtoc_days_social_care"):
         assert north[key] + south[key] == m[key], key  # counts: exact
     for key in [k for k in north if k.startswith("delayed_bed_days")]:
@@ -117,6 +118,51 @@ def test_a_councils_own_panel_changes_only_its_residents_delays() -> None:
     a = weekly.patients["council"] == 0
     assert np.array_equal(weekly.patients["departure"][a], daily.patients["departure"][a], equal_nan=True)
     assert w[council_metric("a", "delayed_bed_days")] == d[council_metric("a", "delayed_bed_days")]
+
+
+@pytest.mark.parametrize("change", [
+    {"assessment": {"duration": {"distribution": "exponential", "mean_hours": 9.0}}},
+    {"care_home": {"search": {"distribution": "fixed", "mean_hours": 60.0}}},
+    {"care_home": {"search": {"distribution": "fixed", "mean_hours": 60.0}, "self_funder_search": {
+        "distribution": "fixed", "mean_hours": 5.0}}},
+])
+def test_a_councils_own_durations_leave_the_other_councils_draws_alone(change: dict[str, Any]) -> None:
+    """Council b's own assessment duration or care-home search (its own streams): council a's
+    residents still take the config's draws in the same order, so their records are the same to
+    the hour (their team and the shared market are not b's bottleneck)."""
+    raw = _two_teams()
+    raw["steps"]["care_home"]["search"] = exponential(24.0)  # drawn from a stream (a fixed time takes no draw)
+    raw["steps"]["care_home"]["self_funder_search"] = exponential(12.0)
+    raw["pools"]["homes"]["funded_share"] = 0.5
+    plain = run_replication(config_from_dict(raw), 0)
+    raw["councils"]["b"]["steps"] = change
+    after = run_replication(config_from_dict(raw), 0)
+    a = plain.patients["council"] == 0
+    assert np.array_equal(plain.patients["departure"][a], after.patients["departure"][a], equal_nan=True)
+    b = plain.patients["council"] == 1
+    assert not np.array_equal(plain.patients["departure"][b], after.patients["departure"][b], equal_nan=True)
+
+
+def test_a_benchmark_holds_each_council_to_its_own_quantile() -> None:
+    """The county's own assessment duration is capped at its own quarter-quantile, not the city's."""
+    from discharge_sim.analysis.attribution import benchmark_scenario
+    from discharge_sim.analysis.sides import resolve
+    from discharge_sim.model.distributions import Shape
+
+    raw = config_to_dict(load_config(CONFIGS / "two_councils.yaml"))
+    raw["councils"]["county"]["steps"]["social_work_assessment"] = {
+        "duration": {"distribution": "lognormal", "mean_hours": 12.0, "sd_hours": 6.0}}
+    raw["councils"]["county"]["steps"]["home_support"]["search"] = {
+        "distribution": "lognormal", "mean_days": 12.0, "sd_days": 6.0}
+    config = config_from_dict(raw)
+    _benchmarked, variant = benchmark_scenario(config, resolve(config, "symmetric"), frozenset({"social_care"}))
+    own = Shape.of(config.council_steps("county")["social_work_assessment"].duration).quantile(0.25)  # type: ignore[union-attr]
+    base = Shape.of(config.steps["social_work_assessment"].duration).quantile(0.25)  # type: ignore[union-attr]
+    assert variant.duration_cap("social_work_assessment@county") == pytest.approx(own)
+    assert variant.duration_cap("social_work_assessment") == pytest.approx(base) and own > 3 * base
+    county_search = Shape.of(config.council_steps("county")["home_support"].search).quantile(0.25)  # type: ignore[union-attr]
+    assert variant.search_cap("home_support@county") == {"county_home_care": pytest.approx(county_search),
+                                                         "reablement": pytest.approx(county_search)}
 
 
 def test_a_councils_funded_share_makes_its_residents_self_funders() -> None:
@@ -182,6 +228,11 @@ def test_the_two_council_config_has_its_councils_loads_and_team_codes() -> None:
     ({"a": {"share_by_group": {"all": 1.0}, "steps": {"ghost": {"probability": 0.5}}}}, "unknown step 'ghost'"),
     ({"a": {"share_by_group": {"all": 1.0}, "funded_share": {"b_homes": 0.5}}},
      "pool 'b_homes' does not serve this council's residents"),
+    ({"a": {"share_by_group": {"all": 1.0}, "funded_share": {"castle": 0.5}}}, "funded_share: unknown pool 'castle'"),
+    ({"a.b": {"share_by_group": {"all": 1.0}}}, "'a.b' is not a council name"),
+    ({"": {"share_by_group": {"all": 1.0}}}, "'' is not a council name"),
+    ({"a": {"share_by_group": {"all": 1.0}, "steps": {"assessment": {"search_probability": 0.5}}}},
+     "a staffed step has no search_probability"),
 ])
 def test_a_wrong_council_is_named_with_what_is_allowed(councils: dict[str, Any], words: str) -> None:
     raw = _two_teams()

@@ -57,7 +57,7 @@ def test_an_unknown_step_key_is_explained_by_the_steps_type(tmp_path, capsys):
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "steps.medicines.sessions: unknown key for a staffed step (sessions belongs to session steps)" in err
-    assert "allowed here: dtoc_code, dtoc_organisation, duration, kind, necessary_hours, owner, probability, self_funders_skip, staff, type" in err
+    assert "allowed here: assessment, bounce_back, dtoc_code, dtoc_organisation, duration, kind, necessary_hours, owner, probability, self_funders_skip, staff, type" in err
 
 
 def test_check_lists_each_conventions_sides_item_by_item_and_the_benchmarks(tmp_path, capsys):

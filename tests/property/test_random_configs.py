@@ -22,7 +22,7 @@ from discharge_sim.analysis.metrics import council_metric, replication_metrics
 from discharge_sim.cli import main
 from discharge_sim.config import config_from_dict
 from discharge_sim.model.replication import run_replication
-from discharge_sim.vocabulary import KINDS
+from discharge_sim.vocabulary import ASSESSORS, KINDS
 from tests.helpers import max_concurrent
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -111,6 +111,14 @@ def valid_configs(draw: Any) -> dict[str, Any]:
             if draw(st.booleans()):
                 base["handover"] = draw(durations())
                 base["schedule"] = "sched1"
+        if kind != "session" and draw(st.booleans()):  # its work assesses the patient, perhaps shared
+            base["assessment"] = {"by": draw(st.sampled_from(ASSESSORS)), "repeated_share": round(draw(st.floats(0, 1)), 3),
+                                  "shared": draw(st.booleans())}
+        if draw(st.booleans()):  # its work may come back for missing information
+            base["bounce_back"] = {"probability": round(draw(st.floats(0, 1)), 3), "rework": draw(durations()),
+                                   "owner": draw(st.sampled_from(OWNERS)), "kind": "process",
+                                   "dtoc_code": draw(st.sampled_from(CODES)),
+                                   **draw(st.sampled_from(({}, {"schedule": "sched0"})))}
         steps[f"s{i}"] = base
     names = list(steps)
     pathways = {}
