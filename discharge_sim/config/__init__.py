@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         PlacementStep,
         Pool,
         PooledBudget,
+        Rationing,
         Readmissions,
         ReportSettings,
         RunSettings,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
         Strict,
         Surge,
         Window,
+        YearEnd,
         find_cycle,
     )
 
@@ -94,6 +96,7 @@ __all__ = [
     "PlacementStep",
     "Pool",
     "PooledBudget",
+    "Rationing",
     "Readmissions",
     "ReportSettings",
     "RunSettings",
@@ -106,6 +109,7 @@ __all__ = [
     "Strict",
     "Surge",
     "Window",
+    "YearEnd",
     "apply_overrides",
     "config_from_dict",
     "config_to_dict",
@@ -128,8 +132,9 @@ _HOMES = {
                "Distribution",
                "ElectiveSettings",
                "EmergencySettings", "Finance", "Group", "HospitalSettings", "PlacementStep", "Pool",
-               "PooledBudget", "Readmissions", "ReportSettings", "RunSettings", "SessionSettings", "SessionStep",
-               "Staff", "StaffedStep", "Step", "StepBase", "Strict", "Surge", "Window", "find_cycle"),
+               "PooledBudget", "Rationing", "Readmissions", "ReportSettings", "RunSettings", "SessionSettings",
+               "SessionStep",
+               "Staff", "StaffedStep", "Step", "StepBase", "Strict", "Surge", "Window", "YearEnd", "find_cycle"),
 }
 """The module of this package each public name comes from."""
 

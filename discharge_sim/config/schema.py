@@ -782,6 +782,31 @@ class PlacementStep(StepBase):
         return v
 
 
+class Rationing(Strict):
+    """A council's responses while the year's budget for new placements is overcommitted, each with
+    one documented effect, from the day the budget is committed in full to the next financial year:
+
+    - ``panel_factor`` (with ``panel_step``, a session step): a stricter panel decides a case at a
+      sitting that many times as often (fewer approvals a sitting, more waiting);
+    - ``package_factor``: new funded places cost that share of their fee (smaller packages: less
+      care and less spend; the wait for them is unchanged);
+    - ``fee_factor``: the fee offered for new placements is that share of the pool's fee (a fee
+      freeze, falling behind the market): new places cost less, and in a pool whose ``market``
+      answers to fees (``market_rate_gbp``, ``fee_elasticity``) searches for a provider take longer.
+    """
+
+    panel_step: str | None = None
+    panel_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
+    package_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
+    fee_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
+
+    @model_validator(mode="after")
+    def _panel_named(self) -> Rationing:
+        if self.panel_factor < 1.0 and self.panel_step is None:
+            raise ValueError("panel_factor needs panel_step: the session step whose sittings become stricter")
+        return self
+
+
 class CouncilBudget(Strict):
     """The council's annual budget for new funded placements, which it must balance each year.
 
@@ -795,7 +820,21 @@ class CouncilBudget(Strict):
 
     annual_gbp: Positive
     pools: list[str] = Field(min_length=1)
-    when_spent: Literal["wait", "tighten"] = "wait"
+    when_spent: Literal["wait", "tighten", "overspend"] = "wait"
+    """What happens once the year's budget is committed: ``overspend`` (the council keeps funding
+    eligible people, as the Care Act requires and councils do, and the commitments past the budget
+    are its overspend; ``rationing`` then applies); ``wait`` (new funding waits for the next
+    financial year) and ``tighten`` (eligible people pay for themselves) are not lawful under the
+    Care Act and are kept to compare with earlier results."""
+    rationing: Rationing | None = None
+    """How the council rations while the year's budget is overcommitted (``when_spent: overspend``)."""
+
+    @model_validator(mode="after")
+    def _rationing_with_overspend(self) -> CouncilBudget:
+        if self.rationing is not None and self.when_spent != "overspend":
+            raise ValueError(f"rationing applies while the council overspends (when_spent: overspend); with "
+                             f"when_spent: {self.when_spent} nothing more is funded that year to ration")
+        return self
 
     @field_validator("pools")
     @classmethod
@@ -812,6 +851,29 @@ class PooledBudget(Strict):
     its spend the NHS contributes."""
 
     nhs_share: Probability = 0.5
+    cap_gbp: Positive | None = None
+    """The fund's annual budget for the places it pays for (the Better Care Fund's agreed pool; None:
+    no cap). Spend past it, pro rata over the measured days, is shared by ``overspend_nhs_share``."""
+    overspend_nhs_share: Probability | None = None
+    """The risk-share agreement: the NHS's part of spend past the cap (None: as ``nhs_share``)."""
+
+
+class YearEnd(Strict):
+    """Each organisation's budget for what the model spends, to report its year-end position: a
+    council must balance (an overspend comes out of its reserves; what they cannot cover is
+    unfunded), a trust may end the year in deficit and carry it forward. Budgets are for a year
+    of 365 days and are taken pro rata over the measured days."""
+
+    council_budget_gbp: Positive
+    """The council's budget for its spend in the model: funded places for existing and new clients
+    and its discharge staff (its part of a pooled fund included)."""
+    council_reserves_gbp: NonNegative = 0.0
+    """The council's usable reserves at the start of the measured period."""
+    nhs_budget_gbp: Positive
+    """The NHS's budget for its spend in the model: its places, its discharge staff and its part of
+    a pooled fund (delayed bed-days are not in it: the beds are paid for whoever is in them)."""
+    nhs_deficit_brought_forward_gbp: Annotated[float, Field(ge=-1e12, le=1e12)] = 0.0
+    """The trust's deficit at the start of the measured period (negative: a surplus)."""
 
 
 class Finance(Strict):
@@ -823,6 +885,8 @@ class Finance(Strict):
     """Day of the run on which a financial year (1 April) begins; years are 365 days."""
     council_budget: CouncilBudget | None = None
     pooled_budget: PooledBudget | None = None
+    year_end: YearEnd | None = None
+    """Each organisation's budget, to report its year-end position (None: spend only)."""
 
 
 class Convention(Strict):
@@ -1203,10 +1267,17 @@ class Config(Strict):
         budget = finance.council_budget
         if budget is None:
             return
+        rationing = budget.rationing
+        if rationing is not None and rationing.panel_step is not None:
+            panel = self.steps.get(rationing.panel_step)
+            if not isinstance(panel, SessionStep):
+                sessions = [n for n, st in self.steps.items() if isinstance(st, SessionStep)]
+                raise ValueError(f"finance.council_budget.rationing.panel_step: {rationing.panel_step!r} is not a "
+                                 f"session step; session steps: {', '.join(sessions) or '(none)'}")
         if finance.pooled_budget is not None:
             raise ValueError(
-                "finance: a pooled_budget has no annual cap, so it replaces the council_budget; "
-                "give one or the other (in an overlay, council_budget: null removes the base's)"
+                "finance: a pooled_budget replaces the council_budget (the fund's own cap and risk share "
+                "apply to it); give one or the other (in an overlay, council_budget: null removes the base's)"
             )
         for name in budget.pools:
             if name not in self.pools:

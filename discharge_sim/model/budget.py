@@ -1,11 +1,17 @@
-"""The council's annual budget for new funded placements, balanced every financial year.
+"""The council's annual budget for new funded placements.
 
 A new funded place commits its expected cost over the next twelve months when it is approved.
-When a request does not fit in what is left, the year's budget is *spent*: no more funding is
-approved until the next financial year starts (1 April), when the new year's budget first funds
-the people who waited, in the order they asked. Nothing is ever approved beyond the budget, so it
-never goes below zero. A run that starts part-way through a financial year gets that year's
-budget pro rata.
+When a request does not fit in what is left, the year's budget is *spent*. What happens then is the
+config's choice (``when_spent``):
+
+- ``overspend``: the council keeps funding eligible people; commitments past the budget are the
+  year's overspend, and the budget's rationing responses apply until the next financial year;
+- ``wait``: no more funding is approved until the next financial year starts (1 April), when the new
+  year's budget first funds the people who waited, in the order they asked (the budget never goes
+  below zero);
+- ``tighten``: the request is refused, and the person pays.
+
+A run that starts part-way through a financial year gets that year's budget pro rata.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ class AnnualBudget:
         self.env = env
         self.annual = cfg.annual_gbp
         self.waits = cfg.when_spent == "wait"
+        self.overspends = cfg.when_spent == "overspend"
+        self.rationing = cfg.rationing
+        self.rationed = 0
+        """Approvals made while the year's budget was overcommitted (rationing on)."""
         first = (year_starts_day * HOURS_PER_DAY) % HOURS_PER_YEAR or HOURS_PER_YEAR
         self.year_end = first
         self.remaining = self.annual * first / HOURS_PER_YEAR
@@ -39,7 +49,17 @@ class AnnualBudget:
         env.timeout(first).callbacks.append(self._new_year)
 
     def approve(self, cost: float) -> bool:
-        """Commit ``cost`` now if the year's budget has room for it; otherwise the budget is spent."""
+        """Commit ``cost`` now if the year's budget has room for it; otherwise the budget is spent
+        (and, if the council overspends, committed all the same: it goes below zero)."""
+        if self.overspends:
+            if not self.spent and cost > self.remaining:
+                self.spent = True
+                self.spells.append((self.env.now, self.year_end))
+            elif self.spent:
+                self.rationed += 1
+            self.remaining -= cost
+            self.approvals.append((self.env.now, cost, self.remaining))
+            return True
         if self.spent or cost > self.remaining:
             if not self.spent:
                 self.spent = True
@@ -48,6 +68,19 @@ class AnnualBudget:
         self.remaining -= cost
         self.approvals.append((self.env.now, cost, self.remaining))
         return True
+
+    def offer(self) -> float:
+        """The share of a new place's fee the council pays if it approves it now: 1, or while it
+        rations (overcommitted, with ``rationing``), the smaller package at the frozen fee."""
+        r = self.rationing
+        if r is None or not self.spent:
+            return 1.0
+        return r.package_factor * r.fee_factor
+
+    def fee_factor(self) -> float:
+        """The share of the pool's fee the council offers for a place now (below 1 while a fee freeze rations)."""
+        r = self.rationing
+        return r.fee_factor if r is not None and self.spent else 1.0
 
     def release(self) -> None:
         """Forget who is still waiting for next year's budget (the end of a run)."""

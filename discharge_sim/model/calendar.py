@@ -155,6 +155,11 @@ class SessionTimes:
         self._probabilities = [p for _, p in pairs]
         self._period = every_weeks * HOURS_PER_WEEK
 
+    def scaled(self, factor: float) -> SessionTimes:
+        """The same sessions, each dealing with a waiting case ``factor`` times as often (a stricter panel)."""
+        return SessionTimes(((h, p * factor) for h, p in zip(self._times, self._probabilities, strict=True)),
+                            every_weeks=round(self._period / HOURS_PER_WEEK))
+
     def first_success(self, t: float, u: float) -> float:
         """Time of the session that deals with a case waiting since ``t``; ``u`` in (0, 1]."""
         period = self._period

@@ -24,6 +24,7 @@ import simpy
 
 from discharge_sim.config import Config, PlacementStep
 from discharge_sim.model.assessments import ORGANISATION_OF
+from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.calendar import WorkingHours
 from discharge_sim.model.distributions import block_sampler
 from discharge_sim.model.outcomes import death_clock, escalation_clock
@@ -132,7 +133,7 @@ class DischargeRun:
         """Per placement step: the time to find a provider (zero if none is needed)."""
         self.pool: list[PlacementPool | None] = [None] * n
         """Per placement step: the pool the place is in."""
-        self.funded = [False] * n
+        self.funded: list[float] = [False] * n
         """Per placement step: whether the pool's payer funds the place (else the person pays)."""
         self.market: dict[int, tuple[float, float, float]] | None = None
         """Per placement step in a pool whose market responds: the raw search draws, decided when
@@ -197,7 +198,7 @@ class DischargeProcess:
 
     def __init__(self, env: simpy.Environment, config: Config, streams: Streams,
                  pools: dict[str, PlacementPool], variant: Variant,
-                 on_departure_known: Callable[[Patient, float], None]):
+                 on_departure_known: Callable[[Patient, float], None], budget: AnnualBudget | None = None):
         self.env = env
         self._on_departure_known = on_departure_known
         self.step_names = list(config.steps)
@@ -256,6 +257,14 @@ class DischargeProcess:
                         {p: self._compile_plan(g, p, own) for p, g in config.pathways.items()})
                 else:
                     self._council_escalated.append({})
+        rationing = budget.rationing if budget is not None else None
+        if rationing is not None and rationing.panel_step is not None and rationing.panel_factor < 1.0:
+            for plans in (*self._council_plans, *self._council_escalated):  # the panel, as every council runs it
+                for plan in plans.values():
+                    for runner in plan.steps:
+                        if runner.name == rationing.panel_step and isinstance(runner, SessionRunner):
+                            runner.rationed = runner.sessions.scaled(rationing.panel_factor)
+                            runner.budget = budget
         if self._escalation is not None:
             again = streams.generator("deconditioning.again")
             self._escalation_again = block_sampler(lambda n: again.exponential(1.0, n))
@@ -464,7 +473,8 @@ class DischargeProcess:
             d = self._work(run, i, t) if step.shares else run.duration[i]
             self._finish(run, i, t, t, hours.advance(t, d) if hours is not None else t + d)
         elif isinstance(step, SessionRunner):
-            self._finish(run, i, t, t, step.sessions.first_success(t, run.u[i]))
+            sessions = step.sessions if step.rationed is None or not step.budget.spent else step.rationed
+            self._finish(run, i, t, t, sessions.first_success(t, run.u[i]))
         elif isinstance(step, StaffedRunner):
             if step.staff.unlimited:  # no queue
                 self._granted(run, i, t, t, held=False)
@@ -493,7 +503,7 @@ class DischargeProcess:
         raw, need_u, cap = run.market[i]  # type: ignore[index]
         pool = run.pool[i]
         assert pool is not None
-        m = pool.market_factor()
+        m = pool.market_factor(pool.budget.fee_factor() if run.funded[i] and pool.budget is not None else 1.0)
         step = run.plan.steps[i]
         assert isinstance(step, PlacementRunner)
         needed = need_u <= 1.0 - (1.0 - step.search_probability) ** m
@@ -514,7 +524,8 @@ class DischargeProcess:
             return
         pool = run.pool[i]
         budget = pool.budget if pool is not None else None
-        if budget is not None and run.funded[i] and not budget.approve(pool.commitment):  # type: ignore[union-attr]
+        share = budget.offer() if budget is not None and run.funded[i] else 1.0
+        if budget is not None and run.funded[i] and not budget.approve(pool.commitment * share):  # type: ignore[union-attr]
             if budget.waits:
                 if run.funding is None:
                     run.funding = {}
@@ -526,6 +537,8 @@ class DischargeProcess:
                 return
             run.funded[i] = False  # tighter eligibility: the patient arranges and pays
             pool.refuse()  # type: ignore[union-attr]
+        elif share != 1.0:  # approved while the council rations: a smaller package at a frozen fee
+            run.funded[i] = share
         self._request(run, i, t, at)
 
     def _funded(self, run: DischargeRun, i: int, t: float, at: float) -> None:

@@ -19,7 +19,7 @@ from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.staff import StaffTeam
-from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK
+from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
 
 
 def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff: Mapping[str, StaffTeam],
@@ -57,11 +57,20 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
             staffing["council" if team.organisation == "social_care" else "nhs"] += cost
     m: dict[str, float] = {}
     pooled = finance.pooled_budget
+    years = (hi - lo) / HOURS_PER_YEAR  # budgets are for 365 days, taken pro rata over the window
     if pooled is not None:
         fund = placements["council"] + placements["nhs"]
         m["placement_spend_pooled_gbp"] = fund
-        placements["nhs"] = fund * pooled.nhs_share
+        within = fund if pooled.cap_gbp is None else min(fund, pooled.cap_gbp * years)
+        over = fund - within  # past the cap: shared by the risk-share agreement
+        risk = pooled.nhs_share if pooled.overspend_nhs_share is None else pooled.overspend_nhs_share
+        placements["nhs"] = within * pooled.nhs_share + over * risk
         placements["council"] = fund - placements["nhs"]
+        if pooled.cap_gbp is not None:
+            m["pooled_cap_gbp"] = pooled.cap_gbp * years
+            m["pooled_overspend_gbp"] = over
+            m["pooled_overspend_nhs_gbp"] = over * risk
+            m["pooled_overspend_council_gbp"] = over - over * risk
     m["placement_spend_council_gbp"] = placements["council"]
     m["placement_spend_nhs_gbp"] = placements["nhs"]
     m["placement_spend_self_gbp"] = placements["self"]
@@ -70,10 +79,34 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
     m["council_spend_gbp"] = placements["council"] + staffing["council"]
     m["nhs_spend_gbp"] = placements["nhs"] + staffing["nhs"]
     m["public_spend_gbp"] = m["council_spend_gbp"] + m["nhs_spend_gbp"]
+    year_end = finance.year_end
+    if year_end is not None:  # each organisation's position: a council must balance, a trust may carry a deficit
+        council_budget = year_end.council_budget_gbp * years
+        m["council_year_budget_gbp"] = council_budget
+        m["council_position_gbp"] = council_budget - m["council_spend_gbp"]
+        overspend = max(0.0, -m["council_position_gbp"])
+        m["council_overspend_gbp"] = overspend
+        m["council_reserves_used_gbp"] = min(overspend, year_end.council_reserves_gbp)
+        m["council_unfunded_overspend_gbp"] = overspend - m["council_reserves_used_gbp"]
+        m["council_reserves_left_gbp"] = year_end.council_reserves_gbp - m["council_reserves_used_gbp"]
+        nhs_budget = year_end.nhs_budget_gbp * years
+        m["nhs_year_budget_gbp"] = nhs_budget
+        m["nhs_position_gbp"] = nhs_budget - m["nhs_spend_gbp"]
+        m["nhs_deficit_carried_forward_gbp"] = year_end.nhs_deficit_brought_forward_gbp - m["nhs_position_gbp"]
     if finance.council_budget is not None and budget is not None:
         m["budget_approvals"] = float(sum(1 for t, _, _ in budget.approvals if lo <= t < hi))
         m["budget_committed_gbp"] = sum(c for t, c, _ in budget.approvals if lo <= t < hi)
         m["budget_spent_days"] = sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in budget.spells) / HOURS_PER_DAY
         m["budget_refusals"] = float(sum(pool.refused for pool in pools.values()))
         m["budget_waiting_at_end"] = float(budget.queue_length)
+        if budget.overspends:  # commitments past the year's budget, and approvals made while rationing
+            m["budget_overcommitted_gbp"] = sum(_overcommitted(budget.approvals, lo, hi))
+            m["budget_rationed_approvals"] = float(sum(1 for t, cost, left in budget.approvals
+                                                       if lo <= t < hi and left + cost < 0))  # below zero before it
     return m
+
+
+def _overcommitted(approvals: list[tuple[float, float, float]], lo: float, hi: float) -> list[float]:
+    """Of each approval in [lo, hi), the part committed past the year's budget (the overspend of the
+    new-placement budget): all of it once the budget is below zero, the excess at the crossing."""
+    return [min(cost, -left) for t, cost, left in approvals if lo <= t < hi and left < 0]

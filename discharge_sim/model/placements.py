@@ -106,13 +106,13 @@ class PlacementPool:
                         env.timeout(t).callbacks.append(self._exit_at(e.places, exit_rng))
 
     # --- hospital side -------------------------------------------------------------------
-    def taken(self, start: float, funded: bool) -> None:
+    def taken(self, start: float, funded: float) -> None:
         """A place was taken at ``start``: count it as held to the end of the window for now, so
         a place still held by a patient in hospital at the horizon is paid for."""
         lo, hi = self._window
         self._count(max(0.0, hi - max(start, lo)), funded)
 
-    def release_at(self, end: float, funded: bool, resident_from: float | None = None) -> None:
+    def release_at(self, end: float, funded: float, resident_from: float | None = None) -> None:
         """The place taken earlier is freed at clock time ``end``: uncount what falls after it. Its
         holder lives in it from ``resident_from`` (default now; infinite: never, as for a place
         given back unused); only residents can be displaced when a provider leaves."""
@@ -121,15 +121,17 @@ class PlacementPool:
         now = self.env.now
         self.releases.after(end - now, funded, now if resident_from is None else resident_from)
 
-    def hold_until(self, end: float, funded: bool = True) -> None:
+    def hold_until(self, end: float, funded: float = True) -> None:
         """Keep a place taken now until clock time ``end``, then free it."""
         self.taken(self.env.now, funded)
         self.release_at(end, funded)
 
-    def _count(self, hours: float, funded: bool) -> None:
+    def _count(self, hours: float, funded: float) -> None:
+        """Count ``hours`` of a place: the payer pays ``funded`` of its fee (1 or True: all of it; less
+        for a place approved while the council rations), or the person all of it (0 or False)."""
         if hours:
             if funded:
-                self.funded_hours += hours
+                self.funded_hours += hours * funded
             else:
                 self.self_funded_hours += hours
 
@@ -155,17 +157,20 @@ class PlacementPool:
                 gaps = rng.exponential(1.0 / rate, 1024)[::-1].tolist()
             yield self.env.timeout(gaps.pop())
             self.community_referrals += 1
-            funded = self._community_funded() <= self.funded_share
+            funded: float = self._community_funded() <= self.funded_share
             budget = self.budget
-            if funded and budget is not None and not budget.approve(self.commitment):
+            share = budget.offer() if funded and budget is not None else 1.0
+            if funded and budget is not None and not budget.approve(self.commitment * share):
                 if budget.waits:  # waits at home for next year's budget, then for a place
                     budget.wait(self.commitment, self._community_place(self.env.now, True))
                     continue
                 funded = False  # tighter eligibility: the person pays
                 self.refuse()
+            elif share != 1.0:  # approved while the council rations
+                funded = share
             self._community_place(self.env.now, funded)()
 
-    def _community_place(self, asked: float, funded: bool) -> Callable[[], None]:
+    def _community_place(self, asked: float, funded: float) -> Callable[[], None]:
         """Take a place for a community referral now, or queue for one."""
         def take() -> None:
             if self.resource.try_take():
@@ -178,7 +183,7 @@ class PlacementPool:
 
         return take
 
-    def _community_stays(self, asked: float, funded: bool) -> None:
+    def _community_stays(self, asked: float, funded: float) -> None:
         self.community_wait_hours += self.env.now - asked
         self.hold_until(self.env.now + self._community_stay(), funded=funded)
 
@@ -208,7 +213,7 @@ class PlacementPool:
         if lo <= now < hi:
             self.displaced += len(moved)
 
-    def _replaced(self, number: int, remaining: float, funded: bool) -> Callable[[Any], None]:
+    def _replaced(self, number: int, remaining: float, funded: float) -> Callable[[Any], None]:
         """A displaced resident is given a place: they stay there for the time their stay still had
         to run when their provider left."""
         def take(_event: Any) -> None:
@@ -227,13 +232,16 @@ class PlacementPool:
         return self.replacement_wait_hours + sum(horizon - since for since in self._waiting_since.values()
                                                  if lo <= since < hi)
 
-    def market_factor(self) -> float:
+    def market_factor(self, fee_factor: float = 1.0) -> float:
         """How many times its configured length a search started now takes (and the power its
-        chance of being needed is raised to); see :class:`~discharge_sim.config.schema.Market`."""
+        chance of being needed is raised to); see :class:`~discharge_sim.config.schema.Market`.
+        ``fee_factor``: the share of the pool's fee offered (below 1 under a fee freeze)."""
         mk = self.market
         assert mk is not None
         occupancy = min(self.resource.count / self.resource.capacity, 0.999) if self.resource.capacity else 0.999
         m = self._market_static * ((1 - mk.reference_occupancy) / (1 - occupancy)) ** mk.occupancy_elasticity
+        if fee_factor != 1.0 and mk.market_rate_gbp is not None:  # a lower fee, against the same market rate
+            m *= fee_factor ** -mk.fee_elasticity
         return min(max(m, 1.0 / mk.most_factor), mk.most_factor)
 
     def before_community(self, request: Any) -> None:

@@ -141,7 +141,7 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
     hospital: Hospital
     discharge = DischargeProcess(
         env, config, streams, pools, variant,
-        on_departure_known=lambda patient, departure: hospital.depart_at(patient, departure),
+        on_departure_known=lambda patient, departure: hospital.depart_at(patient, departure), budget=budget,
     )
     horizon = config.horizon_hours
     items = item_names(config)

@@ -127,7 +127,7 @@ class ReleaseSchedule:
     def __init__(self, env: simpy.Environment, resource: CountingResource):
         self._env = env
         self._free = resource.free
-        self._due: list[tuple[float, int, bool, float]] = []
+        self._due: list[tuple[float, int, float, float]] = []
         """(clock time, event id, funded, resident from) of every unit due back (a heap); its first is
         always scheduled."""
         self._scheduled: set[int] = set()
@@ -143,7 +143,7 @@ class ReleaseSchedule:
         """Releases whose event ids are taken but which are not on SimPy's heap yet."""
         return len(self._due) - len(self._scheduled)
 
-    def after(self, delay: float, funded: bool = True, resident_from: float = 0.0) -> None:
+    def after(self, delay: float, funded: float = True, resident_from: float = 0.0) -> None:
         """A unit is due back ``delay`` hours from now, held by someone funded or not, who lives
         in the place from clock time ``resident_from`` (infinite: never, a place given back)."""
         if delay < 0:
@@ -155,7 +155,7 @@ class ReleaseSchedule:
         if self._due[0] == entry:
             self._schedule(entry)
 
-    def _schedule(self, entry: tuple[float, int, bool, float]) -> None:
+    def _schedule(self, entry: tuple[float, int, float, float]) -> None:
         due, eid, _, _ = entry
         env = self._env
         event = env.event()
@@ -165,7 +165,7 @@ class ReleaseSchedule:
         self._scheduled.add(eid)
         heapq.heappush(env._queue, (due, NORMAL, eid, event))
 
-    def withdraw(self, rng: Any, n: int) -> list[tuple[float, bool]]:
+    def withdraw(self, rng: Any, n: int) -> list[tuple[float, float]]:
         """Void ``n`` units due back whose holders live in them now, chosen by ``rng``, as if their
         holders had left now: (when each was due, funded) of those voided. Their units are not given
         back here, and not again when they fall due (their releases still happen, as events, but free

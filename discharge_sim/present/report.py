@@ -110,7 +110,16 @@ RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("council_spend_gbp", "Council spend on placements and discharge staff", "money"),
     ("nhs_spend_gbp", "NHS spend on placements and discharge staff", "money"),
     ("placement_spend_self_gbp", "Paid by people for their own care", "money"),
-    ("budget_spent_days", "Days the council's budget was spent (new funding waiting)", "decimal"),
+    ("budget_spent_days", "Days the council's budget for new placements was spent (waiting or rationing)",
+     "decimal"),
+    ("budget_overcommitted_gbp", "Council commitments past its budget for new placements", "money"),
+    ("council_position_gbp", "Council year-end position (budget less spend; negative: overspend)", "money"),
+    ("council_reserves_used_gbp", "Council reserves used", "money"),
+    ("council_unfunded_overspend_gbp", "Council overspend its reserves cannot cover", "money"),
+    ("nhs_position_gbp", "NHS year-end position (budget less spend; negative: deficit)", "money"),
+    ("nhs_deficit_carried_forward_gbp", "NHS deficit carried forward (negative: surplus)", "money"),
+    ("pooled_overspend_gbp", "Pooled fund spend past its cap", "money"),
+    ("pooled_overspend_nhs_gbp", "of which borne by the NHS (risk share)", "money"),
 )
 """Rows of the results table: metric, label, format; a row no scenario has (money without a
 finance section) is left out, and so is an outcome no scenario models (all zero)."""
@@ -745,13 +754,34 @@ def figure_blocks(folder: Path) -> list[Block]:
 
 def _budget_words(r: ResultsFolder) -> str:
     finance = r.config.get("finance") or {}
-    if finance.get("council_budget"):
-        return (" The council's annual budget for new placements is modelled (approvals commit a year's expected "
-                "cost; when it is spent, new funding waits or eligibility tightens); providers' prices and the "
-                "market's response to budgets are not.")
-    if finance:
-        return " No annual council budget limits new placements in this config."
-    return " Money is not modelled in this config (it has no finance section)."
+    budget = finance.get("council_budget")
+    words = ""
+    if budget:
+        rule = budget.get("when_spent", "wait")
+        words = " The council's annual budget for new placements is modelled: approvals commit a year's expected cost. "
+        if rule == "overspend":
+            rationing = budget.get("rationing")
+            words += ("When it is committed, the council keeps funding eligible people and overspends"
+                      + (", and rations as the config gives (a stricter panel, smaller packages, a fee freeze)."
+                         if rationing else ", without rationing."))
+        else:
+            then = ("new funding waits for the next financial year" if rule == "wait"
+                    else "eligible people are made to pay")
+            words += (f"When it is spent, {then} (when_spent: {rule}): not lawful under the Care Act, which requires "
+                      "eligible needs to be met, and kept only to compare with earlier results.")
+    elif finance.get("pooled_budget"):
+        words = " A pooled NHS and council fund pays for placements" + (
+            " up to its cap, with spend past it shared by the risk-share agreement." if finance["pooled_budget"].get(
+                "cap_gbp") else ", with no cap.")
+    elif finance:
+        words = " No annual council budget limits new placements in this config."
+    else:
+        return " Money is not modelled in this config (it has no finance section)."
+    if finance.get("year_end"):
+        words += (" Each organisation's year-end position compares its spend in the model with the budget the config "
+                  "gives it, pro rata over the measured days; delayed bed-days are costed beside the NHS's position, "
+                  "not in it.")
+    return words
 
 
 def _capacity_words(r: ResultsFolder) -> str:

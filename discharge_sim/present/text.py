@@ -142,7 +142,20 @@ MONEY_ROWS: tuple[tuple[str, str], ...] = (
     ("placement_spend_pooled_gbp", "  of which paid from the pooled budget"),
     ("placement_spend_self_gbp", "Paid by people for their own care"),
     ("budget_committed_gbp", "Council budget committed to new placements"),
+    ("budget_overcommitted_gbp", "  of which past the year's budget (overspend)"),
+    ("pooled_overspend_gbp", "Pooled fund spend past its cap"),
+    ("pooled_overspend_nhs_gbp", "  of which borne by the NHS (risk share)"),
 )
+POSITION_ROWS: tuple[tuple[str, str], ...] = (
+    ("council_year_budget_gbp", "Council budget for its spend here (pro rata)"),
+    ("council_position_gbp", "Council position (budget less spend; negative: overspend)"),
+    ("council_reserves_used_gbp", "  reserves used"),
+    ("council_unfunded_overspend_gbp", "  overspend the reserves cannot cover"),
+    ("nhs_year_budget_gbp", "NHS budget for its spend here (pro rata)"),
+    ("nhs_position_gbp", "NHS position (budget less spend; negative: deficit)"),
+    ("nhs_deficit_carried_forward_gbp", "  deficit carried forward (negative: surplus)"),
+)
+"""Each organisation's year-end position, side by side (with finance.year_end)."""
 
 
 def money_lines(s: Mapping[str, Mapping[str, float]]) -> str:
@@ -153,8 +166,13 @@ def money_lines(s: Mapping[str, Mapping[str, float]]) -> str:
             lines.append(f"  {label:58s} {_money(s[key]['mean']):>10s}  {_money_interval(s[key])}")
     if "budget_spent_days" in s:
         refused = s["budget_refusals"]["mean"]
-        lines.append(f"  {'Days the council budget was spent':58s} {s['budget_spent_days']['mean']:>10.1f}"
+        what = "rationed (budget overcommitted)" if "budget_overcommitted_gbp" in s else "budget was spent"
+        lines.append(f"  {'Days the council ' + what:58s} {s['budget_spent_days']['mean']:>10.1f}"
                      + (f"  (funding refused under tighter eligibility: {refused:,.1f})" if refused else ""))
+    if "council_position_gbp" in s:
+        lines.append("  Year-end positions (a council must balance; a trust may carry a deficit forward):")
+        for key, label in POSITION_ROWS:
+            lines.append(f"  {label:58s} {_money(s[key]['mean']):>10s}  {_money_interval(s[key])}")
     return "\n".join(lines)
 
 

@@ -152,7 +152,16 @@ def valid_configs(draw: Any) -> dict[str, Any]:
             raw["pools"]["pool0"]["funded_share"] = round(draw(st.floats(0.5, 1.0)), 3)
             raw["finance"]["council_budget"] = {
                 "annual_gbp": draw(st.integers(200, 60_000)), "pools": ["pool0"],
-                "when_spent": draw(st.sampled_from(("wait", "tighten")))}
+                "when_spent": draw(st.sampled_from(("wait", "tighten", "overspend")))}
+            if raw["finance"]["council_budget"]["when_spent"] == "overspend" and draw(st.booleans()):
+                sessions = [n for n, st_ in steps.items() if st_["type"] == "session"]
+                raw["finance"]["council_budget"]["rationing"] = {
+                    "package_factor": round(draw(st.floats(0.5, 1.0)), 3), "fee_factor": round(draw(st.floats(0.5, 1.0)), 3),
+                    **({"panel_step": sessions[0], "panel_factor": round(draw(st.floats(0.2, 1.0)), 3)} if sessions else {})}
+        if draw(st.booleans()):
+            raw["finance"]["year_end"] = {"council_budget_gbp": draw(st.integers(1000, 10**6)),
+                                          "council_reserves_gbp": draw(st.integers(0, 10**5)),
+                                          "nhs_budget_gbp": draw(st.integers(1000, 10**6))}
     # The patient's course and capacity over the year, each on or off.
     hazards = st.dictionaries(st.integers(0, 3), st.floats(0.0, 0.5), max_size=3)
     if draw(st.booleans()):
@@ -265,9 +274,18 @@ def test_any_valid_config_runs_conserves_tiles_and_repeats(raw):
     assert np.all(p["ready"][ready_known] >= p["clinically_ready"][ready_known])
     # The council's budget never goes below zero, and approves nothing while a year's budget is spent.
     approvals = r.budget_approvals
-    assert np.all(approvals[:, 2] >= 0)
-    for start, stop in r.budget_spells:
-        assert not np.any((approvals[:, 0] > start) & (approvals[:, 0] < stop))
+    budget = config.finance.council_budget if config.finance is not None else None
+    if budget is not None and budget.when_spent != "overspend":
+        assert np.all(approvals[:, 2] >= 0)
+        for start, stop in r.budget_spells:
+            assert not np.any((approvals[:, 0] > start) & (approvals[:, 0] < stop))
+    elif budget is not None:  # an overspending council never refuses, and nobody waits for its budget
+        assert r.money.get("budget_refusals", 0.0) == 0.0 and r.money.get("budget_waiting_at_end", 0.0) == 0.0
+        assert "council_budget" not in {r.step_names[k] for k in np.unique(r.segments["step"])}
+    if r.money and "council_position_gbp" in r.money:  # positions and reserves balance
+        m = r.money
+        assert m["council_reserves_used_gbp"] + m["council_unfunded_overspend_gbp"] == pytest.approx(
+            max(0.0, -m["council_position_gbp"]), abs=1e-6)
     # Little's law over the whole run: the engine's own count of delayed patients agrees with the records.
     if became := int((ready_known & (p["ready"] < hi)).sum()):
         ends = np.minimum(end, hi)[ready_known & (p["ready"] < hi)]
