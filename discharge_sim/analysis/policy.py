@@ -2,8 +2,9 @@
 
 For every scenario after the first (the baseline), the paired difference from the baseline under
 common random numbers, with its 95% interval, of delayed bed-days in all and by side, emergency
-boarding hours, cancelled electives, the NHS cost of delayed bed-days and council spend; and the
-extra public spend per delayed bed-day avoided. Pure functions of the summaries and differences.
+boarding hours, cancelled electives, the NHS cost of delayed bed-days, council and NHS spend and,
+with finance.year_end, each organisation's year-end position; and the extra public spend per
+delayed bed-day avoided. Pure functions of the summaries and differences.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ POLICY_MEASURES: tuple[tuple[str, str], ...] = (
     ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days (GBP)"),
     ("council_spend_gbp", "Council spend (GBP)"),
     ("nhs_spend_gbp", "NHS spend on places and staff (GBP)"),
+    ("council_position_gbp", "Council year-end position (GBP)"),
+    ("nhs_position_gbp", "NHS year-end position (GBP)"),
 )
 """(metric, label) of each column of the policy table, in order."""
 COST_PER_DAY = "cost_per_delayed_bed_day_avoided_gbp"

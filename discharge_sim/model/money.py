@@ -100,7 +100,7 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
         m["budget_refusals"] = float(sum(pool.refused for pool in pools.values()))
         m["budget_waiting_at_end"] = float(budget.queue_length)
         if budget.overspends:  # commitments past the year's budget, and approvals made while rationing
-            m["budget_overcommitted_gbp"] = sum(_overcommitted(budget.approvals, lo, hi))
+            m["budget_overcommitted_gbp"] = float(sum(_overcommitted(budget.approvals, lo, hi)))
             m["budget_rationed_approvals"] = float(sum(1 for t, cost, left in budget.approvals
                                                        if lo <= t < hi and left + cost < 0))  # below zero before it
     return m

@@ -234,7 +234,8 @@ def policy_lines(outcome: Outcome) -> str:
 
 
 def _short_label(label: str) -> str:
-    return label.replace(" (GBP)", "").replace("NHS cost of delayed bed-days", "NHS cost of delays")
+    return (label.replace(" (GBP)", "").replace("NHS cost of delayed bed-days", "NHS cost of delays")
+            .replace(" year-end position", " position"))
 
 
 def _difference_cell(d: Mapping[str, float], money: bool) -> str:

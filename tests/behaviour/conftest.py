@@ -11,8 +11,10 @@ from tests.helpers import finance_config
 
 @pytest.fixture(scope="session")
 def tight_budget() -> Config:
-    """The baseline with a council budget far below the year's demand, so it is spent for months."""
-    return finance_config(**{"finance.council_budget.annual_gbp": 12_000_000})
+    """The baseline with a council budget far below the year's demand, so it is spent for months,
+    under the older rule that new funding waits for the next financial year."""
+    return finance_config(**{"finance.council_budget.annual_gbp": 12_000_000,
+                             "finance.council_budget.when_spent": "wait"})
 
 
 @pytest.fixture(scope="session")

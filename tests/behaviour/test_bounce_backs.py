@@ -78,6 +78,7 @@ def test_a_chance_of_zero_or_no_bounce_backs_changes_nothing() -> None:
         assert np.all(r.patients["bounce_backs"] == 0)
 
 
+@pytest.mark.slow
 def test_a_higher_chance_never_shortens_delay_in_expectation() -> None:
     """The baseline with the council's care-needs review coming back for missing hospital
     information at 0%, 20% and 50% (a day's rework): under common random numbers the delayed

@@ -178,6 +178,6 @@ def test_a_wrong_rationing_is_named(budget: dict[str, Any], words: str) -> None:
 
 def test_the_money_of_a_config_without_year_end_or_caps_is_unchanged() -> None:
     """No year_end and no cap: none of their metrics, and the payer split as before."""
-    config = load_config(BASELINE, SHORT)
+    config = load_config(BASELINE, {**SHORT, "finance.year_end": None, "finance.council_budget.when_spent": "wait"})
     r = run_replication(config, 0)
-    assert not {k for k in r.money if "position" in k or "pooled_overspend" in k or "overcommitted" in k}
+    assert r.money and not {k for k in r.money if "position" in k or "pooled_overspend" in k or "overcommitted" in k}

@@ -257,6 +257,7 @@ def test_council_tables_add_up_to_the_trusts(baseline_and_two: Any) -> None:
         assert np.allclose(both, trust[column], equal_nan=True), column
 
 
+@pytest.mark.slow
 def test_a_run_writes_each_councils_figures_and_reports_them(tmp_path: Any) -> None:
     """api.run of configs/two_councils.yaml: councils.csv (a row per council) and dtoc_by_council.csv
     add up to the trust's figures; summary.json answers for each council under every convention;
