@@ -438,7 +438,7 @@ def removals(config: Config) -> list[Removal]:
         out.append(Removal("pool", name, owners[f"pool:{name}"], Variant(unlimited_pools=frozenset({name}))))
     for name in config.staff:
         out.append(Removal("staff", name, owners[f"staff:{name}"], Variant(unlimited_staff=frozenset({name}))))
-    if config.finance is not None and config.finance.council_budget is not None:
+    if config.has_council_budget:
         out.append(Removal("budget", "council_budget", "social_care", Variant(unlimited_budget=True)))
     if config.deconditioning is not None:
         out.append(Removal("escalation", "deconditioning", config.deconditioning.owner,

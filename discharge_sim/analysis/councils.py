@@ -34,13 +34,26 @@ COUNCIL_COLUMNS: tuple[tuple[str, str], ...] = (
     *((f"dtoc_days_{org}", f"DToC-style days charged to {org.replace('_', ' ')}") for org in ORGANISATIONS),
 )
 """The figures of each council's table: metric and label."""
+COUNCIL_MONEY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("council_spend_gbp", "The council's spend on its residents' places and on staff (GBP)"),
+    ("placement_spend_gbp", "of which on places (GBP)"),
+    ("staff_cost_gbp", "of which on discharge staff (GBP)"),
+    ("budget_committed_gbp", "Its own budget committed to new places (GBP)"),
+    ("budget_overcommitted_gbp", "of which past the year's budget (GBP)"),
+    ("council_position_gbp", "Its year-end position: budget less spend (GBP)"),
+    ("council_reserves_used_gbp", "Reserves used (GBP)"),
+    ("council_unfunded_overspend_gbp", "Overspend its reserves cannot cover (GBP)"),
+)
+"""Money columns of each council's table, where the run reports them (see :mod:`discharge_sim.model.money`)."""
 
 
 def council_table(councils: Sequence[str], summary: Mapping[str, Mapping[str, float]]) -> dict[str, np.ndarray]:
-    """A row per home council: each of :data:`COUNCIL_COLUMNS` as its mean and 95% interval over
-    replications (``<metric>``, ``<metric>_ci_low``, ``<metric>_ci_high``)."""
+    """A row per home council: each of :data:`COUNCIL_COLUMNS` (and of :data:`COUNCIL_MONEY_COLUMNS`
+    the run has) as its mean and 95% interval over replications (``<metric>``, ``<metric>_ci_low``,
+    ``<metric>_ci_high``)."""
     cols: dict[str, list[Any]] = {"council": list(councils)}
-    for metric, _label in COUNCIL_COLUMNS:
+    money = [(m, label) for m, label in COUNCIL_MONEY_COLUMNS if any(council_metric(c, m) in summary for c in councils)]
+    for metric, _label in (*COUNCIL_COLUMNS, *money):
         for stat, suffix in (("mean", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high")):
             cols[f"{metric}{suffix}"] = [summary.get(council_metric(c, metric), {}).get(stat, math.nan)
                                          for c in councils]

@@ -76,7 +76,7 @@ def config_items(config: Config) -> list[Item]:
         items.append(Item(f"staff:{name}", "staff", name, staff.owner, "capacity", organisation, code))
     for name, pool in config.pools.items():
         items.append(Item(f"pool:{name}", "pool", name, pool.owner, "capacity", pool.organisation, pool.dtoc_code))
-    if config.finance is not None and config.finance.council_budget is not None:
+    if config.has_council_budget:
         items.append(Item("budget:council_budget", "budget", "council_budget", "social_care", "capacity",
                           "social_care", "B"))
     decon = config.deconditioning
@@ -105,8 +105,9 @@ def used_items(config: Config) -> set[str]:
                     used.add(f"staff:{step.staff}")
                 if isinstance(step, PlacementStep):
                     used.update(f"pool:{p}" for p in step.pools)
-    budget = config.finance.council_budget if config.finance is not None else None
-    if budget is not None and any(f"pool:{p}" in used for p in budget.pools):
+    budgets = [config.finance.council_budget] if config.finance is not None else []
+    budgets += [c.budget for c in config.councils.values()]
+    if any(b is not None and any(f"pool:{p}" in used for p in b.pools) for b in budgets):
         used.add("budget:council_budget")
     decon = config.deconditioning
     if decon is not None and any(h > 0 and p in config.pathways for p, h in decon.daily_hazard_by_pathway.items()):

@@ -864,9 +864,10 @@ class YearEnd(Strict):
     unfunded), a trust may end the year in deficit and carry it forward. Budgets are for a year
     of 365 days and are taken pro rata over the measured days."""
 
-    council_budget_gbp: Positive
+    council_budget_gbp: Positive | None = None
     """The council's budget for its spend in the model: funded places for existing and new clients
-    and its discharge staff (its part of a pooled fund included)."""
+    and its discharge staff (its part of a pooled fund included). Required, unless each of several
+    councils gives its own (``councils.<name>.year_end``)."""
     council_reserves_gbp: NonNegative = 0.0
     """The council's usable reserves at the start of the measured period."""
     nhs_budget_gbp: Positive
@@ -996,6 +997,17 @@ class CouncilStep(Strict):
     """The step types each setting belongs to (``probability``: every type)."""
 
 
+class CouncilYearEnd(Strict):
+    """A council's own budget for its spend in the model and its usable reserves (with several
+    councils, each its own; see :class:`YearEnd`)."""
+
+    budget_gbp: Positive
+    """The council's annual budget for its spend in the model: its residents' funded places and its
+    discharge staff (its part of a pooled fund included)."""
+    reserves_gbp: NonNegative = 0.0
+    """Its usable reserves at the start of the measured period."""
+
+
 class Council(Strict):
     """A local authority some of the trust's patients live in (their home council).
 
@@ -1013,6 +1025,16 @@ class Council(Strict):
     steps: dict[str, CouncilStep] = Field(default_factory=dict)
     funded_share: dict[str, Probability] = Field(default_factory=dict)
     """By pool (after ``pools``), the share of this council's residents the pool's payer funds."""
+    community_share: dict[str, Probability] = Field(default_factory=dict)
+    """By pool, the share of its community referrals (and first residents) who live in this council;
+    across councils a pool's shares sum to 1. Not given for any council: a pool only one council's
+    residents use is that council's; any other is the councils' in proportion to their shares of
+    admissions."""
+    budget: CouncilBudget | None = None
+    """The council's own budget for new funded places of its residents (every council has one, or
+    none does and ``finance.council_budget`` is one budget for all)."""
+    year_end: CouncilYearEnd | None = None
+    """The council's own budget and reserves for its year-end position (every council, or none)."""
 
 
 class Config(Strict):
@@ -1127,6 +1149,8 @@ class Config(Strict):
                 raise ValueError(f"pathways.{pathway}: the steps form a cycle: {' -> '.join(cycle)}")
         if self.finance is not None:
             self._check_finance(self.finance)
+        elif any(c.budget is not None or c.year_end is not None for c in self.councils.values()):
+            raise ValueError("councils: a council's budget or year_end needs a finance section")
         if self.deconditioning is not None:
             for pathway, hazard in self.deconditioning.daily_hazard_by_pathway.items():
                 if hazard > 0 and pathway in self.pathways and pathway + 1 not in self.pathways:
@@ -1161,7 +1185,7 @@ class Config(Strict):
             )
 
     def _check_conventions(self) -> None:
-        budget = self.finance is not None and self.finance.council_budget is not None
+        budget = self.has_council_budget
         for name, convention in self.attribution.custom.items():
             for section, defined in (("steps", self.steps), ("staff", self.staff), ("pools", self.pools)):
                 for item in getattr(convention, section):
@@ -1225,6 +1249,16 @@ class Config(Strict):
                 if pool not in served:
                     raise ValueError(f"{where}.funded_share: pool {pool!r} does not serve this council's residents; "
                                      f"its placement steps' pools: {', '.join(sorted(served)) or '(none)'}")
+        for cname, council in self.councils.items():
+            for pool in council.community_share:
+                if pool not in self.pools:
+                    raise ValueError(f"councils.{cname}.community_share: unknown pool {pool!r}; defined pools: "
+                                     f"{_listing(self.pools)}")
+        for pool in {p for c in self.councils.values() for p in c.community_share}:
+            total = sum(c.community_share.get(pool, 0.0) for c in self.councils.values())
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                raise ValueError(f"councils: the community shares of pool {pool!r} must sum to 1 across councils, "
+                                 f"they sum to {total:g}")
         for group in self.groups:
             total = sum(c.share_by_group.get(group, 0.0) for c in self.councils.values())
             if abs(total - 1.0) > SHARE_TOLERANCE:
@@ -1259,36 +1293,87 @@ class Config(Strict):
         return [({g: c.share_by_group.get(g, 0.0) for g in self.groups}, self.council_steps(name))
                 for name, c in self.councils.items()]
 
+    def community_shares(self, pool: str) -> list[float]:
+        """Per council, the share of ``pool``'s community referrals (and first residents) who live
+        there (see :attr:`Council.community_share`); [1.0] without councils."""
+        if not self.councils:
+            return [1.0]
+        if any(pool in c.community_share for c in self.councils.values()):
+            return [c.community_share.get(pool, 0.0) for c in self.councils.values()]
+        users = [name for name in self.councils
+                 if any(isinstance(st, PlacementStep) and pool in st.pools for st in self.council_steps(name).values())]
+        if len(users) == 1:  # only one council's residents use it: its own market
+            return [1.0 if name == users[0] else 0.0 for name in self.councils]
+        return self.admission_shares()
+
+    def admission_shares(self) -> list[float]:
+        """Per council, its share of the trust's admissions (emergency and elective, by group)."""
+        electives = sum(self.elective.admissions_per_weekday.values()) / 7.0
+        rates = [sum((self.emergency.admissions_per_day * g.emergency_share + electives * g.elective_share)
+                     * c.share_by_group.get(name, 0.0) for name, g in self.groups.items())
+                 for c in self.councils.values()]
+        total = sum(rates)
+        return [r / total for r in rates] if total else [1.0 / len(rates)] * len(rates)
+
     def council_funded_share(self, council: str, pool: str) -> float:
         """The share of ``council``'s residents in ``pool`` whom the pool's payer funds."""
         return self.councils[council].funded_share.get(pool, self.pools[pool].funded_share)
 
+    @property
+    def has_council_budget(self) -> bool:
+        """Whether new funded places need a council budget's approval (one, or each council's own)."""
+        return (self.finance is not None and self.finance.council_budget is not None) or any(
+            c.budget is not None for c in self.councils.values())
+
     def _check_finance(self, finance: Finance) -> None:
-        budget = finance.council_budget
-        if budget is None:
-            return
+        year_end = finance.year_end
+        own_year_end = [c.year_end is not None for c in self.councils.values()]
+        if any(own_year_end) and not all(own_year_end):
+            missing = [n for n, c in self.councils.items() if c.year_end is None]
+            raise ValueError(f"councils.{missing[0]}.year_end: every council gives its own year_end, or none does")
+        if year_end is not None and any(own_year_end) and year_end.council_budget_gbp is not None:
+            raise ValueError("finance.year_end.council_budget_gbp: each council gives its own (councils.<name>."
+                             "year_end); leave this out (in an overlay, council_budget_gbp: null)")
+        if year_end is not None and not any(own_year_end) and year_end.council_budget_gbp is None:
+            raise ValueError("finance.year_end.council_budget_gbp: required (the council's budget for its spend), "
+                             "unless every council gives its own year_end")
+        if any(own_year_end) and year_end is None:
+            raise ValueError("finance.year_end: needed for the NHS's budget when councils give their own year_end")
+        own = {name: c.budget for name, c in self.councils.items() if c.budget is not None}
+        if own and len(own) < len(self.councils):
+            missing = [n for n, c in self.councils.items() if c.budget is None]
+            raise ValueError(f"councils.{missing[0]}.budget: every council has its own budget, or none does "
+                             "(and finance.council_budget is one budget for all)")
+        if own and finance.council_budget is not None:
+            raise ValueError("finance.council_budget: each council has its own budget (councils.<name>.budget); "
+                             "leave this out (in an overlay, council_budget: null)")
+        if own and finance.pooled_budget is not None:
+            raise ValueError("finance.pooled_budget: a pooled fund replaces the councils' own budgets; "
+                             "give one or the other")
+        for name, budget in own.items():
+            self._check_budget(budget, f"councils.{name}.budget")
+        if finance.council_budget is not None:
+            self._check_budget(finance.council_budget, "finance.council_budget")
+            if finance.pooled_budget is not None:
+                raise ValueError(
+                    "finance: a pooled_budget replaces the council_budget (the fund's own cap and risk share "
+                    "apply to it); give one or the other (in an overlay, council_budget: null removes the base's)"
+                )
+
+    def _check_budget(self, budget: CouncilBudget, where: str) -> None:
         rationing = budget.rationing
         if rationing is not None and rationing.panel_step is not None:
             panel = self.steps.get(rationing.panel_step)
             if not isinstance(panel, SessionStep):
                 sessions = [n for n, st in self.steps.items() if isinstance(st, SessionStep)]
-                raise ValueError(f"finance.council_budget.rationing.panel_step: {rationing.panel_step!r} is not a "
+                raise ValueError(f"{where}.rationing.panel_step: {rationing.panel_step!r} is not a "
                                  f"session step; session steps: {', '.join(sessions) or '(none)'}")
-        if finance.pooled_budget is not None:
-            raise ValueError(
-                "finance: a pooled_budget replaces the council_budget (the fund's own cap and risk share "
-                "apply to it); give one or the other (in an overlay, council_budget: null removes the base's)"
-            )
         for name in budget.pools:
             if name not in self.pools:
-                raise ValueError(
-                    f"finance.council_budget.pools: unknown pool {name!r}; defined pools: {_listing(self.pools)}"
-                )
+                raise ValueError(f"{where}.pools: unknown pool {name!r}; defined pools: {_listing(self.pools)}")
             if self.pools[name].paid_by != "council":
-                raise ValueError(
-                    f"finance.council_budget.pools: pool {name!r} is paid for by "
-                    f"{self.pools[name].paid_by!r}, not the council"
-                )
+                raise ValueError(f"{where}.pools: pool {name!r} is paid for by {self.pools[name].paid_by!r}, "
+                                 "not the council")
 
     def staff_cause(self, name: str) -> tuple[str, str]:
         """(DToC code, responsible organisation) of waiting for staff team ``name``: the team's own

@@ -32,6 +32,8 @@ class AnnualBudget:
     def __init__(self, env: simpy.Environment, cfg: CouncilBudget, year_starts_day: float):
         self.env = env
         self.annual = cfg.annual_gbp
+        self.pools = frozenset(cfg.pools)
+        """The pools whose new funded places it approves."""
         self.waits = cfg.when_spent == "wait"
         self.overspends = cfg.when_spent == "overspend"
         self.rationing = cfg.rationing

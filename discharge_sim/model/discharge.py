@@ -29,7 +29,7 @@ from discharge_sim.model.calendar import WorkingHours
 from discharge_sim.model.distributions import block_sampler
 from discharge_sim.model.outcomes import death_clock, escalation_clock
 from discharge_sim.model.patient import Patient
-from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.placements import PlacementPool, payer
 from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.staff import StaffTeam, working_hours
 from discharge_sim.model.steps import (
@@ -138,8 +138,11 @@ class DischargeRun:
         self.market: dict[int, tuple[float, float, float]] | None = None
         """Per placement step in a pool whose market responds: the raw search draws, decided when
         the search starts."""
+        council = patient.council
         for i, step in plan.placements:
             self.search[i], pool, self.funded[i], raws = step.draw(u[i])
+            if council and self.funded[i]:  # who pays, with several councils (see placements.payer)
+                self.funded[i] = payer(council, True)
             self.pool[i] = pool
             if pool.market is not None:
                 if self.market is None:
@@ -198,7 +201,8 @@ class DischargeProcess:
 
     def __init__(self, env: simpy.Environment, config: Config, streams: Streams,
                  pools: dict[str, PlacementPool], variant: Variant,
-                 on_departure_known: Callable[[Patient, float], None], budget: AnnualBudget | None = None):
+                 on_departure_known: Callable[[Patient, float], None],
+                 budgets: list[AnnualBudget | None] | None = None):
         self.env = env
         self._on_departure_known = on_departure_known
         self.step_names = list(config.steps)
@@ -257,14 +261,20 @@ class DischargeProcess:
                         {p: self._compile_plan(g, p, own) for p, g in config.pathways.items()})
                 else:
                     self._council_escalated.append({})
-        rationing = budget.rationing if budget is not None else None
-        if rationing is not None and rationing.panel_step is not None and rationing.panel_factor < 1.0:
-            for plans in (*self._council_plans, *self._council_escalated):  # the panel, as every council runs it
+        every = budgets or []
+        for k, budget in enumerate(every):  # a stricter panel while a council rations
+            rationing = budget.rationing if budget is not None else None
+            if rationing is None or rationing.panel_step is None or rationing.panel_factor >= 1.0:
+                continue
+            for plans in (self._council_plans[k], self._council_escalated[k]):
                 for plan in plans.values():
                     for runner in plan.steps:
                         if runner.name == rationing.panel_step and isinstance(runner, SessionRunner):
-                            runner.rationed = runner.sessions.scaled(rationing.panel_factor)
-                            runner.budget = budget
+                            if runner.rationed is None:  # by council: a runner may serve several
+                                runner.rationed = [None] * len(every)
+                                runner.budget = [None] * len(every)
+                            runner.rationed[k] = runner.sessions.scaled(rationing.panel_factor)
+                            runner.budget[k] = budget
         if self._escalation is not None:
             again = streams.generator("deconditioning.again")
             self._escalation_again = block_sampler(lambda n: again.exponential(1.0, n))
@@ -473,7 +483,12 @@ class DischargeProcess:
             d = self._work(run, i, t) if step.shares else run.duration[i]
             self._finish(run, i, t, t, hours.advance(t, d) if hours is not None else t + d)
         elif isinstance(step, SessionRunner):
-            sessions = step.sessions if step.rationed is None or not step.budget.spent else step.rationed
+            sessions = step.sessions
+            if step.rationed is not None:  # a stricter panel while the patient's council rations
+                budget = step.budget[run.patient.council]
+                stricter = step.rationed[run.patient.council]
+                if budget is not None and budget.spent and stricter is not None:
+                    sessions = stricter
             self._finish(run, i, t, t, sessions.first_success(t, run.u[i]))
         elif isinstance(step, StaffedRunner):
             if step.staff.unlimited:  # no queue
@@ -503,7 +518,8 @@ class DischargeProcess:
         raw, need_u, cap = run.market[i]  # type: ignore[index]
         pool = run.pool[i]
         assert pool is not None
-        m = pool.market_factor(pool.budget.fee_factor() if run.funded[i] and pool.budget is not None else 1.0)
+        budget = pool.budget_for(run.patient.council)
+        m = pool.market_factor(budget.fee_factor() if run.funded[i] and budget is not None else 1.0)
         step = run.plan.steps[i]
         assert isinstance(step, PlacementRunner)
         needed = need_u <= 1.0 - (1.0 - step.search_probability) ** m
@@ -523,7 +539,7 @@ class DischargeProcess:
         if run.abandoned:
             return
         pool = run.pool[i]
-        budget = pool.budget if pool is not None else None
+        budget = pool.budget_for(run.patient.council) if pool is not None else None
         share = budget.offer() if budget is not None and run.funded[i] else 1.0
         if budget is not None and run.funded[i] and not budget.approve(pool.commitment * share):  # type: ignore[union-attr]
             if budget.waits:
@@ -538,7 +554,7 @@ class DischargeProcess:
             run.funded[i] = False  # tighter eligibility: the patient arranges and pays
             pool.refuse()  # type: ignore[union-attr]
         elif share != 1.0:  # approved while the council rations: a smaller package at a frozen fee
-            run.funded[i] = share
+            run.funded[i] = payer(run.patient.council, share)
         self._request(run, i, t, at)
 
     def _funded(self, run: DischargeRun, i: int, t: float, at: float) -> None:

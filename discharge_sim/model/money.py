@@ -13,7 +13,7 @@ one fund, shared in the agreed proportion. The cost of delayed bed-days to the N
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
@@ -23,8 +23,10 @@ from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YE
 
 
 def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff: Mapping[str, StaffTeam],
-                      budget: AnnualBudget | None, window: tuple[float, float]) -> dict[str, float]:
-    """Spend in the window by payer, and how the council's budget fared; {} without finance."""
+                      budgets: Sequence[AnnualBudget | None], window: tuple[float, float]) -> dict[str, float]:
+    """Spend in the window by payer, how the council's budget fared and, with several councils, the
+    same for each (``council.<name>.<metric>``); {} without finance. ``budgets``: per council, the
+    budget approving its residents' places (the same one for all, or each its own)."""
     finance = config.finance
     if finance is None:
         return {}
@@ -40,6 +42,8 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
             placements[cfg.paid_by] += pool.funded_hours * hourly
             placements["self"] += pool.self_funded_hours * hourly
     staffing = {"council": 0.0, "nhs": 0.0}
+    council_costs: dict[str, float] = {}
+    """Per staff team, the council's part of its cost."""
     for name, team in staff.items():
         team_cfg = config.staff[name]
         if team_cfg.varies:  # paid for the members rostered each day, absent or not
@@ -50,12 +54,17 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
         else:
             person_hours = team_cfg.count * (team.hours.open_time(hi) - team.hours.open_time(lo))
         cost = person_hours * team_cfg.hourly_cost_gbp
+        council_costs[name] = cost / 2 if team.organisation == "both" else (
+            cost if team.organisation == "social_care" else 0.0)
         if team.organisation == "both":
             staffing["council"] += cost / 2
             staffing["nhs"] += cost / 2
         else:
             staffing["council" if team.organisation == "social_care" else "nhs"] += cost
     m: dict[str, float] = {}
+    councils = list(config.councils)
+    own = _by_council(config, pools, council_costs, window) if councils else {}
+    council_placements = placements["council"]  # before a pooled fund shares it
     pooled = finance.pooled_budget
     years = (hi - lo) / HOURS_PER_YEAR  # budgets are for 365 days, taken pro rata over the window
     if pooled is not None:
@@ -81,29 +90,105 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
     m["public_spend_gbp"] = m["council_spend_gbp"] + m["nhs_spend_gbp"]
     year_end = finance.year_end
     if year_end is not None:  # each organisation's position: a council must balance, a trust may carry a deficit
-        council_budget = year_end.council_budget_gbp * years
-        m["council_year_budget_gbp"] = council_budget
-        m["council_position_gbp"] = council_budget - m["council_spend_gbp"]
-        overspend = max(0.0, -m["council_position_gbp"])
-        m["council_overspend_gbp"] = overspend
-        m["council_reserves_used_gbp"] = min(overspend, year_end.council_reserves_gbp)
-        m["council_unfunded_overspend_gbp"] = overspend - m["council_reserves_used_gbp"]
-        m["council_reserves_left_gbp"] = year_end.council_reserves_gbp - m["council_reserves_used_gbp"]
+        if year_end.council_budget_gbp is not None:  # else each council's own, added up below
+            m.update(_council_position(year_end.council_budget_gbp * years, m["council_spend_gbp"],
+                                       year_end.council_reserves_gbp))
         nhs_budget = year_end.nhs_budget_gbp * years
         m["nhs_year_budget_gbp"] = nhs_budget
         m["nhs_position_gbp"] = nhs_budget - m["nhs_spend_gbp"]
         m["nhs_deficit_carried_forward_gbp"] = year_end.nhs_deficit_brought_forward_gbp - m["nhs_position_gbp"]
-    if finance.council_budget is not None and budget is not None:
-        m["budget_approvals"] = float(sum(1 for t, _, _ in budget.approvals if lo <= t < hi))
-        m["budget_committed_gbp"] = sum(c for t, c, _ in budget.approvals if lo <= t < hi)
-        m["budget_spent_days"] = sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in budget.spells) / HOURS_PER_DAY
+    distinct = list({id(b): b for b in budgets if b is not None}.values())
+    if distinct:
+        m.update(_budget_record(distinct, window))
         m["budget_refusals"] = float(sum(pool.refused for pool in pools.values()))
-        m["budget_waiting_at_end"] = float(budget.queue_length)
-        if budget.overspends:  # commitments past the year's budget, and approvals made while rationing
-            m["budget_overcommitted_gbp"] = float(sum(_overcommitted(budget.approvals, lo, hi)))
-            m["budget_rationed_approvals"] = float(sum(1 for t, cost, left in budget.approvals
-                                                       if lo <= t < hi and left + cost < 0))  # below zero before it
+    for c, name in enumerate(councils):
+        spend = own[name]
+        placed = spend["placements"]
+        if pooled is not None:  # the fund's council part, shared by each council's spend on places
+            placed = placements["council"] * (placed / council_placements) if council_placements else 0.0
+        m[council_metric(name, "placement_spend_gbp")] = placed
+        m[council_metric(name, "staff_cost_gbp")] = spend["staff"]
+        m[council_metric(name, "council_spend_gbp")] = placed + spend["staff"]
+        mine = budgets[c]
+        if len(distinct) > 1 and mine is not None:  # each council its own budget
+            m.update({council_metric(name, k): v for k, v in _budget_record([mine], window).items()})
+        theirs = config.councils[name].year_end
+        if theirs is not None:
+            m.update({council_metric(name, k): v for k, v in _council_position(
+                theirs.budget_gbp * years, placed + spend["staff"], theirs.reserves_gbp).items()})
+    if councils and finance.year_end is not None and finance.year_end.council_budget_gbp is None:
+        for k in ("council_year_budget_gbp", "council_position_gbp", "council_overspend_gbp",
+                  "council_reserves_used_gbp", "council_unfunded_overspend_gbp", "council_reserves_left_gbp"):
+            m[k] = sum(m[council_metric(name, k)] for name in councils)  # the councils' positions together
     return m
+
+
+def council_metric(council: str, metric: str) -> str:
+    """The metric of one council: ``council.<council>.<metric>`` (as the analysis names it)."""
+    return f"council.{council}.{metric}"
+
+
+def _council_position(budget: float, spend: float, reserves: float) -> dict[str, float]:
+    """A council's year-end position: budget less spend, the overspend, the reserves it uses and
+    what they cannot cover, and the reserves left."""
+    position = budget - spend
+    overspend = max(0.0, -position)
+    used = min(overspend, reserves)
+    return {"council_year_budget_gbp": budget, "council_position_gbp": position, "council_overspend_gbp": overspend,
+            "council_reserves_used_gbp": used, "council_unfunded_overspend_gbp": overspend - used,
+            "council_reserves_left_gbp": reserves - used}
+
+
+def _budget_record(budgets: Sequence[AnnualBudget], window: tuple[float, float]) -> dict[str, float]:
+    """How the budgets fared in the window, together: approvals and their commitments, the days any
+    was spent, who waits at the end and, where councils overspend, the commitments past each
+    budget and the approvals made while rationing."""
+    lo, hi = window
+    approvals = [a for b in budgets for a in b.approvals if lo <= a[0] < hi]
+    m = {"budget_approvals": float(len(approvals)), "budget_committed_gbp": sum(c for _, c, _ in approvals)}
+    spells = sorted((max(a, lo), min(b, hi)) for budget in budgets for a, b in budget.spells if min(b, hi) > max(a, lo))
+    covered, end = 0.0, -math.inf  # the union of the spells: days on which some budget was spent
+    for a, b in spells:
+        if b > end:
+            covered += b - max(a, end)
+            end = b
+    m["budget_spent_days"] = covered / HOURS_PER_DAY
+    m["budget_waiting_at_end"] = float(sum(b.queue_length for b in budgets))
+    if any(b.overspends for b in budgets):  # commitments past the year's budget, and approvals made while rationing
+        m["budget_overcommitted_gbp"] = float(sum(_overcommitted(approvals, lo, hi)))
+        m["budget_rationed_approvals"] = float(sum(1 for _, cost, left in approvals if left + cost < 0))
+    return m
+
+
+def _by_council(config: Config, pools: Mapping[str, PlacementPool], council_costs: Mapping[str, float],
+                window: tuple[float, float]) -> dict[str, dict[str, float]]:
+    """Per council, what it pays for its residents' funded places (a block contract by its share of
+    the pool's community referrals) and for staff: a team only its residents use is its own, a team
+    several councils' residents use is shared by their shares of admissions."""
+    lo, hi = window
+    names = list(config.councils)
+    out = {name: {"placements": 0.0, "staff": 0.0} for name in names}
+    for name, pool in pools.items():
+        cfg = config.pools[name]
+        if cfg.paid_by != "council":
+            continue
+        hourly = cfg.weekly_cost_gbp / HOURS_PER_WEEK
+        if cfg.contract == "block":
+            lost = sum(e.places * max(0.0, hi - max(lo, e.day * HOURS_PER_DAY)) for e in cfg.exits)
+            for c, share in zip(names, config.community_shares(name), strict=True):
+                out[c]["placements"] += (cfg.places * (hi - lo) - lost) * hourly * share
+        else:
+            for c, hours in zip(names, pool.council_hours, strict=True):
+                out[c]["placements"] += hours * hourly
+    admissions = config.admission_shares()
+    sets = [steps for _, steps in config.step_sets()]
+    for team, cost in council_costs.items():
+        users = [k for k, steps in enumerate(sets) if any(getattr(st, "staff", None) == team for st in steps.values())]
+        weights = [admissions[k] if k in users else 0.0 for k in range(len(names))] if users else admissions
+        total = sum(weights)
+        for k, c in enumerate(names):
+            out[c]["staff"] += cost * weights[k] / total if total else cost / len(names)
+    return out
 
 
 def _overcommitted(approvals: list[tuple[float, float, float]], lo: float, hi: float) -> list[float]:

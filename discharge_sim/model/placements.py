@@ -14,7 +14,9 @@ budget needs the budget's approval first (see :mod:`discharge_sim.model.budget`)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,10 +25,28 @@ import simpy
 from discharge_sim.config import Pool
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.calendar import WorkingHours
-from discharge_sim.model.distributions import Shape, sampler, uniform_sampler
+from discharge_sim.model.distributions import Shape, pick, sampler, uniform_sampler
 from discharge_sim.model.resources import CountingResource, ReleaseSchedule
 from discharge_sim.model.streams import Streams
 from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class PoolCouncils:
+    """A pool's councils, by position in the config's ``councils``: the budget approving each one's
+    residents' new funded places here (None: none), each one's funded share, and the cumulative
+    shares by which community referrals and first residents are theirs."""
+
+    budgets: list[AnnualBudget | None]
+    funded_shares: list[float]
+    cumulative: list[float]
+
+
+def payer(council: int, share: float) -> float:
+    """Who pays a funded place, and how much of its fee, as one number: the share (True or 1: the
+    whole fee), plus the council's position when it is not the first (so with one council it is
+    the share alone). :meth:`PlacementPool._count` reads it back."""
+    return council + share if council else share
 
 
 class PlacementPool:
@@ -42,6 +62,7 @@ class PlacementPool:
         window: tuple[float, float] = (0.0, float("inf")),
         budget: AnnualBudget | None = None,
         admission_hours: WorkingHours | None = None,
+        councils: PoolCouncils | None = None,
     ):
         self.env = env
         self.name = name
@@ -82,6 +103,12 @@ class PlacementPool:
         self.community_wait_hours = 0.0
         self.funded_share = cfg.funded_share
         self.budget = budget
+        self._councils = councils
+        """With several councils: whose budget approves a council's residents' places, their funded
+        shares, and whose the pool's community referrals are (None: one council)."""
+        self.council_hours: list[float] = [0.0] * len(councils.budgets) if councils is not None else []
+        """Per council, the payer-funded hours of its residents' places in the window (at the share
+        of the fee the payer pays); empty with one council."""
         self.commitment = cfg.weekly_cost_gbp * min(shape.mean, HOURS_PER_YEAR) / HOURS_PER_WEEK
         """What approving a new funded place commits: its expected cost over the next year."""
         self._window = window
@@ -92,6 +119,9 @@ class PlacementPool:
         """Funding requests the budget turned down under tighter eligibility, in the window."""
         if not unlimited:
             self._community_funded = uniform_sampler(streams.generator(f"pool.{name}.community_funded"))
+            if councils is not None:
+                self._community_council = uniform_sampler(streams.generator(f"pool.{name}.community_council"))
+                self._initial_council = uniform_sampler(streams.generator(f"pool.{name}.initial_council"))
             self._prefill(cfg.initial_count, streams.generator(f"pool.{name}.initial"),
                           streams.generator(f"pool.{name}.initial_funded"))
             if self._referral_rate > 0:
@@ -128,12 +158,23 @@ class PlacementPool:
 
     def _count(self, hours: float, funded: float) -> None:
         """Count ``hours`` of a place: the payer pays ``funded`` of its fee (1 or True: all of it; less
-        for a place approved while the council rations), or the person all of it (0 or False)."""
+        for a place approved while the council rations), or the person all of it (0 or False). With
+        several councils, ``funded`` is the resident's council plus that share (see :func:`payer`)."""
         if hours:
             if funded:
-                self.funded_hours += hours * funded
+                if self.council_hours:
+                    council = math.ceil(funded) - 1
+                    paid = hours * (funded - council)
+                    self.funded_hours += paid
+                    self.council_hours[council] += paid
+                else:
+                    self.funded_hours += hours * funded
             else:
                 self.self_funded_hours += hours
+
+    def budget_for(self, council: int) -> AnnualBudget | None:
+        """The budget that approves ``council``'s residents' new funded places here (None: none does)."""
+        return self._councils.budgets[council] if self._councils is not None else self.budget
 
     def refuse(self) -> None:
         """Count a funding request turned down because the year's budget is spent."""
@@ -143,7 +184,15 @@ class PlacementPool:
 
     # --- community side ------------------------------------------------------------------
     def _prefill(self, n: int, rng: np.random.Generator, funded_rng: np.random.Generator) -> None:
-        funded = (funded_rng.random(n) < self.funded_share).tolist()
+        councils = self._councils
+        if councils is None:
+            funded = (funded_rng.random(n) < self.funded_share).tolist()
+        else:  # each first resident's council, then whether it funds them at its own share
+            u = funded_rng.random(n).tolist()
+            funded = []
+            for k in range(n):
+                council = pick(councils.cumulative, self._initial_council())
+                funded.append(payer(council, True) if u[k] < councils.funded_shares[council] else False)
         for remaining, paid in zip(self._shape.residual_block(rng, n).tolist(), funded, strict=True):
             self.resource.try_take()
             self.hold_until(remaining, funded=paid)
@@ -157,18 +206,21 @@ class PlacementPool:
                 gaps = rng.exponential(1.0 / rate, 1024)[::-1].tolist()
             yield self.env.timeout(gaps.pop())
             self.community_referrals += 1
-            funded: float = self._community_funded() <= self.funded_share
-            budget = self.budget
+            councils = self._councils
+            council = pick(councils.cumulative, self._community_council()) if councils is not None else 0
+            funded: float = self._community_funded() <= (
+                self.funded_share if councils is None else councils.funded_shares[council])
+            budget = self.budget_for(council)
             share = budget.offer() if funded and budget is not None else 1.0
             if funded and budget is not None and not budget.approve(self.commitment * share):
                 if budget.waits:  # waits at home for next year's budget, then for a place
-                    budget.wait(self.commitment, self._community_place(self.env.now, True))
+                    budget.wait(self.commitment, self._community_place(self.env.now, payer(council, True)))
                     continue
                 funded = False  # tighter eligibility: the person pays
                 self.refuse()
             elif share != 1.0:  # approved while the council rations
                 funded = share
-            self._community_place(self.env.now, funded)()
+            self._community_place(self.env.now, payer(council, funded) if funded else funded)()
 
     def _community_place(self, asked: float, funded: float) -> Callable[[], None]:
         """Take a place for a community referral now, or queue for one."""

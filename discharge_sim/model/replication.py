@@ -10,6 +10,7 @@ only, so it pickles cheaply back from a worker process, and nothing here touches
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from discharge_sim.model.hospital import Hospital
 from discharge_sim.model.ledger import QUEUE, critical_path, necessary_spans, segment_cause
 from discharge_sim.model.money import replication_money
 from discharge_sim.model.patient import Patient
-from discharge_sim.model.placements import PlacementPool
+from discharge_sim.model.placements import PlacementPool, PoolCouncils
 from discharge_sim.model.records import Columns, Records, RecordSink
 from discharge_sim.model.staff import working_hours
 from discharge_sim.model.steps import PlacementRunner, StaffedRunner, StepRunner
@@ -128,26 +129,27 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
     env = simpy.Environment()
     window = (config.warmup_hours, config.horizon_hours)
     finance = config.finance
-    council = finance.council_budget if finance is not None and not variant.unlimited_budget else None
-    budget = AnnualBudget(env, council, finance.financial_year_starts_day) if council and finance else None
-    budgeted = set(council.pools) if council is not None else set()
+    budgets = _budgets(env, config, variant)
+    distinct = list({id(b): b for b in budgets if b is not None}.values())  # the one budget, or each council's
+    budget = distinct[0] if len(distinct) == 1 and not config.councils else None  # a pool's, with one council
     pools = {
         name: PlacementPool(env, name, cfg, streams, unlimited=variant.pool_unlimited(name),
-                            window=window, budget=budget if name in budgeted else None,
+                            window=window, budget=budget if budget is not None and name in budget.pools else None,
                             admission_hours=working_hours(config.schedules[cfg.admission_schedule])
-                            if cfg.admission_schedule else None)
+                            if cfg.admission_schedule else None,
+                            councils=_pool_councils(config, name, budgets) if config.councils else None)
         for name, cfg in config.pools.items()
     }
     hospital: Hospital
     discharge = DischargeProcess(
         env, config, streams, pools, variant,
-        on_departure_known=lambda patient, departure: hospital.depart_at(patient, departure), budget=budget,
+        on_departure_known=lambda patient, departure: hospital.depart_at(patient, departure), budgets=budgets,
     )
     horizon = config.horizon_hours
     items = item_names(config)
     item_index = {n: i for i, n in enumerate(items)}
     budget_step = len(discharge.step_names)
-    step_names = [*discharge.step_names, *([BUDGET_STEP] if budget is not None else [])]
+    step_names = [*discharge.step_names, *([BUDGET_STEP] if distinct else [])]
     escalation = _escalation_cause(config, len(step_names), item_index)
     if escalation is not None:
         step_names.append(ESCALATION_STEP)
@@ -200,12 +202,12 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
             **{f"{name}_in_use": pool.in_use() for name, pool in pools.items()},
         },
         # Spend is of the configured system; a counterfactual's unlimited pools hold no places.
-        money=replication_money(config, pools, discharge.staff, budget, window)
+        money=replication_money(config, pools, discharge.staff, budgets, window)
         if variant == Variant() else {},
         turns_away=config.hospital.when_full == "turn_away",
         bed_day_cost=finance.acute_bed_day_cost_gbp if finance is not None else math.nan,
-        budget_approvals=np.asarray(budget.approvals if budget else [], dtype=float).reshape(-1, 3),
-        budget_spells=np.asarray(budget.spells if budget else [], dtype=float).reshape(-1, 2),
+        budget_approvals=np.asarray(sorted(a for b in distinct for a in b.approvals), dtype=float).reshape(-1, 3),
+        budget_spells=np.asarray(sorted(s for b in distinct for s in b.spells), dtype=float).reshape(-1, 2),
         delayed_area_hours=hospital.delayed_area_until(horizon),
         open_bed_hours=_open_bed_hours(config, window) if config.hospital.bed_changes else math.nan,
         provider_exits={
@@ -214,8 +216,33 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
                 sum(pool.replacement_wait_until(horizon) for pool in pools.values()) / HOURS_PER_DAY,
         } if any(cfg.exits for cfg in config.pools.values()) else {},
     )
-    _release(env, hospital, discharge, pools, budget)
+    _release(env, hospital, discharge, pools, distinct)
     return result
+
+
+def _budgets(env: simpy.Environment, config: Config, variant: Variant) -> list[AnnualBudget | None]:
+    """Per council (one entry without councils), the budget approving its residents' new funded
+    places: the config's one budget for all, or each council's own (none under a counterfactual
+    that lifts the budget)."""
+    finance = config.finance
+    n = max(1, len(config.councils))
+    if finance is None or variant.unlimited_budget:
+        return [None] * n
+    start = finance.financial_year_starts_day
+    if finance.council_budget is not None:
+        return [AnnualBudget(env, finance.council_budget, start)] * n
+    return [AnnualBudget(env, c.budget, start) if c.budget is not None else None for c in config.councils.values()] \
+        or [None]
+
+
+def _pool_councils(config: Config, name: str, budgets: list[AnnualBudget | None]) -> PoolCouncils:
+    """The councils of pool ``name``: each one's budget (if it covers the pool), funded share and
+    share of the pool's community referrals."""
+    shares = config.community_shares(name)
+    cumulative = list(itertools.accumulate(shares))
+    return PoolCouncils(budgets=[b if b is not None and name in b.pools else None for b in budgets],
+                        funded_shares=[config.council_funded_share(c, name) for c in config.councils],
+                        cumulative=cumulative)
 
 
 def _open_bed_hours(config: Config, window: tuple[float, float]) -> float:
@@ -231,7 +258,7 @@ def _open_bed_hours(config: Config, window: tuple[float, float]) -> float:
 
 
 def _release(env: simpy.Environment, hospital: Hospital, discharge: DischargeProcess,
-             pools: dict[str, PlacementPool], budget: AnnualBudget | None) -> None:
+             pools: dict[str, PlacementPool], budgets: list[AnnualBudget]) -> None:
     """Cut the cycles of a finished model (a patient and their discharge run point at each other;
     the hospital and the discharge process call each other; scheduled events hold callbacks into
     both), so reference counting frees it whole."""
@@ -242,7 +269,7 @@ def _release(env: simpy.Environment, hospital: Hospital, discharge: DischargePro
         hospital.waiting_list.clear()
     for pool in pools.values():
         pool.resource.queue.clear()
-    if budget is not None:
+    for budget in budgets:
         budget.release()
     for *_, event in env._queue:  # a waiting process and the event it waits for hold each other
         if event.callbacks:
@@ -264,7 +291,7 @@ def item_names(config: Config) -> list[str]:
     """Everything a stretch of delay can be charged to, in a fixed order: every step (its work),
     staff team and pool (waiting for it), the council's budget if it has one, the time after
     an escalation if needs can grow, and each step's rework after its work came back."""
-    budget = config.finance is not None and config.finance.council_budget is not None
+    budget = config.has_council_budget
     return [*(f"step:{n}" for n in config.steps), *(f"staff:{n}" for n in config.staff),
             *(f"pool:{n}" for n in config.pools), *([BUDGET_ITEM] if budget else []),
             *([ESCALATION_ITEM] if config.deconditioning is not None else []),

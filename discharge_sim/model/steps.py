@@ -75,10 +75,12 @@ class SessionRunner(StepRunner):
     """Waiting for a recurring session (a ward round, a funding panel) that deals with the case."""
 
     sessions: SessionTimes
-    rationed: SessionTimes | None = field(default=None, kw_only=True)
-    """The sessions of a stricter panel, for cases reaching it while ``budget`` rations (None: never)."""
+    rationed: list[SessionTimes | None] | None = field(default=None, kw_only=True)
+    """Per council, the sessions of a stricter panel, for cases reaching it while their council's
+    budget rations (None: never)."""
     budget: Any = field(default=None, kw_only=True)
-    """The council's :class:`~discharge_sim.model.budget.AnnualBudget`, whose rationing makes the panel stricter."""
+    """Per council, the :class:`~discharge_sim.model.budget.AnnualBudget` whose rationing makes the
+    panel stricter for its residents (None: none)."""
 
 
 @dataclass(slots=True)

@@ -627,6 +627,10 @@ COUNCIL_REPORT = (("admissions", "admissions", count),
                   ("dtoc_days_social_care", "DToC-style days: social care", count),
                   ("dtoc_days_both", "DToC-style days: both", count))
 """The columns of the report's table by council: metric, heading and format."""
+COUNCIL_MONEY_REPORT = (("council_spend_gbp", "council spend", money),
+                        ("council_position_gbp", "year-end position (negative: overspend)", money),
+                        ("council_reserves_used_gbp", "reserves used", money))
+"""The money columns of the table by council, where councils.csv has them."""
 
 
 def council_blocks(r: ResultsFolder) -> list[Block]:
@@ -636,10 +640,13 @@ def council_blocks(r: ResultsFolder) -> list[Block]:
                   "measured period, mean of the replications (sources: councils.csv, with 95% intervals there; each "
                   "council's DToC table is in dtoc_by_council.csv)",
                   ["council", *(heading for _m, heading, _f in COUNCIL_REPORT)])
+    shown = [(metric, heading, fmt) for metric, heading, fmt in (*COUNCIL_REPORT, *COUNCIL_MONEY_REPORT)
+             if metric in t]
+    table.header = ["council", *(heading for _m, heading, _f in shown)]
     for i, council in enumerate(t["council"]):
         name = str(council)
         table.rows.append([Cell(name), *(Cell(fmt(numbers(t[metric][i:i + 1])[0]), "councils.csv", name, metric,
-                                              "value") for metric, _h, fmt in COUNCIL_REPORT)])
+                                              "value") for metric, _h, fmt in shown)])
     return [table, Paragraph(
         "A patient's delay counts under their home council whoever caused it: a council's row shows the delays its "
         "residents had, split by who owns each stretch as the trust's figures are, not the delay the council caused. "
@@ -754,11 +761,13 @@ def figure_blocks(folder: Path) -> list[Block]:
 
 def _budget_words(r: ResultsFolder) -> str:
     finance = r.config.get("finance") or {}
-    budget = finance.get("council_budget")
-    words = ""
+    own = [c.get("budget") for c in (r.config.get("councils") or {}).values() if c.get("budget")]
+    budget = finance.get("council_budget") or (own[0] if own else None)
+    words = " Each council has its own budget for its residents' new funded places." if own else ""
     if budget:
         rule = budget.get("when_spent", "wait")
-        words = " The council's annual budget for new placements is modelled: approvals commit a year's expected cost. "
+        words += (" The council's annual budget for new placements is modelled: approvals commit a year's expected "
+                  "cost. ")
         if rule == "overspend":
             rationing = budget.get("rationing")
             words += ("When it is committed, the council keeps funding eligible people and overspends"

@@ -94,6 +94,14 @@ def council_lines(s: Mapping[str, Mapping[str, float]], councils: list[str]) -> 
         delayed = s[council_metric(c, "delayed_discharge_share")]["mean"]
         shown = f"{delayed:.1%}" if delayed == delayed else "-"  # NaN: no discharges
         lines.append(f"  {c:20s} {m['mean']:16,.0f} {_interval(m):>20s}{owned} {shown:>14s}")
+    if any(council_metric(c, "council_spend_gbp") in s for c in councils):
+        lines.append(f"  {'council':20s} {'council spend':>16s} {'year-end position':>20s} {'reserves used':>15s}")
+        for c in councils:
+            spend = s.get(council_metric(c, "council_spend_gbp"))
+            position = s.get(council_metric(c, "council_position_gbp"))
+            used = s.get(council_metric(c, "council_reserves_used_gbp"))
+            cells = [_money(x["mean"]) if x else "-" for x in (spend, position, used)]
+            lines.append(f"  {c:20s} {cells[0]:>16s} {cells[1]:>20s} {cells[2]:>15s}")
     return "\n".join(lines)
 
 

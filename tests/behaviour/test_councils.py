@@ -60,7 +60,8 @@ def test_the_councils_add_up_to_the_trust(baseline_and_two: Any) -> None:
     _base, r = baseline_and_two
     m = replication_metrics(r)
     north, south = council_view(m, "north"), council_view(m, "south")
-    assert set(north) == set(south) == {k for k in m if is_council_metric(k)}
+    money = {"council_spend_gbp", "placement_spend_gbp", "staff_cost_gbp"}  # from the pools, not the records
+    assert set(north) == set(south) == {k for k in m if is_council_metric(k)} | money
     assert "delayed_bed_days_social_care_capacity" in north and "delayed_bed_days_after_ready_day_hospital_process" in north
     for key in ("admissions", "discharges", "delayed_discharges", "dtoc_delayed_days", "dtoc_days_social_care"):
         assert north[key] + south[key] == m[key], key  # counts: exact
@@ -74,7 +75,9 @@ def test_one_council_is_todays_model() -> None:
     a, b = replication_metrics(run_replication(base, 1)), replication_metrics(run_replication(one, 1))
     assert [k for k in a if not _same(a[k], b[k])] == []
     mine = council_view(b, "only")
-    assert mine and all(_same(v, a[k]) or v == pytest.approx(a[k], rel=1e-12) for k, v in mine.items())
+    names = {"placement_spend_gbp": "placement_spend_council_gbp", "staff_cost_gbp": "staff_cost_council_gbp"}
+    assert mine and all(_same(v, a[names.get(k, k)]) or v == pytest.approx(a[names.get(k, k)], rel=1e-12)
+                        for k, v in mine.items())
 
 
 def _two_teams(panel_days_b: list[str] | None = None, **council_b: Any) -> dict[str, Any]:
@@ -290,3 +293,79 @@ def test_a_run_writes_each_councils_figures_and_reports_them(tmp_path: Any) -> N
     md, _html = api.report(results.out)
     text = md.read_text()
     assert "By home council" in text and "| county |" in text
+
+
+def _two_councils(**changes: Any) -> Any:
+    raw = config_to_dict(load_config(CONFIGS / "two_councils.yaml", {"run.days": 120, "run.warmup_days": 30}))
+    for key, value in changes.items():
+        node = raw
+        *path, last = key.split(".")
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return config_from_dict(raw)
+
+
+def test_each_councils_spend_adds_up_to_the_councils_and_its_markets_are_its_own() -> None:
+    config = _two_councils()
+    assert config.community_shares("county_home_care") == [0.0, 1.0]
+    assert config.community_shares("home_care") == [1.0, 0.0]  # only the city's residents use it now
+    shares = config.community_shares("nursing_home")
+    assert shares == pytest.approx(config.admission_shares()) and 0.5 < shares[0] < 0.7
+    m = replication_metrics(run_replication(config, 0))
+    for key, total in (("council_spend_gbp", "council_spend_gbp"), ("placement_spend_gbp", "placement_spend_council_gbp"),
+                       ("staff_cost_gbp", "staff_cost_council_gbp")):
+        parts = sum(m[council_metric(c, key)] for c in ("city", "county"))
+        assert parts == pytest.approx(m[total], rel=1e-9), key
+    # Each council pays its own team: the county's three workers are its own.
+    hours = config.staff["county_social_workers"]
+    assert m[council_metric("county", "staff_cost_gbp")] > 0 and hours.count == 3
+
+
+def test_each_council_has_its_own_budget_and_year_end_position() -> None:
+    """The county's budget is a tenth of its demand and it rations with a stricter panel; the city's
+    is ample. Only the county overcommits, its residents wait longer for the panel, and each
+    council's position and reserves balance; the trust-level council figures add them up."""
+    rationing = {"panel_step": "funding_panel", "panel_factor": 0.3}
+    config = _two_councils(**{
+        "finance.council_budget": None,
+        "finance.year_end.council_budget_gbp": None,
+        "councils.city.budget": {"annual_gbp": 60_000_000, "pools": ["home_care", "residential_home", "nursing_home"],
+                                 "when_spent": "overspend"},
+        "councils.county.budget": {"annual_gbp": 1_500_000, "pools": ["county_home_care", "residential_home",
+                                                                        "nursing_home"],
+                                   "when_spent": "overspend", "rationing": rationing},
+        "councils.city.year_end": {"budget_gbp": 40e6, "reserves_gbp": 1e6},
+        "councils.county.year_end": {"budget_gbp": 20e6, "reserves_gbp": 0.5e6}})
+    m = replication_metrics(run_replication(config, 0))
+    assert m[council_metric("county", "budget_overcommitted_gbp")] > 0
+    assert m[council_metric("city", "budget_overcommitted_gbp")] == 0
+    assert m["budget_committed_gbp"] == pytest.approx(sum(m[council_metric(c, "budget_committed_gbp")]
+                                                          for c in ("city", "county")), rel=1e-12)
+    waits = {c: m[council_metric(c, "delayed_bed_days_step_funding_panel")] / m[council_metric(c, "admissions")]
+             for c in ("city", "county")}
+    assert waits["county"] > 1.5 * waits["city"], waits
+    for c, reserves in (("city", 1e6), ("county", 0.5e6)):
+        position = m[council_metric(c, "council_position_gbp")]
+        assert position == pytest.approx(m[council_metric(c, "council_year_budget_gbp")]
+                                         - m[council_metric(c, "council_spend_gbp")], rel=1e-12)
+        used = m[council_metric(c, "council_reserves_used_gbp")]
+        assert used + m[council_metric(c, "council_unfunded_overspend_gbp")] == pytest.approx(max(0.0, -position))
+        assert used + m[council_metric(c, "council_reserves_left_gbp")] == pytest.approx(reserves)
+    for k in ("council_position_gbp", "council_reserves_used_gbp", "council_year_budget_gbp"):
+        assert m[k] == pytest.approx(sum(m[council_metric(c, k)] for c in ("city", "county")), rel=1e-12)
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"councils.city.budget": {"annual_gbp": 1e6, "pools": ["home_care"]}},
+     "councils.county.budget: every council has its own budget, or none does"),
+    ({"councils.city.budget": {"annual_gbp": 1e6, "pools": ["home_care"]},
+      "councils.county.budget": {"annual_gbp": 1e6, "pools": ["county_home_care"]}},
+     "finance.council_budget: each council has its own budget"),
+    ({"councils.city.year_end": {"budget_gbp": 1e6}, "councils.county.year_end": {"budget_gbp": 1e6}},
+     "finance.year_end.council_budget_gbp: each council gives its own"),
+    ({"councils.city.community_share": {"nursing_home": 0.7}}, "community shares of pool 'nursing_home' must sum to 1"),
+])
+def test_a_wrong_council_money_setting_is_named(changes: dict[str, Any], words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        _two_councils(**changes)
