@@ -797,8 +797,8 @@ class Rationing(Strict):
 
     panel_step: str | None = None
     panel_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
-    package_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
-    fee_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
+    package_factor: Annotated[float, Field(ge=0.01, le=1)] = 1.0
+    fee_factor: Annotated[float, Field(ge=0.01, le=1)] = 1.0
 
     @model_validator(mode="after")
     def _panel_named(self) -> Rationing:
@@ -857,6 +857,12 @@ class PooledBudget(Strict):
     overspend_nhs_share: Probability | None = None
     """The risk-share agreement: the NHS's part of spend past the cap (None: as ``nhs_share``)."""
 
+    @model_validator(mode="after")
+    def _risk_share_needs_a_cap(self) -> PooledBudget:
+        if self.overspend_nhs_share is not None and self.cap_gbp is None:
+            raise ValueError("overspend_nhs_share shares spend past the fund's cap: give cap_gbp too")
+        return self
+
 
 class YearEnd(Strict):
     """Each organisation's budget for what the model spends, to report its year-end position: a
@@ -903,9 +909,9 @@ class Convention(Strict):
     pools: dict[str, Side] = Field(default_factory=dict)
     council_budget: Side | None = None
     deconditioning: Side | None = None
+    """The side the time after an escalation (config ``deconditioning``) counts against."""
     bounce_backs: dict[str, Side] = Field(default_factory=dict)
     """By step, the side its bounce-backs' rework counts against (the item ``bounce:<step>``)."""
-    """The side the time after an escalation (config ``deconditioning``) counts against."""
 
     @field_validator("owners")
     @classmethod

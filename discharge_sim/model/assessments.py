@@ -36,8 +36,8 @@ def patient_assessments(run: Any, horizon: float) -> tuple[list[int], float, int
             if granted is None or finish is None or granted >= run.ended or finish >= horizon:
                 continue
             counts[step.assessor] += 1
-            if run.saved is not None and i in run.saved:  # shared: asked nothing again
-                saved += run.saved[i]
+            if step.shares:  # shared: it asks nothing again (and saved what it did not ask, if anything)
+                saved += run.saved.get(i, 0.0) if run.saved is not None else 0.0
                 done.append((finish, ORGANISATION_OF[step.assessor], 0.0))
             else:
                 done.append((finish, ORGANISATION_OF[step.assessor], run.duration[i] * step.repeated_share))

@@ -275,6 +275,7 @@ class DischargeProcess:
                                 runner.budget = [None] * len(every)
                             runner.rationed[k] = runner.sessions.scaled(rationing.panel_factor)
                             runner.budget[k] = budget
+                            runner.decides_late = True
         if self._escalation is not None:
             again = streams.generator("deconditioning.again")
             self._escalation_again = block_sampler(lambda n: again.exponential(1.0, n))
@@ -469,11 +470,21 @@ class DischargeProcess:
             pool.release_at(t, run.funded[i], resident_from=math.inf)  # given back unused
         run.held = []
 
+    def _begin_now(self, run: DischargeRun, i: int, t: float) -> None:
+        """Step ``i``, deferred to its start ``t`` (now), begins unless the run was abandoned since."""
+        if not run.abandoned:
+            self._begin(run, i, t)
+
     def _begin(self, run: DischargeRun, i: int, t: float) -> None:
         """Step ``i`` begins at ``t`` (now or later): finish it by calendar arithmetic, or ask for
         its resource, as its runner's class says."""
         step = run.plan.steps[i]
         run.start[i] = t  # known now: the ledger needs it even if the step is unfinished at the horizon
+        if t > self.env.now and not run.skip[i] and (step.shares or step.decides_late):
+            # What it does depends on the state when it begins (another organisation's assessment
+            # finished by then; the budget rationing by then): decide it then.
+            self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._begin_now(run, i, t))
+            return
         if run.skip[i]:
             self._finish(run, i, t, t, t)
         elif step.instant and not isinstance(step, PlacementRunner):  # its necessary hours, no staff

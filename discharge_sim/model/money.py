@@ -101,11 +101,13 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
     if distinct:
         m.update(_budget_record(distinct, window))
         m["budget_refusals"] = float(sum(pool.refused for pool in pools.values()))
+    admissions = config.admission_shares() if councils else []
     for c, name in enumerate(councils):
         spend = own[name]
         placed = spend["placements"]
         if pooled is not None:  # the fund's council part, shared by each council's spend on places
-            placed = placements["council"] * (placed / council_placements) if council_placements else 0.0
+            weight = placed / council_placements if council_placements else admissions[c]  # none: by admissions
+            placed = placements["council"] * weight
         m[council_metric(name, "placement_spend_gbp")] = placed
         m[council_metric(name, "staff_cost_gbp")] = spend["staff"]
         m[council_metric(name, "council_spend_gbp")] = placed + spend["staff"]

@@ -52,6 +52,9 @@ class StepRunner:
     """Of an assessment's work, the share repeating an earlier assessment by another organisation."""
     shares: bool = field(default=False, kw_only=True)
     """A shared assessment: it does not repeat what another organisation's earlier one asked."""
+    decides_late: bool = field(default=False, kw_only=True)
+    """What the step does depends on the state when it begins (a panel that is stricter while the
+    council rations): a step begun ahead of time waits for its start to decide."""
     bounce_probability: float = field(default=0.0, kw_only=True)
     """The chance the step's work comes back for missing information (0 under a counterfactual
     without bounce-backs; the draws are made all the same)."""

@@ -760,24 +760,31 @@ def figure_blocks(folder: Path) -> list[Block]:
 
 
 def _budget_words(r: ResultsFolder) -> str:
+    """What the config's council budget (or each council's own) does once it is committed, in words;
+    the older rules are labelled as not lawful."""
     finance = r.config.get("finance") or {}
-    own = [c.get("budget") for c in (r.config.get("councils") or {}).values() if c.get("budget")]
-    budget = finance.get("council_budget") or (own[0] if own else None)
-    words = " Each council has its own budget for its residents' new funded places." if own else ""
-    if budget:
-        rule = budget.get("when_spent", "wait")
-        words += (" The council's annual budget for new placements is modelled: approvals commit a year's expected "
-                  "cost. ")
-        if rule == "overspend":
-            rationing = budget.get("rationing")
-            words += ("When it is committed, the council keeps funding eligible people and overspends"
-                      + (", and rations as the config gives (a stricter panel, smaller packages, a fee freeze)."
-                         if rationing else ", without rationing."))
-        else:
-            then = ("new funding waits for the next financial year" if rule == "wait"
-                    else "eligible people are made to pay")
-            words += (f"When it is spent, {then} (when_spent: {rule}): not lawful under the Care Act, which requires "
-                      "eligible needs to be met, and kept only to compare with earlier results.")
+    councils = r.config.get("councils") or {}
+    budgets = ([("the council's", finance["council_budget"])] if finance.get("council_budget") else
+               [(f"council {name}'s", c["budget"]) for name, c in councils.items() if c.get("budget")])
+    words = ""
+    if budgets:
+        words = (" The council budget for new placements is modelled (each approval commits a year's expected cost)"
+                 + (", each council its own." if len(budgets) > 1 else "."))
+        for whose, budget in budgets:
+            rule = budget.get("when_spent", "wait")
+            if rule == "overspend":
+                rationing = budget.get("rationing") or {}
+                responses = [what for key, what in (("panel_factor", "a stricter panel"),
+                                                    ("package_factor", "smaller packages"),
+                                                    ("fee_factor", "a fee freeze"))
+                             if rationing.get(key, 1.0) < 1.0]
+                words += (f" Once {whose} budget is committed, it keeps funding eligible people and overspends"
+                          + (f", rationing with {', '.join(responses)}." if responses else ", without rationing."))
+            else:
+                then = ("new funding waits for the next financial year" if rule == "wait"
+                        else "eligible people are made to pay")
+                words += (f" Once {whose} budget is spent, {then} (when_spent: {rule}): not lawful under the Care Act "
+                          "(eligible needs must be met); kept only to compare with earlier results.")
     elif finance.get("pooled_budget"):
         words = " A pooled NHS and council fund pays for placements" + (
             " up to its cap, with spend past it shared by the risk-share agreement." if finance["pooled_budget"].get(

@@ -121,15 +121,15 @@ OUTCOME_ROWS: tuple[tuple[str, str, str], ...] = (
     ("readmissions", "Emergency readmissions (total over the period)", "{:,.0f}"),
     ("readmission_rate", "Readmissions over discharges", "{:.1%}"),
 )
+"""Outcomes shown only where the config models them (nonzero)."""
 BOUNDARY_ROWS: tuple[tuple[str, str, str], ...] = (
     ("assessments_per_patient", "Assessments per patient found ready", "{:.2f}"),
     ("assessed_by_several_organisations_share", "  patients assessed by two or more organisations", "{:.1%}"),
     ("repeated_assessment_hours", "  hours asking again what another organisation asked", "{:,.0f}"),
     ("shared_assessment_hours_saved", "  hours saved by shared assessments", "{:,.0f}"),
-    ("bounce_backs", "Referrals that came back for missing information", "{:,.0f}"),
+    ("bounce_backs", "Referrals and assessments that came back for missing information", "{:,.0f}"),
 )
 """Assessments and bounce-backs across the boundary, shown where the config counts them."""
-"""Outcomes shown only where the config models them (nonzero)."""
 OUTCOME_KEYS = frozenset({*(key for key, _, _ in OUTCOME_ROWS), "shared_assessment_hours_saved"})
 
 COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -174,7 +174,7 @@ def money_lines(s: Mapping[str, Mapping[str, float]]) -> str:
             lines.append(f"  {label:58s} {_money(s[key]['mean']):>10s}  {_money_interval(s[key])}")
     if "budget_spent_days" in s:
         refused = s["budget_refusals"]["mean"]
-        what = "rationed (budget overcommitted)" if "budget_overcommitted_gbp" in s else "budget was spent"
+        what = "budget was overcommitted" if "budget_overcommitted_gbp" in s else "budget was spent"
         lines.append(f"  {'Days the council ' + what:58s} {s['budget_spent_days']['mean']:>10.1f}"
                      + (f"  (funding refused under tighter eligibility: {refused:,.1f})" if refused else ""))
     if "council_position_gbp" in s:

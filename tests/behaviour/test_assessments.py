@@ -130,3 +130,27 @@ def test_a_shared_assessment_with_nothing_before_it_is_not_shortened() -> None:
     raw["steps"]["review"]["assessment"]["shared"] = True
     r = run_replication(config_from_dict(raw), 0)
     assert np.all(r.patients["shared_assessment_hours_saved"] == 0.0)
+    # Nor is it counted as repeating the therapists, who finish first: only the provider repeats.
+    left = ~np.isnan(r.patients["departure"])
+    assert np.all(r.patients["repeated_assessment_hours"][left] == 1.0)
+
+
+def test_a_shared_assessment_decides_when_it_begins() -> None:
+    """The council's check is shared and begins after a 30-hour wait (summaries, no assessment); the
+    therapists (one of them, 2 hours each, often queueing) finish well before it begins. Whether
+    the therapists were done is decided when the check begins, not when it was scheduled: every
+    patient who left saved half of the check's 2 hours, and a shared assessment repeats nothing."""
+    steps = {
+        "therapy": staffed("hospital", "therapists", fixed(2.0), code="A", assessment={"by": "ward_therapists"}),
+        "summary": delay("hospital", fixed(30.0)),
+        "check": delay("social_care", fixed(2.0), code="A",
+                       assessment={"by": "social_worker", "repeated_share": 0.5, "shared": True}),
+    }
+    raw = ward(steps, {"therapy": [], "summary": [], "check": ["summary"]}, days=30, warmup=5, replications=1,
+               seed=12, admissions=10, staff={"therapists": {"owner": "hospital", "count": 1, "schedule": "always"}})
+    r = run_replication(config_from_dict(raw), 0)
+    p = r.patients
+    left = ~np.isnan(p["departure"])
+    assert left.sum() > 100
+    assert np.all(p["shared_assessment_hours_saved"][left] == 1.0)
+    assert np.all(p["repeated_assessment_hours"][left] == 0.0)

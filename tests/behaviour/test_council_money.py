@@ -181,3 +181,29 @@ def test_the_money_of_a_config_without_year_end_or_caps_is_unchanged() -> None:
     config = load_config(BASELINE, {**SHORT, "finance.year_end": None, "finance.council_budget.when_spent": "wait"})
     r = run_replication(config, 0)
     assert r.money and not {k for k in r.money if "position" in k or "pooled_overspend" in k or "overcommitted" in k}
+
+
+def test_a_stricter_panel_is_decided_when_the_case_reaches_it() -> None:
+    """The first financial year's budget (pro rata, 10 days of it) is committed within a day or two,
+    and the council rations with a panel that almost never decides until the year turns on day 10.
+    A case reaches the panel 48 hours after it is found ready: those reaching it after the turn
+    face the ordinary daily panel, though they were found ready while the council rationed."""
+    home = pool("social_care", "Di", 5000, stay_days=30, weekly_cost_gbp=700)
+    steps = {"wait": {"type": "delay", "owner": "hospital", "kind": "process", "dtoc_code": "other",
+                      "duration": fixed(48.0)},
+             "panel": session("social_care", [14.0], code="B"),
+             "home": placement("social_care", {"care": 1.0}, "Di")}
+    raw = ward(steps, {"wait": [], "panel": ["wait"], "home": ["panel"]}, pathway_number=3, days=20, warmup=1,
+               replications=1, seed=3, pools={"care": home},
+               finance={"acute_bed_day_cost_gbp": 395, "financial_year_starts_day": 10, "council_budget": {
+                   "annual_gbp": 1_000_000, "pools": ["care"], "when_spent": "overspend",
+                   "rationing": {"panel_step": "panel", "panel_factor": 0.02}}})
+    r = run_replication(config_from_dict(raw), 0)
+    s = r.segments
+    panel = np.asarray(r.step_names, dtype=object)[s["step"]] == "panel"
+    start, length = s["start"][panel], (s["end"] - s["start"])[panel]
+    after_turn = (start >= 10 * 24 + 1) & (start < 11.5 * 24)
+    before_turn = (start >= 3 * 24) & (start < 8 * 24)
+    assert after_turn.sum() > 5 and before_turn.sum() > 20
+    assert np.all(length[after_turn] <= 24.0)  # the next 14:00 sitting decides: no rationing after the turn
+    assert length[before_turn].mean() > 48.0  # while rationing, a sitting almost never decides

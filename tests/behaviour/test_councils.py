@@ -369,3 +369,23 @@ def test_each_council_has_its_own_budget_and_year_end_position() -> None:
 def test_a_wrong_council_money_setting_is_named(changes: dict[str, Any], words: str) -> None:
     with pytest.raises(ConfigError, match=words):
         _two_councils(**changes)
+
+
+def test_a_pooled_funds_council_part_is_shared_among_the_councils() -> None:
+    """With a pooled fund the councils' part of its spend is theirs even when none of their residents'
+    places is council-funded (every funded share 0): shared by their shares of admissions."""
+    config = _two_councils(**{"finance.council_budget": None,
+                              "finance.pooled_budget": {"nhs_share": 0.5},
+                              "councils.city.funded_share": {p: 0.0 for p in ("home_care", "residential_home",
+                                                                              "nursing_home", "reablement")},
+                              "councils.county.funded_share": {p: 0.0 for p in ("county_home_care",
+                                                                                "residential_home", "nursing_home",
+                                                                                "reablement")},
+                              **{f"pools.{p}.funded_share": 0.0 for p in ("home_care", "county_home_care",
+                                                                         "residential_home", "nursing_home",
+                                                                         "reablement")}})
+    m = replication_metrics(run_replication(config, 0))
+    assert m["placement_spend_council_gbp"] > 0  # half of the NHS's intermediate-care beds
+    parts = [m[council_metric(c, "placement_spend_gbp")] for c in ("city", "county")]
+    assert sum(parts) == pytest.approx(m["placement_spend_council_gbp"], rel=1e-9)
+    assert parts[0] / sum(parts) == pytest.approx(config.admission_shares()[0], rel=1e-9)
