@@ -29,8 +29,9 @@ def patient_assessments(run: Any, horizon: float) -> tuple[list[int], float, int
     saved = 0.0
     while run is not None:
         steps = run.plan.steps
-        for i, step in enumerate(steps):
-            if step.assessor < 0 or run.skip[i]:
+        for i in run.plan.assessing:
+            step = steps[i]
+            if run.skip[i]:
                 continue
             granted, finish = run.granted[i], run.finish[i]
             if granted is None or finish is None or granted >= run.ended or finish >= horizon:

@@ -65,6 +65,8 @@ class PathwayPlan:
     """Steps not needed by a patient whose every placement in the pathway is self-funded."""
     bouncing: list[int] = field(default_factory=list)
     """Steps whose work may come back for missing information (a ``bounce_back``)."""
+    assessing: list[int] = field(default_factory=list)
+    """Steps whose work assesses the patient (an ``assessment``)."""
 
 
 class DischargeRun:
@@ -330,6 +332,7 @@ class DischargeProcess:
             pathway=pathway,
             self_funder_skips=[i for i, name in enumerate(order) if self._self_funders_skip[name]],
             bouncing=[i for i, step in enumerate(steps) if step.bounce_u is not None],
+            assessing=[i for i, step in enumerate(steps) if step.assessor >= 0],
         )
 
     def release(self) -> None:
@@ -480,7 +483,7 @@ class DischargeProcess:
         its resource, as its runner's class says."""
         step = run.plan.steps[i]
         run.start[i] = t  # known now: the ledger needs it even if the step is unfinished at the horizon
-        if t > self.env.now and not run.skip[i] and (step.shares or step.decides_late):
+        if (step.shares or step.decides_late) and t > self.env.now and not run.skip[i]:
             # What it does depends on the state when it begins (another organisation's assessment
             # finished by then; the budget rationing by then): decide it then.
             self.env.timeout(t - self.env.now).callbacks.append(lambda _ev: self._begin_now(run, i, t))

@@ -376,8 +376,9 @@ def _assessment_columns(patients: list[Patient], horizon: float) -> dict[str, np
     saved = np.zeros(len(patients))
     organisations = np.zeros(len(patients), dtype=np.int8)
     for k, patient in enumerate(patients):
-        if patient.discharge is not None:
-            row, repeated[k], organisations[k], saved[k] = patient_assessments(patient.discharge, horizon)
+        run = patient.discharge
+        if run is not None and (run.plan.assessing or run.previous is not None):  # else nobody assessed them
+            row, repeated[k], organisations[k], saved[k] = patient_assessments(run, horizon)
             counts[k] = row
     return {**{f"assessments_{a}": counts[:, j] for j, a in enumerate(ASSESSORS)},
             "repeated_assessment_hours": repeated, "assessing_organisations": organisations,
