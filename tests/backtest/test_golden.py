@@ -14,7 +14,7 @@ import pytest
 
 from discharge_sim.config import load_config
 from discharge_sim.io.folders import read_json
-from tests.backtest.regenerate import GOLDEN, HASHES, REGENERATE, run, shipped, snapshot
+from tests.backtest.regenerate import GOLDEN, HASHES, REGENERATE, RUN_FOR, run, shipped, snapshot
 
 CONFIGS = shipped()
 
@@ -48,7 +48,8 @@ def _first_difference(name: str, file: str, golden: bytes, now: bytes) -> str:
             f"{len(old)} lines stored, {len(new)} now\n  golden: {was[:300]}\n  now:    {becomes[:300]}\n{redo}")
 
 
-@pytest.mark.parametrize("name", CONFIGS)
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name in RUN_FOR else name
+                                  for name in CONFIGS])  # the long runs (330 days) are slow tests
 def test_results_equal_the_golden_files(name, tmp_path):
     folder = GOLDEN / name
     assert folder.is_dir(), f"{name}: no golden files; run: {REGENERATE} {name}"
