@@ -1332,6 +1332,11 @@ class Config(Strict):
             c.budget is not None for c in self.councils.values())
 
     def _check_finance(self, finance: Finance) -> None:
+        if finance.council_budget is not None:  # each budget's own settings first, then how they fit together
+            self._check_budget(finance.council_budget, "finance.council_budget")
+        for name, council in self.councils.items():
+            if council.budget is not None:
+                self._check_budget(council.budget, f"councils.{name}.budget")
         year_end = finance.year_end
         own_year_end = [c.year_end is not None for c in self.councils.values()]
         if any(own_year_end) and not all(own_year_end):
@@ -1356,10 +1361,7 @@ class Config(Strict):
         if own and finance.pooled_budget is not None:
             raise ValueError("finance.pooled_budget: a pooled fund replaces the councils' own budgets; "
                              "give one or the other")
-        for name, budget in own.items():
-            self._check_budget(budget, f"councils.{name}.budget")
         if finance.council_budget is not None:
-            self._check_budget(finance.council_budget, "finance.council_budget")
             if finance.pooled_budget is not None:
                 raise ValueError(
                     "finance: a pooled_budget replaces the council_budget (the fund's own cap and risk share "
