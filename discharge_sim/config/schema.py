@@ -1361,12 +1361,11 @@ class Config(Strict):
         if own and finance.pooled_budget is not None:
             raise ValueError("finance.pooled_budget: a pooled fund replaces the councils' own budgets; "
                              "give one or the other")
-        if finance.council_budget is not None:
-            if finance.pooled_budget is not None:
-                raise ValueError(
-                    "finance: a pooled_budget replaces the council_budget (the fund's own cap and risk share "
-                    "apply to it); give one or the other (in an overlay, council_budget: null removes the base's)"
-                )
+        if finance.council_budget is not None and finance.pooled_budget is not None:
+            raise ValueError(
+                "finance: a pooled_budget replaces the council_budget (the fund's own cap and risk share "
+                "apply to it); give one or the other (in an overlay, council_budget: null removes the base's)"
+            )
 
     def _check_budget(self, budget: CouncilBudget, where: str) -> None:
         rationing = budget.rationing
