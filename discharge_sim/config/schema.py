@@ -995,6 +995,12 @@ class CouncilStep(Strict):
     search_probability: Probability | None = None
     self_funder_search: Distribution | None = None
     handover: Distribution | None = None
+    assessment_shared: bool | None = None
+    """For a step that assesses: whether this council's assessors read earlier assessments (see
+    :attr:`Assessment.shared`)."""
+    bounce_probability: Probability | None = None
+    """For a step with a ``bounce_back``: this council's chance its work comes back for missing
+    information (better or worse information sharing); the rework and who answers for it are the step's."""
 
     APPLIES: ClassVar[dict[str, tuple[str, ...]]] = {
         "duration": ("delay", "staffed"), "sessions": ("session",), "search": ("placement",),
@@ -1242,6 +1248,12 @@ class Config(Strict):
                     if kind not in CouncilStep.APPLIES.get(key, (kind,)):
                         raise ValueError(f"{where}.steps.{sname}.{key}: a {kind} step has no {key} "
                                          f"(it belongs to {' and '.join(CouncilStep.APPLIES[key])} steps)")
+                    if key == "assessment_shared" and self.steps[sname].assessment is None:
+                        raise ValueError(f"{where}.steps.{sname}.assessment_shared: the step has no assessment "
+                                         "(give the step's assessment first)")
+                    if key == "bounce_probability" and self.steps[sname].bounce_back is None:
+                        raise ValueError(f"{where}.steps.{sname}.bounce_probability: the step has no bounce_back "
+                                         "(give the step's bounce_back, with who answers for it, first)")
                     if key == "search_probability" and change.search is None and getattr(
                             self.steps[sname], "search", None) is None:
                         raise ValueError(f"{where}.steps.{sname}.search_probability: the step has no search for "
@@ -1280,6 +1292,11 @@ class Config(Strict):
         for name, step in self.steps.items():
             update: dict[str, Any] = {k: getattr(c.steps[name], k) for k in c.steps[name].model_fields_set
                                       } if name in c.steps else {}
+            if "assessment_shared" in update and step.assessment is not None:
+                update["assessment"] = step.assessment.model_copy(update={"shared": update.pop("assessment_shared")})
+            if "bounce_probability" in update and step.bounce_back is not None:
+                update["bounce_back"] = step.bounce_back.model_copy(
+                    update={"probability": update.pop("bounce_probability")})
             if isinstance(step, StaffedStep) and step.staff in c.staff:
                 update["staff"] = c.staff[step.staff]
             if isinstance(step, PlacementStep) and any(p in c.pools for p in step.pools):

@@ -389,3 +389,41 @@ def test_a_pooled_funds_council_part_is_shared_among_the_councils() -> None:
     parts = [m[council_metric(c, "placement_spend_gbp")] for c in ("city", "county")]
     assert sum(parts) == pytest.approx(m["placement_spend_council_gbp"], rel=1e-9)
     assert parts[0] / sum(parts) == pytest.approx(config.admission_shares()[0], rel=1e-9)
+
+
+def test_a_council_can_share_assessments_and_information_better_than_another() -> None:
+    """Council b's social workers read the hospital's assessment and its referrals come back less
+    often for missing information: its residents save assessment hours and have fewer bounce-backs;
+    council a's residents' records are the same to the hour as when b does nothing different."""
+    raw = _two_teams()
+    raw["steps"]["assessment"]["assessment"] = {"by": "social_worker", "repeated_share": 0.5}
+    raw["steps"]["first_look"] = {"type": "delay", "owner": "hospital", "kind": "process", "dtoc_code": "other",
+                                  "duration": fixed(1.0), "assessment": {"by": "ward_therapists"}}
+    raw["pathways"][3] = {"first_look": [], "assessment": ["first_look"], "panel": ["assessment"],
+                          "care_home": ["panel"]}
+    raw["steps"]["panel"]["bounce_back"] = {"probability": 0.5, "rework": exponential(24.0), "owner": "hospital",
+                                            "kind": "process", "dtoc_code": "other"}
+    plain = run_replication(config_from_dict(raw), 0)
+    raw["councils"]["b"]["steps"] = {"assessment": {"assessment_shared": True},
+                                     "panel": {"bounce_probability": 0.1}}
+    sharing = run_replication(config_from_dict(raw), 0)
+    m, p = replication_metrics(sharing), sharing.patients
+    a, b = p["council"] == 0, p["council"] == 1
+    assert m[council_metric("b", "shared_assessment_hours_saved")] > 0
+    assert m[council_metric("a", "shared_assessment_hours_saved")] == 0
+    assert (m[council_metric("b", "bounce_backs_per_patient")]
+            < 0.5 * m[council_metric("a", "bounce_backs_per_patient")])
+    assert np.array_equal(plain.patients["departure"][a], p["departure"][a], equal_nan=True)
+    assert not np.array_equal(plain.patients["departure"][b], p["departure"][b], equal_nan=True)
+
+
+@pytest.mark.parametrize(("steps", "words"), [
+    ({"panel": {"assessment_shared": True}}, "councils.b.steps.panel.assessment_shared: the step has no assessment"),
+    ({"assessment": {"bounce_probability": 0.2}},
+     "councils.b.steps.assessment.bounce_probability: the step has no bounce_back"),
+])
+def test_a_councils_sharing_needs_the_steps_own_setting(steps: dict[str, Any], words: str) -> None:
+    raw = _two_teams()
+    raw["councils"]["b"]["steps"] = steps
+    with pytest.raises(ConfigError, match=words):
+        config_from_dict(raw)
