@@ -40,6 +40,7 @@ COUNCIL_MONEY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("staff_cost_gbp", "of which on discharge staff (GBP)"),
     ("budget_committed_gbp", "Its own budget committed to new places (GBP)"),
     ("budget_overcommitted_gbp", "of which past the year's budget (GBP)"),
+    ("budget_spent_days", "Days its budget was overcommitted (or spent)"),
     ("council_position_gbp", "Its year-end position: budget less spend (GBP)"),
     ("council_reserves_used_gbp", "Reserves used (GBP)"),
     ("council_unfunded_overspend_gbp", "Overspend its reserves cannot cover (GBP)"),

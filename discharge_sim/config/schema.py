@@ -804,6 +804,9 @@ class Rationing(Strict):
     def _panel_named(self) -> Rationing:
         if self.panel_factor < 1.0 and self.panel_step is None:
             raise ValueError("panel_factor needs panel_step: the session step whose sittings become stricter")
+        if self.panel_factor == self.package_factor == self.fee_factor == 1.0:
+            raise ValueError("every factor is 1 (the default), so rationing would change nothing: give panel_factor "
+                             "(with panel_step), package_factor or fee_factor below 1, or leave rationing out")
         return self
 
 
@@ -1351,9 +1354,18 @@ class Config(Strict):
     def _check_finance(self, finance: Finance) -> None:
         if finance.council_budget is not None:  # each budget's own settings first, then how they fit together
             self._check_budget(finance.council_budget, "finance.council_budget")
-        for name, council in self.councils.items():
+        for k, (name, council) in enumerate(self.councils.items()):
             if council.budget is not None:
                 self._check_budget(council.budget, f"councils.{name}.budget")
+                served = {p for st in self.council_steps(name).values() if isinstance(st, PlacementStep)
+                          for p in st.pools}
+                for pool in council.budget.pools:  # a pool it replaced with its own, and no community clients in it
+                    if pool in council.pools and pool not in served and not self.community_shares(pool)[k]:
+                        raise ValueError(
+                            f"councils.{name}.budget.pools: pool {pool!r} takes none of this council's residents, "
+                            f"from hospital or the community (its own pools replace the config's: "
+                            f"{', '.join(f'{a} -> {b}' for a, b in council.pools.items()) or 'none'}); "
+                            f"its residents' pools: {', '.join(sorted(served)) or '(none)'}")
         year_end = finance.year_end
         own_year_end = [c.year_end is not None for c in self.councils.values()]
         if any(own_year_end) and not all(own_year_end):

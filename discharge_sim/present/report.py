@@ -623,11 +623,12 @@ COUNCIL_REPORT = (("admissions", "admissions", count),
                   ("delayed_bed_days_nhs_community", "by NHS community services", count),
                   ("delayed_bed_days_social_care", "by social care", count),
                   ("delayed_bed_days_patient_family", "by patients and families", count),
-                  ("dtoc_days_nhs", "DToC-style days: NHS", count),
-                  ("dtoc_days_social_care", "DToC-style days: social care", count),
-                  ("dtoc_days_both", "DToC-style days: both", count))
+                  ("dtoc_days_nhs", "DToC-style days over the period: NHS", count),
+                  ("dtoc_days_social_care", "DToC-style days over the period: social care", count),
+                  ("dtoc_days_both", "DToC-style days over the period: both", count))
 """The columns of the report's table by council: metric, heading and format."""
 COUNCIL_MONEY_REPORT = (("council_spend_gbp", "council spend", money),
+                        ("budget_spent_days", "days its budget was overcommitted", decimal),
                         ("council_position_gbp", "year-end position (negative: overspend)", money),
                         ("council_reserves_used_gbp", "reserves used", money))
 """The money columns of the table by council, where councils.csv has them."""
@@ -759,11 +760,20 @@ def figure_blocks(folder: Path) -> list[Block]:
     return [FigureBlock(d.name, d.title, d.caption) for d in drawn]
 
 
-def _budget_words(r: ResultsFolder) -> str:
+def _money_words(r: ResultsFolder) -> str:
+    """:func:`_budget_words` of the run's config, or of each scenario's where they differ."""
+    scenarios = r.manifest.get("scenarios") or [{"label": r.name, "config": r.config}]
+    said = {sc["label"]: _budget_words(sc["config"]) for sc in scenarios}
+    if len(set(said.values())) <= 1:
+        return next(iter(said.values()), "")
+    return " Money, by scenario:" + "".join(f" {label}:{words}" for label, words in said.items())
+
+
+def _budget_words(config: Mapping[str, Any]) -> str:
     """What the config's council budget (or each council's own) does once it is committed, in words;
     the older rules are labelled as not lawful."""
-    finance = r.config.get("finance") or {}
-    councils = r.config.get("councils") or {}
+    finance = config.get("finance") or {}
+    councils = config.get("councils") or {}
     budgets = ([("the council's", finance["council_budget"])] if finance.get("council_budget") else
                [(f"council {name}'s", c["budget"]) for name, c in councils.items() if c.get("budget")])
     words = ""
@@ -861,14 +871,14 @@ def limitations(r: ResultsFolder) -> Bullets:
         "DToC-style counts count patients delayed at midnight, as the national statistic did; same-day hold-ups do "
         "not appear in them, though they hold beds.",
         "Placement pools start full, in steady state, and take referrals from the community at constant rates."
-        + _capacity_words(r) + _budget_words(r),
+        + _capacity_words(r) + _money_words(r),
         _patient_words(r),
     ]
     n = int(r.manifest.get("replications") or 0)
     if n < 10:
         items.append(f"Only {n} replication(s) were run: intervals are wide; run more for a board decision.")
     negative = sorted({*(label for _, _, m in r.keyed_scenarios() for metric, label, _ in RESULT_ROWS
-                         if _below_zero(m.get(metric))), *_attribution_below_zero(r)})
+                         if metric not in SIGNED and _below_zero(m.get(metric))), *_attribution_below_zero(r)})
     if negative:
         items.append("Some 95% intervals of quantities that cannot be negative reach below zero ("
                      + "; ".join(negative) + "): the replications vary too much for a t-interval; run more.")
@@ -908,6 +918,10 @@ def limitations(r: ResultsFolder) -> Bullets:
             "stays near 100% and boarding hours and cancelled electives vary widely between replications; at 100% "
             "or more, beds never free up, and those counts grow with the run length rather than settling.")
     return Bullets(tuple(items))
+
+
+SIGNED = frozenset({"council_position_gbp", "nhs_position_gbp", "nhs_deficit_carried_forward_gbp"})
+"""Results that can be negative by their nature (a position, a deficit carried forward)."""
 
 
 def _below_zero(ci: Any) -> bool:

@@ -150,15 +150,15 @@ MONEY_ROWS: tuple[tuple[str, str], ...] = (
     ("placement_spend_pooled_gbp", "  of which paid from the pooled budget"),
     ("placement_spend_self_gbp", "Paid by people for their own care"),
     ("budget_committed_gbp", "Council budget committed to new placements"),
-    ("budget_overcommitted_gbp", "  of which past the year's budget (overspend)"),
+    ("budget_overcommitted_gbp", "  of which past the year's new-placement budget"),
     ("pooled_overspend_gbp", "Pooled fund spend past its cap"),
     ("pooled_overspend_nhs_gbp", "  of which borne by the NHS (risk share)"),
 )
 POSITION_ROWS: tuple[tuple[str, str], ...] = (
     ("council_year_budget_gbp", "Council budget for its spend here (pro rata)"),
     ("council_position_gbp", "Council position (budget less spend; negative: overspend)"),
-    ("council_reserves_used_gbp", "  reserves used"),
-    ("council_unfunded_overspend_gbp", "  overspend the reserves cannot cover"),
+    ("council_reserves_used_gbp", "  reserves used (mean; only overspending runs use any)"),
+    ("council_unfunded_overspend_gbp", "  overspend reserves cannot cover (mean)"),
     ("nhs_year_budget_gbp", "NHS budget for its spend here (pro rata)"),
     ("nhs_position_gbp", "NHS position (budget less spend; negative: deficit)"),
     ("nhs_deficit_carried_forward_gbp", "  deficit carried forward (negative: surplus)"),
@@ -174,8 +174,9 @@ def money_lines(s: Mapping[str, Mapping[str, float]]) -> str:
             lines.append(f"  {label:58s} {_money(s[key]['mean']):>10s}  {_money_interval(s[key])}")
     if "budget_spent_days" in s:
         refused = s["budget_refusals"]["mean"]
-        what = "budget was overcommitted" if "budget_overcommitted_gbp" in s else "budget was spent"
-        lines.append(f"  {'Days the council ' + what:58s} {s['budget_spent_days']['mean']:>10.1f}"
+        what = ("a council budget was overcommitted" if "budget_overcommitted_gbp" in s
+                else "the council budget was spent")
+        lines.append(f"  {'Days ' + what:58s} {s['budget_spent_days']['mean']:>10.1f}"
                      + (f"  (funding refused under tighter eligibility: {refused:,.1f})" if refused else ""))
     if "council_position_gbp" in s:
         lines.append("  Year-end positions (a council must balance; a trust may carry a deficit forward):")
@@ -213,7 +214,8 @@ def policy_lines(outcome: Outcome) -> str:
     lines = [
         f"Policy comparison against {labels[0]!r}: paired differences over {outcome.replications} replication(s) "
         "with common random numbers,",
-        "mean and 95% interval; * the interval excludes zero. Negative is fewer delays, less waiting, less spend.",
+        "mean and 95% interval; * the interval excludes zero. Negative is fewer delays, less waiting, less spend;",
+        "for a year-end position, negative is worse (more overspend or deficit), positive better.",
     ]
     for part, keys in (("Delays and knock-on effects", measures[:5]), ("Money (GBP)", measures[5:])):
         if not keys:

@@ -144,7 +144,7 @@ def _market_ward(fee_factor: float) -> dict[str, Any]:
                 seed=9, pools={"homes": homes},
                 finance={"acute_bed_day_cost_gbp": 395, "council_budget": {
                     "annual_gbp": 1.0, "pools": ["homes"], "when_spent": "overspend",
-                    "rationing": {"fee_factor": fee_factor}}})
+                    **({"rationing": {"fee_factor": fee_factor}} if fee_factor < 1.0 else {})}})
 
 
 def test_a_fee_freeze_lengthens_searches_in_a_market_that_answers_to_fees() -> None:
@@ -169,6 +169,7 @@ def test_a_fee_freeze_lengthens_searches_in_a_market_that_answers_to_fees() -> N
     ({"when_spent": "overspend", "rationing": {"panel_step": "medicines", "panel_factor": 0.5}},
      "'medicines' is not a session step; session steps: funding_panel"),
     ({"when_spent": "overspend", "rationing": {"package_factor": 0}}, "package_factor"),
+    ({"when_spent": "overspend", "rationing": {"panel_step": "funding_panel"}}, "rationing would change nothing"),
 ])
 def test_a_wrong_rationing_is_named(budget: dict[str, Any], words: str) -> None:
     raw = config_to_dict(load_config(BASELINE))

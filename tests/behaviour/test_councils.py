@@ -365,6 +365,10 @@ def test_each_council_has_its_own_budget_and_year_end_position() -> None:
     ({"councils.city.year_end": {"budget_gbp": 1e6}, "councils.county.year_end": {"budget_gbp": 1e6}},
      "finance.year_end.council_budget_gbp: each council gives its own"),
     ({"councils.city.community_share": {"nursing_home": 0.7}}, "community shares of pool 'nursing_home' must sum to 1"),
+    ({"finance.council_budget": None,
+      "councils.city.budget": {"annual_gbp": 1e6, "pools": ["home_care"], "when_spent": "overspend"},
+      "councils.county.budget": {"annual_gbp": 1e6, "pools": ["home_care"], "when_spent": "overspend"}},
+     "councils.county.budget.pools: pool 'home_care' takes none of this council's residents"),
 ])
 def test_a_wrong_council_money_setting_is_named(changes: dict[str, Any], words: str) -> None:
     with pytest.raises(ConfigError, match=words):

@@ -155,8 +155,8 @@ def valid_configs(draw: Any) -> dict[str, Any]:
                 "when_spent": draw(st.sampled_from(("wait", "tighten", "overspend")))}
             if raw["finance"]["council_budget"]["when_spent"] == "overspend" and draw(st.booleans()):
                 sessions = [n for n, st_ in steps.items() if st_["type"] == "session"]
-                raw["finance"]["council_budget"]["rationing"] = {
-                    "package_factor": round(draw(st.floats(0.5, 1.0)), 3), "fee_factor": round(draw(st.floats(0.5, 1.0)), 3),
+                raw["finance"]["council_budget"]["rationing"] = {  # a fee freeze at least, so it changes something
+                    "package_factor": round(draw(st.floats(0.5, 1.0)), 3), "fee_factor": round(draw(st.floats(0.5, 0.99)), 3),
                     **({"panel_step": sessions[0], "panel_factor": round(draw(st.floats(0.2, 1.0)), 3)} if sessions else {})}
         if draw(st.booleans()):
             raw["finance"]["year_end"] = {"council_budget_gbp": draw(st.integers(1000, 10**6)),
@@ -208,8 +208,9 @@ def valid_configs(draw: Any) -> dict[str, Any]:
         finance = raw.get("finance") or {}
         if finance.get("council_budget") and draw(st.booleans()):  # each council its own budget, and year end
             budget = finance.pop("council_budget")
-            for council in raw["councils"].values():
-                council["budget"] = {**budget, "annual_gbp": max(1, budget["annual_gbp"] // 2)}
+            for council in raw["councils"].values():  # the pools its residents use, after its own replace the config's
+                council["budget"] = {**budget, "annual_gbp": max(1, budget["annual_gbp"] // 2),
+                                     "pools": [council.get("pools", {}).get(p, p) for p in budget["pools"]]}
                 council["year_end"] = {"budget_gbp": draw(st.integers(1000, 10**6)), "reserves_gbp": draw(st.integers(0, 10**5))}
             finance["year_end"] = {"nhs_budget_gbp": draw(st.integers(1000, 10**6))}
     return raw
