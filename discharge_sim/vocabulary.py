@@ -129,3 +129,8 @@ DELAY_BANDS: tuple[tuple[str, int, int], ...] = (
 
 DETAIL_FORMATS = ("parquet", "csv")
 """How the per-patient and per-segment tables can be written; the first is the default."""
+
+
+def council_metric(council: str, metric: str) -> str:
+    """The metric of one home council's residents or money: ``council.<council>.<metric>``."""
+    return f"council.{council}.{metric}"

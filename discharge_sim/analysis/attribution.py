@@ -143,13 +143,13 @@ def benchmark_scenario(config: Config, convention: SideConvention,
                             every_day(raw["councils"][council]["steps"][name]["sessions"], theirs.sessions)
                     changed = True
                 if bench.duration_quantile is not None:  # the step's quantile, and each council's of its own
-                    work = _work(step)
+                    work = step.work
                     if work is not None:
                         caps.add((name, Shape.of(work).quantile(bench.duration_quantile)))
                     for council in config.councils:
-                        theirs = _work(config.council_steps(council)[name])
-                        if theirs is not None and theirs != work:
-                            caps.add((f"{name}@{council}", Shape.of(theirs).quantile(bench.duration_quantile)))
+                        own_work = config.council_steps(council)[name].work
+                        if own_work is not None and own_work != work:
+                            caps.add((f"{name}@{council}", Shape.of(own_work).quantile(bench.duration_quantile)))
             elif what == "pool":
                 if bench.search_quantile is not None:  # the steps' searches, and each council's own
                     q = bench.search_quantile
@@ -170,11 +170,6 @@ def benchmark_scenario(config: Config, convention: SideConvention,
                         changed = True
     benchmarked = config_from_dict(raw, source=f"{config.name} at benchmark") if changed else config
     return benchmarked, Variant(duration_caps=frozenset(caps), search_caps=frozenset(searches))
-
-
-def _work(step: Any) -> Any:
-    """A step's work: its duration, or a placement's handover (None: it has none)."""
-    return getattr(step, "duration", None) or getattr(step, "handover", None)
 
 
 def every_day(raw: dict[str, Any], sessions: SessionSettings) -> None:

@@ -28,6 +28,7 @@ from discharge_sim.vocabulary import (
     KINDS,
     ORGANISATIONS,
     OWNERS,
+    council_metric,
 )
 
 
@@ -320,10 +321,6 @@ organisation) and the bed-days charged to each item, from which every convention
 def is_council_metric(name: str) -> bool:
     return COUNCIL_METRICS.fullmatch(name) is not None
 
-
-def council_metric(council: str, metric: str) -> str:
-    """The metric of one council's residents: ``council.<council>.<metric>``."""
-    return f"council.{council}.{metric}"
 
 
 def council_view(metrics: Mapping[str, Any], council: str) -> dict[str, Any]:

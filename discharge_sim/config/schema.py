@@ -698,6 +698,12 @@ class StepBase(Attributed):
     kind: Kind
     dtoc_code: DtocCode
     probability: Probability = 1.0
+
+    @property
+    def work(self) -> Distribution | None:
+        """The step's own work: its duration, or a placement's handover (None: it has none)."""
+        return getattr(self, "duration", None) or getattr(self, "handover", None)
+
     """Chance the step is needed at all; otherwise it takes no time."""
     self_funders_skip: bool = False
     """Not needed by a patient whose every placement in the pathway is self-funded (a council

@@ -19,7 +19,7 @@ from discharge_sim.config import Config
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.staff import StaffTeam
-from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
+from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR, council_metric
 
 
 def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff: Mapping[str, StaffTeam],
@@ -124,10 +124,6 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
             m[k] = sum(m[council_metric(name, k)] for name in councils)  # the councils' positions together
     return m
 
-
-def council_metric(council: str, metric: str) -> str:
-    """The metric of one council: ``council.<council>.<metric>`` (as the analysis names it)."""
-    return f"council.{council}.{metric}"
 
 
 def _council_position(budget: float, spend: float, reserves: float) -> dict[str, float]:

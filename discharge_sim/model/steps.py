@@ -153,7 +153,7 @@ def compile_step(index: int, name: str, step: Any, hours: dict[str, WorkingHours
     def stream(purpose: str) -> np.random.Generator:
         return streams.generator(f"step.{name}.{purpose}{suffix}")
 
-    duration_cfg = getattr(step, "duration", None) or getattr(step, "handover", None)
+    duration_cfg = step.work
     common: dict[str, Any] = {
         "index": index, "name": name, "owner": step.owner, "kind": step.kind, "dtoc_code": step.dtoc_code,
         "organisation": step.organisation, "probability": step.probability,
@@ -220,8 +220,7 @@ def share_draws(runner: StepRunner, cfg: Any, base: StepRunner, base_cfg: Any) -
     runner.need_u = base.need_u
     runner.choice_u = base.choice_u
     runner.bounce_u, runner.rework = base.bounce_u, base.rework  # a council cannot change a bounce-back
-    work = getattr(cfg, "duration", None) or getattr(cfg, "handover", None)
-    same = work == (getattr(base_cfg, "duration", None) or getattr(base_cfg, "handover", None))
+    same = cfg.work == base_cfg.work
     runner.duration = base.duration if same else _alongside(base.duration, runner.duration)
     if isinstance(runner, PlacementRunner) and isinstance(base, PlacementRunner):
         runner.funded_u = base.funded_u
