@@ -37,8 +37,6 @@ class AnnualBudget:
         self.waits = cfg.when_spent == "wait"
         self.overspends = cfg.when_spent == "overspend"
         self.rationing = cfg.rationing
-        self.rationed = 0
-        """Approvals made while the year's budget was overcommitted (rationing on)."""
         first = (year_starts_day * HOURS_PER_DAY) % HOURS_PER_YEAR or HOURS_PER_YEAR
         self.year_end = first
         self.remaining = self.annual * first / HOURS_PER_YEAR
@@ -57,8 +55,6 @@ class AnnualBudget:
             if not self.spent and cost > self.remaining:
                 self.spent = True
                 self.spells.append((self.env.now, self.year_end))
-            elif self.spent:
-                self.rationed += 1
             self.remaining -= cost
             self.approvals.append((self.env.now, cost, self.remaining))
             return True

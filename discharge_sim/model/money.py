@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from discharge_sim.config import Config
+from discharge_sim.config import Config, Pool
 from discharge_sim.model.budget import AnnualBudget
 from discharge_sim.model.placements import PlacementPool
 from discharge_sim.model.staff import StaffTeam
@@ -36,8 +36,7 @@ def replication_money(config: Config, pools: Mapping[str, PlacementPool], staff:
         cfg = config.pools[name]
         hourly = cfg.weekly_cost_gbp / HOURS_PER_WEEK
         if cfg.contract == "block":  # every place the pool has, while it has it (a provider that left, no more)
-            lost = sum(e.places * max(0.0, hi - max(lo, e.day * HOURS_PER_DAY)) for e in cfg.exits)
-            placements[cfg.paid_by] += (cfg.places * (hi - lo) - lost) * hourly
+            placements[cfg.paid_by] += _block_place_hours(cfg, window) * hourly
         else:
             placements[cfg.paid_by] += pool.funded_hours * hourly
             placements["self"] += pool.self_funded_hours * hourly
@@ -163,7 +162,6 @@ def _by_council(config: Config, pools: Mapping[str, PlacementPool], council_cost
     """Per council, what it pays for its residents' funded places (a block contract by its share of
     the pool's community referrals) and for staff: a team only its residents use is its own, a team
     several councils' residents use is shared by their shares of admissions."""
-    lo, hi = window
     names = list(config.councils)
     out = {name: {"placements": 0.0, "staff": 0.0} for name in names}
     for name, pool in pools.items():
@@ -172,9 +170,8 @@ def _by_council(config: Config, pools: Mapping[str, PlacementPool], council_cost
             continue
         hourly = cfg.weekly_cost_gbp / HOURS_PER_WEEK
         if cfg.contract == "block":
-            lost = sum(e.places * max(0.0, hi - max(lo, e.day * HOURS_PER_DAY)) for e in cfg.exits)
             for c, share in zip(names, config.community_shares(name), strict=True):
-                out[c]["placements"] += (cfg.places * (hi - lo) - lost) * hourly * share
+                out[c]["placements"] += _block_place_hours(cfg, window) * hourly * share
         else:
             for c, hours in zip(names, pool.council_hours, strict=True):
                 out[c]["placements"] += hours * hourly
@@ -187,6 +184,14 @@ def _by_council(config: Config, pools: Mapping[str, PlacementPool], council_cost
         for k, c in enumerate(names):
             out[c]["staff"] += cost * weights[k] / total if total else cost / len(names)
     return out
+
+
+def _block_place_hours(cfg: Pool, window: tuple[float, float]) -> float:
+    """Place-hours a block contract pays for in ``window``: every place the pool has, while it has
+    it (the places of a provider that left, no more)."""
+    lo, hi = window
+    lost = sum(e.places * max(0.0, hi - max(lo, e.day * HOURS_PER_DAY)) for e in cfg.exits)
+    return cfg.places * (hi - lo) - lost
 
 
 def _overcommitted(approvals: list[tuple[float, float, float]], lo: float, hi: float) -> list[float]:

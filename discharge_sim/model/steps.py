@@ -219,7 +219,7 @@ def share_draws(runner: StepRunner, cfg: Any, base: StepRunner, base_cfg: Any) -
     results one council does, and scenarios that change one council keep the others' draws."""
     runner.need_u = base.need_u
     runner.choice_u = base.choice_u
-    runner.bounce_u, runner.rework = base.bounce_u, base.rework  # a council cannot change a bounce-back
+    runner.bounce_u, runner.rework = base.bounce_u, base.rework  # a council changes only a bounce-back's chance
     same = cfg.work == base_cfg.work
     runner.duration = base.duration if same else _alongside(base.duration, runner.duration)
     if isinstance(runner, PlacementRunner) and isinstance(base, PlacementRunner):
