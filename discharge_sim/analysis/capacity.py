@@ -148,7 +148,7 @@ def bed_load(config: Config, factor: float = 1.0) -> BedLoad:
     for gname, group in config.groups.items():
         rate = config.emergency.admissions_per_day * factor * group.emergency_share + electives * group.elective_share
         admissions += rate
-        stay += rate * group.length_of_stay.mean_in_hours / HOURS_PER_DAY
+        stay += rate * group.mean_stay_hours() / HOURS_PER_DAY
         for shares, discharge in sets:
             delay += rate * shares[gname] * sum(share * discharge.get(pathway, 0.0)
                                                 for pathway, share in group.pathway_mix.items())

@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -56,6 +56,12 @@ LONGEST_HOURS = 100 * 365 * HOURS_PER_DAY
 ones overflow the samplers."""
 MOST_SPREAD = 1000.0
 """The largest sd of a lognormal or gamma duration, as a multiple of its mean."""
+MOST_WEIBULL_SPREAD = 100.0
+"""The largest sd of a Weibull duration, as a multiple of its mean (a shape near 0.1)."""
+LEAST_WEIBULL_SPREAD = 0.001
+"""The smallest sd of a Weibull duration, as a multiple of its mean (a shape near 1,300)."""
+MOST_QUANTILES = 1001
+"""The most quantiles an empirical distribution may list."""
 # MOST_DAYS, MOST_REPLICATIONS and SEED_LIMIT are in limits.py: the command line checks them too.
 MOST_PER_DAY = 100_000
 """The most admissions, or community referrals to a pool, a day: hundreds of times a large
@@ -156,16 +162,26 @@ class Attributed(Strict):
 
 
 class Distribution(Strict):
-    """A duration: a family with its mean (and sd), given in hours or in days."""
+    """A duration: a family with its mean (and sd), given in hours or in days; or an empirical
+    distribution, its quantiles at equally spaced probabilities (as fitted from a trust's data)."""
 
-    distribution: Literal["lognormal", "gamma", "exponential", "fixed"]
+    distribution: Literal["lognormal", "gamma", "weibull", "exponential", "fixed", "empirical"]
     mean_hours: NonNegative | None = None
     sd_hours: Positive | None = None
     mean_days: NonNegative | None = None
     sd_days: Positive | None = None
+    quantiles_hours: list[NonNegative] | None = None
+    """For ``empirical``: the durations at probabilities 0, 1/k, 2/k, ..., 1 (k + 1 values, at least
+    2, never decreasing); a draw is interpolated linearly between them."""
+    quantiles_days: list[NonNegative] | None = None
+    """As ``quantiles_hours``, in days."""
 
     @model_validator(mode="after")
     def _units_and_parameters(self) -> Distribution:
+        if self.distribution == "empirical":
+            return self._empirical()
+        if self.quantiles_hours is not None or self.quantiles_days is not None:
+            raise ValueError(f"a {self.distribution} distribution takes no quantiles (only an empirical one does)")
         hours = self.mean_hours is not None or self.sd_hours is not None
         days = self.mean_days is not None or self.sd_days is not None
         if hours == days:
@@ -177,7 +193,7 @@ class Distribution(Strict):
         unit = "hours" if hours else "days"
         if mean is None:
             raise ValueError(f"mean_{unit} is required")
-        needs_sd = self.distribution in ("lognormal", "gamma")
+        needs_sd = self.distribution in ("lognormal", "gamma", "weibull")
         if needs_sd and sd is None:
             raise ValueError(f"a {self.distribution} distribution needs sd_{unit}")
         if not needs_sd and sd is not None:
@@ -190,17 +206,59 @@ class Distribution(Strict):
                 raise PydanticCustomError(
                     KEYED_ERRORS[1], "at most {longest} {unit} (100 years) for any duration",
                     {"key": key, "value": f"{value:g}", "longest": f"{longest:,.0f}", "unit": unit})
-        if needs_sd and sd is not None and sd > MOST_SPREAD * mean:
+        most = MOST_WEIBULL_SPREAD if self.distribution == "weibull" else MOST_SPREAD
+        if needs_sd and sd is not None and sd > most * mean:
             raise PydanticCustomError(
                 KEYED_ERRORS[1], "more than {most} times mean_{unit} ({mean}): a {family} distribution that spread "
                 "cannot be sampled reliably; give an sd of at most {most} times the mean",
-                {"key": f"sd_{unit}", "value": f"{sd:g}", "most": f"{MOST_SPREAD:,.0f}", "unit": unit,
+                {"key": f"sd_{unit}", "value": f"{sd:g}", "most": f"{most:,.0f}", "unit": unit,
                  "mean": f"{mean:g}", "family": self.distribution})
+        if self.distribution == "weibull" and sd is not None and sd < LEAST_WEIBULL_SPREAD * mean:
+            raise PydanticCustomError(
+                KEYED_ERRORS[1], "less than {least} times mean_{unit} ({mean}): give a fixed duration instead",
+                {"key": f"sd_{unit}", "value": f"{sd:g}", "least": f"{LEAST_WEIBULL_SPREAD:g}", "unit": unit,
+                 "mean": f"{mean:g}"})
         return self
+
+    def _empirical(self) -> Distribution:
+        if any(v is not None for v in (self.mean_hours, self.sd_hours, self.mean_days, self.sd_days)):
+            raise ValueError("an empirical distribution takes quantiles_hours or quantiles_days, not a mean or sd")
+        if (self.quantiles_hours is None) == (self.quantiles_days is None):
+            raise ValueError("an empirical distribution needs its quantiles in exactly one unit: "
+                             "quantiles_hours or quantiles_days")
+        unit = "hours" if self.quantiles_hours is not None else "days"
+        values = self.quantiles_hours if self.quantiles_hours is not None else self.quantiles_days
+        assert values is not None
+        key = f"quantiles_{unit}"
+        if not 2 <= len(values) <= MOST_QUANTILES:
+            raise PydanticCustomError(KEYED_ERRORS[1], "needs 2 to {most} values (quantiles at 0, 1/k, ..., 1), got {n}",
+                                      {"key": key, "value": "[...]", "most": str(MOST_QUANTILES), "n": str(len(values))})
+        for i, (a, b) in enumerate(itertools.pairwise(values)):
+            if b < a:
+                raise PydanticCustomError(KEYED_ERRORS[1], "quantiles never decrease: value {j} ({b}) is below the one "
+                                          "before ({a})", {"key": key, "value": f"{b:g}", "j": str(i + 1),
+                                                           "a": f"{a:g}", "b": f"{b:g}"})
+        longest = LONGEST_HOURS / (1.0 if unit == "hours" else HOURS_PER_DAY)
+        if values[-1] > longest:
+            raise PydanticCustomError(
+                KEYED_ERRORS[1], "at most {longest} {unit} (100 years) for any duration",
+                {"key": key, "value": f"{values[-1]:g}", "longest": f"{longest:,.0f}", "unit": unit})
+        if values[-1] <= 0:
+            raise ValueError(f"{key}: an empirical distribution needs some positive values")
+        return self
+
+    @property
+    def quantiles_in_hours(self) -> list[float]:
+        """An empirical distribution's quantiles in hours (empty for the other families)."""
+        if self.quantiles_hours is not None:
+            return list(self.quantiles_hours)
+        return [v * HOURS_PER_DAY for v in self.quantiles_days or ()]
 
     @property
     def mean_in_hours(self) -> float:
         """The mean, in hours whichever unit it was given in."""
+        if self.distribution == "empirical":
+            return empirical_moments(self.quantiles_in_hours)[0]
         if self.mean_hours is not None:
             return self.mean_hours
         return (self.mean_days or 0.0) * HOURS_PER_DAY
@@ -208,9 +266,20 @@ class Distribution(Strict):
     @property
     def sd_in_hours(self) -> float:
         """The standard deviation in hours (0 for families without one)."""
+        if self.distribution == "empirical":
+            return empirical_moments(self.quantiles_in_hours)[1]
         if self.mean_hours is not None:
             return (self.sd_hours or 0.0) * 1.0
         return (self.sd_days or 0.0) * HOURS_PER_DAY
+
+
+def empirical_moments(quantiles: Sequence[float]) -> tuple[float, float]:
+    """Mean and sd of the distribution whose quantile function is linear between ``quantiles``
+    (at equally spaced probabilities): uniform within each interval."""
+    k = len(quantiles) - 1
+    mean = sum(a + b for a, b in itertools.pairwise(quantiles)) / (2 * k)
+    second = sum(a * a + a * b + b * b for a, b in itertools.pairwise(quantiles)) / (3 * k)
+    return mean, math.sqrt(max(second - mean * mean, 0.0))
 
 
 class Window(Strict):
@@ -489,7 +558,22 @@ class Group(Strict):
     emergency_share: Probability = 0.0
     elective_share: Probability = 0.0
     length_of_stay: Distribution
+    """The acute stay: from admission to clinically ready (the patient no longer needs an acute bed)."""
+    length_of_stay_by_pathway: dict[int, Distribution] = Field(default_factory=dict)
+    """Per pathway, the acute stay of this group's patients on it, where it differs from
+    ``length_of_stay`` (as fitted from a trust's data: patients who will need a care home are often
+    in longer before they are ready). Pathways not listed take ``length_of_stay``."""
     pathway_mix: dict[int, Probability]
+
+    _stay_pathways = field_validator("length_of_stay_by_pathway")(_by_pathway)
+
+    def stay(self, pathway: int) -> Distribution:
+        """The acute stay of this group's patients on ``pathway``."""
+        return self.length_of_stay_by_pathway.get(pathway, self.length_of_stay)
+
+    def mean_stay_hours(self) -> float:
+        """The mean acute stay over the group's pathway mix, in hours."""
+        return sum(share * self.stay(p).mean_in_hours for p, share in self.pathway_mix.items())
 
     @field_validator("pathway_mix")
     @classmethod

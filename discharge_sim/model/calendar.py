@@ -155,6 +155,16 @@ class SessionTimes:
         self._probabilities = [p for _, p in pairs]
         self._period = every_weeks * HOURS_PER_WEEK
 
+    @property
+    def times(self) -> list[float]:
+        """The sessions' hours of the period, in order."""
+        return list(self._times)
+
+    @property
+    def probabilities(self) -> list[float]:
+        """Each session's chance of dealing with a waiting case."""
+        return list(self._probabilities)
+
     def scaled(self, factor: float) -> SessionTimes:
         """The same sessions, each dealing with a waiting case ``factor`` times as often (a stricter panel)."""
         return SessionTimes(((h, p * factor) for h, p in zip(self._times, self._probabilities, strict=True)),

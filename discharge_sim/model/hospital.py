@@ -31,7 +31,7 @@ from discharge_sim.model.patient import Patient
 from discharge_sim.model.resources import CountingResource
 from discharge_sim.model.steps import session_times
 from discharge_sim.model.streams import Streams
-from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
+from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, PATHWAYS
 
 FIRST_POSSIBLE = math.nextafter(1.0, 0.0)
 """The uniform that takes the first session with any chance at all: the first round that could
@@ -119,7 +119,8 @@ class ArrivalDraws:
 
     group_u: Callable[[], float]
     pathway_u: list[Callable[[], float]]
-    stay: list[Callable[[], float]]
+    stay: list[list[Callable[[], float]]]
+    """Per group, per pathway (0 to 3), the acute stay's sampler."""
     council_u: Callable[[], float] | None = None
     """Draws the home council (None: one council, and no draw)."""
 
@@ -152,10 +153,7 @@ class Hospital:
         self.arrived = 0
         self.group_names = list(config.groups)
         groups = list(config.groups.values())
-        self._stay = [
-            sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.length_of_stay"))
-            for name, g in config.groups.items()
-        ]
+        self._stay = _stay_samplers(config, streams, "")
         self._pathway_u = [uniform_sampler(streams.generator(f"group.{name}.pathway")) for name in config.groups]
         self._pathways = [sorted(g.pathway_mix) for g in groups]
         self._pathway_cumulative = [
@@ -191,8 +189,7 @@ class Hospital:
                 self._surge_draws = ArrivalDraws(
                     uniform_sampler(streams.generator("emergency.surge.group")),
                     [uniform_sampler(streams.generator(f"group.{name}.surge.pathway")) for name in config.groups],
-                    [sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.surge.length_of_stay"))
-                     for name, g in config.groups.items()],
+                    _stay_samplers(config, streams, "surge."),
                     council_u("emergency.surge"),
                 )
                 env.process(self._surge_arrivals(block_sampler(lambda n: extra_rng.exponential(1.0, n))))
@@ -202,8 +199,7 @@ class Hospital:
             self._readmission_draws = ArrivalDraws(
                 _no_draw,
                 [uniform_sampler(streams.generator(f"group.{name}.readmission.pathway")) for name in config.groups],
-                [sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.readmission.length_of_stay"))
-                 for name, g in config.groups.items()],
+                _stay_samplers(config, streams, "readmission."),
             )
         booked = config.elective.admissions_per_weekday
         if any(booked.values()):
@@ -301,15 +297,15 @@ class Hospital:
     def _draw_and_drop(self, draws: ArrivalDraws) -> None:
         """Take an arrival's draws without admitting it, so later arrivals keep theirs."""
         group = pick(self._emergency_cumulative, draws.group_u())
-        draws.pathway_u[group]()
-        draws.stay[group]()
+        pathway = self._pathways[group][pick(self._pathway_cumulative[group], draws.pathway_u[group]())]
+        draws.stay[group][pathway]()
         if draws.council_u is not None:
             draws.council_u()
 
     def _emergency(self, draws: ArrivalDraws) -> None:
         patient = self._new_patient(self._emergency_cumulative, draws.group_u(), False, draws.pathway_u,
                                     draws.council_u)
-        self._take_bed(patient, draws.stay[patient.group]())
+        self._take_bed(patient, draws.stay[patient.group][patient.pathway]())
 
     def _readmit(self, group: int, first: int, council: int) -> None:
         """Patient ``first`` comes back as an emergency of the same group and home council, with
@@ -321,7 +317,7 @@ class Hospital:
         patient.council = council
         self.arrived += 1
         self.present[patient.id] = patient
-        self._take_bed(patient, draws.stay[group]())
+        self._take_bed(patient, draws.stay[group][patient.pathway]())
 
     def _take_bed(self, patient: Patient, stay: float) -> None:
         """An emergency takes a free bed, or waits for one, or is turned away."""
@@ -336,7 +332,7 @@ class Hospital:
     def _elective(self) -> None:
         patient = self._new_patient(self._elective_cumulative, self._elective_group_u(), True, self._pathway_u,
                                     self._elective_council_u)
-        stay = self._stay[patient.group]()
+        stay = self._stay[patient.group][patient.pathway]()
         if self.waiting_list is not None:  # joins the list; today's slots are offered in list order
             self.waiting_list.append((patient, stay))
             return
@@ -399,6 +395,22 @@ class Hospital:
     def _leave(self, _event: Any = None) -> None:
         self._count_delayed(-1)  # every departure follows the patient's discharge-ready time
         self.beds.free()
+
+
+def _stay_samplers(config: Config, streams: Streams, source: str) -> list[list[Draw]]:
+    """Per group, per pathway, the acute stay's sampler for arrivals from ``source`` ("" for the
+    usual ones): the group's own stream, and a stream of its own for each pathway whose stay
+    differs, so a group without per-pathway stays draws exactly as it always has."""
+    samplers: list[list[Draw]] = []
+    for name, g in config.groups.items():
+        usual = sampler(Shape.of(g.length_of_stay), streams.generator(f"group.{name}.{source}length_of_stay"))
+        samplers.append([
+            sampler(Shape.of(g.length_of_stay_by_pathway[p]),
+                    streams.generator(f"group.{name}.{source}length_of_stay.pathway_{p}"))
+            if p in g.length_of_stay_by_pathway else usual
+            for p in PATHWAYS
+        ])
+    return samplers
 
 
 def _no_draw() -> float:

@@ -98,12 +98,16 @@ class ReplicationResult:
 
 def run_replication(config: Config, replication: int = 0, seed: int | None = None,
                     variant: Variant | None = None, sinks: Sequence[RecordSink] = (),
-                    keep: bool = True) -> ReplicationResult:
+                    keep: bool = True, step_times: bool = False) -> ReplicationResult:
     """Simulate ``config`` once; replication ``r`` under ``seed`` always gives the same result.
 
     Every block of finished patients' records goes to each of ``sinks``; with ``keep`` the result
     holds the full patient and segment tables too (without it, they are empty and memory stays
-    bounded by the patients in the system).
+    bounded by the patients in the system). With ``step_times`` the patient table also has, per
+    step, when it began, was granted its resource and finished (``step_started:<name>``,
+    ``step_granted:<name>``, ``step_finished:<name>``; NaN where not reached or not needed) and
+    whether the patient paid for their own place (``self_funder``): what a trust's extract records
+    as milestones (see :mod:`discharge_sim.data.synth`).
 
     The cyclic garbage collector is paused from the start until the results are built: nearly
     everything a replication makes is freed by reference counting (a finished patient's cycle with
@@ -115,14 +119,14 @@ def run_replication(config: Config, replication: int = 0, seed: int | None = Non
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _replicate(config, replication, seed, variant, sinks, keep)
+        return _replicate(config, replication, seed, variant, sinks, keep, step_times)
     finally:
         if collecting:
             gc.enable()
 
 
 def _replicate(config: Config, replication: int, seed: int | None, variant: Variant | None,
-               sinks: Sequence[RecordSink], keep: bool) -> ReplicationResult:
+               sinks: Sequence[RecordSink], keep: bool, step_times: bool = False) -> ReplicationResult:
     seed = config.run.seed if seed is None else seed
     variant = variant or Variant()
     streams = Streams(seed, replication)
@@ -162,7 +166,10 @@ def _replicate(config: Config, replication: int, seed: int | None, variant: Vari
     bouncing = any(step.bounce_back is not None for step in config.steps.values())
 
     def to_columns(patients: list[Patient]) -> tuple[Columns, Columns]:
-        return (_patient_columns(patients, horizon, councils, assessing, bouncing),
+        columns = _patient_columns(patients, horizon, councils, assessing, bouncing)
+        if step_times:
+            columns.update(_step_time_columns(patients, list(config.steps), horizon))
+        return (columns,
                 _ledger(patients, discharge, horizon, budget_step, item_index, escalation, bounces))
 
     records = Records(to_columns, sinks, keep)
@@ -366,6 +373,28 @@ def _patient_columns(patients: list[Patient], horizon: float, councils: bool = F
         **({"bounce_backs": np.fromiter((bounce_backs(p.discharge, horizon) for p in patients), dtype=np.int16,
                                         count=n)} if bouncing else {}),
     }
+
+
+def _step_time_columns(patients: list[Patient], names: list[str], horizon: float) -> dict[str, np.ndarray]:
+    """Per step, when each patient's (last pathway's) step began, was granted and finished, and
+    whether they paid for their own place (see :func:`run_replication`)."""
+    n = len(patients)
+    out = {f"step_{what}:{name}": np.full(n, math.nan) for name in names for what in ("started", "granted", "finished")}
+    self_funder = np.zeros(n, dtype=bool)
+    for k, patient in enumerate(patients):
+        run = patient.discharge
+        if run is None:
+            continue
+        for i, step in enumerate(run.plan.steps):
+            if run.skip[i]:
+                continue
+            for what, times in (("started", run.start), ("granted", run.granted), ("finished", run.finish)):
+                t = times[i]
+                if t is not None and t < horizon and t <= run.ended:
+                    out[f"step_{what}:{step.name}"][k] = t
+        self_funder[k] = any(not run.skip[i] and not run.funded[i] for i, _ in run.plan.placements)
+    out["self_funder"] = self_funder
+    return out
 
 
 def _assessment_columns(patients: list[Patient], horizon: float) -> dict[str, np.ndarray]:

@@ -1,0 +1,83 @@
+"""Arrival rates from an extract: emergencies by hour of day, day of week and month (season),
+and booked electives by weekday.
+
+Profiles are relative weights with mean 1, as the config takes them. Each day of the week is
+divided by how many of that weekday the extract covers, so an extract that starts on a Thursday
+does not look busier on Thursdays.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from discharge_sim.data.extract import Extract
+from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY
+
+MONTHS_FOR_SEASONS = 12
+"""Whole calendar months an extract must cover for a factor per month to be fitted."""
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """Fitted arrival settings and the counts they came from."""
+
+    emergencies: int
+    days: float
+    admissions_per_day: float
+    hour_of_day_profile: list[float]
+    day_of_week_profile: list[float]
+    month_factors: dict[int, float] = field(default_factory=dict)
+    """Calendar month (1-12) -> its emergency rate over the mean rate (empty: not fitted)."""
+    month_days: dict[int, int] = field(default_factory=dict)
+    """Calendar month -> days of it the extract covers (whole days)."""
+    electives: int = 0
+    elective_per_weekday: dict[str, int] = field(default_factory=dict)
+    elective_hour: float | None = None
+
+
+def fit_arrivals(extract: Extract) -> Arrivals:
+    """Emergency and elective arrival settings from ``extract`` (see the module's docstring)."""
+    start_day = math.floor(float(np.min(extract.admitted)) / HOURS_PER_DAY)
+    end_day = math.ceil(extract.end / HOURS_PER_DAY)
+    days = extract.days
+    day_numbers = np.arange(start_day, end_day)
+    weekday_days = np.bincount(day_numbers % 7, minlength=7).astype(float)
+    emergency = extract.admitted[~extract.elective]
+    hours = np.floor(emergency % HOURS_PER_DAY).astype(int)
+    by_hour = np.bincount(hours, minlength=24).astype(float)
+    by_weekday = np.bincount((emergency // HOURS_PER_DAY).astype(int) % 7, minlength=7) / np.maximum(weekday_days, 1)
+    hour_profile = _relative(by_hour)
+    day_profile = _relative(by_weekday)
+    factors, covered = _months(extract, emergency, start_day, end_day)
+    electives = extract.admitted[extract.elective]
+    per_weekday: dict[str, int] = {}
+    hour: float | None = None
+    if electives.size:
+        counts = np.bincount((electives // HOURS_PER_DAY).astype(int) % 7, minlength=7) / np.maximum(weekday_days, 1)
+        per_weekday = {DAY_NAMES[d]: int(round(counts[d])) for d in range(7) if round(counts[d]) > 0}
+        hour = float(np.bincount(np.floor(electives % HOURS_PER_DAY).astype(int), minlength=24).argmax())
+    return Arrivals(int(emergency.size), days, emergency.size / days if days > 0 else 0.0, hour_profile, day_profile,
+                    factors, covered, int(electives.size), per_weekday, hour)
+
+
+def _relative(counts: np.ndarray) -> list[float]:
+    mean = counts.mean()
+    if mean <= 0:
+        return [1.0] * counts.size
+    return [round(float(c / mean), 4) for c in counts]
+
+
+def _months(extract: Extract, emergency: np.ndarray, start_day: int, end_day: int) -> tuple[dict[int, float],
+                                                                                             dict[int, int]]:
+    """Each calendar month's rate over the mean, when the extract covers every month of the year."""
+    months_of_day = np.array([extract.date_of(d * HOURS_PER_DAY).month for d in range(start_day, end_day)])
+    covered = {m: int(np.sum(months_of_day == m)) for m in range(1, 13) if np.any(months_of_day == m)}
+    if sum(1 for days in covered.values() if days >= 28) < MONTHS_FOR_SEASONS:
+        return {}, covered
+    admitted_month = months_of_day[(emergency // HOURS_PER_DAY).astype(int) - start_day]
+    rate = {m: float(np.sum(admitted_month == m)) / covered[m] for m in covered}
+    mean = sum(rate.values()) / len(rate)
+    return {m: round(r / mean, 4) for m, r in rate.items()}, covered

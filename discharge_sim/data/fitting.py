@@ -1,0 +1,317 @@
+"""A config fitted from a trust's extract: what the data can tell, on top of a base config for the rest.
+
+Fitted: emergency arrivals (rate, hour-of-day and day-of-week profiles, a factor per calendar
+month when a whole year is covered), electives by weekday, the patient groups (shares of
+emergencies and electives, acute stays by group and pathway with censoring, pathway mixes), the
+share of self-funders (as the means-tested pools' funded shares), the home councils' shares, and
+the waits for places and other capacity from milestones or delay reasons (:mod:`.delays`).
+Everything else is the base config's, and listed as such.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import yaml
+
+from discharge_sim.config import Config, config_from_dict
+from discharge_sim.config.schema import PlacementStep
+from discharge_sim.data.arrivals import Arrivals, fit_arrivals
+from discharge_sim.data.delays import StepFit, StepLeft, fit_steps
+from discharge_sim.data.extract import Extract
+from discharge_sim.data.privacy import shown_count
+from discharge_sim.data.stays import GroupStays, fit_group_stays
+from discharge_sim.vocabulary import HOURS_PER_DAY, PATHWAYS
+
+SHARE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A setting fitted from the extract: its dotted key, the rows it came from and how."""
+
+    key: str
+    rows: int
+    how: str
+
+
+@dataclass(frozen=True)
+class Left:
+    """A setting left at the base config's value (or a part of the extract not used), and why."""
+
+    key: str
+    why: str
+
+
+@dataclass
+class ExtractFit:
+    """A fitted config with the account of how each part was fitted."""
+
+    raw: dict[str, Any]
+    config: Config
+    base_name: str
+    fitted: list[Fitted] = field(default_factory=list)
+    left: list[Left] = field(default_factory=list)
+    arrivals: Arrivals | None = None
+    stays: list[GroupStays] = field(default_factory=list)
+    steps: list[StepFit] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)
+    """The extract's group names -> the config's (lower case, words joined by underscores)."""
+    rows: int = 0
+    start: str = ""
+    """The extract's first day (a Monday at or before its first admission) and its end."""
+    end: str = ""
+
+    def yaml_text(self, source: str) -> str:
+        """The fitted config as YAML, with comments saying what was fitted from how many rows."""
+        lines = [
+            f"# Fitted by discharge-sim fit from {source}: {shown_count(self.rows)} admissions from {self.start} to "
+            f"{self.end},",
+            f"# on top of {self.base_name} for what the extract cannot tell. Counts are rounded to the nearest 5",
+            "# (under 5: <5). The fit report (fit.md) has the fits, their AICs and QQ plots.",
+            "#",
+            "# Fitted from the extract:",
+        ]
+        lines += [f"#   {f.key}: {f.how} ({shown_count(f.rows)} rows)" for f in self.fitted]
+        lines += ["#", f"# Left at {self.base_name}'s values:"]
+        lines += [f"#   {item.key}: {item.why}" for item in self.left]
+        lines.append("")
+        fitted_sections = {f.key.split(".")[0] for f in self.fitted}
+        for section, value in self.raw.items():
+            note = "fitted from the extract (see above)" if section in fitted_sections else f"from {self.base_name}"
+            lines.append(f"# {section}: {note}")
+            lines.append(yaml.safe_dump({section: value}, sort_keys=False, width=110).rstrip())
+            lines.append("")
+        return "\n".join(lines)
+
+
+def identifier(name: str) -> str:
+    """A group's or council's name from the extract as a config key."""
+    key = re.sub(r"\W+", "_", str(name).strip().lower()).strip("_") or "unnamed"
+    return f"g_{key}" if key[0].isdigit() else key
+
+
+def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_name: str) -> ExtractFit:
+    """Fit a config to ``extract`` on top of ``base`` (``base_raw``: its settings as written, with
+    ``extends`` resolved)."""
+    raw = copy.deepcopy(base_raw)
+    raw.pop("extends", None)
+    result = ExtractFit(raw, base, base_name, rows=len(extract))
+    result.start = extract.origin.date().isoformat()
+    result.end = extract.date_of(extract.end).isoformat(sep=" ", timespec="minutes")
+    names = {g: identifier(g) for g in sorted(set(extract.group.tolist()))}
+    if len(set(names.values())) < len(names):
+        names = {g: f"{key}_{i}" for i, (g, key) in enumerate(names.items())}
+    result.groups = names
+    _arrivals(result, extract, raw)
+    _groups(result, extract, raw, base)
+    _self_funders(result, extract, raw, base)
+    _councils(result, extract, raw, base)
+    _steps(result, extract, raw, base)
+    for key, why in (("hospital.beds", "the extract has no bed base: give the trust's general and acute beds"),
+                     ("staff, schedules, pools (places, stays, fees)", "not in a patient-level extract"),
+                     ("steps (work, staff, sessions)", "not in a patient-level extract; waits for capacity are fitted "
+                      "where listed above"),
+                     ("finance, attribution, report", "settings, not data")):
+        result.left.append(Left(key, why))
+    result.raw = raw
+    result.config = config_from_dict(raw, "the fitted config")
+    return result
+
+
+def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None:
+    arrivals = fit_arrivals(extract)
+    result.arrivals = arrivals
+    emergency = raw.setdefault("emergency", {})
+    emergency["admissions_per_day"] = round(arrivals.admissions_per_day, 4)
+    emergency["hour_of_day_profile"] = arrivals.hour_of_day_profile
+    emergency["day_of_week_profile"] = arrivals.day_of_week_profile
+    emergency.pop("surges", None)
+    how = f"emergencies over {arrivals.days:,.1f} days"
+    result.fitted += [Fitted("emergency.admissions_per_day", arrivals.emergencies, how),
+                      Fitted("emergency.hour_of_day_profile", arrivals.emergencies, "emergencies by hour of admission"),
+                      Fitted("emergency.day_of_week_profile", arrivals.emergencies,
+                             "emergencies by weekday, per weekday covered")]
+    if arrivals.month_factors:
+        run = raw.setdefault("run", {})
+        warmup_weeks = math.ceil(float(run.get("warmup_days", result.config.run.warmup_days)) / 7)
+        days = float(run.get("days", result.config.run.days))
+        day0 = extract.origin - timedelta(days=7 * warmup_weeks)
+        run["warmup_days"] = 7 * warmup_weeks
+        emergency["surges"] = _month_surges(arrivals.month_factors, day0, days)
+        result.fitted.append(Fitted("emergency.surges", arrivals.emergencies,
+                                    f"a factor per calendar month (run day 0 is {day0.date().isoformat()}, a Monday; "
+                                    f"the warm-up ends on {extract.origin.date().isoformat()})"))
+    else:
+        result.left.append(Left("emergency.surges (seasons)", f"the extract covers {len(arrivals.month_days)} calendar "
+                                "months; a whole year is needed for a factor per month, so no seasonal change"))
+    elective = raw.setdefault("elective", {})
+    if arrivals.electives:
+        elective["admissions_per_weekday"] = arrivals.elective_per_weekday
+        elective["admission_hour"] = arrivals.elective_hour
+        result.fitted.append(Fitted("elective.admissions_per_weekday", arrivals.electives,
+                                    "electives by weekday, per weekday covered (whole admissions)"))
+        result.fitted.append(Fitted("elective.admission_hour", arrivals.electives, "the commonest hour of admission"))
+    else:
+        elective["admissions_per_weekday"] = {}
+        result.fitted.append(Fitted("elective.admissions_per_weekday", 0, "the extract has no electives"))
+
+
+def _month_surges(factors: dict[int, float], day0: Any, days: float) -> list[dict[str, float]]:
+    """One surge per calendar month over the run, at that month's factor."""
+    surges: list[dict[str, float]] = []
+    d = 0
+    while d < days:
+        month = (day0 + timedelta(days=d)).month
+        length = 0
+        while d + length < days and (day0 + timedelta(days=d + length)).month == month:
+            length += 1
+        surges.append({"start_day": float(d), "days": float(length), "factor": factors[month]})
+        d += length
+    return surges
+
+
+def _shares(counts: dict[Any, float]) -> dict[Any, float]:
+    """Shares that sum to exactly 1 at SHARE_DIGITS decimals (the largest takes the rounding)."""
+    total = sum(counts.values())
+    shares = {k: round(v / total, SHARE_DIGITS) for k, v in counts.items()}
+    largest = max(shares, key=lambda k: shares[k])
+    shares[largest] = round(1.0 - sum(v for k, v in shares.items() if k != largest), SHARE_DIGITS)
+    return shares
+
+
+def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:
+    groups: dict[str, Any] = {}
+    emergency = {g: float(np.sum((extract.group == g) & ~extract.elective)) for g in result.groups}
+    elective = {g: float(np.sum((extract.group == g) & extract.elective)) for g in result.groups}
+    e_shares = _shares(emergency) if sum(emergency.values()) else dict.fromkeys(emergency, 0.0)
+    l_shares = _shares(elective) if sum(elective.values()) else dict.fromkeys(elective, 0.0)
+    everyone = fit_group_stays(_all_one_group(extract), base, "all")
+    for g, key in result.groups.items():
+        rows = extract.group == g
+        n = int(rows.sum())
+        entry: dict[str, Any] = {"emergency_share": e_shares[g], "elective_share": l_shares[g]}
+        stays = fit_group_stays(extract, base, g)
+        result.stays.append(stays)
+        if stays.overall is not None:
+            entry["length_of_stay"] = stays.overall.best.distribution()
+            result.fitted.append(Fitted(f"groups.{key}.length_of_stay", n, f"{stays.overall.best.family}, chosen by "
+                                        f"AIC, censored at the extract's end; {stays.note}"))
+            if stays.by_pathway:
+                entry["length_of_stay_by_pathway"] = {p: s.best.distribution() for p, s in stays.by_pathway.items()}
+                result.fitted.append(Fitted(f"groups.{key}.length_of_stay_by_pathway", n, stays.note))
+        elif key in base.groups:
+            entry["length_of_stay"] = raw["groups"][key]["length_of_stay"]
+            result.left.append(Left(f"groups.{key}.length_of_stay", f"the base config's: {stays.note}"))
+        else:
+            assert everyone.overall is not None, "no group has enough stays"
+            entry["length_of_stay"] = everyone.overall.best.distribution()
+            result.left.append(Left(f"groups.{key}.length_of_stay", f"every group's stays together: {stays.note}"))
+        known = rows & (extract.pathway >= 0)
+        counts = {int(p): float(np.sum(known & (extract.pathway == p))) for p in PATHWAYS}
+        if sum(counts.values()) > 0:
+            entry["pathway_mix"] = _shares(counts)
+            result.fitted.append(Fitted(f"groups.{key}.pathway_mix", int(known.sum()), "pathways of patients found "
+                                        "ready"))
+        elif key in base.groups:
+            entry["pathway_mix"] = raw["groups"][key]["pathway_mix"]
+            result.left.append(Left(f"groups.{key}.pathway_mix", "no patient of the group has a pathway"))
+        else:
+            entry["pathway_mix"] = {0: 1.0}
+            result.left.append(Left(f"groups.{key}.pathway_mix", "no patient of the group has a pathway: all 0"))
+        groups[key] = entry
+    raw["groups"] = groups
+    result.fitted.append(Fitted("groups.*.emergency_share, elective_share", len(extract), "admissions by group"))
+
+
+def _all_one_group(extract: Extract) -> Extract:
+    """The extract with every patient in one group, ``all``."""
+    from dataclasses import replace
+
+    return replace(extract, group=np.full(len(extract), "all", dtype=object))
+
+
+def _self_funders(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:
+    """Each pathway's share of self-funders, as the funded share of the means-tested pools it uses:
+    share = P(a place in a means-tested pool) x (1 - funded share)."""
+    if extract.self_funder is None:
+        result.left.append(Left("pools.*.funded_share", "the extract has no self_funder column"))
+        return
+    for pathway, graph in sorted(base.pathways.items()):
+        tested: dict[str, float] = {}
+        for name in graph:
+            step = base.steps[name]
+            if isinstance(step, PlacementStep):
+                for pool, share in step.pools.items():
+                    if base.pools[pool].funded_share < 1.0:
+                        tested[pool] = tested.get(pool, 0.0) + step.probability * share
+        rows = (extract.pathway == pathway) & (extract.self_funder >= 0)
+        n = int(rows.sum())
+        if not tested or n == 0:
+            continue
+        reach = sum(tested.values())
+        share = float(np.mean(extract.self_funder[rows] == 1))
+        funded = min(max(1.0 - share / reach, 0.0), 1.0)
+        for pool in tested:
+            if any(pool in s.pools for p, g in base.pathways.items() if p != pathway for s in
+                   (base.steps[x] for x in g) if isinstance(s, PlacementStep)):
+                result.left.append(Left(f"pools.{pool}.funded_share", "the pool is used by several pathways"))
+                continue
+            raw["pools"][pool]["funded_share"] = round(funded, 4)
+            result.fitted.append(Fitted(f"pools.{pool}.funded_share", n, f"pathway {pathway}'s self-funder share "
+                                        f"{share:.1%} over the chance of a means-tested place ({reach:.1%})"))
+
+
+def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:
+    names = sorted({c for c in (extract.council.tolist() if extract.council is not None else []) if c})
+    if len(names) < 2:
+        if base.councils:
+            average = {c: sum(v.share_by_group.values()) / len(v.share_by_group) for c, v in base.councils.items()}
+            shares = _shares(average)
+            for council, entry in raw["councils"].items():
+                entry["share_by_group"] = dict.fromkeys(raw["groups"], shares[council])
+            result.left.append(Left("councils.*.share_by_group", "the extract has one council or none: each group "
+                                    "takes the base config's council shares averaged over its groups"))
+        else:
+            result.left.append(Left("councils", "the extract has one home council or none"))
+        return
+    assert extract.council is not None
+    councils = raw.get("councils") or {}
+    keys = {c: identifier(c) for c in names}
+    fitted: dict[str, Any] = {}
+    for c in names:
+        fitted[keys[c]] = councils.get(keys[c], {}) | {"share_by_group": {}}
+    for g, gkey in result.groups.items():
+        rows = (extract.group == g) & (extract.council != "")
+        counts = {keys[c]: float(np.sum(rows & (extract.council == c))) for c in names}
+        shares = _shares(counts) if sum(counts.values()) else {k: round(1.0 / len(names), SHARE_DIGITS) for k in counts}
+        for k, v in shares.items():
+            fitted[k]["share_by_group"][gkey] = v
+    dropped = sorted(set(councils) - set(fitted))
+    raw["councils"] = fitted
+    result.fitted.append(Fitted("councils.*.share_by_group", int(np.sum(extract.council != "")),
+                                "home councils by group"))
+    if dropped:
+        result.left.append(Left(f"councils {', '.join(dropped)}", "in the base config but not in the extract: "
+                                "dropped, with their own services"))
+
+
+def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:
+    fits, left = fit_steps(extract, base)
+    result.steps = fits
+    for fit in fits:
+        entry = raw["steps"][fit.step]
+        entry[fit.share_key] = round(fit.share, 4)
+        entry[fit.duration_key] = fit.best.distribution()
+        result.fitted.append(Fitted(f"steps.{fit.step}.{fit.share_key}, {fit.duration_key}", fit.rows,
+                                    f"{fit.best.family}, chosen by AIC: {fit.note}"))
+    result.left += [Left(item.what, item.why) for item in left]
+
+
+__all__ = ["ExtractFit", "Fitted", "Left", "StepLeft", "fit_extract", "identifier"]

@@ -1,0 +1,318 @@
+"""Fitting a duration's distribution to times that may be censored, and choosing among families.
+
+Every observation is an interval (lower, upper] in hours: a time recorded to the hour is the hour
+it fell in; a time known only to lie between two rounds is that stretch; a patient still waiting
+when the extract was taken is right-censored (upper infinite). All families are fitted by maximum
+likelihood on the same intervals, so their log-likelihoods, and AICs, compare: lognormal, gamma
+and Weibull (two parameters each), and an empirical distribution (quantiles at equally spaced
+probabilities from the Kaplan-Meier estimate, piecewise uniform between them: one parameter per
+quantile; its ends are zero and the longest time rounded up to a whole week, never one patient's). Identical intervals are counted once with a weight, so 100,000 stays cost what a few
+thousand distinct ones do.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from discharge_sim.vocabulary import HOURS_PER_DAY
+
+PARAMETRIC = ("lognormal", "gamma", "weibull")
+EMPIRICAL_INTERVALS = 20
+"""Intervals of an empirical fit: quantiles at 0, 5%, ..., 100%."""
+RESOLUTION_HOURS = 1.0
+"""Times are taken as recorded to the hour: an exact time x is the interval (floor(x), floor(x) + 1]."""
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Durations, each known to lie in one of a few intervals (lower, upper] in hours, with a
+    relative chance per interval (``factor``: the chance the duration would have been recorded as
+    it was had it ended there), and a weight (identical observations counted once). One interval
+    per row is the usual case; an ``upper`` of infinity is a censored duration; unused intervals
+    have factor 0. Arrays are (observations, intervals)."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    factor: np.ndarray
+    weight: np.ndarray
+
+    @classmethod
+    def of(cls, exact: np.ndarray, censored: np.ndarray | None = None,
+           window: np.ndarray | float | None = None) -> Observations:
+        """From ``exact`` durations (each known to ``window`` hours before it, or to the hour) and
+        ``censored`` ones (still going at that many hours)."""
+        exact = np.asarray(exact, dtype=float)
+        if window is None:
+            lower = exact[:, None]
+            upper = exact[:, None]
+        else:
+            lower = (exact - window)[:, None]
+            upper = exact[:, None]
+        return cls.of_pieces(lower, upper, np.ones_like(lower), censored)
+
+    @classmethod
+    def of_pieces(cls, lower: np.ndarray, upper: np.ndarray, factor: np.ndarray,
+                  censored: np.ndarray | None = None) -> Observations:
+        """From durations each known to lie in one of the intervals of its row (lower, upper], with
+        relative chances ``factor``, and ``censored`` ones. Bounds are widened to whole hours."""
+        lo = np.maximum(np.floor(lower / RESOLUTION_HOURS) * RESOLUTION_HOURS, 0.0)
+        hi = np.maximum(np.ceil(upper / RESOLUTION_HOURS) * RESOLUTION_HOURS, lo + RESOLUTION_HOURS)
+        factor = np.where(upper > 0, factor, 0.0)
+        cens = np.floor(np.maximum(np.asarray(censored if censored is not None else [], dtype=float), 0.0))
+        k = lo.shape[1] if lo.ndim == 2 else 1
+        c_lo = np.zeros((cens.size, k))
+        c_lo[:, 0] = cens
+        c_hi = np.zeros((cens.size, k))
+        c_hi[:, 0] = np.inf
+        c_f = np.zeros((cens.size, k))
+        c_f[:, 0] = 1.0
+        lo, hi, f = (np.vstack([a.reshape(-1, k), b]) for a, b in ((lo, c_lo), (hi, c_hi), (factor, c_f)))
+        rows, counts = np.unique(np.hstack([lo, np.where(np.isinf(hi), -1.0, hi), f]), axis=0, return_counts=True)
+        hi = rows[:, k:2 * k]
+        return cls(rows[:, :k], np.where(hi < 0, np.inf, hi), rows[:, 2 * k:], counts.astype(float))
+
+    @property
+    def n(self) -> int:
+        return int(self.weight.sum())
+
+    @property
+    def is_censored(self) -> np.ndarray:
+        return np.isinf(self.upper[:, 0])
+
+    @property
+    def censored(self) -> int:
+        return int(self.weight[self.is_censored].sum())
+
+    @property
+    def events(self) -> int:
+        return self.n - self.censored
+
+    def midpoints(self) -> np.ndarray:
+        """A point per observation: its nearest interval's middle (a censored one's time)."""
+        lo, hi = self.lower[:, 0], self.upper[:, 0]
+        return np.where(np.isinf(hi), lo, (lo + hi) / 2.0)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One family fitted to observations: its mean and sd in hours (or, for the empirical
+    family, its quantiles), log-likelihood and number of parameters."""
+
+    family: str
+    mean: float
+    sd: float
+    log_likelihood: float
+    parameters: int
+    quantiles: tuple[float, ...] = ()
+
+    @property
+    def aic(self) -> float:
+        return 2.0 * self.parameters - 2.0 * self.log_likelihood
+
+    def distribution(self) -> dict[str, object]:
+        """The config's form of this distribution, in days."""
+        if self.family == "empirical":
+            return {"distribution": "empirical",
+                    "quantiles_days": [round(q / HOURS_PER_DAY, 4) for q in self.quantiles]}
+        return {"distribution": self.family, "mean_days": round(self.mean / HOURS_PER_DAY, 4),
+                "sd_days": round(self.sd / HOURS_PER_DAY, 4)}
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        """The fitted distribution function at ``x`` hours."""
+        return _cdf(self.family, self._params(), np.asarray(x, dtype=float))
+
+    def quantile(self, p: np.ndarray) -> np.ndarray:
+        """The fitted quantiles at probabilities ``p``."""
+        from scipy import stats
+
+        p = np.asarray(p, dtype=float)
+        if self.family == "empirical":
+            return np.interp(p, np.linspace(0.0, 1.0, len(self.quantiles)), self.quantiles)
+        a, b = self._params()
+        if self.family == "lognormal":
+            return np.asarray(stats.lognorm.ppf(p, b, scale=math.exp(a)))
+        if self.family == "gamma":
+            return np.asarray(stats.gamma.ppf(p, a, scale=b))
+        return np.asarray(stats.weibull_min.ppf(p, a, scale=b))
+
+    def _params(self) -> tuple[float, ...]:
+        if self.family == "empirical":
+            return self.quantiles
+        return _natural(self.family, self.mean, self.sd)
+
+
+def fit_all(obs: Observations) -> list[Fit]:
+    """Every family that can be fitted to ``obs``, best (lowest AIC) first. The empirical family
+    is left out when the Kaplan-Meier estimate does not reach 1 (the longest times are censored)."""
+    fits = [_fit_parametric(family, obs) for family in PARAMETRIC]
+    empirical = fit_empirical(obs)
+    if empirical is not None:
+        fits.append(empirical)
+    return sorted((f for f in fits if math.isfinite(f.log_likelihood)), key=lambda f: f.aic)
+
+
+def kaplan_meier(obs: Observations) -> tuple[np.ndarray, np.ndarray]:
+    """(times, F(t)): the Kaplan-Meier estimate of the distribution function at each distinct
+    event time (an interval's midpoint); censored times count at risk up to their time."""
+    times = obs.midpoints()
+    event = ~obs.is_censored
+    order = np.argsort(times, kind="stable")
+    times, event, weight = times[order], event[order], obs.weight[order]
+    distinct, start = np.unique(times, return_index=True)
+    deaths = np.add.reduceat(np.where(event, weight, 0.0), start)
+    leaving = np.add.reduceat(weight, start)
+    at_risk = weight.sum() - np.concatenate([[0.0], np.cumsum(leaving)[:-1]])
+    survival = np.cumprod(1.0 - np.divide(deaths, at_risk, out=np.zeros_like(deaths), where=at_risk > 0))
+    has = deaths > 0
+    return distinct[has], 1.0 - survival[has]
+
+
+def km_quantiles(obs: Observations, p: np.ndarray) -> np.ndarray:
+    """Kaplan-Meier quantiles at probabilities ``p`` (NaN beyond the estimate's reach)."""
+    times, f = kaplan_meier(obs)
+    index = np.searchsorted(f, np.asarray(p) - 1e-12, side="left")
+    out = np.full(np.shape(p), np.nan)
+    ok = index < times.size
+    out[ok] = times[index[ok]]
+    return out
+
+
+def fit_empirical(obs: Observations, intervals: int = EMPIRICAL_INTERVALS) -> Fit | None:
+    """The empirical distribution from the Kaplan-Meier quantiles, or None if they stop short of 1."""
+    times, f = kaplan_meier(obs)
+    if times.size < 2 or f[-1] < 1.0 - 1e-9:
+        return None
+    p = np.linspace(0.0, 1.0, intervals + 1)
+    q = km_quantiles(obs, p)
+    # The ends are no one patient's time (disclosure control): zero, and the longest time that
+    # ended rounded up to a whole week.
+    week = 7 * HOURS_PER_DAY
+    q[0] = 0.0
+    q[-1] = max(math.ceil(float(obs.upper[~obs.is_censored][obs.factor[~obs.is_censored] > 0].max()) / week) * week,
+                float(q[-2]))
+    q = np.maximum.accumulate(q)
+    q = _spread(q)
+    params = tuple(float(v) for v in q)
+    ll = _log_likelihood("empirical", params, obs)
+    from discharge_sim.config.schema import empirical_moments
+
+    mean, sd = empirical_moments(params)
+    return Fit("empirical", mean, sd, ll, len(params), params)
+
+
+def log_likelihood(fit: Fit, obs: Observations) -> float:
+    """The log-likelihood of ``fit`` on ``obs`` (which it need not have been fitted to)."""
+    return _log_likelihood(fit.family, fit._params(), obs)
+
+
+def _spread(q: np.ndarray) -> np.ndarray:
+    """Quantiles made strictly increasing by a resolution step where they tie (many stays the same
+    recorded length), so the piecewise uniform density is finite."""
+    out = q.copy()
+    for i in range(1, out.size):
+        if out[i] <= out[i - 1]:
+            out[i] = out[i - 1] + RESOLUTION_HOURS
+    return out
+
+
+def _natural(family: str, mean: float, sd: float) -> tuple[float, float]:
+    """The family's parameters from a mean and sd: lognormal (mu, sigma); gamma (shape, scale);
+    Weibull (shape, scale)."""
+    if family == "lognormal":
+        s2 = math.log1p((sd / mean) ** 2)
+        return math.log(mean) - s2 / 2.0, math.sqrt(s2)
+    if family == "gamma":
+        shape = (mean / sd) ** 2
+        return shape, mean / shape
+    from discharge_sim.model.distributions import weibull_parameters
+
+    return weibull_parameters(mean, sd)
+
+
+def _moments(family: str, a: float, b: float) -> tuple[float, float]:
+    if family == "lognormal":
+        mean = math.exp(a + b * b / 2.0)
+        return mean, mean * math.sqrt(math.expm1(b * b))
+    if family == "gamma":
+        return a * b, math.sqrt(a) * b
+    from scipy.special import gammaln
+
+    g1 = math.exp(gammaln(1.0 + 1.0 / a))
+    g2 = math.exp(gammaln(1.0 + 2.0 / a))
+    return b * g1, b * math.sqrt(max(g2 - g1 * g1, 0.0))
+
+
+def _cdf(family: str, params: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+    from scipy import stats
+
+    if family == "empirical":
+        q = np.asarray(params)
+        return np.interp(x, q, np.linspace(0.0, 1.0, q.size), left=0.0, right=1.0)
+    a, b = params
+    if family == "lognormal":
+        return np.asarray(stats.lognorm.cdf(x, b, scale=math.exp(a)))
+    if family == "gamma":
+        return np.asarray(stats.gamma.cdf(x, a, scale=b))
+    return np.asarray(stats.weibull_min.cdf(x, a, scale=b))
+
+
+def _log_sf(family: str, params: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+    from scipy import stats
+
+    if family == "empirical":
+        with np.errstate(divide="ignore"):
+            return np.log1p(-_cdf(family, params, x))
+    a, b = params
+    if family == "lognormal":
+        return np.asarray(stats.lognorm.logsf(x, b, scale=math.exp(a)))
+    if family == "gamma":
+        return np.asarray(stats.gamma.logsf(x, a, scale=b))
+    return np.asarray(stats.weibull_min.logsf(x, a, scale=b))
+
+
+def _log_likelihood(family: str, params: tuple[float, ...], obs: Observations) -> float:
+    """Sum over observations of weight x log of sum over its intervals of factor x P(lower < T <= upper)."""
+    lower, upper = obs.lower, obs.upper
+    finite = np.where(np.isinf(upper), 0.0, upper)
+    cdf_lo, cdf_hi = _cdf(family, params, lower), _cdf(family, params, finite)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sf_lo, sf_hi = np.exp(_log_sf(family, params, lower)), np.exp(_log_sf(family, params, finite))
+        # the difference of whichever side is smaller, for precision in both tails
+        mass = np.where(cdf_hi < 0.5, cdf_hi - cdf_lo, sf_lo - np.where(np.isinf(upper), 0.0, sf_hi))
+        total = np.sum(np.where(obs.factor > 0, obs.factor * np.maximum(mass, 0.0), 0.0), axis=1)
+        log_total = np.log(total)
+    # a censored row alone: log S(lower), accurate however far in the tail
+    censored = obs.is_censored & (np.count_nonzero(obs.factor, axis=1) == 1)
+    log_total = np.where(censored, _log_sf(family, params, lower[:, 0]), log_total)
+    if not np.all(np.isfinite(log_total)):
+        return -math.inf
+    return float(np.dot(obs.weight, log_total))
+
+
+def _fit_parametric(family: str, obs: Observations) -> Fit:
+    """Maximum likelihood over the family's two parameters (on the log scale of mean and sd),
+    started from the moments of the intervals' midpoints."""
+    from scipy.optimize import minimize
+
+    mid = obs.midpoints()
+    mean0 = max(float(np.average(mid, weights=obs.weight)), RESOLUTION_HOURS)
+    sd0 = max(float(np.sqrt(np.average((mid - mean0) ** 2, weights=obs.weight))), 0.1 * mean0)
+
+    def loss(theta: np.ndarray) -> float:
+        mean, sd = math.exp(theta[0]), math.exp(theta[1])
+        if not 1e-3 < sd / mean < 50.0:
+            return 1e300
+        try:
+            ll = _log_likelihood(family, _natural(family, mean, sd), obs)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return 1e300
+        return -ll if math.isfinite(ll) else 1e300
+
+    best = minimize(loss, np.array([math.log(mean0), math.log(sd0)]), method="Nelder-Mead",
+                    options={"xatol": 1e-6, "fatol": 1e-6, "maxiter": 2000})
+    mean, sd = math.exp(best.x[0]), math.exp(best.x[1])
+    ll = -float(best.fun) if best.fun < 1e299 else -math.inf
+    return Fit(family, mean, sd, ll, 2)
