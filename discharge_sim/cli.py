@@ -157,6 +157,36 @@ def build_parser() -> argparse.ArgumentParser:
                           help=f"local worker processes (default: the number of CPUs, {cpus()})")
     validate.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
+    targets = sub.add_parser("targets", help="turn NHS England's published discharge tables into calibration targets",
+        description="""Read a trust's rows (and, with --council, a council's) of NHS England's monthly Discharge
+        Ready Date publication (discharges, delays by length band, bed days lost) and of the acute discharge
+        situation report (patients no longer meeting the criteria to reside, and reasons for delay), sum them over
+        the months chosen and write a targets file for calibrate: {metric: {value, tolerance}}, with comments naming
+        the files, rows and months read, the tolerance rule and every measure left out (a suppressed or missing
+        cell) or not used (no metric of the model measures it).""")
+    targets.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="published files: Discharge Ready Date monthly CSV, acute discharge sitrep workbook "
+                         "(.xlsx) or a sheet of it saved as CSV")
+    targets.add_argument("--trust", default=None, metavar="CODE",
+                         help="the trust's ODS code, e.g. RXX (its rows of both publications)")
+    targets.add_argument("--council", default=None, metavar="CODE",
+                         help="a council's local-authority code or name: with --trust, that council's residents "
+                         "discharged by the trust; alone, the council's residents from every trust")
+    targets.add_argument("--from", dest="first", type=_month, default=None, metavar="YYYY-MM",
+                         help="first month to read (default: the earliest in the files)")
+    targets.add_argument("--to", dest="last", type=_month, default=None, metavar="YYYY-MM",
+                         help="last month to read (default: the latest in the files)")
+    targets.add_argument("--reason-shares", action="store_true",
+                         help="also write dtoc_share_<code> targets from the sitrep's reasons for delay (published "
+                         "for stays of 14 days or more only, so off by default)")
+    targets.add_argument("--as-council", default=None, metavar="NAME",
+                         help="name every target as the model's metric of this home council (council.NAME.<metric>), "
+                         "for a config with several councils")
+    targets.add_argument("--out", type=Path, required=True, metavar="TARGETS.yaml",
+                         help="the targets file to write; must not exist unless --force")
+    targets.add_argument("--force", action="store_true", help="replace --out if it exists")
+    targets.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
     _command(sub, "check", "validate a config and print it as it would run",
         """Validate CONFIG and print it with every default filled in.""",
         config="YAML config to check")
@@ -238,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
         "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "report": cmd_report,
-        "check": cmd_check, "validate": cmd_validate,
+        "check": cmd_check, "validate": cmd_validate, "targets": cmd_targets,
     }
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
@@ -398,6 +428,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_targets(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+
+    written = api.targets_from_published(args.files, trust=args.trust, council=args.council,
+                                         months=(args.first, args.last), out=args.out, force=args.force,
+                                         reason_shares=args.reason_shares, as_council=args.as_council)
+    say = _printer(args.quiet)
+    for metric, (value, tolerance) in written.values.items():
+        say(f"{metric}: {value:.4g} ± {tolerance:.2g}")
+    for item in dict.fromkeys(written.targets.left_out):
+        say(f"left out: {item}")
+    months = written.targets.months
+    say(f"Targets for {months[0]} to {months[-1]} ({len(months)} month(s)): {written.out}")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from discharge_sim import api
     from discharge_sim.present.validation import table_lines
@@ -501,6 +547,15 @@ def _vary(text: str) -> tuple[str, float, float]:
     if not (math.isfinite(low) and math.isfinite(high)):
         raise argparse.ArgumentTypeError(f"{text!r}: LOW and HIGH must be finite numbers")
     return key.strip(), low, high
+
+
+def _month(text: str) -> str:
+    """A month written YYYY-MM."""
+    import re
+
+    if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", text.strip()):
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: a month is written YYYY-MM, e.g. 2024-04")
+    return text.strip()
 
 
 def _fraction(text: str) -> float:

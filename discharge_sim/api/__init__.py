@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from discharge_sim.api.checks import Checked, check
     from discharge_sim.api.defaults import VALIDATION_SEED
     from discharge_sim.api.errors import Interrupted, Terminated, UsageError
+    from discharge_sim.api.published import PublishedTargets, targets_from_published
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
     from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
@@ -35,6 +36,7 @@ __all__ = [
     "Calibrated",
     "Checked",
     "Interrupted",
+    "PublishedTargets",
     "Results",
     "Terminated",
     "UsageError",
@@ -48,6 +50,7 @@ __all__ = [
     "report",
     "run",
     "sweep",
+    "targets_from_published",
     "validate",
     "warmup",
 ]
@@ -57,6 +60,7 @@ _HOMES = {
     "checks": ("Checked", "check"),
     "defaults": ("VALIDATION_SEED",),
     "errors": ("Interrupted", "Terminated", "UsageError"),
+    "published": ("PublishedTargets", "targets_from_published"),
     "reports": ("plot", "report"),
     "runner": ("Results", "default_config"),
     "runs": ("attribute", "compare", "run", "sweep", "warmup"),
