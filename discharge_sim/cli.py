@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 MOST_POINTS = 100
 """The most grid points per setting and round of calibrate, and the most rounds."""
+MOST_ROWS_SHOWN = 20
+"""Rows left out that fit prints; the rest are in the fit's excluded_rows.csv."""
 MOST_SWEEP_VALUES = 10_000
 """The most values one --set may list or step through."""
 
@@ -187,6 +190,43 @@ def build_parser() -> argparse.ArgumentParser:
     targets.add_argument("--force", action="store_true", help="replace --out if it exists")
     targets.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
+    fit = sub.add_parser("fit", help="fit a config to a trust's patient-level extract",
+        description="""Read EXTRACT (CSV, Excel or Parquet, one row per admission: see docs/how-to/fit-from-data.md),
+        check every row (rows that break a rule are left out and listed, never guessed) and fit a config on top of
+        --base: emergency arrivals by hour, weekday and month, electives by weekday, each group's shares, acute
+        stays (lognormal, gamma, Weibull or empirical, censored for patients not yet ready, chosen by AIC) and
+        pathway mixes, self-funder shares, home councils' shares, and waits for places from milestones or delay
+        reasons. Writes a folder: fitted.yaml (comments say what was fitted from how many rows), fit.md and
+        fit.json (the fits, AICs, QQ plots, what was left at the base's values) and excluded_rows.csv (row
+        numbers and reasons, never values). Counts are shown under NHS disclosure control (under 5 suppressed).""")
+    fit.add_argument("extract", type=Path, metavar="EXTRACT", help="the extract file (.csv, .xlsx or .parquet)")
+    fit.add_argument("--base", type=Path, default=None, metavar="CONFIG",
+                     help="config for what the extract cannot tell (default: configs/baseline.yaml)")
+    fit.add_argument("--extract-end", type=_datetime, default=None, metavar="DATETIME",
+                     help="when the extract was taken, e.g. 2025-04-01 or 2025-04-01 08:00: patients with no ready or "
+                     "discharge time were still waiting then (default: the latest time in the extract)")
+    fit.add_argument("--out", type=Path, default=None, metavar="DIR",
+                     help="folder to create (default: results/fit-<name>-<time>); must not exist")
+    fit.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
+                     help="draw the QQ plots (default: yes)")
+    fit.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    synth = sub.add_parser("synth", help="write a simulated run of a config as an extract",
+        description="""Simulate CONFIG (default configs/baseline.yaml) once and write every admission after the
+        warm-up as a row of an extract in the schema fit reads, taken at the run's end: so the schema can be seen
+        working, and fit checked against a config whose answer is known.""")
+    synth.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG",
+                       help="YAML config (default: configs/baseline.yaml)")
+    synth.add_argument("--out", type=Path, required=True, metavar="FILE",
+                       help="the extract to write (.csv, .xlsx or .parquet); must not exist unless --force")
+    synth.add_argument("--start", type=_date, default=None, metavar="YYYY-MM-DD",
+                       help="the extract's first day (default: 2024-04-01)")
+    synth.add_argument("--seed", type=_seed, default=None, metavar="S", help="seed (default: run.seed in the config)")
+    synth.add_argument("--milestones", action=argparse.BooleanOptionalAction, default=True,
+                       help="write the milestone columns (default: yes)")
+    synth.add_argument("--force", action="store_true", help="replace --out if it exists")
+    synth.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
     _command(sub, "check", "validate a config and print it as it would run",
         """Validate CONFIG and print it with every default filled in.""",
         config="YAML config to check")
@@ -268,7 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
         "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "report": cmd_report,
-        "check": cmd_check, "validate": cmd_validate, "targets": cmd_targets,
+        "check": cmd_check, "validate": cmd_validate, "targets": cmd_targets, "fit": cmd_fit,
+        "synth": cmd_synth,
     }
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
@@ -299,11 +340,12 @@ def _bad_input() -> tuple[type[Exception], ...]:
     """What the commands raise for bad input (exit status 2). Imported once a command has been
     chosen: the modules that raise them bring in the simulation."""
     from discharge_sim.config import ConfigError
+    from discharge_sim.data.extract import ExtractError
     from discharge_sim.experiments.execution import SchedulerError
     from discharge_sim.io.manifests import ManifestError
     from discharge_sim.io.storage import OutputError
 
-    return ConfigError, OutputError, SchedulerError, ManifestError, UsageError
+    return ConfigError, OutputError, SchedulerError, ManifestError, UsageError, ExtractError
 
 
 def _terminate(_signum: int, _frame: Any) -> None:
@@ -444,6 +486,39 @@ def cmd_targets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_fit(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.data.privacy import shown_count
+
+    fitted = api.fit(args.extract, base=args.base, out=args.out, end=args.extract_end, plots=args.plots)
+    say = _printer(args.quiet)
+    read = fitted.read
+    problems = read.problems
+    say(f"{read.source}: {shown_count(len(read.extract))} admissions used of {shown_count(read.extract.source_rows)} "
+        "rows (counts rounded to 5; under 5 shown as <5)")
+    for p in sorted(problems.rows, key=lambda p: p.row)[:MOST_ROWS_SHOWN]:
+        value = f" ({p.value!r})" if p.value else ""
+        say(f"  row {p.row}: {p.column}{value}: {p.reason}; left out")
+    if len(problems.rows) > MOST_ROWS_SHOWN or sum(problems.counts.values()) > len(problems.rows):
+        say(f"  ... every row left out is in {fitted.out / 'excluded_rows.csv'}")
+    for item in fitted.fit.fitted:
+        say(f"fitted {item.key}: {item.how}")
+    for left in fitted.fit.left:
+        say(f"left {left.key}: {left.why}")
+    say(f"Fitted config: {fitted.config_path}; report: {fitted.out / 'fit.md'}")
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+
+    kwargs = {"start": args.start} if args.start is not None else {}
+    path = api.synth(args.config, out=args.out, seed=args.seed, milestones=args.milestones, force=args.force,
+                     **kwargs)
+    _printer(args.quiet)(f"Synthetic extract: {path}")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from discharge_sim import api
     from discharge_sim.present.validation import table_lines
@@ -556,6 +631,23 @@ def _month(text: str) -> str:
     if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", text.strip()):
         raise argparse.ArgumentTypeError(f"{_cut(text)}: a month is written YYYY-MM, e.g. 2024-04")
     return text.strip()
+
+
+def _date(text: str) -> date:
+    """A date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: a date is written YYYY-MM-DD, e.g. 2024-04-01") from None
+
+
+def _datetime(text: str) -> datetime:
+    """A date, or a date and time, written YYYY-MM-DD[ HH:MM]."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_cut(text)}: write a date and time as YYYY-MM-DD or YYYY-MM-DD HH:MM, "
+                                         "e.g. 2025-04-01 08:00") from None
 
 
 def _fraction(text: str) -> float:

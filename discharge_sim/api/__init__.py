@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from discharge_sim.api.checks import Checked, check
     from discharge_sim.api.defaults import VALIDATION_SEED
     from discharge_sim.api.errors import Interrupted, Terminated, UsageError
+    from discharge_sim.api.fitting import Fitted, fit, synth
     from discharge_sim.api.published import PublishedTargets, targets_from_published
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
@@ -35,6 +36,7 @@ __all__ = [
     "VALIDATION_SEED",
     "Calibrated",
     "Checked",
+    "Fitted",
     "Interrupted",
     "PublishedTargets",
     "Results",
@@ -46,10 +48,12 @@ __all__ = [
     "check",
     "compare",
     "default_config",
+    "fit",
     "plot",
     "report",
     "run",
     "sweep",
+    "synth",
     "targets_from_published",
     "validate",
     "warmup",
@@ -57,6 +61,7 @@ __all__ = [
 
 _HOMES = {
     "calibration": ("Calibrated", "calibrate"),
+    "fitting": ("Fitted", "fit", "synth"),
     "checks": ("Checked", "check"),
     "defaults": ("VALIDATION_SEED",),
     "errors": ("Interrupted", "Terminated", "UsageError"),

@@ -8,14 +8,13 @@ the rows, formats the YAML and writes it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from discharge_sim.api.errors import UsageError
 from discharge_sim.data.published import TOLERANCE_RULE, Selection, Targets, published_targets
+from discharge_sim.io.files import write_text_atomically
 from discharge_sim.version import __version__
 
 
@@ -53,7 +52,7 @@ def targets_from_published(files: Sequence[str | Path], *, trust: str | None = N
     targets = published_targets([Path(f) for f in files], chosen, reason_shares, as_council)
     if not targets.values:
         raise UsageError("no target could be built from the rows chosen:\n  " + "\n  ".join(targets.left_out))
-    _write_atomically(path, targets_text(targets, chosen))
+    write_text_atomically(path, targets_text(targets, chosen))
     return PublishedTargets(path, targets)
 
 
@@ -87,15 +86,3 @@ def targets_text(targets: Targets, chosen: Selection) -> str:
 def _number(x: float) -> str:
     """Six significant figures: more than the publications carry, fewer than float noise."""
     return f"{float(f'{x:.6g}')!r}"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """A temporary file in the same folder, then renamed over ``path``: never half a file."""
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -231,8 +231,9 @@ class Distribution(Strict):
         assert values is not None
         key = f"quantiles_{unit}"
         if not 2 <= len(values) <= MOST_QUANTILES:
-            raise PydanticCustomError(KEYED_ERRORS[1], "needs 2 to {most} values (quantiles at 0, 1/k, ..., 1), got {n}",
-                                      {"key": key, "value": "[...]", "most": str(MOST_QUANTILES), "n": str(len(values))})
+            raise PydanticCustomError(
+                KEYED_ERRORS[1], "needs 2 to {most} values (quantiles at 0, 1/k, ..., 1), got {n}",
+                {"key": key, "value": "[...]", "most": str(MOST_QUANTILES), "n": str(len(values))})
         for i, (a, b) in enumerate(itertools.pairwise(values)):
             if b < a:
                 raise PydanticCustomError(KEYED_ERRORS[1], "quantiles never decrease: value {j} ({b}) is below the one "

@@ -57,7 +57,7 @@ def fit_arrivals(extract: Extract) -> Arrivals:
     hour: float | None = None
     if electives.size:
         counts = np.bincount((electives // HOURS_PER_DAY).astype(int) % 7, minlength=7) / np.maximum(weekday_days, 1)
-        per_weekday = {DAY_NAMES[d]: int(round(counts[d])) for d in range(7) if round(counts[d]) > 0}
+        per_weekday = {DAY_NAMES[d]: round(counts[d]) for d in range(7) if round(counts[d]) > 0}
         hour = float(np.bincount(np.floor(electives % HOURS_PER_DAY).astype(int), minlength=24).argmax())
     return Arrivals(int(emergency.size), days, emergency.size / days if days > 0 else 0.0, hour_profile, day_profile,
                     factors, covered, int(electives.size), per_weekday, hour)

@@ -27,7 +27,7 @@ from discharge_sim.data.delays import StepFit, StepLeft, fit_steps
 from discharge_sim.data.extract import Extract
 from discharge_sim.data.privacy import shown_count
 from discharge_sim.data.stays import GroupStays, fit_group_stays
-from discharge_sim.vocabulary import HOURS_PER_DAY, PATHWAYS
+from discharge_sim.vocabulary import PATHWAYS
 
 SHARE_DIGITS = 6
 

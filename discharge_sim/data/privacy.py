@@ -15,7 +15,7 @@ SMALLEST_SHOWN = 5
 
 def shown_count(n: int | float) -> str:
     """A count as it may be written: ``0``, ``<5``, or rounded to the nearest 5."""
-    n = int(round(n))
+    n = round(n)
     if n == 0:
         return "0"
     if n < SMALLEST_SHOWN:

@@ -6,8 +6,9 @@ when the extract was taken is right-censored (upper infinite). All families are 
 likelihood on the same intervals, so their log-likelihoods, and AICs, compare: lognormal, gamma
 and Weibull (two parameters each), and an empirical distribution (quantiles at equally spaced
 probabilities from the Kaplan-Meier estimate, piecewise uniform between them: one parameter per
-quantile; its ends are zero and the longest time rounded up to a whole week, never one patient's). Identical intervals are counted once with a weight, so 100,000 stays cost what a few
-thousand distinct ones do.
+quantile; its ends are zero and the longest time rounded up to a whole week, never one patient's).
+Identical intervals are counted once with a weight, so 100,000 stays cost what a few thousand
+distinct ones do.
 """
 
 from __future__ import annotations

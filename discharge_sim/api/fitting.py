@@ -1,0 +1,110 @@
+"""The fit and synth commands: a config from a trust's extract, and an extract from a simulated run.
+
+``fit`` reads and checks the extract (:mod:`discharge_sim.data.readers`), fits a config on top of a
+base (:mod:`discharge_sim.data.fitting`) and writes a folder: ``fitted.yaml``, the fit report
+(``fit.md``, ``fit.json``, QQ plots in ``figures/``) and ``excluded_rows.csv`` (row numbers, column
+and reason of every row left out: never a value). The folder appears whole or not at all. Nothing
+leaves the machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from discharge_sim.api.errors import UsageError
+from discharge_sim.api.runner import RESULTS, default_config
+from discharge_sim.config import load_config
+from discharge_sim.config.loading import read_config
+from discharge_sim.data.extract import ExtractError
+from discharge_sim.data.fitting import ExtractFit, fit_extract
+from discharge_sim.data.readers import SUFFIXES, ReadExtract, read_extract
+from discharge_sim.data.reasons import dtoc_code_of
+from discharge_sim.data.synth import DEFAULT_START, synthetic_extract
+from discharge_sim.io.files import write_atomically
+from discharge_sim.io.storage import OutputError, default_out, write_folder
+from discharge_sim.present.fit_report import draw_qq, fit_report, fit_summary, qq_panels
+
+
+@dataclass
+class Fitted:
+    """A fit written to a folder."""
+
+    out: Path
+    read: ReadExtract
+    fit: ExtractFit
+
+    @property
+    def config_path(self) -> Path:
+        return self.out / "fitted.yaml"
+
+
+def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | None = None,
+        end: datetime | None = None, plots: bool = True) -> Fitted:
+    """Fit a config to the extract at ``extract`` (CSV, Excel or Parquet) on top of ``base``
+    (default: the shipped baseline), and write the folder ``out`` (default
+    ``results/fit-<name>-<time>``). ``end``: when the extract was taken (default: its latest time).
+    Raises :class:`~discharge_sim.data.extract.ExtractError` for an extract that cannot be used."""
+    base_path = Path(base) if base is not None else default_config()
+    base_config = load_config(base_path)
+    read = read_extract(extract, end=end, reason_code=dtoc_code_of)
+    result = fit_extract(read.extract, read_config(base_path), base_config, str(base_path))
+    result.raw["name"] = f"{Path(extract).stem}-fitted"
+    result.raw["description"] = (f"Fitted from the extract {Path(extract).name} on top of {base_path.name}: "
+                                 "see the comments below and fit.md beside it.")
+    folder = Path(out) if out is not None else default_out(RESULTS, f"fit-{Path(extract).stem}")
+
+    def write(staging: Path) -> None:
+        (staging / "fitted.yaml").write_text(result.yaml_text(read.source), encoding="utf-8")
+        figures: list[str] = []
+        if plots:
+            (staging / "figures").mkdir()
+            for name, panels in qq_panels(result).items():
+                draw_qq(staging / "figures" / name, panels)
+                figures.append(name)
+        (staging / "fit.md").write_text(fit_report(read, result, figures), encoding="utf-8")
+        (staging / "fit.json").write_text(json.dumps(fit_summary(read, result), indent=2), encoding="utf-8")
+        with (staging / "excluded_rows.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["row", "column", "why"])
+            for p in sorted(read.problems.rows, key=lambda p: p.row):
+                w.writerow([p.row, p.column, p.reason])
+
+    write_folder(folder, write)
+    return Fitted(folder, read, result)
+
+
+def synth(config: str | Path | None = None, out: str | Path = "extract.csv", start: date = DEFAULT_START,
+          seed: int | None = None, replication: int = 0, milestones: bool = True, force: bool = False) -> Path:
+    """Simulate ``config`` (default: the baseline) once and write the run as an extract at ``out``
+    (.csv, .xlsx or .parquet), its first day ``start``. Refuses to replace a file unless ``force``."""
+    path = Path(out)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"{path}: give a .csv, .xlsx or .parquet file name for the extract")
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; choose another --out or give --force to replace it")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder for the extract")
+    loaded = load_config(Path(config) if config is not None else default_config())
+    frame = synthetic_extract(loaded, start, replication, seed, milestones)
+
+    def write(tmp: Path) -> None:
+        if kind == "CSV":
+            frame.to_csv(tmp, index=False)
+        elif kind == "Excel":
+            frame.to_excel(tmp, index=False, sheet_name="extract", engine="openpyxl")
+        else:
+            frame.to_parquet(tmp, index=False)
+
+    try:
+        write_atomically(path, write)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the extract ({exc.strerror})") from None
+    return path
+
+
+__all__ = ["ExtractError", "Fitted", "fit", "synth"]

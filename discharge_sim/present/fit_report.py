@@ -1,0 +1,155 @@
+"""The fit report: what ``fit`` read, what it fitted from how many rows, how well each family
+fitted (AIC, and QQ plots against the Kaplan-Meier quantiles), and what it left at the base
+config's values. Every count is shown under NHS disclosure control (:mod:`discharge_sim.data.privacy`);
+no row of the extract appears.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from discharge_sim.data.fitting import ExtractFit
+from discharge_sim.data.privacy import SMALLEST_SHOWN, shown_count
+from discharge_sim.data.readers import ReadExtract
+from discharge_sim.data.survival import Fit, Observations, km_quantiles
+from discharge_sim.vocabulary import HOURS_PER_DAY
+
+QQ_PROBABILITIES = np.linspace(0.05, 0.95, 19)
+"""Where the QQ plots compare the fitted and observed quantiles: never the extremes, which are
+one patient's times."""
+
+
+def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str]) -> str:
+    """The report as Markdown (figures by their file names in ``figures/``)."""
+    ex = read.extract
+    lines = [f"# Fit of {read.source}", "",
+             f"Fitted on top of `{fit.base_name}`: {shown_count(len(ex))} admissions used of "
+             f"{shown_count(ex.source_rows)} rows, from {fit.start} to {fit.end}. Counts are rounded to the "
+             f"nearest {SMALLEST_SHOWN} and counts under {SMALLEST_SHOWN} shown as <{SMALLEST_SHOWN} (NHS disclosure "
+             "control); no row of the extract is in this report or beside it.", ""]
+    lines += _excluded(read)
+    lines += ["## Arrivals", ""]
+    a = fit.arrivals
+    if a is not None:
+        lines += [f"- Emergencies: {shown_count(a.emergencies)} over {a.days:,.1f} days, "
+                  f"{a.admissions_per_day:,.2f} a day.",
+                  f"- Electives: {shown_count(a.electives)}; by weekday {a.elective_per_weekday or 'none'}.",
+                  "- Seasons: " + (", ".join(f"month {m}: {f:.3f}" for m, f in sorted(a.month_factors.items()))
+                                   if a.month_factors else "not fitted (a whole year is needed)."), ""]
+    lines += ["## Acute stays (admission to ready), by group", "",
+              "Each family fitted by maximum likelihood with patients not yet ready censored at the extract's "
+              "end; the lowest AIC is chosen. Mean and sd in days.", "",
+              "| group | pathway | stays | censored | family | mean | sd | AIC | chosen |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for group in fit.stays:
+        fits = [group.overall] if group.overall else []
+        fits += list(group.by_pathway.values())
+        for s in fits:
+            assert s is not None
+            lines += _family_rows(s.group, "all" if s.pathway is None else str(s.pathway), s.observations, s.fits)
+        if group.note:
+            lines.append(f"| {group.group} | | | | {group.note} | | | | |")
+    lines += ["", "## Waits for capacity", ""]
+    if fit.steps:
+        lines += ["| step | from | share | patients | family | mean | sd | AIC | chosen |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for st in fit.steps:
+            for k, f in enumerate(st.fits):
+                lines.append(f"| {st.step} | {st.source} | {st.share:.3f} | {shown_count(st.rows)} | {f.family} | "
+                             f"{f.mean / HOURS_PER_DAY:.2f} | {f.sd / HOURS_PER_DAY:.2f} | {f.aic:,.0f} | "
+                             f"{'yes' if k == 0 else ''} |")
+        lines.append("")
+        lines += [f"- {st.step}: {st.note}." for st in fit.steps]
+    else:
+        lines.append("None: the extract has no milestones or delay reasons that fit a step of the base config.")
+    lines += ["", "## QQ plots", ""]
+    lines += [f"![{name}](figures/{name})" for name in figures]
+    lines += ["", "## Fitted from the extract", ""]
+    lines += [f"- `{f.key}`: {f.how} ({shown_count(f.rows)} rows)" for f in fit.fitted]
+    lines += ["", f"## Left at {fit.base_name}'s values", ""]
+    lines += [f"- `{item.key}`: {item.why}" for item in fit.left]
+    return "\n".join(lines) + "\n"
+
+
+def _excluded(read: ReadExtract) -> list[str]:
+    lines = ["## Rows left out", ""]
+    if not read.problems.counts:
+        lines.append("None: every row passed the checks.")
+    else:
+        lines += ["| column | why | rows |", "|---|---|---|"]
+        for (column, reason), n in sorted(read.problems.counts.items()):
+            lines.append(f"| {column} | {reason} | {shown_count(n)} |")
+        lines.append("")
+        lines.append("Which rows: `excluded_rows.csv` (row numbers of your file, the column and why; no values).")
+    if read.ignored_columns:
+        lines += ["", f"Columns not in the schema, not used: {', '.join(read.ignored_columns)}."]
+    lines.append("")
+    return lines
+
+
+def _family_rows(group: str, pathway: str, obs: Observations, fits: list[Fit]) -> list[str]:
+    return [f"| {group} | {pathway} | {shown_count(obs.n)} | {shown_count(obs.censored)} | {f.family} | "
+            f"{f.mean / HOURS_PER_DAY:.2f} | {f.sd / HOURS_PER_DAY:.2f} | {f.aic:,.0f} | {'yes' if k == 0 else ''} |"
+            for k, f in enumerate(fits)]
+
+
+def qq_panels(fit: ExtractFit) -> dict[str, list[tuple[str, Observations, list[Fit]]]]:
+    """Per figure, its panels: (title, observations, fits)."""
+    stays = []
+    for group in fit.stays:
+        if group.overall is not None:
+            stays.append((f"{group.group}", group.overall.observations, group.overall.fits))
+        for p, s in group.by_pathway.items():
+            stays.append((f"{group.group}, pathway {p}", s.observations, s.fits))
+    steps = [(f"{s.step} ({s.source})", s.observations, s.fits) for s in fit.steps]
+    return {name: panels for name, panels in (("qq_stays.png", stays), ("qq_waits.png", steps)) if panels}
+
+
+def draw_qq(path: Path, panels: list[tuple[str, Observations, list[Fit]]]) -> None:
+    """QQ plots: each family's fitted quantiles against the Kaplan-Meier quantiles, in days."""
+    import matplotlib.pyplot as plt
+
+    cols = min(3, len(panels))
+    rows = math.ceil(len(panels) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.8 * rows), squeeze=False)
+    for ax, (title, obs, fits) in zip(axes.flat, panels, strict=False):
+        observed = km_quantiles(obs, QQ_PROBABILITIES) / HOURS_PER_DAY
+        top = float(np.nanmax(observed)) if np.any(~np.isnan(observed)) else 1.0
+        for f in fits:
+            fitted = f.quantile(QQ_PROBABILITIES) / HOURS_PER_DAY
+            ax.plot(observed, fitted, "o-" if f is fits[0] else ".--", ms=3, lw=1,
+                    label=f"{f.family}{' (chosen)' if f is fits[0] else ''}")
+            top = max(top, float(np.nanmax(fitted)))
+        ax.plot([0, top], [0, top], color="grey", lw=0.8)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("observed quantile (days)", fontsize=8)
+        ax.set_ylabel("fitted quantile (days)", fontsize=8)
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def fit_summary(read: ReadExtract, fit: ExtractFit) -> dict[str, Any]:
+    """The fit as plain data (fit.json): counts under disclosure control, fitted parameters."""
+    return {
+        "source": read.source, "base": fit.base_name, "start": fit.start, "end": fit.end,
+        "rows_used": shown_count(len(read.extract)), "rows_in_file": shown_count(read.extract.source_rows),
+        "rows_left_out": {f"{c}: {r}": shown_count(n) for (c, r), n in sorted(read.problems.counts.items())},
+        "fitted": [{"key": f.key, "rows": shown_count(f.rows), "how": f.how} for f in fit.fitted],
+        "left": [{"key": item.key, "why": item.why} for item in fit.left],
+        "stays": [{"group": g.group, "note": g.note,
+                   "fits": [{"pathway": s.pathway, "family": f.family, "mean_days": f.mean / HOURS_PER_DAY,
+                             "sd_days": f.sd / HOURS_PER_DAY, "aic": f.aic}
+                            for s in ([g.overall] if g.overall else []) + list(g.by_pathway.values())
+                            for f in s.fits]} for g in fit.stays],
+        "waits": [{"step": s.step, "source": s.source, "share": s.share,
+                   "fits": [{"family": f.family, "mean_days": f.mean / HOURS_PER_DAY, "sd_days": f.sd / HOURS_PER_DAY,
+                             "aic": f.aic} for f in s.fits]} for s in fit.steps],
+    }
