@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
     from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
+    from discharge_sim.api.templates import config_text, from_workbook, load, template, write_config
     from discharge_sim.api.validation import Validation, validate
 
 __all__ = [
@@ -43,13 +44,18 @@ __all__ = [
     "calibrate",
     "check",
     "compare",
+    "config_text",
     "default_config",
+    "from_workbook",
+    "load",
     "plot",
     "report",
     "run",
     "sweep",
+    "template",
     "validate",
     "warmup",
+    "write_config",
 ]
 
 _HOMES = {
@@ -60,6 +66,7 @@ _HOMES = {
     "reports": ("plot", "report"),
     "runner": ("Results", "default_config"),
     "runs": ("attribute", "compare", "run", "sweep", "warmup"),
+    "templates": ("config_text", "from_workbook", "load", "template", "write_config"),
     "validation": ("Validation", "validate"),
 }
 """The module of this package each public name comes from."""
