@@ -229,7 +229,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     _command(sub, "check", "validate a config and print it as it would run",
         """Validate CONFIG and print it with every default filled in.""",
-        config="YAML config to check")
+        config="YAML config (or workbook) to check")
+
+    template = _command(sub, "template", "write a config as an Excel workbook, or read a filled workbook back",
+        """With --xlsx: write CONFIG (default configs/baseline.yaml, as resolved: an overlay with its base) as
+        an Excel workbook to fill in: a README sheet, then one sheet per config section, with each setting's
+        unit and allowed values in the headers. With --from-xlsx: read a filled workbook back, validate it and
+        write it as a YAML config (--out) or print it. A workbook read back unchanged gives the same config,
+        value for value. run, compare, warmup, attribute, validate and check also take a workbook as CONFIG.""",
+        config="YAML config (or workbook) to write as a workbook (default: configs/baseline.yaml)", nargs="?")
+    way = template.add_mutually_exclusive_group(required=True)
+    way.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx",
+                     help="write CONFIG as a workbook to this file")
+    way.add_argument("--from-xlsx", type=Path, default=None, metavar="IN.xlsx",
+                     help="read this filled workbook back as a config")
+    template.add_argument("--out", type=Path, default=None, metavar="CONFIG.yaml",
+                          help="with --from-xlsx: write the config to this YAML file (default: print it)")
+    template.add_argument("--force", action="store_true",
+                          help="replace the file written (OUT.xlsx or --out) if it exists")
     return parser
 
 
@@ -309,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
         "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "report": cmd_report,
         "check": cmd_check, "validate": cmd_validate, "targets": cmd_targets, "fit": cmd_fit,
-        "synth": cmd_synth,
+        "synth": cmd_synth, "template": cmd_template,
     }
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
@@ -516,6 +533,27 @@ def cmd_synth(args: argparse.Namespace) -> int:
     path = api.synth(args.config, out=args.out, seed=args.seed, milestones=args.milestones, force=args.force,
                      **kwargs)
     _printer(args.quiet)(f"Synthetic extract: {path}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+
+    if args.xlsx is not None:
+        if args.out is not None:
+            raise UsageError("--out goes with --from-xlsx; with --xlsx, the workbook is written to OUT.xlsx")
+        written = api.template(args.config, xlsx=args.xlsx, force=args.force)
+        print(f"Wrote {written}: {args.config or api.default_config()} as a workbook (README sheet first)")
+        return EXIT_OK
+    if args.config is not None:
+        raise UsageError("--from-xlsx reads the workbook only; CONFIG cannot be given with it")
+    config = api.from_workbook(args.from_xlsx)
+    if args.out is None:
+        print(f"# {args.from_xlsx}: valid config {config.name!r}")
+        print(api.config_text(config), end="")
+        return EXIT_OK
+    written = api.write_config(config, args.out, force=args.force, source=str(args.from_xlsx))
+    print(f"Wrote {written}: valid config {config.name!r} read from {args.from_xlsx}")
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
     from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
+    from discharge_sim.api.templates import config_text, from_workbook, load, template, write_config
     from discharge_sim.api.validation import Validation, validate
 
 __all__ = [
@@ -47,16 +48,21 @@ __all__ = [
     "calibrate",
     "check",
     "compare",
+    "config_text",
     "default_config",
     "fit",
+    "from_workbook",
+    "load",
     "plot",
     "report",
     "run",
     "sweep",
     "synth",
     "targets_from_published",
+    "template",
     "validate",
     "warmup",
+    "write_config",
 ]
 
 _HOMES = {
@@ -69,6 +75,7 @@ _HOMES = {
     "reports": ("plot", "report"),
     "runner": ("Results", "default_config"),
     "runs": ("attribute", "compare", "run", "sweep", "warmup"),
+    "templates": ("config_text", "from_workbook", "load", "template", "write_config"),
     "validation": ("Validation", "validate"),
 }
 """The module of this package each public name comes from."""

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from discharge_sim.analysis.capacity import capacity_notes, surge_notes
 from discharge_sim.analysis.sides import convention_notes
-from discharge_sim.config import Config, config_to_dict, load_config
+from discharge_sim.api.templates import config_text, load
+from discharge_sim.config import Config
 
 
 @dataclass
@@ -23,10 +22,11 @@ class Checked:
     @property
     def text(self) -> str:
         """The config as it would run, as YAML."""
-        return yaml.safe_dump(config_to_dict(self.config), sort_keys=False, width=100)
+        return config_text(self.config)
 
 
 def check(config: str | Path) -> Checked:
-    """Load and validate a config (a :class:`~discharge_sim.config.ConfigError` names what is wrong)."""
-    loaded = load_config(Path(config))
+    """Load and validate a config, YAML or a workbook (a :class:`~discharge_sim.config.ConfigError`
+    names what is wrong)."""
+    loaded = load(Path(config))
     return Checked(loaded, [*capacity_notes(loaded), *surge_notes(loaded), *convention_notes(loaded)])

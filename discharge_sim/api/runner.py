@@ -18,7 +18,8 @@ from typing import Any, Literal
 from discharge_sim.analysis.capacity import capacity_warnings, surge_notes
 from discharge_sim.api.defaults import cpus
 from discharge_sim.api.errors import Interrupted, Terminated, UsageError
-from discharge_sim.config import Config, apply_overrides, config_from_dict, config_to_dict, load_config
+from discharge_sim.api.templates import load
+from discharge_sim.config import Config, apply_overrides, config_from_dict, config_to_dict
 from discharge_sim.config.limits import MOST_REPLICATIONS
 from discharge_sim.experiments.execution import Schedule, execute
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan
@@ -128,13 +129,14 @@ def run_overrides(days: float | None, warmup_days: float | None, seed: int | Non
 
 
 def as_config(config: Config | str | Path | None, overrides: Mapping[str, Any]) -> tuple[Config, str]:
-    """A config (loaded from a path, or given) with run overrides applied, and how to name its source."""
+    """A config (loaded from a YAML file or a workbook, or given) with run overrides applied, and how
+    to name its source."""
     if isinstance(config, Config):
         changed = config_from_dict(apply_overrides(config_to_dict(config), overrides), source=config.name) \
             if overrides else config
         return changed, f"<{config.name}>"
     path = Path(config) if config is not None else default_config()
-    return load_config(path, overrides), str(path)
+    return load(path, overrides), str(path)
 
 
 def replication_plan(config: Config, replications: Replications, target_half_width: float | None = None,

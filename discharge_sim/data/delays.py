@@ -126,9 +126,9 @@ def fit_steps(extract: Extract, config: Config) -> tuple[list[StepFit], list[Ste
             continue
         if any(len(owners[c]) > 1 for c in codes):
             continue
-        fit = _from_reasons(extract, config, name, codes, left)
-        if fit is not None:
-            fits.append(fit)
+        found = _from_reasons(extract, config, name, codes, left)
+        if found is not None:
+            fits.append(found)
     return fits, left
 
 

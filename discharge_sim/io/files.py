@@ -24,4 +24,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
 
 def write_text_atomically(path: Path, text: str) -> Path:
     """``text`` (UTF-8) as the whole of ``path``, written atomically."""
-    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write_atomically(path, write)

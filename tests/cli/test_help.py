@@ -1,4 +1,4 @@
-"""--help on the program and on each of its ten commands: exit status 0, and exactly the options
+"""--help on the program and on each of its eleven commands: exit status 0, and exactly the options
 the command takes (listed here by hand, not read from the parser)."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import pytest
 
 from discharge_sim.cli import main
 
-COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "plot", "report", "validate", "check")
+COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "plot", "report", "validate", "check",
+            "template")
 RUNS = {"--out", "--replications", "--target-half-width", "--min-replications", "--max-replications", "--seed",
         "--days", "--workers", "--scheduler", "--resume", "--quiet"}
 MEASURED = {"--warmup-days", "--detail", "--no-detail", "--detail-format", "--plots", "--no-plots"}
@@ -22,10 +23,11 @@ OPTIONS = {
     "report": {"--quiet"},
     "validate": {"--out", "--seed", "--quick", "--plots", "--no-plots", "--workers", "--quiet"},
     "check": set(),
+    "template": {"--xlsx", "--from-xlsx", "--out", "--force"},
 }
 POSITIONAL = {"run": "CONFIG", "compare": "CONFIG", "sweep": "CONFIG", "warmup": "CONFIG", "attribute": "CONFIG",
               "calibrate": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "validate": "CONFIG",
-              "check": "CONFIG"}
+              "check": "CONFIG", "template": "CONFIG"}
 
 
 def _help(argv: list[str], capsys) -> str:
