@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -74,6 +75,18 @@ class Observations:
         rows, counts = np.unique(np.hstack([lo, np.where(np.isinf(hi), -1.0, hi), f]), axis=0, return_counts=True)
         hi = rows[:, k:2 * k]
         return cls(rows[:, :k], np.where(hi < 0, np.inf, hi), rows[:, 2 * k:], counts.astype(float))
+
+    @cached_property
+    def pieces(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The intervals that count (factor above 0), flat: (observation, lower, upper, factor)."""
+        used = self.factor > 0
+        rows = np.nonzero(used)[0]
+        return rows, self.lower[used], self.upper[used], self.factor[used]
+
+    @cached_property
+    def alone_censored(self) -> np.ndarray:
+        """Censored observations (a single interval to infinity)."""
+        return self.is_censored & (np.count_nonzero(self.factor, axis=1) == 1)
 
     @property
     def n(self) -> int:
@@ -247,73 +260,97 @@ def _moments(family: str, a: float, b: float) -> tuple[float, float]:
 
 
 def _cdf(family: str, params: tuple[float, ...], x: np.ndarray) -> np.ndarray:
-    from scipy import stats
+    """The distribution function at ``x`` hours (scipy.special directly: the fit evaluates it
+    thousands of times, and scipy.stats' generic checks would cost more than the arithmetic)."""
+    from scipy.special import gammainc, ndtr
 
     if family == "empirical":
         q = np.asarray(params)
         return np.interp(x, q, np.linspace(0.0, 1.0, q.size), left=0.0, right=1.0)
     a, b = params
-    if family == "lognormal":
-        return np.asarray(stats.lognorm.cdf(x, b, scale=math.exp(a)))
-    if family == "gamma":
-        return np.asarray(stats.gamma.cdf(x, a, scale=b))
-    return np.asarray(stats.weibull_min.cdf(x, a, scale=b))
+    with np.errstate(divide="ignore", over="ignore"):
+        if family == "lognormal":
+            return np.asarray(ndtr((np.log(x) - a) / b))
+        if family == "gamma":
+            return np.asarray(gammainc(a, x / b))
+        return -np.expm1(-((x / b) ** a))
+
+
+def _sf(family: str, params: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+    """The survival function, 1 - F, computed directly (accurate in the upper tail)."""
+    from scipy.special import gammaincc, ndtr
+
+    if family == "empirical":
+        return 1.0 - _cdf(family, params, x)
+    a, b = params
+    with np.errstate(divide="ignore", over="ignore"):
+        if family == "lognormal":
+            return np.asarray(ndtr((a - np.log(x)) / b))
+        if family == "gamma":
+            return np.asarray(gammaincc(a, x / b))
+        return np.exp(-((x / b) ** a))
 
 
 def _log_sf(family: str, params: tuple[float, ...], x: np.ndarray) -> np.ndarray:
-    from scipy import stats
+    from scipy.special import log_ndtr
 
-    if family == "empirical":
-        with np.errstate(divide="ignore"):
-            return np.log1p(-_cdf(family, params, x))
-    a, b = params
     if family == "lognormal":
-        return np.asarray(stats.lognorm.logsf(x, b, scale=math.exp(a)))
-    if family == "gamma":
-        return np.asarray(stats.gamma.logsf(x, a, scale=b))
-    return np.asarray(stats.weibull_min.logsf(x, a, scale=b))
+        a, b = params
+        with np.errstate(divide="ignore"):
+            return np.asarray(log_ndtr((a - np.log(x)) / b))
+    if family == "weibull":
+        a, b = params
+        return -((x / b) ** a)
+    with np.errstate(divide="ignore"):
+        return np.log(_sf(family, params, x))
 
 
 def _log_likelihood(family: str, params: tuple[float, ...], obs: Observations) -> float:
     """Sum over observations of weight x log of sum over its intervals of factor x P(lower < T <= upper)."""
-    lower, upper = obs.lower, obs.upper
+    row, lower, upper, factor = obs.pieces
     finite = np.where(np.isinf(upper), 0.0, upper)
     cdf_lo, cdf_hi = _cdf(family, params, lower), _cdf(family, params, finite)
     with np.errstate(divide="ignore", invalid="ignore"):
-        sf_lo, sf_hi = np.exp(_log_sf(family, params, lower)), np.exp(_log_sf(family, params, finite))
         # the difference of whichever side is smaller, for precision in both tails
-        mass = np.where(cdf_hi < 0.5, cdf_hi - cdf_lo, sf_lo - np.where(np.isinf(upper), 0.0, sf_hi))
-        total = np.sum(np.where(obs.factor > 0, obs.factor * np.maximum(mass, 0.0), 0.0), axis=1)
+        upper_tail = cdf_hi >= 0.5
+        mass = cdf_hi - cdf_lo
+        if upper_tail.any():
+            sf = _sf(family, params, np.concatenate([lower[upper_tail], finite[upper_tail]]))
+            k = int(upper_tail.sum())
+            mass[upper_tail] = sf[:k] - np.where(np.isinf(upper[upper_tail]), 0.0, sf[k:])
+        total = np.bincount(row, weights=factor * np.maximum(mass, 0.0), minlength=obs.weight.size)
         log_total = np.log(total)
     # a censored row alone: log S(lower), accurate however far in the tail
-    censored = obs.is_censored & (np.count_nonzero(obs.factor, axis=1) == 1)
-    log_total = np.where(censored, _log_sf(family, params, lower[:, 0]), log_total)
+    alone = obs.alone_censored
+    if alone.any():
+        log_total[alone] = _log_sf(family, params, obs.lower[alone, 0])
     if not np.all(np.isfinite(log_total)):
         return -math.inf
     return float(np.dot(obs.weight, log_total))
 
 
 def _fit_parametric(family: str, obs: Observations) -> Fit:
-    """Maximum likelihood over the family's two parameters (on the log scale of mean and sd),
-    started from the moments of the intervals' midpoints."""
+    """Maximum likelihood over the family's two parameters (lognormal: mu and log sigma; gamma and
+    Weibull: the logs of shape and scale), started from the moments of the intervals' midpoints."""
     from scipy.optimize import minimize
 
     mid = obs.midpoints()
     mean0 = max(float(np.average(mid, weights=obs.weight)), RESOLUTION_HOURS)
-    sd0 = max(float(np.sqrt(np.average((mid - mean0) ** 2, weights=obs.weight))), 0.1 * mean0)
+    sd0 = min(max(float(np.sqrt(np.average((mid - mean0) ** 2, weights=obs.weight))), 0.1 * mean0), 20.0 * mean0)
+    a0, b0 = _natural(family, mean0, sd0)
+    start = np.array([a0 if family == "lognormal" else math.log(a0), math.log(b0)])
+
+    def params(theta: np.ndarray) -> tuple[float, float]:
+        return (float(theta[0]) if family == "lognormal" else math.exp(theta[0])), math.exp(theta[1])
 
     def loss(theta: np.ndarray) -> float:
-        mean, sd = math.exp(theta[0]), math.exp(theta[1])
-        if not 1e-3 < sd / mean < 50.0:
+        if np.any(np.abs(theta) > 50.0):
             return 1e300
-        try:
-            ll = _log_likelihood(family, _natural(family, mean, sd), obs)
-        except (ValueError, OverflowError, ZeroDivisionError):
-            return 1e300
+        ll = _log_likelihood(family, params(theta), obs)
         return -ll if math.isfinite(ll) else 1e300
 
-    best = minimize(loss, np.array([math.log(mean0), math.log(sd0)]), method="Nelder-Mead",
-                    options={"xatol": 1e-6, "fatol": 1e-6, "maxiter": 2000})
-    mean, sd = math.exp(best.x[0]), math.exp(best.x[1])
+    best = minimize(loss, start, method="Nelder-Mead", options={"xatol": 1e-5, "fatol": 1e-4, "maxiter": 1000})
+    a, b = params(best.x)
+    mean, sd = _moments(family, a, b)
     ll = -float(best.fun) if best.fun < 1e299 else -math.inf
     return Fit(family, mean, sd, ll, 2)
