@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from discharge_sim.config import Config
-from discharge_sim.config.schema import DelayStep, PlacementStep
+from discharge_sim.config.schema import DelayStep, PlacementStep, SessionStep, StaffedStep
 from discharge_sim.data.extract import MILESTONES, Extract
 from discharge_sim.data.stays import MOST_EVENTS_NEEDED
 from discharge_sim.data.survival import Fit, Observations, fit_all
@@ -146,12 +146,20 @@ def _from_reasons(extract: Extract, config: Config, name: str, codes: tuple[str,
                              f"{'/'.join(codes)}"))
         return None
     rows = int(on.sum())
-    share = (int(waited.sum()) + int(waiting.sum())) / rows / max(step.probability, 1e-9)
+    share = (int(waited.sum()) + int(waiting.sum())) / rows
     placement = isinstance(step, PlacementStep)
+    if placement:  # of those who need the step at all
+        share /= max(step.probability, 1e-9)
     return StepFit(name, "reasons", codes, "search_probability" if placement else "probability", min(share, 1.0),
                    "search" if placement else "duration", obs, fit_all(obs), rows,
                    f"the delays of patients on pathway {', '.join(map(str, pathways_of(config, name)))} with reason "
                    f"{'/'.join(codes)}, from their ready date (including any other step's time)")
+
+
+def _has_milestone(step: object) -> bool:
+    """Whether a step's end is a milestone of the extract: the council's assessment (a staffed
+    step) or panel (a session step)."""
+    return isinstance(step, StaffedStep | SessionStep) and getattr(step, "owner", "") == "social_care"
 
 
 def _from_milestones(extract: Extract, config: Config, left: list[StepLeft]) -> list[StepFit]:
@@ -179,13 +187,19 @@ def _from_milestones(extract: Extract, config: Config, left: list[StepLeft]) -> 
         wait = found - start
         searched = placed & (wait >= SEARCH_FROM_HOURS)
         asked = int(placed.sum()) + int(waiting.sum())
-        obs = Observations.of(wait[searched], extract.end - start[waiting])
+        obs = Observations.of(wait[searched], extract.end - start[waiting]).truncated(SEARCH_FROM_HOURS)
         if obs.events < MOST_EVENTS_NEEDED or step.search is None:
             left.append(StepLeft(f"steps.{name} from milestones", f"fewer than {MOST_EVENTS_NEEDED} waits of a day or "
                                  "more for a place" if step.search is not None else "the step has no search"))
             continue
-        share = (int(searched.sum()) + int(waiting.sum())) / asked
-        out.append(StepFit(name, "milestones", (), "search_probability", share, "search", obs, fit_all(obs),
-                           asked, f"pathway {pathway}'s waits from the last milestone before a place was found "
-                           f"(waits of a day or more are searches)"))
+        fits = fit_all(obs)
+        seen = float(fits[0].survival(SEARCH_FROM_HOURS))  # a search shorter than a day looks like none
+        share = (int(searched.sum()) + int(waiting.sum())) / asked / max(seen, 1e-9)
+        unmarked = [s for s in graph[name] if not _has_milestone(config.steps[s])]
+        also = (f"; the wait also holds any time on {', '.join(unmarked)}, which has no milestone, so the search is "
+                "an upper bound") if unmarked else ""
+        out.append(StepFit(name, "milestones", (), "search_probability", min(share, 1.0), "search", obs, fits,
+                           asked, f"pathway {pathway}'s waits from the last milestone before a place was found: those "
+                           f"of a day or more, fitted as searches seen only when that long (shorter ones look like "
+                           f"a place found at once){also}"))
     return out

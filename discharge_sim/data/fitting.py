@@ -14,7 +14,7 @@ import copy
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from discharge_sim.data.delays import StepFit, StepLeft, fit_steps
 from discharge_sim.data.extract import Extract
 from discharge_sim.data.privacy import shown_count
 from discharge_sim.data.stays import GroupStays, fit_group_stays
-from discharge_sim.vocabulary import PATHWAYS
+from discharge_sim.vocabulary import HOURS_PER_DAY, PATHWAYS
 
 SHARE_DIGITS = 6
 
@@ -67,6 +67,8 @@ class ExtractFit:
     start: str = ""
     """The extract's first day (a Monday at or before its first admission) and its end."""
     end: str = ""
+    day0: datetime = datetime(2000, 1, 3)
+    """The date of the fitted run's day 0 (a Monday)."""
 
     def yaml_text(self, source: str) -> str:
         """The fitted config as YAML, with comments saying what was fitted from how many rows."""
@@ -97,9 +99,12 @@ def identifier(name: str) -> str:
     return f"g_{key}" if key[0].isdigit() else key
 
 
-def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_name: str) -> ExtractFit:
+def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_name: str,
+                until: float | None = None) -> ExtractFit:
     """Fit a config to ``extract`` on top of ``base`` (``base_raw``: its settings as written, with
-    ``extends`` resolved)."""
+    ``extends`` resolved). The fitted config runs over the extract's own dates: after a warm-up of
+    whole weeks (the base's, rounded up), its measured period starts on the extract's first day
+    and runs to ``until`` (hours from the extract's origin; default its end)."""
     raw = copy.deepcopy(base_raw)
     raw.pop("extends", None)
     result = ExtractFit(raw, base, base_name, rows=len(extract))
@@ -109,6 +114,15 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     if len(set(names.values())) < len(names):
         names = {g: f"{key}_{i}" for i, (g, key) in enumerate(names.items())}
     result.groups = names
+    run = raw.setdefault("run", {})
+    warmup_weeks = math.ceil(float(run.get("warmup_days", base.run.warmup_days)) / 7)
+    result.day0 = extract.origin - timedelta(days=7 * warmup_weeks)
+    run["warmup_days"] = 7 * warmup_weeks
+    run["days"] = 7 * warmup_weeks + math.ceil((extract.end if until is None else until) / HOURS_PER_DAY)
+    result.fitted.append(Fitted("run.days, run.warmup_days", len(extract),
+                                f"the extract's dates: day 0 is {result.day0.date().isoformat()}, a Monday, and the "
+                                f"measured period starts on {extract.origin.date().isoformat()} (the Monday of the first "
+                                "admission)"))
     _arrivals(result, extract, raw)
     _groups(result, extract, raw, base)
     _self_funders(result, extract, raw, base)
@@ -139,15 +153,9 @@ def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None
                       Fitted("emergency.day_of_week_profile", arrivals.emergencies,
                              "emergencies by weekday, per weekday covered")]
     if arrivals.month_factors:
-        run = raw.setdefault("run", {})
-        warmup_weeks = math.ceil(float(run.get("warmup_days", result.config.run.warmup_days)) / 7)
-        days = float(run.get("days", result.config.run.days))
-        day0 = extract.origin - timedelta(days=7 * warmup_weeks)
-        run["warmup_days"] = 7 * warmup_weeks
-        emergency["surges"] = _month_surges(arrivals.month_factors, day0, days)
+        emergency["surges"] = _month_surges(arrivals.month_factors, result.day0, float(raw["run"]["days"]))
         result.fitted.append(Fitted("emergency.surges", arrivals.emergencies,
-                                    f"a factor per calendar month (run day 0 is {day0.date().isoformat()}, a Monday; "
-                                    f"the warm-up ends on {extract.origin.date().isoformat()})"))
+                                    "a factor per calendar month, on the run's dates"))
     else:
         result.left.append(Left("emergency.surges (seasons)", f"the extract covers {len(arrivals.month_days)} calendar "
                                 "months; a whole year is needed for a factor per month, so no seasonal change"))

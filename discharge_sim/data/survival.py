@@ -40,6 +40,13 @@ class Observations:
     upper: np.ndarray
     factor: np.ndarray
     weight: np.ndarray
+    truncated_at: float = 0.0
+    """Durations are only seen when at least this long (left truncation): the likelihood is
+    conditional on it."""
+
+    def truncated(self, at: float) -> Observations:
+        """The same observations, known to have been seen only when at least ``at`` hours."""
+        return Observations(self.lower, self.upper, self.factor, self.weight, at)
 
     @classmethod
     def of(cls, exact: np.ndarray, censored: np.ndarray | None = None,
@@ -138,6 +145,10 @@ class Fit:
         """The fitted distribution function at ``x`` hours."""
         return _cdf(self.family, self._params(), np.asarray(x, dtype=float))
 
+    def survival(self, x: float) -> float:
+        """The chance of lasting longer than ``x`` hours."""
+        return float(1.0 - self.cdf(np.array([x]))[0])
+
     def quantile(self, p: np.ndarray) -> np.ndarray:
         """The fitted quantiles at probabilities ``p``."""
         from scipy import stats
@@ -160,9 +171,10 @@ class Fit:
 
 def fit_all(obs: Observations) -> list[Fit]:
     """Every family that can be fitted to ``obs``, best (lowest AIC) first. The empirical family
-    is left out when the Kaplan-Meier estimate does not reach 1 (the longest times are censored)."""
+    is left out when the Kaplan-Meier estimate does not reach 1 (the longest times are censored),
+    and for truncated observations (it would describe only the part seen)."""
     fits = [_fit_parametric(family, obs) for family in PARAMETRIC]
-    empirical = fit_empirical(obs)
+    empirical = fit_empirical(obs) if obs.truncated_at == 0 else None
     if empirical is not None:
         fits.append(empirical)
     return sorted((f for f in fits if math.isfinite(f.log_likelihood)), key=lambda f: f.aic)
@@ -326,7 +338,10 @@ def _log_likelihood(family: str, params: tuple[float, ...], obs: Observations) -
         log_total[alone] = _log_sf(family, params, obs.lower[alone, 0])
     if not np.all(np.isfinite(log_total)):
         return -math.inf
-    return float(np.dot(obs.weight, log_total))
+    ll = float(np.dot(obs.weight, log_total))
+    if obs.truncated_at > 0:
+        ll -= obs.weight.sum() * float(_log_sf(family, params, np.array([obs.truncated_at]))[0])
+    return ll if math.isfinite(ll) else -math.inf
 
 
 def _fit_parametric(family: str, obs: Observations) -> Fit:

@@ -36,10 +36,11 @@ COUNCIL_OWNERS = ("social_care", "nhs_community")
 
 
 def synthetic_extract(config: Config, start: date = DEFAULT_START, replication: int = 0,
-                      seed: int | None = None, milestones: bool = True) -> Any:
+                      seed: int | None = None, milestones: bool = True, since_day0: bool = False) -> Any:
     """One run of ``config`` as an extract (a pandas data frame of text cells, in the schema's
     column order), its first day ``start``. The run's day 0 is the Monday at least the warm-up
-    before ``start``, so weekdays fall as they do in the model."""
+    before ``start``, so weekdays fall as they do in the model. With ``since_day0`` the warm-up's
+    admissions are rows too (for counting who is in hospital when the measured period starts)."""
     import pandas as pd
 
     result = run_replication(config, replication, seed, step_times=True)
@@ -51,7 +52,8 @@ def synthetic_extract(config: Config, start: date = DEFAULT_START, replication: 
     first = (start_dt - day0).total_seconds() / 3600.0
     horizon = config.horizon_hours
     admitted = patients["admitted"]
-    rows = ~np.isnan(admitted) & (admitted >= first) & (admitted < horizon) & ~patients["cancelled"]
+    rows = ~np.isnan(admitted) & (admitted >= (0.0 if since_day0 else first)) & (admitted < horizon)
+    rows &= ~patients["cancelled"]
     idx = np.flatnonzero(rows)
     n = idx.size
 
