@@ -207,8 +207,16 @@ def build_parser() -> argparse.ArgumentParser:
                      "discharge time were still waiting then (default: the latest time in the extract)")
     fit.add_argument("--out", type=Path, default=None, metavar="DIR",
                      help="folder to create (default: results/fit-<name>-<time>); must not exist")
+    fit.add_argument("--holdout-months", type=_at_most(120), default=0, metavar="N",
+                     help="fit on the months before the last N and simulate those N to compare with what was "
+                     "observed (default 0: fit on every month)")
+    fit.add_argument("--replications", type=_positive_int, default=None, metavar="N",
+                     help="with --holdout-months: replications of the held-out months (default: run.replications of "
+                     "--base)")
+    fit.add_argument("--seed", type=_seed, default=None, metavar="S",
+                     help="with --holdout-months: seed of the simulation (default: run.seed of --base)")
     fit.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
-                     help="draw the QQ plots (default: yes)")
+                     help="draw the QQ plots, and the held-out months' figure (default: yes)")
     fit.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     synth = sub.add_parser("synth", help="write a simulated run of a config as an extract",
@@ -506,8 +514,13 @@ def cmd_targets(args: argparse.Namespace) -> int:
 def cmd_fit(args: argparse.Namespace) -> int:
     from discharge_sim import api
     from discharge_sim.data.privacy import shown_count
+    from discharge_sim.present.fit_report import holdout_table
 
-    fitted = api.fit(args.extract, base=args.base, out=args.out, end=args.extract_end, plots=args.plots)
+    if args.holdout_months == 0 and (args.replications is not None or args.seed is not None):
+        raise UsageError("--replications and --seed go with --holdout-months (they set the held-out simulation)")
+    fitted = api.fit(args.extract, base=args.base, out=args.out, end=args.extract_end, plots=args.plots,
+                     holdout_months=args.holdout_months, replications=args.replications, seed=args.seed,
+                     progress=_progress(args.quiet))
     say = _printer(args.quiet)
     read = fitted.read
     problems = read.problems
@@ -522,6 +535,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         say(f"fitted {item.key}: {item.how}")
     for left in fitted.fit.left:
         say(f"left {left.key}: {left.why}")
+    if fitted.holdout is not None:
+        say("")
+        say(holdout_table(fitted.holdout))
     say(f"Fitted config: {fitted.config_path}; report: {fitted.out / 'fit.md'}")
     return EXIT_OK
 

@@ -21,12 +21,15 @@ from discharge_sim.config import load_config
 from discharge_sim.config.loading import read_config
 from discharge_sim.data.extract import ExtractError
 from discharge_sim.data.fitting import ExtractFit, fit_extract
+from discharge_sim.data.holdout import Holdout, hours_at, split_month, validate_held_out
+from discharge_sim.data.privacy import shown_count
 from discharge_sim.data.readers import SUFFIXES, ReadExtract, read_extract
 from discharge_sim.data.reasons import dtoc_code_of
 from discharge_sim.data.synth import DEFAULT_START, synthetic_extract
 from discharge_sim.io.files import write_atomically
 from discharge_sim.io.storage import OutputError, default_out, write_folder
-from discharge_sim.present.fit_report import draw_qq, fit_report, fit_summary, qq_panels
+from discharge_sim.present.fit_report import draw_holdout, draw_qq, fit_report, fit_summary, qq_panels
+from discharge_sim.present.progress import ProgressBar
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Fitted:
     out: Path
     read: ReadExtract
     fit: ExtractFit
+    holdout: Holdout | None = None
 
     @property
     def config_path(self) -> Path:
@@ -43,15 +47,39 @@ class Fitted:
 
 
 def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | None = None,
-        end: datetime | None = None, plots: bool = True) -> Fitted:
+        end: datetime | None = None, plots: bool = True, holdout_months: int = 0,
+        replications: int | None = None, seed: int | None = None, progress: bool = False) -> Fitted:
     """Fit a config to the extract at ``extract`` (CSV, Excel or Parquet) on top of ``base``
     (default: the shipped baseline), and write the folder ``out`` (default
     ``results/fit-<name>-<time>``). ``end``: when the extract was taken (default: its latest time).
-    Raises :class:`~discharge_sim.data.extract.ExtractError` for an extract that cannot be used."""
+
+    With ``holdout_months`` N, the fit uses only the months before the last N, and the fitted
+    config then simulates those N months ``replications`` times (default: the base's
+    run.replications) to set beside what was observed (holdout.csv, the report's section and
+    figures/holdout.png), with a progress bar if ``progress``. Raises
+    :class:`~discharge_sim.data.extract.ExtractError` for an extract that cannot be used."""
     base_path = Path(base) if base is not None else default_config()
     base_config = load_config(base_path)
     read = read_extract(extract, end=end, reason_code=dtoc_code_of)
-    result = fit_extract(read.extract, read_config(base_path), base_config, str(base_path))
+    whole = read.extract
+    fitted_on, split = whole, None
+    if holdout_months:
+        split = split_month(whole, holdout_months)
+        fitted_on = whole.cut_at(hours_at(whole, split))
+        if len(fitted_on) == 0 or hours_at(whole, split) <= float(whole.admitted.min()) + 28 * 24:
+            first = whole.date_of(float(whole.admitted.min())).date()
+            raise UsageError(f"--holdout-months {holdout_months}: the extract runs from {first} to "
+                             f"{whole.date_of(whole.end).date()}, which leaves under four weeks to fit on before "
+                             f"{split.date()}; hold out fewer months")
+    result = fit_extract(fitted_on, read_config(base_path), base_config, str(base_path), until=whole.end)
+    holdout = None
+    if split is not None:
+        runs = replications or base_config.run.replications
+        bar = ProgressBar(runs, 0, progress)
+        try:
+            holdout = validate_held_out(whole, split, result.config, runs, seed, lambda _done: bar.step())
+        finally:
+            bar.close()
     result.raw["name"] = f"{Path(extract).stem}-fitted"
     result.raw["description"] = (f"Fitted from the extract {Path(extract).name} on top of {base_path.name}: "
                                  "see the comments below and fit.md beside it.")
@@ -65,8 +93,19 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
             for name, panels in qq_panels(result).items():
                 draw_qq(staging / "figures" / name, panels)
                 figures.append(name)
-        (staging / "fit.md").write_text(fit_report(read, result, figures), encoding="utf-8")
-        (staging / "fit.json").write_text(json.dumps(fit_summary(read, result), indent=2), encoding="utf-8")
+            if holdout is not None:
+                draw_holdout(staging / "figures" / "holdout.png", holdout)
+                figures.append("holdout.png")
+        (staging / "fit.md").write_text(fit_report(read, result, figures, holdout), encoding="utf-8")
+        (staging / "fit.json").write_text(json.dumps(fit_summary(read, result, holdout), indent=2, allow_nan=False,
+                                                     default=_plain), encoding="utf-8")
+        if holdout is not None:
+            with (staging / "holdout.csv").open("w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["metric", "by", "patients", "observed", "simulated_mean", "low", "high", "missed"])
+                for r in holdout.rows:
+                    w.writerow([r.metric, r.by, shown_count(r.patients), repr(r.observed) if r.shown else "",
+                                repr(r.mean), repr(r.low), repr(r.high), r.missed])
         with (staging / "excluded_rows.csv").open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(["row", "column", "why"])
@@ -74,7 +113,16 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
                 w.writerow([p.row, p.column, p.reason])
 
     write_folder(folder, write)
-    return Fitted(folder, read, result)
+    return Fitted(folder, read, result, holdout)
+
+
+def _plain(value: object) -> object:
+    """numpy numbers as JSON numbers."""
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def synth(config: str | Path | None = None, out: str | Path = "extract.csv", start: date = DEFAULT_START,

@@ -121,8 +121,8 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     run["days"] = 7 * warmup_weeks + math.ceil((extract.end if until is None else until) / HOURS_PER_DAY)
     result.fitted.append(Fitted("run.days, run.warmup_days", len(extract),
                                 f"the extract's dates: day 0 is {result.day0.date().isoformat()}, a Monday, and the "
-                                f"measured period starts on {extract.origin.date().isoformat()} (the Monday of the first "
-                                "admission)"))
+                                f"measured period starts on {extract.origin.date().isoformat()} (the Monday of the "
+                                "first admission)"))
     _arrivals(result, extract, raw)
     _groups(result, extract, raw, base)
     _self_funders(result, extract, raw, base)

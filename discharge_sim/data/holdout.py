@@ -124,7 +124,8 @@ def compare(observed: dict[tuple[str, str], tuple[float, int]],
         n = values.size
         mean = float(values.mean())
         spread = float(values.std(ddof=1)) * math.sqrt(1 + 1 / n) * float(stats.t.ppf(0.975, n - 1)) if n > 1 else 0.0
-        rows.append(HeldOut(key[0], key[1], value, mean, mean - spread, mean + spread, patients))
+        top = 1.0 if "share" in key[0] else math.inf  # shares and counts cannot leave their range
+        rows.append(HeldOut(key[0], key[1], value, mean, max(mean - spread, 0.0), min(mean + spread, top), patients))
     return rows
 
 

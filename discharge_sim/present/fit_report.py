@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from discharge_sim.data.fitting import ExtractFit
+from discharge_sim.data.holdout import HeldOut, Holdout
 from discharge_sim.data.privacy import SMALLEST_SHOWN, shown_count
 from discharge_sim.data.readers import ReadExtract
 from discharge_sim.data.survival import Fit, Observations, km_quantiles
@@ -23,7 +24,7 @@ QQ_PROBABILITIES = np.linspace(0.05, 0.95, 19)
 one patient's times."""
 
 
-def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str]) -> str:
+def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str], holdout: Holdout | None = None) -> str:
     """The report as Markdown (figures by their file names in ``figures/``)."""
     ex = read.extract
     lines = [f"# Fit of {read.source}", "",
@@ -67,7 +68,10 @@ def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str]) -> str:
     else:
         lines.append("None: the extract has no milestones or delay reasons that fit a step of the base config.")
     lines += ["", "## QQ plots", ""]
-    lines += [f"![{name}](figures/{name})" for name in figures]
+    lines += [f"![{name}](figures/{name})" for name in figures if name.startswith("qq_")]
+    if holdout is not None:
+        lines += ["", *holdout_lines(holdout)]
+        lines += [f"![{name}](figures/{name})" for name in figures if name == "holdout.png"]
     lines += ["", "## Fitted from the extract", ""]
     lines += [f"- `{f.key}`: {f.how} ({shown_count(f.rows)} rows)" for f in fit.fitted]
     lines += ["", f"## Left at {fit.base_name}'s values", ""]
@@ -136,9 +140,14 @@ def draw_qq(path: Path, panels: list[tuple[str, Observations, list[Fit]]]) -> No
     plt.close(fig)
 
 
-def fit_summary(read: ReadExtract, fit: ExtractFit) -> dict[str, Any]:
+def fit_summary(read: ReadExtract, fit: ExtractFit, holdout: Holdout | None = None) -> dict[str, Any]:
     """The fit as plain data (fit.json): counts under disclosure control, fitted parameters."""
-    return {
+    held = None if holdout is None else {
+        "start": holdout.start.isoformat(), "end": holdout.end.isoformat(), "replications": holdout.replications,
+        "figures": [{"metric": r.metric, "by": r.by, "patients": shown_count(r.patients),
+                     "observed": r.observed if r.shown else None, "simulated_mean": r.mean,
+                     "low": r.low, "high": r.high, "missed": r.missed} for r in holdout.rows]}
+    return {"holdout": held,
         "source": read.source, "base": fit.base_name, "start": fit.start, "end": fit.end,
         "rows_used": shown_count(len(read.extract)), "rows_in_file": shown_count(read.extract.source_rows),
         "rows_left_out": {f"{c}: {r}": shown_count(n) for (c, r), n in sorted(read.problems.counts.items())},
@@ -153,3 +162,85 @@ def fit_summary(read: ReadExtract, fit: ExtractFit) -> dict[str, Any]:
                    "fits": [{"family": f.family, "mean_days": f.mean / HOURS_PER_DAY, "sd_days": f.sd / HOURS_PER_DAY,
                              "aic": f.aic} for f in s.fits]} for s in fit.steps],
     }
+
+
+def holdout_lines(holdout: Holdout) -> list[str]:
+    """The held-out months' section of the fit report."""
+    lines = ["## Held-out months", "",
+             f"Fitted on the months before {holdout.start.date().isoformat()}; the fitted config then simulated "
+             f"{holdout.start.date().isoformat()} to {holdout.end.date().isoformat()} "
+             f"({holdout.replications} replications). Simulated: the mean and the 95% prediction interval over "
+             "replications (where one more run, the real months, should fall). A figure outside it is marked MISSED. "
+             f"Figures from fewer than {SMALLEST_SHOWN} observed patients are not shown.", "",
+             "| figure | patients | observed | simulated | interval | |", "|---|---|---|---|---|---|"]
+    for r in holdout.rows:
+        observed = f"{r.observed:.3f}" if r.shown else f"(<{SMALLEST_SHOWN} patients)"
+        patients = shown_count(r.patients)
+        lines.append(f"| {r.metric} ({r.by}) | {patients} | {observed} | {r.mean:.3f} | {r.low:.3f} to {r.high:.3f} | "
+                     f"{'**MISSED**' if r.missed else ''} |")
+    missed = holdout.missed
+    lines += ["", f"{len(missed)} of {sum(1 for r in holdout.rows if r.shown)} figures missed"
+              + (": " + ", ".join(f"{r.metric} ({r.by})" for r in missed) if missed else "") + ".", ""]
+    return lines
+
+
+def holdout_table(holdout: Holdout) -> str:
+    """The held-out figures as text for the terminal."""
+    lines = [f"Held-out months {holdout.start.date().isoformat()} to {holdout.end.date().isoformat()}: observed "
+             f"against simulated ({holdout.replications} replications, 95% prediction interval)"]
+    for r in holdout.rows:
+        observed = f"{r.observed:10.3f}" if r.shown else f"{'<' + str(SMALLEST_SHOWN) + ' pts':>10}"
+        lines.append(f"  {r.metric + ' (' + r.by + ')':45s} {observed} {r.mean:10.3f}  [{r.low:.3f}, {r.high:.3f}]"
+                     + ("  MISSED" if r.missed else ""))
+    missed = holdout.missed
+    lines.append(f"{len(missed)} of {sum(1 for r in holdout.rows if r.shown)} figures missed"
+                 + (": " + ", ".join(f"{r.metric} ({r.by})" for r in missed) if missed else ""))
+    return "\n".join(lines)
+
+
+def draw_holdout(path: Path, holdout: Holdout) -> None:
+    """Observed against simulated over the held-out months: daily patients in hospital and ready
+    patients still in (simulated: the replications' range and mean), delay bands, and the share
+    delayed by pathway and council (simulated: prediction intervals)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8))
+    for ax, k, title in ((axes[0, 0], 0, "patients in hospital at midnight"),
+                         (axes[0, 1], 1, "ready patients still in (NCTR) at midnight")):
+        sims = np.array([s[k] for s in holdout.simulated_series])
+        days = np.arange(sims.shape[1])
+        ax.fill_between(days, sims.min(axis=0), sims.max(axis=0), color="tab:blue", alpha=0.25,
+                        label="simulated: range of replications")
+        ax.plot(days, sims.mean(axis=0), color="tab:blue", lw=1, label="simulated: mean")
+        observed = holdout.observed_series[k].astype(float)
+        observed[observed < SMALLEST_SHOWN] = np.nan  # small counts are not shown
+        ax.plot(np.arange(observed.size), observed, color="black", lw=1.2, label="observed")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(f"days from {holdout.start.date().isoformat()}")
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8)
+    bands = [r for r in holdout.rows if r.metric.startswith("delay_band_") and r.shown]
+    _intervals(axes[1, 0], bands, [r.metric.removeprefix("delay_band_").removesuffix("_share").replace("_", "-")
+                                   + " d" for r in bands], "share of delayed discharges by delay length")
+    shares = [r for r in holdout.rows if r.metric == "share_delayed" and r.shown]
+    _intervals(axes[1, 1], shares, [r.by for r in shares], "share of discharges delayed")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _intervals(ax: Any, rows: list[HeldOut], labels: list[str], title: str) -> None:
+    x = np.arange(len(rows))
+    mean = np.array([r.mean for r in rows])
+    ax.errorbar(x, mean, yerr=[mean - np.array([max(r.low, 0.0) for r in rows]),
+                               np.array([r.high for r in rows]) - mean],
+                fmt="s", color="tab:blue", capsize=4, label="simulated: mean, 95% prediction interval")
+    ax.plot(x, [r.observed for r in rows], "o", color="black", label="observed")
+    for i, r in enumerate(rows):
+        if r.missed:
+            ax.annotate("missed", (i, r.observed), textcoords="offset points", xytext=(6, 0), fontsize=7,
+                        color="tab:red")
+    ax.set_xticks(x, labels, fontsize=8, rotation=30, ha="right")
+    ax.set_ylim(bottom=0)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
