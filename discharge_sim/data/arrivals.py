@@ -1,5 +1,6 @@
 """Arrival rates from an extract: emergencies by hour of day, day of week and month (season),
-and booked electives by weekday.
+and booked electives by weekday. An emergency's time is when it needed a bed (``arrived_at``)
+where the extract gives it, else its admission.
 
 Profiles are relative weights with mean 1, as the config takes them. Each day of the week is
 divided by how many of that weekday the extract covers, so an extract that starts on a Thursday
@@ -45,7 +46,8 @@ def fit_arrivals(extract: Extract) -> Arrivals:
     days = extract.days
     day_numbers = np.arange(start_day, end_day)
     weekday_days = np.bincount(day_numbers % 7, minlength=7).astype(float)
-    emergency = extract.admitted[~extract.elective]
+    emergency = extract.needed_bed[~extract.elective]
+    emergency = emergency[emergency >= start_day * HOURS_PER_DAY]  # not those who needed a bed before the first day
     hours = np.floor(emergency % HOURS_PER_DAY).astype(int)
     by_hour = np.bincount(hours, minlength=24).astype(float)
     by_weekday = np.bincount((emergency // HOURS_PER_DAY).astype(int) % 7, minlength=7) / np.maximum(weekday_days, 1)

@@ -36,7 +36,10 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("admission_id", "id", True, "never", "An identifier of the admission, unique in the extract "
            "(a pseudonym: it is only used to find duplicates, never written out)."),
-    Column("admitted_at", "datetime", True, "never", "When the patient was admitted."),
+    Column("admitted_at", "datetime", True, "never", "When the patient was admitted (took a bed)."),
+    Column("arrived_at", "datetime", False, "always", "When an emergency needed a bed: the decision to admit in "
+           "the emergency department. Arrival rates are fitted from it where given; admission times stand in for it "
+           "where not, and are later by any wait for a bed (trolley waits), which shifts the hours of the day."),
     Column("admission_method", "method", True, "never", "emergency or elective (NHS admission method codes "
            "11-13 read as elective, 21-2D as emergency)."),
     Column("group", "text", True, "never", "The patient group or specialty, as the config's groups "
@@ -138,6 +141,15 @@ class Extract:
     age_band: np.ndarray | None
     source_rows: int
     """Rows in the file, before any was left out."""
+    arrived: np.ndarray | None = None
+    """When each emergency needed a bed (NaN where not given; None: no such column)."""
+
+    @property
+    def needed_bed(self) -> np.ndarray:
+        """When each patient needed a bed: their arrival where given, else their admission."""
+        if self.arrived is None:
+            return self.admitted
+        return np.where(np.isnan(self.arrived), self.admitted, self.arrived)
 
     def __len__(self) -> int:
         return int(self.admitted.size)
@@ -160,7 +172,8 @@ class Extract:
         return Extract(self.origin, self.end, self.admitted[keep], self.elective[keep], self.group[keep],
                        self.ready[keep], self.discharged[keep], self.pathway[keep], pick(self.council),
                        pick(self.self_funder), pick(self.delay_code),
-                       {k: v[keep] for k, v in self.milestones.items()}, pick(self.age_band), self.source_rows)
+                       {k: v[keep] for k, v in self.milestones.items()}, pick(self.age_band), self.source_rows,
+                       pick(self.arrived))
 
     def cut_at(self, end: float) -> Extract:
         """The extract as it would have been taken at ``end`` hours: admissions after it dropped,
@@ -177,7 +190,8 @@ class Extract:
                        pathway, cut.council, cut.self_funder,
                        None if cut.delay_code is None else np.where(np.isnan(before(cut.discharged)), "",
                                                                     cut.delay_code),
-                       {k: before(v) for k, v in cut.milestones.items()}, cut.age_band, cut.source_rows)
+                       {k: before(v) for k, v in cut.milestones.items()}, cut.age_band, cut.source_rows,
+                       cut.arrived)
 
 
 class ExtractError(ValueError):
@@ -222,6 +236,8 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
     flag(cells["group"] == "", "group", "empty: every admission needs its patient group")
     flag(discharged < admitted, "discharged_at", "before the admission")
     flag(ready < admitted, "ready_at", "before the admission")
+    if "arrived_at" in times:
+        flag(times["arrived_at"] > admitted, "arrived_at", "after the admission")
     flag(discharged < ready, "discharged_at", "before the ready date")
     flag(np.isnan(ready) & ~np.isnan(discharged), "ready_at",
          "empty for a patient who has left: a discharged patient needs the date they were ready")
@@ -269,7 +285,8 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
         None if self_funder is None else self_funder[keep],
         None if delay_code is None else delay_code[keep],
         {name: times[name][keep] for name in MILESTONES if name in times},
-        cells["age_band"][keep] if "age_band" in cells else None, n)
+        cells["age_band"][keep] if "age_band" in cells else None, n,
+        times["arrived_at"][keep] if "arrived_at" in times else None)
     return extract, problems
 
 

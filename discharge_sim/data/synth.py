@@ -6,6 +6,7 @@ Every admission after the warm-up is a row; the extract is taken at the run's en
 still in hospital then have no discharge time (and those not yet ready no ready time). What a real
 extract holds is taken from the model's record of each patient:
 
+- ``arrived_at``: when an emergency needed a bed (before its admission if it waited for one);
 - ``pathway``: the pathway the patient left on (for those still in: the one planned);
 - ``self_funder``: yes if they paid for their own place, no otherwise (blank if not yet ready);
 - ``delay_reason``: for a patient delayed (leaving on a later day than their ready date, or still
@@ -70,6 +71,7 @@ def synthetic_extract(config: Config, start: date = DEFAULT_START, replication: 
     columns: dict[str, Any] = {
         "admission_id": np.array([f"S{k + 1:07d}" for k in range(n)], dtype=object),
         "admitted_at": stamp(admitted[idx]),
+        "arrived_at": stamp(np.where(patients["elective"][idx], np.nan, patients["arrival"][idx])),
         "admission_method": np.where(patients["elective"][idx], "elective", "emergency"),
         "group": np.array(groups, dtype=object)[patients["group"][idx]],
         "ready_at": stamp(ready),
