@@ -215,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "--base)")
     fit.add_argument("--seed", type=_seed, default=None, metavar="S",
                      help="with --holdout-months: seed of the simulation (default: run.seed of --base)")
+    fit.add_argument("--correct-waits", action=argparse.BooleanOptionalAction, default=True,
+                     help="correct the waits fitted for what the model adds to them itself (queues, handovers, "
+                     "steps without a milestone) by simulating the fitted config and fitting its runs the same way "
+                     "(default: yes; no: the direct fit, faster)")
     fit.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
                      help="draw the QQ plots, and the held-out months' figure (default: yes)")
     fit.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -520,7 +524,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         raise UsageError("--replications and --seed go with --holdout-months (they set the held-out simulation)")
     fitted = api.fit(args.extract, base=args.base, out=args.out, end=args.extract_end, plots=args.plots,
                      holdout_months=args.holdout_months, replications=args.replications, seed=args.seed,
-                     progress=_progress(args.quiet))
+                     progress=_progress(args.quiet), correct_waits=args.correct_waits)
     say = _printer(args.quiet)
     read = fitted.read
     problems = read.problems

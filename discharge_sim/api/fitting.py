@@ -48,7 +48,8 @@ class Fitted:
 
 def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | None = None,
         end: datetime | None = None, plots: bool = True, holdout_months: int = 0,
-        replications: int | None = None, seed: int | None = None, progress: bool = False) -> Fitted:
+        replications: int | None = None, seed: int | None = None, progress: bool = False,
+        correct_waits: bool = True) -> Fitted:
     """Fit a config to the extract at ``extract`` (CSV, Excel or Parquet) on top of ``base``
     (default: the shipped baseline), and write the folder ``out`` (default
     ``results/fit-<name>-<time>``). ``end``: when the extract was taken (default: its latest time).
@@ -56,7 +57,9 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
     With ``holdout_months`` N, the fit uses only the months before the last N, and the fitted
     config then simulates those N months ``replications`` times (default: the base's
     run.replications) to set beside what was observed (holdout.csv, the report's section and
-    figures/holdout.png), with a progress bar if ``progress``. Raises
+    figures/holdout.png), with a progress bar if ``progress``. With ``correct_waits`` (the
+    default) the waits fitted are corrected by simulation for what the model adds to them itself
+    (:mod:`discharge_sim.data.correction`). Raises
     :class:`~discharge_sim.data.extract.ExtractError` for an extract that cannot be used."""
     base_path = Path(base) if base is not None else default_config()
     base_config = load_config(base_path)
@@ -71,7 +74,8 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
             raise UsageError(f"--holdout-months {holdout_months}: the extract runs from {first} to "
                              f"{whole.date_of(whole.end).date()}, which leaves under four weeks to fit on before "
                              f"{split.date()}; hold out fewer months")
-    result = fit_extract(fitted_on, read_config(base_path), base_config, str(base_path), until=whole.end)
+    result = fit_extract(fitted_on, read_config(base_path), base_config, str(base_path), until=whole.end,
+                         correct=correct_waits)
     holdout = None
     if split is not None:
         runs = replications or base_config.run.replications

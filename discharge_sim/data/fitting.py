@@ -23,6 +23,7 @@ import yaml
 from discharge_sim.config import Config, config_from_dict
 from discharge_sim.config.schema import PlacementStep
 from discharge_sim.data.arrivals import Arrivals, fit_arrivals
+from discharge_sim.data.correction import Corrected, correct_waits
 from discharge_sim.data.delays import StepFit, StepLeft, fit_steps
 from discharge_sim.data.extract import Extract
 from discharge_sim.data.privacy import shown_count
@@ -69,6 +70,7 @@ class ExtractFit:
     end: str = ""
     day0: datetime = datetime(2000, 1, 3)
     """The date of the fitted run's day 0 (a Monday)."""
+    corrections: list[Corrected] = field(default_factory=list)
 
     def yaml_text(self, source: str) -> str:
         """The fitted config as YAML, with comments saying what was fitted from how many rows."""
@@ -100,16 +102,17 @@ def identifier(name: str) -> str:
 
 
 def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_name: str,
-                until: float | None = None) -> ExtractFit:
+                until: float | None = None, correct: bool = True) -> ExtractFit:
     """Fit a config to ``extract`` on top of ``base`` (``base_raw``: its settings as written, with
     ``extends`` resolved). The fitted config runs over the extract's own dates: after a warm-up of
     whole weeks (the base's, rounded up), its measured period starts on the extract's first day
-    and runs to ``until`` (hours from the extract's origin; default its end)."""
+    and runs to ``until`` (hours from the extract's origin; default its end). With ``correct``, the
+    waits are corrected by simulation (:mod:`.correction`)."""
     raw = copy.deepcopy(base_raw)
     raw.pop("extends", None)
     result = ExtractFit(raw, base, base_name, rows=len(extract))
     result.start = extract.origin.date().isoformat()
-    result.end = extract.date_of(extract.end).isoformat(sep=" ", timespec="minutes")
+    result.end = extract.date_of(extract.end).date().isoformat()  # the day only: by default it is one patient's time
     names = {g: identifier(g) for g in sorted(set(extract.group.tolist()))}
     if len(set(names.values())) < len(names):
         names = {g: f"{key}_{i}" for i, (g, key) in enumerate(names.items())}
@@ -127,7 +130,7 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     _groups(result, extract, raw, base)
     _self_funders(result, extract, raw, base)
     _councils(result, extract, raw, base)
-    _steps(result, extract, raw, base)
+    _steps(result, extract, raw, base, correct)
     for key, why in (("hospital.beds", "the extract has no bed base: give the trust's general and acute beds"),
                      ("staff, schedules, pools (places, stays, fees)", "not in a patient-level extract"),
                      ("steps (work, staff, sessions)", "not in a patient-level extract; waits for capacity are fitted "
@@ -310,15 +313,31 @@ def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: C
                                 "dropped, with their own services"))
 
 
-def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:
+def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config, correct: bool) -> None:
     fits, left = fit_steps(extract, base)
     result.steps = fits
     for fit in fits:
         entry = raw["steps"][fit.step]
         entry[fit.share_key] = round(fit.share, 4)
         entry[fit.duration_key] = fit.best.distribution()
-        result.fitted.append(Fitted(f"steps.{fit.step}.{fit.share_key}, {fit.duration_key}", fit.rows,
-                                    f"{fit.best.family}, chosen by AIC: {fit.note}"))
+    booked = raw.get("elective", {}).get("admissions_per_weekday")
+    if correct and (fits or booked):
+        admitted = dict(booked or {})
+        result.corrections = correct_waits(extract, fits, raw, base)
+        if booked:
+            result.fitted.append(Fitted("elective.admissions_per_weekday (bookings)", int(extract.elective.sum()),
+                                        f"raised by simulation from the electives admitted ({admitted}) to "
+                                        f"{raw['elective']['admissions_per_weekday']}, as some bookings are cancelled "
+                                        "for want of a bed and never appear in an extract of admissions"))
+    corrected = {c.step: c for c in result.corrections}
+    for fit in fits:
+        how = f"{fit.best.family}, chosen by AIC: {fit.note}"
+        c = corrected.get(fit.step)
+        if c is not None:
+            how += (f"; corrected by simulation for what the model adds itself (direct fit: {fit.share_key} "
+                    f"{c.direct[0]:.3f}, mean {c.direct[1]:.2f} days; corrected: {c.corrected[0]:.3f}, "
+                    f"{c.corrected[1]:.2f} days)")
+        result.fitted.append(Fitted(f"steps.{fit.step}.{fit.share_key}, {fit.duration_key}", fit.rows, how))
     result.left += [Left(item.what, item.why) for item in left]
 
 

@@ -65,6 +65,14 @@ def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str], holdout: 
                              f"{'yes' if k == 0 else ''} |")
         lines.append("")
         lines += [f"- {st.step}: {st.note}." for st in fit.steps]
+        if fit.corrections:
+            lines += ["", "Corrected by simulation for what the model adds to a wait itself (queues for a place, "
+                      "handovers, steps without a milestone): the fitted config's runs, fitted the same way, should "
+                      "give back the direct fit. Share, mean and sd (days):", "",
+                      "| step | direct fit | last round: its runs refitted | corrected settings |",
+                      "|---|---|---|---|"]
+            lines += [f"| {c.step} | {_triple(c.direct)} | {_triple(c.refit)} | {_triple(c.corrected)} |"
+                      for c in fit.corrections]
     else:
         lines.append("None: the extract has no milestones or delay reasons that fit a step of the base config.")
     lines += ["", "## QQ plots", ""]
@@ -77,6 +85,10 @@ def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str], holdout: 
     lines += ["", f"## Left at {fit.base_name}'s values", ""]
     lines += [f"- `{item.key}`: {item.why}" for item in fit.left]
     return "\n".join(lines) + "\n"
+
+
+def _triple(v: tuple[float, float, float]) -> str:
+    return f"{v[0]:.3f}, {v[1]:.2f}, {v[2]:.2f}"
 
 
 def _excluded(read: ReadExtract) -> list[str]:
@@ -143,7 +155,8 @@ def draw_qq(path: Path, panels: list[tuple[str, Observations, list[Fit]]]) -> No
 def fit_summary(read: ReadExtract, fit: ExtractFit, holdout: Holdout | None = None) -> dict[str, Any]:
     """The fit as plain data (fit.json): counts under disclosure control, fitted parameters."""
     held = None if holdout is None else {
-        "start": holdout.start.isoformat(), "end": holdout.end.isoformat(), "replications": holdout.replications,
+        "start": holdout.start.date().isoformat(), "end": holdout.end.date().isoformat(),
+        "replications": holdout.replications,
         "figures": [{"metric": r.metric, "by": r.by, "patients": shown_count(r.patients),
                      "observed": r.observed if r.shown else None, "simulated_mean": r.mean,
                      "low": r.low, "high": r.high, "missed": r.missed} for r in holdout.rows]}

@@ -23,6 +23,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise PluginError(f"cannot import discharge_sim.data.extract.COLUMNS: {exc}") from exc
     rows = ["| column | in the file | a cell may be empty | holds |", "|---|---|---|---|"]
     for c in COLUMNS:
-        rows.append(f"| `{c.name}` | {'required' if c.required else 'optional'} | {c.empty} | "
-                    f"{c.meaning.replace('|', '\\|')} |")
+        meaning = c.meaning.replace("|", "\\|")
+        rows.append(f"| `{c.name}` | {'required' if c.required else 'optional'} | {c.empty} | {meaning} |")
     return markdown.replace(MARKER, "\n".join(rows))

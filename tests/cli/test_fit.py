@@ -1,0 +1,171 @@
+"""fit and synth from the command line: the folder fit writes, the rows it leaves out, bad
+extracts refused with status 2 and nothing written, and nothing patient-level in any output."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from discharge_sim.cli import main
+from discharge_sim.config import load_config
+from tests.helpers import BASELINE
+
+
+@pytest.fixture(scope="module")
+def short_config(tmp_path_factory) -> Path:
+    """The baseline over 120 days (30 of warm-up): a synthetic extract of about 7,000 admissions."""
+    path = tmp_path_factory.mktemp("config") / "short.yaml"
+    path.write_text(yaml.safe_dump({"extends": str(BASELINE), "name": "short",
+                                    "run": {"days": 120, "warmup_days": 30, "replications": 2}}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def extract(short_config, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("extract") / "extract.csv"
+    assert main(["synth", str(short_config), "--out", str(path), "--quiet"]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def fitted(extract, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fit") / "fitted"
+    assert main(["fit", str(extract), "--out", str(out), "--no-correct-waits", "--quiet"]) == 0
+    return out
+
+
+def test_synth_writes_the_schema_and_keeps_an_existing_file(extract, capsys):
+    frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
+    assert list(frame.columns)[:8] == ["admission_id", "admitted_at", "arrived_at", "admission_method", "group",
+                                       "ready_at", "discharged_at", "pathway"]
+    assert {"self_funder", "delay_reason", "place_found_at"} <= set(frame.columns)
+    assert 5_000 < len(frame) < 10_000
+    assert main(["synth", "--out", str(extract), "--quiet"]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert main(["synth", "--out", str(extract.with_suffix(".json")), "--quiet"]) == 2
+
+
+def test_fit_writes_a_config_that_loads_and_says_what_it_fitted(fitted):
+    assert {p.name for p in fitted.iterdir()} == {"fitted.yaml", "fit.md", "fit.json", "excluded_rows.csv", "figures"}
+    config = load_config(fitted / "fitted.yaml")
+    assert set(config.groups) == {"older_medical", "general_medical", "surgical"}
+    text = (fitted / "fitted.yaml").read_text(encoding="utf-8")
+    assert "# Fitted from the extract:" in text and "#   emergency.admissions_per_day:" in text
+    assert "# Left at" in text and "hospital.beds" in text
+    assert config.emergency.admissions_per_day == pytest.approx(64, rel=0.05)
+    assert (fitted / "figures" / "qq_stays.png").stat().st_size > 10_000
+
+
+def test_nothing_patient_level_is_written(extract, fitted):
+    """No identifier and no date-time of the extract appears in anything fit wrote."""
+    frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
+    stamps = set(frame["admitted_at"]) | set(frame["discharged_at"]) - {""}
+    for path in fitted.rglob("*"):
+        if path.suffix in (".yaml", ".md", ".json", ".csv"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"S\d{7}", text), path
+            assert not any(stamp in text for stamp in stamps), path
+
+
+def test_small_counts_are_suppressed_and_others_rounded(extract, tmp_path):
+    """Three patients of a group of their own: their count shows as <5, never as 3."""
+    frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
+    frame.loc[frame.index[:3], "group"] = "rare"
+    path = tmp_path / "rare.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "fit"
+    assert main(["fit", str(path), "--out", str(out), "--no-correct-waits", "--no-plots", "--quiet"]) == 0
+    report = (out / "fit.md").read_text(encoding="utf-8")
+    config = (out / "fitted.yaml").read_text(encoding="utf-8")
+    assert "groups.rare.pathway_mix: pathways of patients found ready (<5 rows)" in config
+    assert "(3 rows)" not in config and "| 3 |" not in report
+    counts = re.findall(r"\((\d[\d,]*) rows\)", config)
+    assert counts and all(int(c.replace(",", "")) % 5 == 0 for c in counts)
+
+
+def test_bad_rows_are_reported_by_row_and_left_out(extract, tmp_path, capsys):
+    frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
+    frame.loc[4, "admitted_at"] = "31/02/2024 10:00"       # no such day: row 6 of the file
+    frame.loc[9, "pathway"] = "7"                          # row 11
+    frame.loc[19, "discharged_at"] = "2020-01-01 00:00"    # before the admission: row 21
+    path = tmp_path / "broken.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "fit"
+    assert main(["fit", str(path), "--out", str(out), "--no-correct-waits", "--no-plots"]) == 0
+    printed = capsys.readouterr().out
+    assert "row 6: admitted_at ('31/02/2024 10:00'): not a date and time" in printed
+    assert "row 11: pathway ('7'): not a pathway: 0, 1, 2 or 3; left out" in printed
+    assert "row 21: discharged_at" in printed and "before the admission" in printed
+    with (out / "excluded_rows.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["row"], r["column"]) for r in rows] == [("6", "admitted_at"), ("11", "pathway"),
+                                                       ("21", "discharged_at")]
+    assert all(set(r) == {"row", "column", "why"} for r in rows)  # no values
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda f: f.drop(columns=["ready_at"]), "missing column ready_at"),
+    (lambda f: f.assign(pathway="7"), "no usable rows"),
+    (lambda f: f.assign(admitted_at="yesterday"), "no admitted_at cell holds a date"),
+])
+def test_an_extract_nothing_can_be_fitted_from_exits_2_and_writes_nothing(extract, tmp_path, capsys, change, words):
+    frame = change(pd.read_csv(extract, dtype=str, keep_default_na=False))
+    path = tmp_path / "bad.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "fit"
+    assert main(["fit", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".fit*"))
+
+
+@pytest.mark.slow
+def test_every_file_type_fits_the_same_config(extract, tmp_path):
+    frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
+    texts = []
+    for suffix in (".csv", ".xlsx", ".parquet"):
+        path = tmp_path / f"extract{suffix}"
+        if suffix == ".xlsx":
+            frame.to_excel(path, index=False, sheet_name="extract")
+        elif suffix == ".parquet":
+            frame.to_parquet(path, index=False)
+        else:
+            frame.to_csv(path, index=False)
+        out = tmp_path / f"fit{suffix}"
+        assert main(["fit", str(path), "--out", str(out), "--no-correct-waits", "--no-plots", "--quiet"]) == 0
+        text = (out / "fitted.yaml").read_text(encoding="utf-8")
+        settings = yaml.safe_load(text)
+        del settings["name"], settings["description"]  # they name the file
+        texts.append((settings, [line for line in text.splitlines() if line.startswith("#   ")]))
+    assert texts[0] == texts[1] == texts[2]
+
+
+@pytest.mark.slow
+def test_held_out_months_are_simulated_and_compared(extract, tmp_path, capsys):
+    out = tmp_path / "fit"
+    assert main(["fit", str(extract), "--out", str(out), "--holdout-months", "1", "--replications", "3",
+                 "--no-correct-waits"]) == 0
+    printed = capsys.readouterr().out
+    assert "Held-out months" in printed and "figures missed" in printed
+    with (out / "holdout.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    metrics = {(r["metric"], r["by"]) for r in rows}
+    assert {("occupancy_mean", "all"), ("share_delayed", "all"), ("nctr_mean", "pathway 1"),
+            ("delay_band_21_plus_share", "all")} <= metrics
+    for r in rows:
+        if r["observed"]:
+            assert float(r["low"]) <= float(r["simulated_mean"]) <= float(r["high"])
+            assert (r["missed"] == "True") == (not float(r["low"]) <= float(r["observed"]) <= float(r["high"]))
+    assert (out / "figures" / "holdout.png").exists()
+    assert "## Held-out months" in (out / "fit.md").read_text(encoding="utf-8")
+
+
+def test_holding_out_more_months_than_the_extract_has_is_refused(extract, tmp_path, capsys):
+    assert main(["fit", str(extract), "--out", str(tmp_path / "f"), "--holdout-months", "12", "--quiet"]) == 2
+    assert "hold out fewer months" in capsys.readouterr().err
+    assert main(["fit", str(extract), "--replications", "3", "--quiet"]) == 2
