@@ -66,8 +66,8 @@ def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], ba
         config = config_from_dict(over_extract, "the fitted config")
         simulated = _simulated(extract, config, seed, k, replications)
         if booked:
-            seen = electives_per_weekday(simulated, replications)
-            booked = {d: v * admitted[d] / seen[d] if seen.get(d) else v for d, v in booked.items()}
+            made = electives_per_weekday(simulated, replications)
+            booked = {d: v * admitted[d] / made[d] if made.get(d) else v for d, v in booked.items()}
             raw["elective"]["admissions_per_weekday"] = {d: round(v) for d, v in booked.items()}
         refits = {f.step: f for f in fit_steps(simulated, base)[0]}
         for fit in fits:
@@ -106,7 +106,8 @@ def _set(entry: dict[str, Any], fit: StepFit, value: tuple[float, float, float])
     wait = copy.deepcopy(fit.best.distribution())
     if wait["distribution"] == "empirical":
         scale = mean / fit.best.mean
-        wait["quantiles_days"] = [round(q * scale, 4) for q in wait["quantiles_days"]]  # type: ignore[union-attr]
+        quantiles: list[float] = wait["quantiles_days"]  # type: ignore[assignment]
+        wait["quantiles_days"] = [round(q * scale, 4) for q in quantiles]
     else:
         wait["mean_days"], wait["sd_days"] = round(mean / HOURS_PER_DAY, 4), round(sd / HOURS_PER_DAY, 4)
     entry[fit.duration_key] = wait

@@ -50,6 +50,7 @@ def test_synth_writes_the_schema_and_keeps_an_existing_file(extract, capsys):
     assert main(["synth", "--out", str(extract.with_suffix(".json")), "--quiet"]) == 2
 
 
+@pytest.mark.slow
 def test_fit_writes_a_config_that_loads_and_says_what_it_fitted(fitted):
     assert {p.name for p in fitted.iterdir()} == {"fitted.yaml", "fit.md", "fit.json", "excluded_rows.csv", "figures"}
     config = load_config(fitted / "fitted.yaml")
@@ -61,6 +62,7 @@ def test_fit_writes_a_config_that_loads_and_says_what_it_fitted(fitted):
     assert (fitted / "figures" / "qq_stays.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_nothing_patient_level_is_written(extract, fitted):
     """No identifier and no date-time of the extract appears in anything fit wrote."""
     frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
@@ -72,6 +74,7 @@ def test_nothing_patient_level_is_written(extract, fitted):
             assert not any(stamp in text for stamp in stamps), path
 
 
+@pytest.mark.slow
 def test_small_counts_are_suppressed_and_others_rounded(extract, tmp_path):
     """Three patients of a group of their own: their count shows as <5, never as 3."""
     frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
@@ -88,6 +91,7 @@ def test_small_counts_are_suppressed_and_others_rounded(extract, tmp_path):
     assert counts and all(int(c.replace(",", "")) % 5 == 0 for c in counts)
 
 
+@pytest.mark.slow
 def test_bad_rows_are_reported_by_row_and_left_out(extract, tmp_path, capsys):
     frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
     frame.loc[4, "admitted_at"] = "31/02/2024 10:00"       # no such day: row 6 of the file

@@ -1,4 +1,4 @@
-"""--help on the program and on each of its eleven commands: exit status 0, and exactly the options
+"""--help on the program and on each of its commands: exit status 0, and exactly the options
 the command takes (listed here by hand, not read from the parser)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from discharge_sim.cli import main
 
 COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "plot", "report", "validate", "check",
-            "template")
+            "template", "targets", "fit", "synth")
 RUNS = {"--out", "--replications", "--target-half-width", "--min-replications", "--max-replications", "--seed",
         "--days", "--workers", "--scheduler", "--resume", "--quiet"}
 MEASURED = {"--warmup-days", "--detail", "--no-detail", "--detail-format", "--plots", "--no-plots"}
@@ -24,10 +24,15 @@ OPTIONS = {
     "validate": {"--out", "--seed", "--quick", "--plots", "--no-plots", "--workers", "--quiet"},
     "check": set(),
     "template": {"--xlsx", "--from-xlsx", "--out", "--force"},
+    "targets": {"--trust", "--council", "--from", "--to", "--reason-shares", "--as-council", "--out", "--force",
+                "--quiet"},
+    "fit": {"--base", "--extract-end", "--out", "--holdout-months", "--replications", "--seed", "--correct-waits",
+            "--no-correct-waits", "--plots", "--no-plots", "--quiet"},
+    "synth": {"--out", "--start", "--seed", "--milestones", "--no-milestones", "--force", "--quiet"},
 }
 POSITIONAL = {"run": "CONFIG", "compare": "CONFIG", "sweep": "CONFIG", "warmup": "CONFIG", "attribute": "CONFIG",
               "calibrate": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "validate": "CONFIG",
-              "check": "CONFIG", "template": "CONFIG"}
+              "check": "CONFIG", "template": "CONFIG", "targets": "FILE", "fit": "EXTRACT", "synth": "CONFIG"}
 
 
 def _help(argv: list[str], capsys) -> str:

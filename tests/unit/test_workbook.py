@@ -47,6 +47,7 @@ def _row(sheet, name: str, column: str = "A") -> int:
     raise AssertionError(f"no row {name!r} on {sheet.title}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(CONFIGS).as_posix())
 def test_every_shipped_config_survives_a_round_trip_byte_for_byte(path, tmp_path):
     config = load(path)
