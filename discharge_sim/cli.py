@@ -215,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "--base)")
     fit.add_argument("--seed", type=_seed, default=None, metavar="S",
                      help="with --holdout-months: seed of the simulation (default: run.seed of --base)")
+    fit.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                     help=f"local worker processes for the simulations (default: the number of CPUs, {cpus()})")
     fit.add_argument("--correct-waits", action=argparse.BooleanOptionalAction, default=True,
                      help="correct the waits fitted for what the model adds to them itself (queues, handovers, "
                      "steps without a milestone) by simulating the fitted config and fitting its runs the same way "
@@ -524,7 +526,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         raise UsageError("--replications and --seed go with --holdout-months (they set the held-out simulation)")
     fitted = api.fit(args.extract, base=args.base, out=args.out, end=args.extract_end, plots=args.plots,
                      holdout_months=args.holdout_months, replications=args.replications, seed=args.seed,
-                     progress=_progress(args.quiet), correct_waits=args.correct_waits)
+                     progress=_progress(args.quiet), correct_waits=args.correct_waits, workers=args.workers)
     say = _printer(args.quiet)
     read = fitted.read
     problems = read.problems

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from discharge_sim.api.defaults import cpus
 from discharge_sim.api.errors import UsageError
 from discharge_sim.api.runner import RESULTS, default_config
 from discharge_sim.config import load_config
@@ -49,7 +50,7 @@ class Fitted:
 def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | None = None,
         end: datetime | None = None, plots: bool = True, holdout_months: int = 0,
         replications: int | None = None, seed: int | None = None, progress: bool = False,
-        correct_waits: bool = True) -> Fitted:
+        correct_waits: bool = True, workers: int | None = None) -> Fitted:
     """Fit a config to the extract at ``extract`` (CSV, Excel or Parquet) on top of ``base``
     (default: the shipped baseline), and write the folder ``out`` (default
     ``results/fit-<name>-<time>``). ``end``: when the extract was taken (default: its latest time).
@@ -59,10 +60,12 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
     run.replications) to set beside what was observed (holdout.csv, the report's section and
     figures/holdout.png), with a progress bar if ``progress``. With ``correct_waits`` (the
     default) the waits fitted are corrected by simulation for what the model adds to them itself
-    (:mod:`discharge_sim.data.correction`). Raises
+    (:mod:`discharge_sim.data.correction`). Simulations run on ``workers`` local processes
+    (default: the number of CPUs); the results do not depend on how many. Raises
     :class:`~discharge_sim.data.extract.ExtractError` for an extract that cannot be used."""
     base_path = Path(base) if base is not None else default_config()
     base_config = load_config(base_path)
+    workers = workers or cpus()
     read = read_extract(extract, end=end, reason_code=dtoc_code_of)
     whole = read.extract
     fitted_on, split = whole, None
@@ -75,13 +78,13 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
                              f"{whole.date_of(whole.end).date()}, which leaves under four weeks to fit on before "
                              f"{split.date()}; hold out fewer months")
     result = fit_extract(fitted_on, read_config(base_path), base_config, str(base_path), until=whole.end,
-                         correct=correct_waits)
+                         correct=correct_waits, workers=workers)
     holdout = None
     if split is not None:
         runs = replications or base_config.run.replications
         bar = ProgressBar(runs, 0, progress)
         try:
-            holdout = validate_held_out(whole, split, result.config, runs, seed, lambda _done: bar.step())
+            holdout = validate_held_out(whole, split, result.config, runs, seed, lambda _done: bar.step(), workers)
         finally:
             bar.close()
     result.raw["name"] = f"{Path(extract).stem}-fitted"

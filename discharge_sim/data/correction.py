@@ -50,7 +50,7 @@ class Corrected:
 
 def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], base: Config,
                   seed: int | None = None, rounds: int = ROUNDS,
-                  replications: int = REPLICATIONS) -> list[Corrected]:
+                  replications: int = REPLICATIONS, workers: int = 1) -> list[Corrected]:
     """Correct ``raw``'s fitted waits in place (see the module's docstring), and its elective
     bookings: an extract of admissions holds the electives admitted, not those booked and then
     cancelled for want of a bed, so bookings are raised until the simulated admissions match.
@@ -64,7 +64,7 @@ def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], ba
         over_extract = copy.deepcopy(raw)  # the extract's dates only (a held-out fit runs on past them)
         over_extract["run"]["days"] = raw["run"]["warmup_days"] + math.ceil(extract.end / HOURS_PER_DAY)
         config = config_from_dict(over_extract, "the fitted config")
-        simulated = _simulated(extract, config, seed, k, replications)
+        simulated = _simulated(extract, config, seed, k, replications, workers)
         if booked:
             made = electives_per_weekday(simulated, replications)
             booked = {d: v * admitted[d] / made[d] if made.get(d) else v for d, v in booked.items()}
@@ -113,15 +113,16 @@ def _set(entry: dict[str, Any], fit: StepFit, value: tuple[float, float, float])
     entry[fit.duration_key] = wait
 
 
-def _simulated(extract: Extract, config: Config, seed: int | None, round_: int, replications: int) -> Extract:
+def _simulated(extract: Extract, config: Config, seed: int | None, round_: int, replications: int,
+               workers: int) -> Extract:
     """Runs of ``config`` over the extract's dates as extracts with the real one's columns, pooled."""
     from discharge_sim.data.readers import extract_from_frame
-    from discharge_sim.data.synth import synthetic_extract
+    from discharge_sim.data.synth import synthetic_extracts
 
     parts = []
-    for r in range(replications):
-        frame = synthetic_extract(config, extract.origin.date(), replication=1000 * (round_ + 1) + r, seed=seed,
-                                  milestones=bool(extract.milestones))
+    frames = synthetic_extracts(config, extract.origin.date(), [1000 * (round_ + 1) + r for r in range(replications)],
+                                seed, milestones=bool(extract.milestones), workers=workers)
+    for frame in frames:
         keep = [c for c in frame.columns if c not in _absent(extract)]
         parts.append(extract_from_frame(frame[keep], "simulated", reason_code=_code).extract)
     return pool(parts)

@@ -102,12 +102,12 @@ def identifier(name: str) -> str:
 
 
 def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_name: str,
-                until: float | None = None, correct: bool = True) -> ExtractFit:
+                until: float | None = None, correct: bool = True, workers: int = 1) -> ExtractFit:
     """Fit a config to ``extract`` on top of ``base`` (``base_raw``: its settings as written, with
     ``extends`` resolved). The fitted config runs over the extract's own dates: after a warm-up of
     whole weeks (the base's, rounded up), its measured period starts on the extract's first day
     and runs to ``until`` (hours from the extract's origin; default its end). With ``correct``, the
-    waits are corrected by simulation (:mod:`.correction`)."""
+    waits are corrected by simulation (:mod:`.correction`), its runs on up to ``workers`` processes."""
     raw = copy.deepcopy(base_raw)
     raw.pop("extends", None)
     result = ExtractFit(raw, base, base_name, rows=len(extract))
@@ -130,7 +130,7 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     _groups(result, extract, raw, base)
     _self_funders(result, extract, raw, base)
     _councils(result, extract, raw, base)
-    _steps(result, extract, raw, base, correct)
+    _steps(result, extract, raw, base, correct, workers)
     for key, why in (("hospital.beds", "the extract has no bed base: give the trust's general and acute beds"),
                      ("staff, schedules, pools (places, stays, fees)", "not in a patient-level extract"),
                      ("steps (work, staff, sessions)", "not in a patient-level extract; waits for capacity are fitted "
@@ -313,7 +313,8 @@ def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: C
                                 "dropped, with their own services"))
 
 
-def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config, correct: bool) -> None:
+def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config, correct: bool,
+           workers: int) -> None:
     fits, left = fit_steps(extract, base)
     result.steps = fits
     for fit in fits:
@@ -323,7 +324,7 @@ def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Conf
     booked = raw.get("elective", {}).get("admissions_per_weekday")
     if correct and (fits or booked):
         admitted = dict(booked or {})
-        result.corrections = correct_waits(extract, fits, raw, base)
+        result.corrections = correct_waits(extract, fits, raw, base, workers=workers)
         if booked:
             result.fitted.append(Fitted("elective.admissions_per_weekday (bookings)", int(extract.elective.sum()),
                                         f"raised by simulation from the electives admitted ({admitted}) to "

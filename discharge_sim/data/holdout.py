@@ -146,24 +146,27 @@ class Holdout:
 
 
 def validate_held_out(extract: Extract, start: datetime, config: Config, replications: int,
-                      seed: int | None = None, progress: Callable[[int], None] | None = None) -> Holdout:
+                      seed: int | None = None, progress: Callable[[int], None] | None = None,
+                      workers: int = 1) -> Holdout:
     """Simulate ``config`` (fitted on the months before ``start``, running on the extract's dates
     past its end) ``replications`` times and compare the months from ``start`` to the extract's end."""
     from discharge_sim.data.readers import extract_from_frame
-    from discharge_sim.data.synth import synthetic_extract
+    from discharge_sim.data.synth import synthetic_extracts
 
     end = extract.date_of(extract.end)
     lo, hi = hours_at(extract, start), extract.end
     observed = measures(extract, lo, hi)
     simulated, series = [], []
-    for r in range(replications):
+    step = max(workers, 1)
+    for first in range(0, replications, step):
         # the fitted run's measured period starts on the extract's first Monday (its day 0 a whole
         # number of weeks before), so the simulated extract's dates are the real ones
-        frame = synthetic_extract(config, extract.origin.date(), replication=r, seed=seed, milestones=False,
-                                  since_day0=True)
-        sim = extract_from_frame(frame, "simulated").extract
-        simulated.append(measures(sim, hours_at(sim, start), hours_at(sim, end)))
-        series.append(daily_series(sim, hours_at(sim, start), hours_at(sim, end)))
-        if progress is not None:
-            progress(r + 1)
+        frames = synthetic_extracts(config, extract.origin.date(), list(range(first, min(first + step, replications))),
+                                    seed, milestones=False, since_day0=True, workers=workers)
+        for frame in frames:
+            sim = extract_from_frame(frame, "simulated").extract
+            simulated.append(measures(sim, hours_at(sim, start), hours_at(sim, end)))
+            series.append(daily_series(sim, hours_at(sim, start), hours_at(sim, end)))
+            if progress is not None:
+                progress(len(simulated))
     return Holdout(start, end, replications, compare(observed, simulated), daily_series(extract, lo, hi), series)

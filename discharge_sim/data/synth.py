@@ -90,6 +90,23 @@ def synthetic_extract(config: Config, start: date = DEFAULT_START, replication: 
     return pd.DataFrame({name: columns[name] for name in order})
 
 
+def synthetic_extracts(config: Config, start: date, replications: list[int], seed: int | None = None,
+                       milestones: bool = True, since_day0: bool = False, workers: int = 1) -> list[Any]:
+    """:func:`synthetic_extract` for each of ``replications``, on up to ``workers`` processes
+    (each replication has its own seed, so the extracts do not depend on how many)."""
+    jobs = [(config, start, r, seed, milestones, since_day0) for r in replications]
+    if workers <= 1 or len(jobs) <= 1:
+        return [synthetic_extract(*job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        return list(pool.map(_one, jobs))
+
+
+def _one(job: tuple[Config, date, int, int | None, bool, bool]) -> Any:
+    return synthetic_extract(*job)
+
+
 def _spaced(stamps: np.ndarray) -> np.ndarray:
     """ISO stamps with a space between date and time, as people write them."""
     return np.array([s.replace("T", " ") for s in stamps], dtype=object)

@@ -173,3 +173,14 @@ def test_holding_out_more_months_than_the_extract_has_is_refused(extract, tmp_pa
     assert main(["fit", str(extract), "--out", str(tmp_path / "f"), "--holdout-months", "12", "--quiet"]) == 2
     assert "hold out fewer months" in capsys.readouterr().err
     assert main(["fit", str(extract), "--replications", "3", "--quiet"]) == 2
+
+
+@pytest.mark.slow
+def test_the_corrected_fit_does_not_depend_on_the_number_of_workers(extract, tmp_path):
+    texts = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"fit{workers}"
+        assert main(["fit", str(extract), "--out", str(out), "--workers", workers, "--no-plots", "--quiet"]) == 0
+        texts.append((out / "fitted.yaml").read_text(encoding="utf-8"))
+    assert texts[0] == texts[1]
+    assert "corrected by simulation" in texts[0]

@@ -27,7 +27,7 @@ OPTIONS = {
     "targets": {"--trust", "--council", "--from", "--to", "--reason-shares", "--as-council", "--out", "--force",
                 "--quiet"},
     "fit": {"--base", "--extract-end", "--out", "--holdout-months", "--replications", "--seed", "--correct-waits",
-            "--no-correct-waits", "--plots", "--no-plots", "--quiet"},
+            "--no-correct-waits", "--workers", "--plots", "--no-plots", "--quiet"},
     "synth": {"--out", "--start", "--seed", "--milestones", "--no-milestones", "--force", "--quiet"},
 }
 POSITIONAL = {"run": "CONFIG", "compare": "CONFIG", "sweep": "CONFIG", "warmup": "CONFIG", "attribute": "CONFIG",
