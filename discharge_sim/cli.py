@@ -250,13 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
         an Excel workbook to fill in: a README sheet, then one sheet per config section, with each setting's
         unit and allowed values in the headers. With --from-xlsx: read a filled workbook back, validate it and
         write it as a YAML config (--out) or print it. A workbook read back unchanged gives the same config,
-        value for value. run, compare, warmup, attribute, validate and check also take a workbook as CONFIG.""",
+        value for value. run, compare, warmup, attribute, validate and check also take a workbook as CONFIG.
+        With --extract: write an empty patient-level extract, in the schema fit reads, to fill in.""",
         config="YAML config (or workbook) to write as a workbook (default: configs/baseline.yaml)", nargs="?")
     way = template.add_mutually_exclusive_group(required=True)
     way.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx",
                      help="write CONFIG as a workbook to this file")
     way.add_argument("--from-xlsx", type=Path, default=None, metavar="IN.xlsx",
                      help="read this filled workbook back as a config")
+    way.add_argument("--extract", type=Path, default=None, metavar="OUT",
+                     help="write an empty patient-level extract for fit to this .csv or .xlsx file: the columns "
+                     "and three made-up rows to overwrite (.xlsx: and a sheet saying what each column holds)")
     template.add_argument("--out", type=Path, default=None, metavar="CONFIG.yaml",
                           help="with --from-xlsx: write the config to this YAML file (default: print it)")
     template.add_argument("--force", action="store_true",
@@ -561,6 +565,12 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from discharge_sim import api
 
+    if args.extract is not None:
+        if args.config is not None or args.out is not None:
+            raise UsageError("--extract writes the extract's template only; CONFIG and --out cannot be given with it")
+        written = api.extract_template(args.extract, force=args.force)
+        print(f"Wrote {written}: the extract's columns and three made-up rows to overwrite")
+        return EXIT_OK
     if args.xlsx is not None:
         if args.out is not None:
             raise UsageError("--out goes with --from-xlsx; with --xlsx, the workbook is written to OUT.xlsx")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from discharge_sim.api.checks import Checked, check
     from discharge_sim.api.defaults import VALIDATION_SEED
     from discharge_sim.api.errors import Interrupted, Terminated, UsageError
-    from discharge_sim.api.fitting import Fitted, fit, synth
+    from discharge_sim.api.fitting import Fitted, extract_template, fit, synth
     from discharge_sim.api.published import PublishedTargets, targets_from_published
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
@@ -50,6 +50,7 @@ __all__ = [
     "compare",
     "config_text",
     "default_config",
+    "extract_template",
     "fit",
     "from_workbook",
     "load",
@@ -67,7 +68,7 @@ __all__ = [
 
 _HOMES = {
     "calibration": ("Calibrated", "calibrate"),
-    "fitting": ("Fitted", "fit", "synth"),
+    "fitting": ("Fitted", "extract_template", "fit", "synth"),
     "checks": ("Checked", "check"),
     "defaults": ("VALIDATION_SEED",),
     "errors": ("Interrupted", "Terminated", "UsageError"),

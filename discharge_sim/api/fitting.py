@@ -20,15 +20,15 @@ from discharge_sim.api.errors import UsageError
 from discharge_sim.api.runner import RESULTS, default_config
 from discharge_sim.config import load_config
 from discharge_sim.config.loading import read_config
-from discharge_sim.data.extract import ExtractError
+from discharge_sim.data.extract import ExtractError, columns_frame, template_frame
 from discharge_sim.data.fitting import ExtractFit, fit_extract
 from discharge_sim.data.holdout import Holdout, hours_at, split_month, validate_held_out
 from discharge_sim.data.privacy import shown_count
 from discharge_sim.data.readers import SUFFIXES, ReadExtract, read_extract
 from discharge_sim.data.reasons import dtoc_code_of
 from discharge_sim.data.synth import DEFAULT_START, synthetic_extract
-from discharge_sim.io.files import write_atomically
-from discharge_sim.io.storage import OutputError, default_out, write_folder
+from discharge_sim.io.files import destination, replace_file
+from discharge_sim.io.storage import default_out, write_folder
 from discharge_sim.present.fit_report import draw_holdout, draw_qq, fit_report, fit_summary, qq_panels
 from discharge_sim.present.progress import ProgressBar
 
@@ -140,10 +140,7 @@ def synth(config: str | Path | None = None, out: str | Path = "extract.csv", sta
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise UsageError(f"{path}: give a .csv, .xlsx or .parquet file name for the extract")
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists; choose another --out or give --force to replace it")
-    if not path.parent.is_dir():
-        raise UsageError(f"{path.parent}: no such folder for the extract")
+    destination(path, force)
     loaded = load_config(Path(config) if config is not None else default_config())
     frame = synthetic_extract(loaded, start, replication, seed, milestones)
 
@@ -155,11 +152,29 @@ def synth(config: str | Path | None = None, out: str | Path = "extract.csv", sta
         else:
             frame.to_parquet(tmp, index=False)
 
-    try:
-        write_atomically(path, write)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the extract ({exc.strerror})") from None
-    return path
+    return replace_file(path, write)
 
 
-__all__ = ["ExtractError", "Fitted", "fit", "synth"]
+def extract_template(out: str | Path, force: bool = False) -> Path:
+    """An empty extract to fill in (.csv: the columns and three made-up rows to overwrite; .xlsx:
+    the same on an ``extract`` sheet, and a ``columns`` sheet saying what each holds)."""
+    path = Path(out)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"{path}: give a .csv or .xlsx file name for the extract template")
+    destination(path, force)
+    rows = template_frame()
+
+    def write(tmp: Path) -> None:
+        if path.suffix.lower() == ".csv":
+            rows.to_csv(tmp, index=False)
+            return
+        import pandas as pd
+
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            rows.to_excel(book, sheet_name="extract", index=False)
+            columns_frame().to_excel(book, sheet_name="columns", index=False)
+
+    return replace_file(path, write)
+
+
+__all__ = ["ExtractError", "Fitted", "extract_template", "fit", "synth"]

@@ -7,7 +7,6 @@ The spreadsheet library is imported only when a workbook is read or written.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import yaml
 
 from discharge_sim.api.errors import UsageError
 from discharge_sim.config import Config, config_to_dict, load_config
-from discharge_sim.io.storage import OutputError
+from discharge_sim.io.files import destination, replace_file
 from discharge_sim.version import __version__
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -46,7 +45,7 @@ def template(config: Config | str | Path | None = None, *, xlsx: str | Path, for
     from discharge_sim.api.runner import default_config  # the runner loads configs through this module
     from discharge_sim.data.workbook import config_workbook
 
-    out = _destination(xlsx, force)
+    out = destination(xlsx, force)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: a workbook's name ends in .xlsx, so that Excel opens it")
     if isinstance(config, Config):
@@ -55,17 +54,17 @@ def template(config: Config | str | Path | None = None, *, xlsx: str | Path, for
         path = Path(config) if config is not None else default_config()
         loaded, source = load(path), str(path)
     book = config_workbook(loaded, source)
-    _replace(out, book.save)
+    replace_file(out, book.save)
     return out
 
 
 def write_config(config: Config, out: str | Path, force: bool = False, source: str = "") -> Path:
     """Write ``config`` as a YAML config file at ``out``: every setting, defaults filled in, as
     ``check`` prints it. Returns the path."""
-    path = _destination(out, force)
+    path = destination(out, force)
     note = f"# Read from {source} by discharge-sim {__version__}.\n" if source else ""
     text = note + config_text(config)
-    _replace(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    replace_file(path, lambda tmp: _write_text(tmp, text))
     return path
 
 
@@ -74,24 +73,5 @@ def config_text(config: Config) -> str:
     return yaml.safe_dump(config_to_dict(config), sort_keys=False, width=100)
 
 
-def _destination(path: str | Path, force: bool) -> Path:
-    out = Path(path)
-    if out.is_dir():
-        raise OutputError(f"{out}: is a folder; give the name of the file to write")
-    if out.exists() and not force:
-        raise OutputError(f"{out}: already exists; choose another name, or replace it (--force, force=True)")
-    if not out.parent.is_dir():
-        raise OutputError(f"{out}: the folder {out.parent} does not exist")
-    return out
-
-
-def _replace(path: Path, write: Any) -> None:
-    """Write a file under a temporary name in its folder, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -293,3 +294,40 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
 def _summary(problems: Problems) -> str:
     first = sorted(problems.counts.items(), key=lambda kv: -kv[1])[:3]
     return "; ".join(f"{column}: {reason} ({count:,} rows)" for (column, reason), count in first)
+
+
+EXAMPLE_ROWS: tuple[dict[str, str], ...] = (
+    {"admission_id": "EXAMPLE-1", "admitted_at": "2024-04-01 14:20", "arrived_at": "2024-04-01 09:05",
+     "admission_method": "emergency", "group": "older_medical", "age_band": "80-84",
+     "ready_at": "2024-04-09 10:00", "discharged_at": "2024-04-16 15:30", "pathway": "3", "council": "city",
+     "self_funder": "no", "delay_reason": "Di", "referral_sent_at": "2024-04-09 11:00",
+     "assessment_done_at": "2024-04-10 16:00", "funding_agreed_at": "2024-04-11 15:00",
+     "place_found_at": "2024-04-15 12:00"},
+    {"admission_id": "EXAMPLE-2", "admitted_at": "2024-04-02 07:00", "arrived_at": "",
+     "admission_method": "elective", "group": "surgical", "age_band": "60-64",
+     "ready_at": "2024-04-04 10:00", "discharged_at": "2024-04-04 13:15", "pathway": "0", "council": "county",
+     "self_funder": "no", "delay_reason": "", "referral_sent_at": "", "assessment_done_at": "",
+     "funding_agreed_at": "", "place_found_at": ""},
+    {"admission_id": "EXAMPLE-3", "admitted_at": "2024-04-03 18:40", "arrived_at": "2024-04-03 16:10",
+     "admission_method": "emergency", "group": "general_medical", "age_band": "70-74",
+     "ready_at": "", "discharged_at": "", "pathway": "", "council": "city",
+     "self_funder": "", "delay_reason": "", "referral_sent_at": "", "assessment_done_at": "",
+     "funding_agreed_at": "", "place_found_at": ""},
+)
+"""Three made-up admissions for the template: one delayed waiting for a care home, with its
+milestones; one elective that left on its ready date; one not yet ready when the extract was taken."""
+
+
+def template_frame() -> Any:
+    """The extract's columns with the made-up example rows, as a pandas data frame."""
+    import pandas as pd
+
+    return pd.DataFrame([{c.name: row.get(c.name, "") for c in COLUMNS} for row in EXAMPLE_ROWS])
+
+
+def columns_frame() -> Any:
+    """One row per column: its name, whether the file must have it, when a cell may be empty, what it holds."""
+    import pandas as pd
+
+    return pd.DataFrame([{"column": c.name, "in the file": "required" if c.required else "optional",
+                          "a cell may be empty": c.empty, "holds": c.meaning} for c in COLUMNS])

@@ -31,6 +31,10 @@ from discharge_sim.data.stays import GroupStays, fit_group_stays
 from discharge_sim.vocabulary import HOURS_PER_DAY, PATHWAYS
 
 SHARE_DIGITS = 6
+FEWEST_ROWS = 30
+"""Rows a share or rate is fitted from at least; with fewer, the base config's value stays."""
+FEWEST_FOR_PROFILES = 1_000
+"""Emergencies the hour-of-day and day-of-week profiles are fitted from at least."""
 
 
 @dataclass(frozen=True)
@@ -146,15 +150,23 @@ def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None
     arrivals = fit_arrivals(extract)
     result.arrivals = arrivals
     emergency = raw.setdefault("emergency", {})
-    emergency["admissions_per_day"] = round(arrivals.admissions_per_day, 4)
-    emergency["hour_of_day_profile"] = arrivals.hour_of_day_profile
-    emergency["day_of_week_profile"] = arrivals.day_of_week_profile
     emergency.pop("surges", None)
-    how = f"emergencies over {arrivals.days:,.1f} days"
-    result.fitted += [Fitted("emergency.admissions_per_day", arrivals.emergencies, how),
-                      Fitted("emergency.hour_of_day_profile", arrivals.emergencies, "emergencies by hour of admission"),
-                      Fitted("emergency.day_of_week_profile", arrivals.emergencies,
-                             "emergencies by weekday, per weekday covered")]
+    if arrivals.emergencies >= FEWEST_ROWS:
+        emergency["admissions_per_day"] = round(arrivals.admissions_per_day, 4)
+        result.fitted.append(Fitted("emergency.admissions_per_day", arrivals.emergencies,
+                                    f"emergencies over {arrivals.days:,.1f} days"))
+    else:
+        result.left.append(Left("emergency.admissions_per_day", f"fewer than {FEWEST_ROWS} emergencies"))
+    if arrivals.emergencies >= FEWEST_FOR_PROFILES:
+        emergency["hour_of_day_profile"] = arrivals.hour_of_day_profile
+        emergency["day_of_week_profile"] = arrivals.day_of_week_profile
+        result.fitted += [Fitted("emergency.hour_of_day_profile", arrivals.emergencies,
+                                 "emergencies by the hour they needed a bed (arrived_at, else admitted_at)"),
+                          Fitted("emergency.day_of_week_profile", arrivals.emergencies,
+                                 "emergencies by weekday, per weekday covered")]
+    else:
+        result.left.append(Left("emergency.hour_of_day_profile, day_of_week_profile",
+                                f"fewer than {FEWEST_FOR_PROFILES:,} emergencies (about 40 an hour of the day)"))
     if arrivals.month_factors:
         emergency["surges"] = _month_surges(arrivals.month_factors, result.day0, float(raw["run"]["days"]))
         result.fitted.append(Fitted("emergency.surges", arrivals.emergencies,
@@ -226,16 +238,20 @@ def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Con
             result.left.append(Left(f"groups.{key}.length_of_stay", f"every group's stays together: {stays.note}"))
         known = rows & (extract.pathway >= 0)
         counts = {int(p): float(np.sum(known & (extract.pathway == p))) for p in PATHWAYS}
-        if sum(counts.values()) > 0:
+        if sum(counts.values()) >= FEWEST_ROWS:
             entry["pathway_mix"] = _shares(counts)
             result.fitted.append(Fitted(f"groups.{key}.pathway_mix", int(known.sum()), "pathways of patients found "
                                         "ready"))
         elif key in base.groups:
             entry["pathway_mix"] = raw["groups"][key]["pathway_mix"]
-            result.left.append(Left(f"groups.{key}.pathway_mix", "no patient of the group has a pathway"))
+            result.left.append(Left(f"groups.{key}.pathway_mix", f"fewer than {FEWEST_ROWS} of the group's patients "
+                                    "have a pathway"))
         else:
-            entry["pathway_mix"] = {0: 1.0}
-            result.left.append(Left(f"groups.{key}.pathway_mix", "no patient of the group has a pathway: all 0"))
+            known_all = extract.pathway >= 0
+            everyone_mix = {int(p): float(np.sum(known_all & (extract.pathway == p))) for p in PATHWAYS}
+            entry["pathway_mix"] = _shares(everyone_mix) if sum(everyone_mix.values()) else {0: 1.0}
+            result.left.append(Left(f"groups.{key}.pathway_mix", f"fewer than {FEWEST_ROWS} of the group's patients "
+                                    "have a pathway: every group's patients together"))
         groups[key] = entry
     raw["groups"] = groups
     result.fitted.append(Fitted("groups.*.emergency_share, elective_share", len(extract), "admissions by group"))
@@ -264,7 +280,11 @@ def _self_funders(result: ExtractFit, extract: Extract, raw: dict[str, Any], bas
                         tested[pool] = tested.get(pool, 0.0) + step.probability * share
         rows = (extract.pathway == pathway) & (extract.self_funder >= 0)
         n = int(rows.sum())
-        if not tested or n == 0:
+        if not tested:
+            continue
+        if n < FEWEST_ROWS:
+            result.left.append(Left(f"pools {', '.join(tested)} funded_share", f"fewer than {FEWEST_ROWS} pathway "
+                                    f"{pathway} patients say whether they fund themselves"))
             continue
         reach = sum(tested.values())
         share = float(np.mean(extract.self_funder[rows] == 1))
@@ -298,10 +318,12 @@ def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: C
     fitted: dict[str, Any] = {}
     for c in names:
         fitted[keys[c]] = councils.get(keys[c], {}) | {"share_by_group": {}}
+    with_council = extract.council != ""
+    overall = _shares({keys[c]: float(np.sum(extract.council == c)) for c in names})
     for g, gkey in result.groups.items():
-        rows = (extract.group == g) & (extract.council != "")
+        rows = (extract.group == g) & with_council
         counts = {keys[c]: float(np.sum(rows & (extract.council == c))) for c in names}
-        shares = _shares(counts) if sum(counts.values()) else {k: round(1.0 / len(names), SHARE_DIGITS) for k in counts}
+        shares = _shares(counts) if sum(counts.values()) >= FEWEST_ROWS else overall
         for k, v in shares.items():
             fitted[k]["share_by_group"][gkey] = v
     dropped = sorted(set(councils) - set(fitted))

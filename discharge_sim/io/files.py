@@ -28,3 +28,29 @@ def write_text_atomically(path: Path, text: str) -> Path:
         tmp.write_text(text, encoding="utf-8")
 
     return write_atomically(path, write)
+
+
+def destination(path: str | Path, force: bool) -> Path:
+    """``path`` as a file to write: refused (:class:`~discharge_sim.io.storage.OutputError`) if it is a
+    folder, if its folder does not exist, or if it exists and ``force`` is not given."""
+    from discharge_sim.io.storage import OutputError
+
+    out = Path(path)
+    if out.is_dir():
+        raise OutputError(f"{out}: is a folder; give the name of the file to write")
+    if out.exists() and not force:
+        raise OutputError(f"{out}: already exists; choose another name, or replace it (--force, force=True)")
+    if not out.parent.is_dir():
+        raise OutputError(f"{out}: the folder {out.parent} does not exist")
+    return out
+
+
+def replace_file(path: Path, write: Callable[[Path], None]) -> Path:
+    """:func:`write_atomically`, with a failure to write as an
+    :class:`~discharge_sim.io.storage.OutputError` naming the file."""
+    from discharge_sim.io.storage import OutputError
+
+    try:
+        return write_atomically(path, write)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the file ({exc.strerror or exc})") from None

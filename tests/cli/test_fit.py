@@ -184,3 +184,29 @@ def test_the_corrected_fit_does_not_depend_on_the_number_of_workers(extract, tmp
         texts.append((out / "fitted.yaml").read_text(encoding="utf-8"))
     assert texts[0] == texts[1]
     assert "corrected by simulation" in texts[0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_extract_template_reads_cleanly_and_too_few_rows_fit_nothing(tmp_path, suffix, capsys):
+    """The template's made-up rows pass every check; three patients are too few to fit anything
+    from, so fit says so for each setting and keeps the base's values."""
+    from discharge_sim.data.extract import COLUMNS
+    from discharge_sim.data.readers import read_extract
+
+    path = tmp_path / f"template{suffix}"
+    assert main(["template", "--extract", str(path)]) == 0
+    read = read_extract(path)
+    assert len(read.extract) == 3 and not read.problems.rows and not read.ignored_columns
+    if suffix == ".xlsx":
+        described = pd.read_excel(path, sheet_name="columns")
+        assert described["column"].tolist() == [c.name for c in COLUMNS]
+    out = tmp_path / "fit"
+    assert main(["fit", str(path), "--out", str(out), "--no-correct-waits", "--no-plots"]) == 0
+    printed = capsys.readouterr().out
+    assert "left emergency.admissions_per_day: fewer than 30 emergencies" in printed
+    assert "left groups.older_medical.length_of_stay" in printed
+    base = load_config(BASELINE)
+    fitted = load_config(out / "fitted.yaml")
+    assert fitted.emergency.admissions_per_day == base.emergency.admissions_per_day
+    assert fitted.pools["nursing_home"].funded_share == base.pools["nursing_home"].funded_share
+    assert main(["template", "--extract", str(path)]) == 2  # kept unless --force

@@ -23,7 +23,7 @@ OPTIONS = {
     "report": {"--quiet"},
     "validate": {"--out", "--seed", "--quick", "--plots", "--no-plots", "--workers", "--quiet"},
     "check": set(),
-    "template": {"--xlsx", "--from-xlsx", "--out", "--force"},
+    "template": {"--xlsx", "--from-xlsx", "--extract", "--out", "--force"},
     "targets": {"--trust", "--council", "--from", "--to", "--reason-shares", "--as-council", "--out", "--force",
                 "--quiet"},
     "fit": {"--base", "--extract-end", "--out", "--holdout-months", "--replications", "--seed", "--correct-waits",
