@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,7 +67,8 @@ class ExtractFit:
     stays: list[GroupStays] = field(default_factory=list)
     steps: list[StepFit] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)
-    """The extract's group names -> the config's (lower case, words joined by underscores)."""
+    """The extract's group names -> the config's (lower case, words joined by underscores): names
+    that differ only in case, spaces or punctuation are one group."""
     rows: int = 0
     start: str = ""
     """The extract's first day (a Monday at or before its first admission) and its end."""
@@ -117,10 +118,12 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     result = ExtractFit(raw, base, base_name, rows=len(extract))
     result.start = extract.origin.date().isoformat()
     result.end = extract.date_of(extract.end).date().isoformat()  # the day only: by default it is one patient's time
-    names = {g: identifier(g) for g in sorted(set(extract.group.tolist()))}
-    if len(set(names.values())) < len(names):
-        names = {g: f"{key}_{i}" for i, (g, key) in enumerate(names.items())}
-    result.groups = names
+    # names that differ only in case, spaces or punctuation ("Older Medical", "older_medical") are one group
+    result.groups = {g: identifier(g) for g in sorted(set(extract.group.tolist()))}
+    extract = replace(extract, group=np.array([result.groups[g] for g in extract.group.tolist()], dtype=object),
+                      council=None if extract.council is None else np.array(
+                          [identifier(c) if c else "" for c in extract.council.tolist()], dtype=object))
+    names = {key: key for key in sorted(set(result.groups.values()))}
     run = raw.setdefault("run", {})
     warmup_weeks = math.ceil(float(run.get("warmup_days", base.run.warmup_days)) / 7)
     result.day0 = extract.origin - timedelta(days=7 * warmup_weeks)
@@ -131,7 +134,7 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
                                 f"measured period starts on {extract.origin.date().isoformat()} (the Monday of the "
                                 "first admission)"))
     _arrivals(result, extract, raw)
-    _groups(result, extract, raw, base)
+    _groups(result, extract, raw, base, names)
     _self_funders(result, extract, raw, base)
     _councils(result, extract, raw, base)
     _steps(result, extract, raw, base, correct, workers)
@@ -139,7 +142,9 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
                      ("staff, schedules, pools (places, stays, fees)", "not in a patient-level extract"),
                      ("steps (work, staff, sessions)", "not in a patient-level extract; waits for capacity are fitted "
                       "where listed above"),
-                     ("finance, attribution, report", "settings, not data")):
+                     ("finance", "budgets and costs are not in an extract; the base's budgets were set for its own "
+                      "volumes: give your organisations' own"),
+                     ("attribution, report", "conventions and settings, not data")):
         result.left.append(Left(key, why))
     result.raw = raw
     result.config = config_from_dict(raw, "the fitted config")
@@ -209,14 +214,14 @@ def _shares(counts: dict[Any, float]) -> dict[Any, float]:
     return shares
 
 
-def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:
+def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config, names: dict[str, str]) -> None:
     groups: dict[str, Any] = {}
-    emergency = {g: float(np.sum((extract.group == g) & ~extract.elective)) for g in result.groups}
-    elective = {g: float(np.sum((extract.group == g) & extract.elective)) for g in result.groups}
+    emergency = {g: float(np.sum((extract.group == g) & ~extract.elective)) for g in names}
+    elective = {g: float(np.sum((extract.group == g) & extract.elective)) for g in names}
     e_shares = _shares(emergency) if sum(emergency.values()) else dict.fromkeys(emergency, 0.0)
     l_shares = _shares(elective) if sum(elective.values()) else dict.fromkeys(elective, 0.0)
     everyone = fit_group_stays(_all_one_group(extract), base, "all")
-    for g, key in result.groups.items():
+    for g, key in names.items():
         rows = extract.group == g
         n = int(rows.sum())
         entry: dict[str, Any] = {"emergency_share": e_shares[g], "elective_share": l_shares[g]}
@@ -313,26 +318,30 @@ def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: C
             result.left.append(Left("councils", "the extract has one home council or none"))
         return
     assert extract.council is not None
-    councils = raw.get("councils") or {}
     keys = {c: identifier(c) for c in names}
+    councils = raw.get("councils") or {}
+    if set(councils) != set(keys.values()):  # a council's own services only where the extract has the same councils
+        dropped = sorted(councils)
+        councils = {}
+    else:
+        dropped = []
     fitted: dict[str, Any] = {}
     for c in names:
         fitted[keys[c]] = councils.get(keys[c], {}) | {"share_by_group": {}}
     with_council = extract.council != ""
     overall = _shares({keys[c]: float(np.sum(extract.council == c)) for c in names})
-    for g, gkey in result.groups.items():
-        rows = (extract.group == g) & with_council
+    for gkey in sorted(set(result.groups.values())):
+        rows = (extract.group == gkey) & with_council
         counts = {keys[c]: float(np.sum(rows & (extract.council == c))) for c in names}
         shares = _shares(counts) if sum(counts.values()) >= FEWEST_ROWS else overall
         for k, v in shares.items():
             fitted[k]["share_by_group"][gkey] = v
-    dropped = sorted(set(councils) - set(fitted))
     raw["councils"] = fitted
     result.fitted.append(Fitted("councils.*.share_by_group", int(np.sum(extract.council != "")),
                                 "home councils by group"))
     if dropped:
-        result.left.append(Left(f"councils {', '.join(dropped)}", "in the base config but not in the extract: "
-                                "dropped, with their own services"))
+        result.left.append(Left(f"councils {', '.join(dropped)}", "the base config's councils are not the extract's: "
+                                "dropped with their own services; the extract's councils share every service"))
 
 
 def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config, correct: bool,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from discharge_sim.config import config_from_dict
+from discharge_sim.config import config_from_dict, load_config
 from discharge_sim.config.loading import read_config
 from discharge_sim.data.fitting import fit_extract
 from discharge_sim.data.readers import extract_from_frame
@@ -19,7 +19,7 @@ from discharge_sim.data.stays import fit_group_stays
 from discharge_sim.data.synth import synthetic_extract
 from discharge_sim.experiments.in_memory import run as run_in_memory
 from discharge_sim.model.replication import run_replication
-from tests.helpers import BASELINE
+from tests.helpers import BASELINE, CONFIGS
 
 DAY = 24.0
 ROOMY = {"reablement": 700, "home_care": 920, "intermediate_care": 100, "residential_home": 930, "nursing_home": 640}
@@ -135,3 +135,22 @@ def test_fitting_a_synthetic_extract_gives_back_the_config():
         y = np.array([m[metric] for m in again.metrics])
         half = t * x.std(ddof=1) * np.sqrt(1 + 1 / x.size + 1 / y.size)
         assert abs(y.mean() - x.mean()) <= half, (metric, x.mean(), y.mean(), half)
+
+
+@pytest.mark.slow
+def test_home_councils_are_fitted_and_keep_their_own_services_only_where_the_base_has_them():
+    two = CONFIGS / "two_councils.yaml"
+    raw = read_config(two)
+    raw["run"].update(days=240, warmup_days=60)
+    config = config_from_dict(raw)
+    extract = _extract(config)
+    own = fit_extract(extract, copy.deepcopy(raw), config, "two councils", correct=False).config
+    assert list(own.councils) == list(config.councils)
+    for name, council in config.councils.items():
+        for group, share in council.share_by_group.items():
+            assert own.councils[name].share_by_group[group] == pytest.approx(share, abs=0.03), (name, group)
+        assert own.councils[name].pools == council.pools and own.councils[name].staff == council.staff
+    base = load_config(BASELINE)
+    shared = fit_extract(extract, read_config(BASELINE), base, "baseline", correct=False)
+    assert list(shared.config.councils) == list(config.councils)
+    assert all(not c.pools and not c.staff for c in shared.config.councils.values())
