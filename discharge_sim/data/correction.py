@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from discharge_sim.config import Config, config_from_dict
+from discharge_sim.config.schema import StaffedStep
 from discharge_sim.data.delays import StepFit, fit_steps
 from discharge_sim.data.extract import Extract
 from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY
 
-ROUNDS = 2
-"""Rounds of correction: the second takes what the first left (as the model is not linear)."""
-REPLICATIONS = 3
+ROUNDS = 3
+"""Rounds of correction: each takes what the one before left (as the model is not linear)."""
+REPLICATIONS = 2
 """Simulated extracts per round, pooled: more than one, so the refit's own noise is less than the data's."""
 
 
@@ -48,18 +50,46 @@ class Corrected:
     corrected: tuple[float, float, float]
 
 
+@dataclass(frozen=True)
+class ProcessScale:
+    """One side's own process steps, their work scaled so that the model's patients take as long
+    over them as the extract's did."""
+
+    label: str
+    steps: tuple[str, ...]
+    patients: int
+    """Patients in the extract the time is measured on."""
+    observed_hours: float
+    base_hours: float
+    """The simulated time with the base config's work (the first round)."""
+    scale: float
+
+
 def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], base: Config,
                   seed: int | None = None, rounds: int = ROUNDS,
-                  replications: int = REPLICATIONS, workers: int = 1) -> list[Corrected]:
+                  replications: int = REPLICATIONS, workers: int = 1) -> tuple[list[Corrected], list[ProcessScale]]:
     """Correct ``raw``'s fitted waits in place (see the module's docstring), and its elective
     bookings: an extract of admissions holds the electives admitted, not those booked and then
     cancelled for want of a bed, so bookings are raised until the simulated admissions match.
-    Returns what was done to the waits, per step."""
+
+    Each side's own process is matched the same way, where the extract measures it: the hospital's
+    steps on pathway 0 (the discharge summary, medicines, transport) by the time its pathway-0
+    patients take from ready to leaving, which no other organisation's step touches; the council's
+    staffed steps (its assessments) by the time from the referral to the assessment done, where
+    the extract has those milestones. Their work (durations) is scaled until the model's patients
+    take as long as the extract's. Returns what was done to the waits, per step, and to each
+    side's process."""
     direct = {f.step: (f.share, f.best.mean, f.best.sd) for f in fits}
     current = dict(direct)
     last: dict[str, tuple[float, float, float]] = {}
     admitted = electives_per_weekday(extract)
     booked = {d: float(v) for d, v in raw.get("elective", {}).get("admissions_per_weekday", {}).items()}
+    processes = [(label, steps, stat) for label, steps, stat in process_measures(base)
+                 if stat(extract)[1] >= FEWEST_PATIENTS]
+    scales = dict.fromkeys((p[0] for p in processes), 1.0)
+    first_seen: dict[str, float] = {}
+    tried: dict[str, list[tuple[float, float]]] = {p[0]: [] for p in processes}
+    originals = {name: copy.deepcopy(raw["steps"][name]["duration"]) for _, steps, _ in processes for name in steps}
     for k in range(rounds):
         over_extract = copy.deepcopy(raw)  # the extract's dates only (a held-out fit runs on past them)
         over_extract["run"]["days"] = raw["run"]["warmup_days"] + math.ceil(extract.end / HOURS_PER_DAY)
@@ -69,20 +99,96 @@ def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], ba
             made = electives_per_weekday(simulated, replications)
             booked = {d: v * admitted[d] / made[d] if made.get(d) else v for d, v in booked.items()}
             raw["elective"]["admissions_per_weekday"] = {d: round(v) for d, v in booked.items()}
+        for label, steps, stat in processes:
+            hours = stat(simulated)[0]
+            first_seen.setdefault(label, hours)
+            if hours > 0:
+                tried[label].append((math.log(scales[label]), math.log(hours)))
+                scales[label] = _next_scale(tried[label], math.log(stat(extract)[0]))
+            for name in steps:
+                raw["steps"][name]["duration"] = scaled(originals[name], scales[label])
         refits = {f.step: f for f in fit_steps(simulated, base)[0]}
         for fit in fits:
             again = refits.get(fit.step)
             if again is None or again.share_key != fit.share_key:
                 continue
-            seen = (again.share, again.best.mean, again.best.sd)
-            last[fit.step] = seen
+            got = (again.share, again.best.mean, again.best.sd)
+            last[fit.step] = got
             share, mean, sd = current[fit.step]
             want = direct[fit.step]
-            current[fit.step] = (min(max(share + want[0] - seen[0], 0.0), 1.0), mean * want[1] / seen[1],
-                                 sd * want[2] / seen[2])
+            current[fit.step] = (min(max(share + want[0] - got[0], 0.0), 1.0), mean * want[1] / got[1],
+                                 sd * want[2] / got[2])
             _set(raw["steps"][fit.step], fit, current[fit.step])
-    return [Corrected(f.step, f.share_key, f.duration_key, _days(direct[f.step]), _days(last[f.step]),
-                      _days(current[f.step])) for f in fits if f.step in last]
+    waits = [Corrected(f.step, f.share_key, f.duration_key, _days(direct[f.step]), _days(last[f.step]),
+                       _days(current[f.step])) for f in fits if f.step in last]
+    return waits, [ProcessScale(label, steps, stat(extract)[1], stat(extract)[0], first_seen[label], scales[label])
+                   for label, steps, stat in processes if label in first_seen]
+
+
+FEWEST_PATIENTS = 30
+"""Patients a side's process time is measured on at least."""
+LONGEST_PROCESS_HOURS = 14 * HOURS_PER_DAY
+"""A pathway-0 stay past the ready date longer than this is counted at this length (one patient
+waiting weeks for something else should not set the hospital's process time)."""
+Measure = Callable[[Extract], tuple[float, int]]
+
+
+def _next_scale(tried: list[tuple[float, float]], target: float) -> float:
+    """The next scale of a side's work: the time taken grows with the work faster than in
+    proportion (work rolls past closing time into the next day, queues lengthen), so after the
+    first try the step is taken along the line through the last two tries (on log scales), its
+    slope kept between 0.2 and 5; the first try assumes proportion."""
+    (x, y) = tried[-1]
+    slope = 1.0
+    if len(tried) > 1:
+        (x0, y0) = tried[-2]
+        if x != x0:
+            slope = min(max((y - y0) / (x - x0), 0.2), 5.0)
+    return min(max(math.exp(x + (target - y) / slope), 0.05), 20.0)
+
+
+def process_measures(config: Config) -> list[tuple[str, tuple[str, ...], Measure]]:
+    """Each side's process steps whose work a time in the extract measures, with that time
+    (mean hours, patients): the hospital's steps on pathway 0; the council's staffed steps."""
+    out: list[tuple[str, tuple[str, ...], Measure]] = []
+    graph = config.pathways.get(0, {})
+    hospital = tuple(n for n in graph if config.steps[n].owner == "hospital" and config.steps[n].kind == "process"
+                     and getattr(config.steps[n], "duration", None) is not None)
+    if hospital:
+        out.append(("the hospital's discharge process: pathway 0, ready to leaving", hospital, _pathway0_hours))
+    council = tuple(n for n, step in config.steps.items() if isinstance(step, StaffedStep)
+                    and step.owner == "social_care")
+    if council:
+        out.append(("the council's assessments: referral sent to assessment done", council, _assessment_hours))
+    return out
+
+
+def _pathway0_hours(extract: Extract) -> tuple[float, int]:
+    rows = (extract.pathway == 0) & ~np.isnan(extract.ready) & ~np.isnan(extract.discharged)
+    hours = np.minimum(extract.discharged[rows] - extract.ready[rows], LONGEST_PROCESS_HOURS)
+    return (float(hours.mean()) if hours.size else math.nan), int(hours.size)
+
+
+def _assessment_hours(extract: Extract) -> tuple[float, int]:
+    sent, done = extract.milestones.get("referral_sent_at"), extract.milestones.get("assessment_done_at")
+    if sent is None or done is None:
+        return math.nan, 0
+    with np.errstate(invalid="ignore"):
+        rows = ~np.isnan(sent) & ~np.isnan(done) & (done >= sent)
+    hours = done[rows] - sent[rows]
+    return (float(hours.mean()) if hours.size else math.nan), int(hours.size)
+
+
+def scaled(duration: dict[str, Any], factor: float) -> dict[str, Any]:
+    """A config duration with its mean and sd (or an empirical one's quantiles) times ``factor``."""
+    out = dict(duration)
+    for key in ("mean_hours", "sd_hours", "mean_days", "sd_days"):
+        if key in out:
+            out[key] = round(float(out[key]) * factor, 4)
+    for key in ("quantiles_hours", "quantiles_days"):
+        if key in out:
+            out[key] = [round(float(q) * factor, 4) for q in out[key]]
+    return out
 
 
 def electives_per_weekday(extract: Extract, runs: int = 1) -> dict[str, float]:

@@ -23,7 +23,7 @@ import yaml
 from discharge_sim.config import Config, config_from_dict
 from discharge_sim.config.schema import PlacementStep
 from discharge_sim.data.arrivals import Arrivals, fit_arrivals
-from discharge_sim.data.correction import Corrected, correct_waits
+from discharge_sim.data.correction import Corrected, ProcessScale, correct_waits
 from discharge_sim.data.delays import StepFit, StepLeft, fit_steps
 from discharge_sim.data.extract import Extract
 from discharge_sim.data.privacy import shown_count
@@ -76,6 +76,7 @@ class ExtractFit:
     day0: datetime = datetime(2000, 1, 3)
     """The date of the fitted run's day 0 (a Monday)."""
     corrections: list[Corrected] = field(default_factory=list)
+    processes: list[ProcessScale] = field(default_factory=list)
 
     def yaml_text(self, source: str) -> str:
         """The fitted config as YAML, with comments saying what was fitted from how many rows."""
@@ -353,9 +354,14 @@ def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Conf
         entry[fit.share_key] = round(fit.share, 4)
         entry[fit.duration_key] = fit.best.distribution()
     booked = raw.get("elective", {}).get("admissions_per_weekday")
-    if correct and (fits or booked):
+    if correct:
         admitted = dict(booked or {})
-        result.corrections = correct_waits(extract, fits, raw, base, workers=workers)
+        result.corrections, result.processes = correct_waits(extract, fits, raw, base, workers=workers)
+        for p in result.processes:
+            result.fitted.append(Fitted(f"steps {', '.join(p.steps)}: duration", p.patients,
+                                        f"{p.label}: work times {p.scale:.2f} so the model's patients take as long as "
+                                        f"the extract's ({p.observed_hours:.1f} hours on average; with the base's "
+                                        f"work, {p.base_hours:.1f})"))
         if booked:
             result.fitted.append(Fitted("elective.admissions_per_weekday (bookings)", int(extract.elective.sum()),
                                         f"raised by simulation from the electives admitted ({admitted}) to "

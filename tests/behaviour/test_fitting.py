@@ -154,3 +154,26 @@ def test_home_councils_are_fitted_and_keep_their_own_services_only_where_the_bas
     shared = fit_extract(extract, read_config(BASELINE), base, "baseline", correct=False)
     assert list(shared.config.councils) == list(config.councils)
     assert all(not c.pools and not c.staff for c in shared.config.councils.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slower, label", [
+    (("discharge_summary", "medicines", "transport"), "hospital"),
+    (("social_work_assessment", "care_needs_review"), "council"),
+])
+def test_each_sides_own_process_is_fitted_the_same_way(slower, label):
+    """An extract from a trust whose hospital (or council) process takes twice the base's work:
+    fitted on the base, that side's steps come out about twice as long, and the other side's not
+    (the same rule for both sides, each measured where only its own steps act)."""
+    raw = _baseline_raw(days=180, warmup_days=60)
+    truth = copy.deepcopy(raw)
+    for name in slower:
+        duration = truth["steps"][name]["duration"]
+        duration.update({k: 2 * v for k, v in duration.items() if k != "distribution"})
+    extract = _extract(config_from_dict(truth))
+    fit = fit_extract(extract, copy.deepcopy(raw), config_from_dict(raw), "baseline")
+    scales = {p.label.split("'")[0]: p.scale for p in fit.processes}
+    ours = "the hospital" if label == "hospital" else "the council"
+    other = "the council" if label == "hospital" else "the hospital"
+    assert scales[ours] == pytest.approx(2.0, rel=0.2), scales
+    assert scales[other] == pytest.approx(1.0, rel=0.15), scales

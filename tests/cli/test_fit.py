@@ -4,6 +4,7 @@ extracts refused with status 2 and nothing written, and nothing patient-level in
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -76,17 +77,22 @@ def test_nothing_patient_level_is_written(extract, fitted):
 
 @pytest.mark.slow
 def test_small_counts_are_suppressed_and_others_rounded(extract, tmp_path):
-    """Three patients of a group of their own: their count shows as <5, never as 3."""
+    """Three rows left out for the same reason, and a group of three patients of its own: their
+    counts show as <5, never as 3; every other count is a multiple of 5."""
     frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
     frame.loc[frame.index[:3], "group"] = "rare"
+    frame.loc[frame.index[10:13], "pathway"] = "9"
     path = tmp_path / "rare.csv"
     frame.to_csv(path, index=False)
     out = tmp_path / "fit"
     assert main(["fit", str(path), "--out", str(out), "--no-correct-waits", "--no-plots", "--quiet"]) == 0
     report = (out / "fit.md").read_text(encoding="utf-8")
     config = (out / "fitted.yaml").read_text(encoding="utf-8")
-    assert "groups.rare.pathway_mix: pathways of patients found ready (<5 rows)" in config
-    assert "(3 rows)" not in config and "| 3 |" not in report
+    summary = json.loads((out / "fit.json").read_text(encoding="utf-8"))
+    assert "| pathway | not a pathway: 0, 1, 2 or 3 | <5 |" in report
+    assert summary["rows_left_out"] == {"pathway: not a pathway: 0, 1, 2 or 3": "<5"}
+    assert "groups.rare.pathway_mix: fewer than 30 of the group's patients have a pathway" in config
+    assert "(3 rows)" not in config and "| 3 |" not in report and '"3"' not in json.dumps(summary)
     counts = re.findall(r"\((\d[\d,]*) rows\)", config)
     assert counts and all(int(c.replace(",", "")) % 5 == 0 for c in counts)
 
