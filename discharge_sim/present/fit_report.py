@@ -75,6 +75,14 @@ def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str], holdout: 
                       for c in fit.corrections]
     else:
         lines.append("None: the extract has no milestones or delay reasons that fit a step of the base config.")
+    if fit.processes:
+        lines += ["", "## Each side's own process", "",
+                  "Matched the same way for each side, where the extract measures that side alone: the work of its "
+                  "steps scaled until the model's patients take as long as the extract's.", "",
+                  "| process | steps | patients | observed (hours) | with the base's work | work scaled by |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {p.label} | {', '.join(p.steps)} | {shown_count(p.patients)} | {p.observed_hours:.1f} | "
+                  f"{p.base_hours:.1f} | {p.scale:.2f} |" for p in fit.processes]
     lines += ["", "## QQ plots", ""]
     lines += [f"![{name}](figures/{name})" for name in figures if name.startswith("qq_")]
     if holdout is not None:
