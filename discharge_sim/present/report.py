@@ -20,6 +20,7 @@ import numpy as np
 from discharge_sim.analysis.capacity import NEAR_FULL, bed_load, pool_loads
 from discharge_sim.analysis.policy import COST_PER_DAY, POLICY_MEASURES
 from discharge_sim.config import config_from_dict, flatten
+from discharge_sim.config.schema import empirical_moments
 from discharge_sim.io.folders import ResultsFolder, numbers
 from discharge_sim.io.formats import write_text_atomic
 from discharge_sim.present.answer import answer_lines, per_year
@@ -508,10 +509,22 @@ def _necessary_words(steps: dict[str, Any]) -> str:
 def _distribution(d: dict[str, Any] | None) -> str:
     if not d:
         return "-"
+    if d.get("distribution") == "empirical":
+        unit = "days" if "quantiles_days" in d else "hours"
+        q = d[f"quantiles_{unit}"]
+        mean, sd = empirical_moments(q)
+        return (f"empirical ({len(q) - 1} intervals, {q[0]:g} to {q[-1]:g} {unit}), mean {mean:.3g} {unit}, "
+                f"sd {sd:.3g}")
     unit = "days" if "mean_days" in d else "hours"
     mean = d.get(f"mean_{unit}")
     sd = d.get(f"sd_{unit}")
     return f"{d['distribution']}, mean {mean:g} {unit}" + (f", sd {sd:g}" if sd is not None else "")
+
+
+def _by_pathway(group: dict[str, Any]) -> str:
+    """A group's stays by pathway, where they differ from its own."""
+    by = group.get("length_of_stay_by_pathway") or {}
+    return "".join(f"; pathway {p}: {_distribution(d)}" for p, d in sorted(by.items(), key=lambda kv: str(kv[0])))
 
 
 def parameter_tables(config: dict[str, Any]) -> list[Block]:
@@ -531,8 +544,8 @@ def parameter_tables(config: dict[str, Any]) -> list[Block]:
     for name, g in config["groups"].items():
         mix = "/".join(f"{g['pathway_mix'].get(str(p), g['pathway_mix'].get(p, 0)):g}" for p in range(4))
         groups.rows.append([Cell(name), Cell(f"{g.get('emergency_share', 0):g}"),
-                            Cell(f"{g.get('elective_share', 0):g}"), Cell(_distribution(g["length_of_stay"])),
-                            Cell(mix)])
+                            Cell(f"{g.get('elective_share', 0):g}"),
+                            Cell(_distribution(g["length_of_stay"]) + _by_pathway(g)), Cell(mix)])
     tables.append(groups)
     if config.get("staff"):
         staff = Table("Staff teams", ["team", "owner", "count", "working hours"])

@@ -177,3 +177,18 @@ def test_each_sides_own_process_is_fitted_the_same_way(slower, label):
     other = "the council" if label == "hospital" else "the hospital"
     assert scales[ours] == pytest.approx(2.0, rel=0.2), scales
     assert scales[other] == pytest.approx(1.0, rel=0.15), scales
+
+
+def test_a_report_shows_empirical_distributions_and_stays_by_pathway():
+    """A fitted config may hold empirical distributions and stays by pathway: the report's
+    parameter tables show them (an empirical one's mean and sd from its quantiles)."""
+    from discharge_sim.config import config_to_dict
+    from discharge_sim.present.report import parameter_tables
+
+    raw = _baseline_raw()
+    raw["groups"]["older_medical"]["length_of_stay_by_pathway"] = {
+        3: {"distribution": "empirical", "quantiles_days": [0, 4, 8, 20]}}
+    raw["steps"]["housing"]["duration"] = {"distribution": "empirical", "quantiles_days": [0, 10, 30]}
+    text = repr(parameter_tables(config_to_dict(config_from_dict(raw))))
+    assert "pathway 3: empirical (3 intervals, 0 to 20 days), mean 7.33 days" in text
+    assert "empirical (2 intervals, 0 to 30 days), mean 12.5 days" in text
