@@ -150,8 +150,12 @@ def _from_reasons(extract: Extract, config: Config, name: str, codes: tuple[str,
     placement = isinstance(step, PlacementStep)
     if placement:  # of those who need the step at all
         share /= max(step.probability, 1e-9)
+    fits = fit_all(obs)
+    if not fits:
+        left.append(StepLeft(f"steps.{name}", "no family could be fitted to its waits"))
+        return None
     return StepFit(name, "reasons", codes, "search_probability" if placement else "probability", min(share, 1.0),
-                   "search" if placement else "duration", obs, fit_all(obs), rows,
+                   "search" if placement else "duration", obs, fits, rows,
                    f"the delays of patients on pathway {', '.join(map(str, pathways_of(config, name)))} with reason "
                    f"{'/'.join(codes)}, from their ready date (including any other step's time)")
 
@@ -193,6 +197,9 @@ def _from_milestones(extract: Extract, config: Config, left: list[StepLeft]) -> 
                                  "more for a place" if step.search is not None else "the step has no search"))
             continue
         fits = fit_all(obs)
+        if not fits:
+            left.append(StepLeft(f"steps.{name} from milestones", "no family could be fitted to its waits"))
+            continue
         seen = float(fits[0].survival(SEARCH_FROM_HOURS))  # a search shorter than a day looks like none
         share = (int(searched.sum()) + int(waiting.sum())) / asked / max(seen, 1e-9)
         unmarked = [s for s in graph[name] if not _has_milestone(config.steps[s])]

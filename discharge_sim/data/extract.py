@@ -10,6 +10,7 @@ up with the model's (its day 0 is a Monday).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -193,6 +194,13 @@ class Extract:
                                                                     cut.delay_code),
                        {k: before(v) for k, v in cut.milestones.items()}, cut.age_band, cut.source_rows,
                        cut.arrived)
+
+
+def identifier(name: str) -> str:
+    """A group's or council's name in an extract as a config key: lower case, words joined by
+    underscores ("Older Medical" and "older_medical" are one)."""
+    key = re.sub(r"\W+", "_", str(name).strip().lower()).strip("_") or "unnamed"
+    return f"g_{key}" if key[0].isdigit() else key
 
 
 class ExtractError(ValueError):

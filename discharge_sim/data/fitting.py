@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import math
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +24,7 @@ from discharge_sim.config.schema import PlacementStep
 from discharge_sim.data.arrivals import Arrivals, fit_arrivals
 from discharge_sim.data.correction import Corrected, ProcessScale, correct_waits
 from discharge_sim.data.delays import StepFit, StepLeft, fit_steps
-from discharge_sim.data.extract import Extract
+from discharge_sim.data.extract import Extract, identifier
 from discharge_sim.data.privacy import shown_count
 from discharge_sim.data.stays import GroupStays, fit_group_stays
 from discharge_sim.vocabulary import HOURS_PER_DAY, PATHWAYS
@@ -99,12 +98,6 @@ class ExtractFit:
             lines.append(yaml.safe_dump({section: value}, sort_keys=False, width=110).rstrip())
             lines.append("")
         return "\n".join(lines)
-
-
-def identifier(name: str) -> str:
-    """A group's or council's name from the extract as a config key."""
-    key = re.sub(r"\W+", "_", str(name).strip().lower()).strip("_") or "unnamed"
-    return f"g_{key}" if key[0].isdigit() else key
 
 
 def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_name: str,
@@ -237,11 +230,17 @@ def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Con
                 result.fitted.append(Fitted(f"groups.{key}.length_of_stay_by_pathway", n, stays.note))
         elif key in base.groups:
             entry["length_of_stay"] = raw["groups"][key]["length_of_stay"]
+            if "length_of_stay_by_pathway" in raw["groups"][key]:
+                entry["length_of_stay_by_pathway"] = raw["groups"][key]["length_of_stay_by_pathway"]
             result.left.append(Left(f"groups.{key}.length_of_stay", f"the base config's: {stays.note}"))
-        else:
-            assert everyone.overall is not None, "no group has enough stays"
+        elif everyone.overall is not None:
             entry["length_of_stay"] = everyone.overall.best.distribution()
             result.left.append(Left(f"groups.{key}.length_of_stay", f"every group's stays together: {stays.note}"))
+        else:
+            first = next(iter(base.groups))
+            entry["length_of_stay"] = raw["groups"][first]["length_of_stay"]
+            result.left.append(Left(f"groups.{key}.length_of_stay", f"the base config's {first}: {stays.note}, and "
+                                    "too few in all groups together"))
         known = rows & (extract.pathway >= 0)
         counts = {int(p): float(np.sum(known & (extract.pathway == p))) for p in PATHWAYS}
         if sum(counts.values()) >= FEWEST_ROWS:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
 
 from discharge_sim.analysis.metrics import delay_days
 from discharge_sim.config import Config
-from discharge_sim.data.extract import Extract
+from discharge_sim.data.extract import Extract, identifier
 from discharge_sim.data.privacy import enough
 from discharge_sim.vocabulary import DELAY_BANDS, HOURS_PER_DAY
 
@@ -153,6 +153,9 @@ def validate_held_out(extract: Extract, start: datetime, config: Config, replica
     from discharge_sim.data.readers import extract_from_frame
     from discharge_sim.data.synth import synthetic_extracts
 
+    if extract.council is not None:  # named as the config names them, as the simulated extracts are
+        extract = replace(extract, council=np.array([identifier(c) if c else "" for c in extract.council.tolist()],
+                                                    dtype=object))
     end = extract.date_of(extract.end)
     lo, hi = hours_at(extract, start), extract.end
     observed = measures(extract, lo, hi)

@@ -89,7 +89,9 @@ def declaration_pieces(config: Config, ready: np.ndarray) -> tuple[np.ndarray, n
 
 
 def observations(extract: Extract, rows: np.ndarray, config: Config) -> Observations:
-    """The stays of ``rows`` (a mask): ready ones as intervals, the others censored at the end."""
+    """The stays of ``rows`` (a mask): ready ones as the stretches their stay may have ended in; the
+    others not found ready by the extract's end, so still in their stay then or ended and missed
+    by every round since (each stretch with the chance of those misses)."""
     ready = extract.ready[rows]
     admitted = extract.admitted[rows]
     done = ~np.isnan(ready)
@@ -99,7 +101,14 @@ def observations(extract: Extract, rows: np.ndarray, config: Config) -> Observat
     if pieces is None:
         return Observations.of(stay, censored)
     back_start, back_end, factor = pieces
-    return Observations.of_pieces(stay[:, None] - back_start, stay[:, None] - back_end, factor, censored)
+    at_end = declaration_pieces(config, np.array([extract.end]))
+    assert at_end is not None
+    end_start, end_end, end_factor = at_end
+    upper_open = censored[:, None] - end_end
+    upper_open[:, 0] = np.inf  # not found by the end: still in the stay, or ended and missed since
+    lower = np.vstack([stay[:, None] - back_start, censored[:, None] - end_start])
+    upper = np.vstack([stay[:, None] - back_end, upper_open])
+    return Observations.of_pieces(lower, upper, np.vstack([factor, np.repeat(end_factor, censored.size, axis=0)]))
 
 
 def fit_group_stays(extract: Extract, config: Config, group: str) -> GroupStays:
@@ -108,7 +117,10 @@ def fit_group_stays(extract: Extract, config: Config, group: str) -> GroupStays:
     obs = observations(extract, rows, config)
     if obs.events < MOST_EVENTS_NEEDED:
         return GroupStays(group, None, note=f"fewer than {MOST_EVENTS_NEEDED} stays ended")
-    overall = StayFit(group, None, obs, fit_all(obs))
+    fits = fit_all(obs)
+    if not fits:
+        return GroupStays(group, None, note="no family could be fitted to the stays")
+    overall = StayFit(group, None, obs, fits)
     result = GroupStays(group, overall)
     unknown = int(np.sum(rows & (extract.pathway < 0)))
     if unknown:
@@ -118,8 +130,8 @@ def fit_group_stays(extract: Extract, config: Config, group: str) -> GroupStays:
     pathway_fits: dict[int, StayFit] = {}
     for p in PATHWAYS:
         o = observations(extract, rows & (extract.pathway == p), config)
-        if o.events >= MOST_EVENTS_NEEDED:
-            pathway_fits[p] = StayFit(group, p, o, fit_all(o))
+        if o.events >= MOST_EVENTS_NEEDED and (found := fit_all(o)):
+            pathway_fits[p] = StayFit(group, p, o, found)
     if not pathway_fits:
         result.note = "one stay for all pathways: no pathway has enough stays of its own"
         return result

@@ -22,8 +22,14 @@ import numpy as np
 from discharge_sim.vocabulary import HOURS_PER_DAY
 
 PARAMETRIC = ("lognormal", "gamma", "weibull")
-EMPIRICAL_INTERVALS = 20
-"""Intervals of an empirical fit: quantiles at 0, 5%, ..., 100%."""
+MOST_EMPIRICAL_INTERVALS = 100
+"""The most intervals of an empirical fit (quantiles at 0, 1%, ..., 100%): the last one, up to the
+longest time rounded up to a week, then holds 1% of the mass, so its spread barely moves the mean."""
+EVENTS_PER_INTERVAL = 10
+"""Times that ended an empirical fit has per interval at least (so no quantile is a few patients');
+with fewer than 10 intervals' worth, no empirical fit is offered."""
+TIE_HOURS = 0.001
+"""How far apart tied quantiles of an empirical fit are set."""
 RESOLUTION_HOURS = 1.0
 """Times are taken as recorded to the hour: an exact time x is the interval (floor(x), floor(x) + 1]."""
 
@@ -69,7 +75,7 @@ class Observations:
         relative chances ``factor``, and ``censored`` ones. Bounds are widened to whole hours."""
         lo = np.maximum(np.floor(lower / RESOLUTION_HOURS) * RESOLUTION_HOURS, 0.0)
         hi = np.maximum(np.ceil(upper / RESOLUTION_HOURS) * RESOLUTION_HOURS, lo + RESOLUTION_HOURS)
-        factor = np.where(upper > 0, factor, 0.0)
+        factor = np.where(upper >= 0, factor, 0.0)  # a stay cannot have ended before it began
         cens = np.floor(np.maximum(np.asarray(censored if censored is not None else [], dtype=float), 0.0))
         k = lo.shape[1] if lo.ndim == 2 else 1
         c_lo = np.zeros((cens.size, k))
@@ -206,10 +212,12 @@ def km_quantiles(obs: Observations, p: np.ndarray) -> np.ndarray:
     return out
 
 
-def fit_empirical(obs: Observations, intervals: int = EMPIRICAL_INTERVALS) -> Fit | None:
-    """The empirical distribution from the Kaplan-Meier quantiles, or None if they stop short of 1."""
+def fit_empirical(obs: Observations) -> Fit | None:
+    """The empirical distribution from the Kaplan-Meier quantiles, or None if they stop short of 1
+    or there are too few times that ended (see ``EVENTS_PER_INTERVAL``)."""
     times, f = kaplan_meier(obs)
-    if times.size < 2 or f[-1] < 1.0 - 1e-9:
+    intervals = min(MOST_EMPIRICAL_INTERVALS, obs.events // EVENTS_PER_INTERVAL)
+    if intervals < 10 or times.size < 2 or f[-1] < 1.0 - 1e-9:
         return None
     p = np.linspace(0.0, 1.0, intervals + 1)
     q = km_quantiles(obs, p)
@@ -235,12 +243,13 @@ def log_likelihood(fit: Fit, obs: Observations) -> float:
 
 
 def _spread(q: np.ndarray) -> np.ndarray:
-    """Quantiles made strictly increasing by a resolution step where they tie (many stays the same
-    recorded length), so the piecewise uniform density is finite."""
+    """Quantiles made strictly increasing where they tie (many stays of the same recorded hour), by
+    a few seconds each: the likelihood takes times to the hour, so the mass of an hour stays at
+    most what the data put there, and the quantiles keep their place."""
     out = q.copy()
     for i in range(1, out.size):
         if out[i] <= out[i - 1]:
-            out[i] = out[i - 1] + RESOLUTION_HOURS
+            out[i] = out[i - 1] + TIE_HOURS
     return out
 
 
@@ -324,7 +333,7 @@ def _log_likelihood(family: str, params: tuple[float, ...], obs: Observations) -
     cdf_lo, cdf_hi = _cdf(family, params, lower), _cdf(family, params, finite)
     with np.errstate(divide="ignore", invalid="ignore"):
         # the difference of whichever side is smaller, for precision in both tails
-        upper_tail = cdf_hi >= 0.5
+        upper_tail = (cdf_hi >= 0.5) | np.isinf(upper)
         mass = cdf_hi - cdf_lo
         if upper_tail.any():
             sf = _sf(family, params, np.concatenate([lower[upper_tail], finite[upper_tail]]))

@@ -512,9 +512,9 @@ def _distribution(d: dict[str, Any] | None) -> str:
     if d.get("distribution") == "empirical":
         unit = "days" if "quantiles_days" in d else "hours"
         q = d[f"quantiles_{unit}"]
-        mean, sd = empirical_moments(q)
-        return (f"empirical ({len(q) - 1} intervals, {q[0]:g} to {q[-1]:g} {unit}), mean {mean:.3g} {unit}, "
-                f"sd {sd:.3g}")
+        centre, spread = empirical_moments(q)
+        return (f"empirical ({len(q) - 1} intervals, {q[0]:g} to {q[-1]:g} {unit}), mean {centre:.3g} {unit}, "
+                f"sd {spread:.3g}")
     unit = "days" if "mean_days" in d else "hours"
     mean = d.get(f"mean_{unit}")
     sd = d.get(f"sd_{unit}")
