@@ -70,6 +70,8 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
     whole = read.extract
     fitted_on, split = whole, None
     if holdout_months:
+        if replications is not None and replications < 2:
+            raise UsageError("--replications: the held-out months need at least 2, for an interval")
         split = split_month(whole, holdout_months)
         fitted_on = whole.cut_at(hours_at(whole, split))
         if len(fitted_on) == 0 or hours_at(whole, split) <= float(whole.admitted.min()) + 28 * 24:
@@ -111,7 +113,7 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
                 w = csv.writer(f)
                 w.writerow(["metric", "by", "patients", "observed", "simulated_mean", "low", "high", "missed"])
                 for r in holdout.rows:
-                    w.writerow([r.metric, r.by, shown_count(r.patients), repr(r.observed) if r.shown else "",
+                    w.writerow([r.metric, r.by, shown_count(r.patients), f"{r.observed:.3g}" if r.shown else "",
                                 repr(r.mean), repr(r.low), repr(r.high), r.missed])
         with (staging / "excluded_rows.csv").open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)

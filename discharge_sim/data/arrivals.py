@@ -28,7 +28,8 @@ class Arrivals:
     emergencies: int
     days: float
     admissions_per_day: float
-    hour_of_day_profile: list[float]
+    hour_of_day_profile: list[float] | None
+    """None where the extract's times are dates only."""
     day_of_week_profile: list[float]
     month_factors: dict[int, float] = field(default_factory=dict)
     """Calendar month (1-12) -> its emergency rate over the mean rate (empty: not fitted)."""
@@ -51,7 +52,7 @@ def fit_arrivals(extract: Extract) -> Arrivals:
     hours = np.floor(emergency % HOURS_PER_DAY).astype(int)
     by_hour = np.bincount(hours, minlength=24).astype(float)
     by_weekday = np.bincount((emergency // HOURS_PER_DAY).astype(int) % 7, minlength=7) / np.maximum(weekday_days, 1)
-    hour_profile = _relative(by_hour)
+    hour_profile = _relative(by_hour) if _timed(extract) else None
     day_profile = _relative(by_weekday)
     factors, covered = _months(extract, emergency, start_day, end_day)
     electives = extract.admitted[extract.elective]
@@ -63,6 +64,13 @@ def fit_arrivals(extract: Extract) -> Arrivals:
         hour = float(np.bincount(np.floor(electives % HOURS_PER_DAY).astype(int), minlength=24).argmax())
     return Arrivals(int(emergency.size), days, emergency.size / days if days > 0 else 0.0, hour_profile, day_profile,
                     factors, covered, int(electives.size), per_weekday, hour)
+
+
+def _timed(extract: Extract) -> bool:
+    """Whether the extract says at what hour emergencies needed a bed."""
+    if extract.arrived is not None and "arrived_at" not in extract.date_only:
+        return True
+    return "admitted_at" not in extract.date_only
 
 
 def _relative(counts: np.ndarray) -> list[float]:
@@ -79,7 +87,8 @@ def _months(extract: Extract, emergency: np.ndarray, start_day: int, end_day: in
     covered = {m: int(np.sum(months_of_day == m)) for m in range(1, 13) if np.any(months_of_day == m)}
     if sum(1 for days in covered.values() if days >= 28) < MONTHS_FOR_SEASONS:
         return {}, covered
-    admitted_month = months_of_day[(emergency // HOURS_PER_DAY).astype(int) - start_day]
+    day = np.clip((emergency // HOURS_PER_DAY).astype(int) - start_day, 0, months_of_day.size - 1)
+    admitted_month = months_of_day[day]
     rate = {m: float(np.sum(admitted_month == m)) / covered[m] for m in covered}
     mean = sum(rate.values()) / len(rate)
     return {m: round(r / mean, 4) for m, r in rate.items()}, covered

@@ -128,8 +128,8 @@ def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], ba
 FEWEST_PATIENTS = 30
 """Patients a side's process time is measured on at least."""
 LONGEST_PROCESS_HOURS = 14 * HOURS_PER_DAY
-"""A pathway-0 stay past the ready date longer than this is counted at this length (one patient
-waiting weeks for something else should not set the hospital's process time)."""
+"""A side's process time longer than this is counted at this length, for both sides alike (one
+patient waiting weeks for something else should not set either side's process time)."""
 Measure = Callable[[Extract], tuple[float, int]]
 
 
@@ -154,6 +154,8 @@ def process_measures(config: Config) -> list[tuple[str, tuple[str, ...], Measure
     graph = config.pathways.get(0, {})
     hospital = tuple(n for n in graph if config.steps[n].owner == "hospital" and config.steps[n].kind == "process"
                      and getattr(config.steps[n], "duration", None) is not None)
+    # (pathway 0's other steps, if any, are not the hospital's: its patients with a delay coded to
+    # another organisation are left out of the time, see _pathway0_hours)
     if hospital:
         out.append(("the hospital's discharge process: pathway 0, ready to leaving", hospital, _pathway0_hours))
     council = tuple(n for n, step in config.steps.items() if isinstance(step, StaffedStep)
@@ -164,7 +166,11 @@ def process_measures(config: Config) -> list[tuple[str, tuple[str, ...], Measure
 
 
 def _pathway0_hours(extract: Extract) -> tuple[float, int]:
+    """Pathway 0's time from ready to leaving, but for patients whose delay is coded to another
+    organisation's reason (a family's choice, housing): that time is not the hospital's."""
     rows = (extract.pathway == 0) & ~np.isnan(extract.ready) & ~np.isnan(extract.discharged)
+    if extract.delay_code is not None:
+        rows &= np.isin(extract.delay_code.astype(str), ["", "other"])
     hours = np.minimum(extract.discharged[rows] - extract.ready[rows], LONGEST_PROCESS_HOURS)
     return (float(hours.mean()) if hours.size else math.nan), int(hours.size)
 
@@ -175,7 +181,7 @@ def _assessment_hours(extract: Extract) -> tuple[float, int]:
         return math.nan, 0
     with np.errstate(invalid="ignore"):
         rows = ~np.isnan(sent) & ~np.isnan(done) & (done >= sent)
-    hours = done[rows] - sent[rows]
+    hours = np.minimum(done[rows] - sent[rows], LONGEST_PROCESS_HOURS)  # the same rule as the hospital's
     return (float(hours.mean()) if hours.size else math.nan), int(hours.size)
 
 
@@ -226,7 +232,8 @@ def _simulated(extract: Extract, config: Config, seed: int | None, round_: int, 
     from discharge_sim.data.synth import synthetic_extracts
 
     parts = []
-    frames = synthetic_extracts(config, extract.origin.date(), [1000 * (round_ + 1) + r for r in range(replications)],
+    # the same replications every round, so that what changes between rounds is the settings, not chance
+    frames = synthetic_extracts(config, extract.origin.date(), [1000 + r for r in range(replications)],
                                 seed, milestones=bool(extract.milestones), workers=workers)
     for frame in frames:
         keep = [c for c in frame.columns if c not in _absent(extract)]

@@ -4,9 +4,10 @@ otherwise from the delays recorded against each reason.
 **Milestones.** Where ``place_found_at`` is given, the wait for a place on a pathway with one
 placement step is the time from the latest earlier milestone (funding agreed, assessment done,
 referral sent, or else the ready date) to the place being found. Waits of a day or more are taken
-as a search for a provider (the step's ``search``); shorter ones as a place found at once. So the
-step's ``search_probability`` is the share of a day or more, and ``search`` is fitted to those
-waits, censored for patients still waiting.
+as a search for a provider (the step's ``search``), fitted as seen only when that long (a search
+shorter than a day looks like a place found at once), censored for patients still waiting; the
+step's ``search_probability`` is the share of a day or more over the fitted chance of a search
+lasting a day or more. (Times known to the day only: every wait of a day or more, as it is.)
 
 **Reasons.** Otherwise, each delay reason's DToC code is matched to the one step it stands for:
 a placement step whose code, or whose pools' codes, it is, or a delay step with that code (a step
@@ -140,7 +141,10 @@ def _from_reasons(extract: Extract, config: Config, name: str, codes: tuple[str,
     coded = np.isin(extract.delay_code.astype(str), list(codes))
     waited = on & coded & delayed(extract)
     waiting = on & coded & np.isnan(extract.discharged)
-    obs = Observations.of(extract.discharged[waited] - extract.ready[waited], extract.end - extract.ready[waiting])
+    wait = extract.discharged[waited] - extract.ready[waited]
+    known_ready, known_left = extract.known_to("ready_at"), extract.known_to("discharged_at")
+    obs = Observations.of_pieces((wait - known_ready)[:, None], (wait + known_left)[:, None],
+                                 np.ones((wait.size, 1)), extract.end - extract.ready[waiting] - known_ready)
     if obs.events < MOST_EVENTS_NEEDED:
         left.append(StepLeft(f"steps.{name}", f"fewer than {MOST_EVENTS_NEEDED} patients delayed with reason "
                              f"{'/'.join(codes)}"))
@@ -160,10 +164,14 @@ def _from_reasons(extract: Extract, config: Config, name: str, codes: tuple[str,
                    f"{'/'.join(codes)}, from their ready date (including any other step's time)")
 
 
-def _has_milestone(step: object) -> bool:
-    """Whether a step's end is a milestone of the extract: the council's assessment (a staffed
-    step) or panel (a session step)."""
-    return isinstance(step, StaffedStep | SessionStep) and getattr(step, "owner", "") == "social_care"
+def _has_milestone(step: object, extract: Extract) -> bool:
+    """Whether a step's end is a milestone the extract has: the council's assessment (a staffed
+    step, ``assessment_done_at``) or panel (a session step, ``funding_agreed_at``)."""
+    if getattr(step, "owner", "") != "social_care":
+        return False
+    if isinstance(step, StaffedStep):
+        return "assessment_done_at" in extract.milestones
+    return isinstance(step, SessionStep) and "funding_agreed_at" in extract.milestones
 
 
 def _from_milestones(extract: Extract, config: Config, left: list[StepLeft]) -> list[StepFit]:
@@ -191,7 +199,13 @@ def _from_milestones(extract: Extract, config: Config, left: list[StepLeft]) -> 
         wait = found - start
         searched = placed & (wait >= SEARCH_FROM_HOURS)
         asked = int(placed.sum()) + int(waiting.sum())
-        obs = Observations.of(wait[searched], extract.end - start[waiting]).truncated(SEARCH_FROM_HOURS)
+        known_start = max(extract.known_to(m) for m in ("ready_at", *MILESTONES[:-1]))
+        known_found = extract.known_to("place_found_at")
+        obs = Observations.of_pieces((wait[searched] - known_start)[:, None], (wait[searched] + known_found)[:, None],
+                                     np.ones((int(searched.sum()), 1)), extract.end - start[waiting] - known_start)
+        by_the_day = known_start > 0 or known_found > 0
+        if not by_the_day:  # a search shorter than a day looks like a place found at once: seen only if longer
+            obs = obs.truncated(SEARCH_FROM_HOURS)
         if obs.events < MOST_EVENTS_NEEDED or step.search is None:
             left.append(StepLeft(f"steps.{name} from milestones", f"fewer than {MOST_EVENTS_NEEDED} waits of a day or "
                                  "more for a place" if step.search is not None else "the step has no search"))
@@ -200,9 +214,9 @@ def _from_milestones(extract: Extract, config: Config, left: list[StepLeft]) -> 
         if not fits:
             left.append(StepLeft(f"steps.{name} from milestones", "no family could be fitted to its waits"))
             continue
-        seen = float(fits[0].survival(SEARCH_FROM_HOURS))  # a search shorter than a day looks like none
+        seen = 1.0 if by_the_day else float(fits[0].survival(SEARCH_FROM_HOURS))
         share = (int(searched.sum()) + int(waiting.sum())) / asked / max(seen, 1e-9)
-        unmarked = [s for s in graph[name] if not _has_milestone(config.steps[s])]
+        unmarked = [s for s in graph[name] if not _has_milestone(config.steps[s], extract)]
         also = (f"; the wait also holds any time on {', '.join(unmarked)}, which has no milestone, so the search is "
                 "an upper bound") if unmarked else ""
         out.append(StepFit(name, "milestones", (), "search_probability", min(share, 1.0), "search", obs, fits,

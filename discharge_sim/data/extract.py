@@ -46,8 +46,8 @@ COLUMNS: tuple[Column, ...] = (
            "11-13 read as elective, 21-2D as emergency)."),
     Column("group", "text", True, "never", "The patient group or specialty, as the config's groups "
            "(for example older_medical); groups are fitted as they are named here."),
-    Column("age_band", "text", False, "always", "An age band (for example 65-74); counted in the fit "
-           "report, not used by the model."),
+    Column("age_band", "text", False, "always", "An age band (for example 65-74); read and checked, not "
+           "used by the fit or the model."),
     Column("ready_at", "datetime", True, "while the patient is not yet ready (still in hospital)",
            "When the patient was found ready to leave: the discharge-ready date, or when they stopped meeting "
            "the criteria to reside."),
@@ -77,9 +77,6 @@ ELECTIVE_METHODS = {"elective", "11", "12", "13"}
 EMERGENCY_METHODS = {"emergency", "21", "22", "23", "24", "25", "2a", "2b", "2c", "2d", "28"}
 TRUE_FLAGS = {"yes", "y", "true", "t", "1"}
 FALSE_FLAGS = {"no", "n", "false", "f", "0"}
-MOST_PROBLEMS_PER_COLUMN = 1000
-"""Problems recorded per column and reason beyond which only the count is kept (a whole column of
-bad dates needs one line, not a million)."""
 
 
 @dataclass(frozen=True)
@@ -99,24 +96,17 @@ class Problems:
 
     rows: list[RowProblem] = field(default_factory=list)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
-    """(column, reason): rows with that problem, including any not listed in ``rows``."""
+    """(column, reason): rows with that problem."""
 
     def add(self, rows: np.ndarray, column: str, reason: str, values: np.ndarray | None = None) -> None:
         """Rows (0-based data indices) with one problem."""
         if rows.size == 0:
             return
         key = (column, reason)
-        seen = self.counts.get(key, 0)
-        self.counts[key] = seen + int(rows.size)
-        room = max(MOST_PROBLEMS_PER_COLUMN - seen, 0)
-        for k, i in enumerate(rows[:room].tolist()):
+        self.counts[key] = self.counts.get(key, 0) + int(rows.size)
+        for k, i in enumerate(rows.tolist()):
             value = "" if values is None else str(values[k])
             self.rows.append(RowProblem(int(i) + 2, column, reason, value))
-
-    @property
-    def excluded(self) -> set[int]:
-        """File row numbers left out (only those listed)."""
-        return {p.row for p in self.rows}
 
 
 @dataclass(frozen=True)
@@ -145,6 +135,13 @@ class Extract:
     """Rows in the file, before any was left out."""
     arrived: np.ndarray | None = None
     """When each emergency needed a bed (NaN where not given; None: no such column)."""
+    date_only: frozenset[str] = frozenset()
+    """Columns that hold dates without times (each value at midnight): a time in one is known to
+    the day, not the hour."""
+
+    def known_to(self, column: str) -> float:
+        """How closely a column's times are known, in hours: a day for dates only, else 0."""
+        return HOURS_PER_DAY if column in self.date_only else 0.0
 
     @property
     def needed_bed(self) -> np.ndarray:
@@ -175,7 +172,7 @@ class Extract:
                        self.ready[keep], self.discharged[keep], self.pathway[keep], pick(self.council),
                        pick(self.self_funder), pick(self.delay_code),
                        {k: v[keep] for k, v in self.milestones.items()}, pick(self.age_band), self.source_rows,
-                       pick(self.arrived))
+                       pick(self.arrived), self.date_only)
 
     def cut_at(self, end: float) -> Extract:
         """The extract as it would have been taken at ``end`` hours: admissions after it dropped,
@@ -187,13 +184,16 @@ class Extract:
             return np.where(a < end, a, np.nan)
 
         ready = before(cut.ready)
-        pathway = cut.pathway.copy()
+        not_ready = np.isnan(ready)
+        # what was only known later is not known at the cut: the pathway and self-funding of patients
+        # not yet ready, and the reason of a delay not yet begun
+        pathway = np.where(not_ready, -1, cut.pathway).astype(np.int8)
+        self_funder = None if cut.self_funder is None else np.where(not_ready, -1, cut.self_funder).astype(np.int8)
         return Extract(cut.origin, end, cut.admitted, cut.elective, cut.group, ready, before(cut.discharged),
-                       pathway, cut.council, cut.self_funder,
-                       None if cut.delay_code is None else np.where(np.isnan(before(cut.discharged)), "",
-                                                                    cut.delay_code),
+                       pathway, cut.council, self_funder,
+                       None if cut.delay_code is None else np.where(not_ready, "", cut.delay_code),
                        {k: before(v) for k, v in cut.milestones.items()}, cut.age_band, cut.source_rows,
-                       cut.arrived)
+                       cut.arrived, cut.date_only)
 
 
 def identifier(name: str) -> str:
@@ -210,7 +210,7 @@ class ExtractError(ValueError):
 
 def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray], unparsed: Mapping[str, np.ndarray],
                origin: datetime, end: float | None, reason_code: Callable[[str], str | None] | None,
-               source: str) -> tuple[Extract, Problems]:
+               source: str, date_only: frozenset[str] = frozenset()) -> tuple[Extract, Problems]:
     """Check every row of an extract already split into text ``cells`` (by column, stripped) and
     parsed ``times`` (hours from ``origin``, NaN where empty or unparsed; ``unparsed`` marks the
     cells that did not parse). ``end``: when the extract was taken, in hours (None: its latest
@@ -243,11 +243,17 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
     flag(~(elective | emergency), "admission_method", "not emergency or elective (or an NHS admission method "
          "code 11-13, 21-28)", cells["admission_method"])
     flag(cells["group"] == "", "group", "empty: every admission needs its patient group")
-    flag(discharged < admitted, "discharged_at", "before the admission")
-    flag(ready < admitted, "ready_at", "before the admission")
+    def before(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> np.ndarray:
+        """a earlier than b; by the day where either holds dates only."""
+        if a_name in date_only or b_name in date_only:
+            return np.floor(a / HOURS_PER_DAY) < np.floor(b / HOURS_PER_DAY)
+        return a < b
+
+    flag(before(discharged, "discharged_at", admitted, "admitted_at"), "discharged_at", "before the admission")
+    flag(before(ready, "ready_at", admitted, "admitted_at"), "ready_at", "before the admission")
     if "arrived_at" in times:
-        flag(times["arrived_at"] > admitted, "arrived_at", "after the admission")
-    flag(discharged < ready, "discharged_at", "before the ready date")
+        flag(before(admitted, "admitted_at", times["arrived_at"], "arrived_at"), "arrived_at", "after the admission")
+    flag(before(discharged, "discharged_at", ready, "ready_at"), "discharged_at", "before the ready date")
     flag(np.isnan(ready) & ~np.isnan(discharged), "ready_at",
          "empty for a patient who has left: a discharged patient needs the date they were ready")
     pathway_text = cells["pathway"]
@@ -282,8 +288,8 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
     for name in MILESTONES:
         if name in times:
             t = times[name]
-            flag(t < admitted, name, "before the admission")
-            flag(t > discharged, name, "after the discharge")
+            flag(before(t, name, admitted, "admitted_at"), name, "before the admission")
+            flag(before(discharged, "discharged_at", t, name), name, "after the discharge")
     keep = ~bad
     if not keep.any():
         raise ExtractError(f"{source}: no usable rows: every one of its {n:,} rows has a problem "
@@ -295,7 +301,7 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
         None if delay_code is None else delay_code[keep],
         {name: times[name][keep] for name in MILESTONES if name in times},
         cells["age_band"][keep] if "age_band" in cells else None, n,
-        times["arrived_at"][keep] if "arrived_at" in times else None)
+        times["arrived_at"][keep] if "arrived_at" in times else None, date_only)
     return extract, problems
 
 

@@ -70,8 +70,9 @@ class ExtractFit:
     that differ only in case, spaces or punctuation are one group."""
     rows: int = 0
     start: str = ""
-    """The extract's first day (a Monday at or before its first admission) and its end."""
+    """The extract's first day (a Monday at or before its first admission)."""
     end: str = ""
+    """The month the extract ends in (its last day would be one patient's, by default)."""
     day0: datetime = datetime(2000, 1, 3)
     """The date of the fitted run's day 0 (a Monday)."""
     corrections: list[Corrected] = field(default_factory=list)
@@ -91,9 +92,11 @@ class ExtractFit:
         lines += ["#", f"# Left at {self.base_name}'s values:"]
         lines += [f"#   {item.key}: {item.why}" for item in self.left]
         lines.append("")
-        fitted_sections = {f.key.split(".")[0] for f in self.fitted}
+        fitted_sections = {f.key.split(".")[0] for f in self.fitted} | {"name", "description"}
         for section, value in self.raw.items():
             note = "fitted from the extract (see above)" if section in fitted_sections else f"from {self.base_name}"
+            if section in ("name", "description"):
+                note = "this fit's"
             lines.append(f"# {section}: {note}")
             lines.append(yaml.safe_dump({section: value}, sort_keys=False, width=110).rstrip())
             lines.append("")
@@ -111,7 +114,7 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     raw.pop("extends", None)
     result = ExtractFit(raw, base, base_name, rows=len(extract))
     result.start = extract.origin.date().isoformat()
-    result.end = extract.date_of(extract.end).date().isoformat()  # the day only: by default it is one patient's time
+    result.end = extract.date_of(extract.end).strftime("%Y-%m")  # the month only: by default it is one patient's time
     # names that differ only in case, spaces or punctuation ("Older Medical", "older_medical") are one group
     result.groups = {g: identifier(g) for g in sorted(set(extract.group.tolist()))}
     extract = replace(extract, group=np.array([result.groups[g] for g in extract.group.tolist()], dtype=object),
@@ -157,12 +160,15 @@ def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None
     else:
         result.left.append(Left("emergency.admissions_per_day", f"fewer than {FEWEST_ROWS} emergencies"))
     if arrivals.emergencies >= FEWEST_FOR_PROFILES:
-        emergency["hour_of_day_profile"] = arrivals.hour_of_day_profile
         emergency["day_of_week_profile"] = arrivals.day_of_week_profile
-        result.fitted += [Fitted("emergency.hour_of_day_profile", arrivals.emergencies,
-                                 "emergencies by the hour they needed a bed (arrived_at, else admitted_at)"),
-                          Fitted("emergency.day_of_week_profile", arrivals.emergencies,
-                                 "emergencies by weekday, per weekday covered")]
+        result.fitted.append(Fitted("emergency.day_of_week_profile", arrivals.emergencies,
+                                    "emergencies by weekday, per weekday covered"))
+        if arrivals.hour_of_day_profile is not None:
+            emergency["hour_of_day_profile"] = arrivals.hour_of_day_profile
+            result.fitted.append(Fitted("emergency.hour_of_day_profile", arrivals.emergencies,
+                                        "emergencies by the hour they needed a bed (arrived_at, else admitted_at)"))
+        else:
+            result.left.append(Left("emergency.hour_of_day_profile", "the extract's admission times are dates only"))
     else:
         result.left.append(Left("emergency.hour_of_day_profile, day_of_week_profile",
                                 f"fewer than {FEWEST_FOR_PROFILES:,} emergencies (about 40 an hour of the day)"))
@@ -291,17 +297,24 @@ def _self_funders(result: ExtractFit, extract: Extract, raw: dict[str, Any], bas
             result.left.append(Left(f"pools {', '.join(tested)} funded_share", f"fewer than {FEWEST_ROWS} pathway "
                                     f"{pathway} patients say whether they fund themselves"))
             continue
-        reach = sum(tested.values())
         share = float(np.mean(extract.self_funder[rows] == 1))
-        funded = min(max(1.0 - share / reach, 0.0), 1.0)
-        for pool in tested:
-            if any(pool in s.pools for p, g in base.pathways.items() if p != pathway for s in
-                   (base.steps[x] for x in g) if isinstance(s, PlacementStep)):
-                result.left.append(Left(f"pools.{pool}.funded_share", "the pool is used by several pathways"))
-                continue
+        others = [base.steps[x] for p, g in base.pathways.items() if p != pathway for x in g]
+        elsewhere = {pool for pool in tested if any(isinstance(s, PlacementStep) and pool in s.pools for s in others)}
+        for pool in sorted(elsewhere):
+            result.left.append(Left(f"pools.{pool}.funded_share", "the pool is used by several pathways"))
+        own = {pool: chance for pool, chance in tested.items() if pool not in elsewhere}
+        if not own:
+            continue
+        # the self-funders of the pools kept at the base's share are taken out before solving for the others
+        kept = sum(chance * (1.0 - base.pools[pool].funded_share) for pool, chance in tested.items()
+                   if pool in elsewhere)
+        reach = sum(own.values())
+        funded = min(max(1.0 - (share - kept) / reach, 0.0), 1.0)
+        for pool in own:
             raw["pools"][pool]["funded_share"] = round(funded, 4)
             result.fitted.append(Fitted(f"pools.{pool}.funded_share", n, f"pathway {pathway}'s self-funder share "
-                                        f"{share:.1%} over the chance of a means-tested place ({reach:.1%})"))
+                                        f"{share:.1%}, less {kept:.1%} in pools kept at the base's share, over the "
+                                        f"chance of a means-tested place ({reach:.1%})"))
 
 
 def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:

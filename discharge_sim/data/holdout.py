@@ -90,11 +90,19 @@ def measures(extract: Extract, start: float, end: float) -> dict[tuple[str, str]
                 share = float(np.mean((days[delayed] >= a) & (days[delayed] <= b))) if delayed.any() else math.nan
                 out[(f"delay_band_{label}_share", by)] = (share, int(delayed.sum()))
             occupancy = _daily(extract.admitted[rows], extract.discharged[rows], midnights)
-            out[("occupancy_mean", by)] = (float(occupancy.mean()) if occupancy.size else math.nan, int(rows.sum()))
+            out[("occupancy_mean", by)] = (float(occupancy.mean()) if occupancy.size else math.nan,
+                                           _within(extract.admitted, extract.discharged, rows, start, end))
         nctr = _daily(extract.ready[rows], extract.discharged[rows], midnights)
         out[("nctr_mean", by)] = (float(nctr.mean()) if nctr.size else math.nan,
-                                  int(np.sum(rows & ~np.isnan(extract.ready))))
+                                  _within(extract.ready, extract.discharged, rows, start, end))
     return out
+
+
+def _within(since: np.ndarray, until: np.ndarray, rows: np.ndarray, start: float, end: float) -> int:
+    """Patients of ``rows`` whose stretch [since, until) (until NaN: still going) meets [start, end)."""
+    with np.errstate(invalid="ignore"):
+        meets = rows & ~np.isnan(since) & (since < end) & (np.isnan(until) | (until >= start))
+    return int(meets.sum())
 
 
 def daily_series(extract: Extract, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:

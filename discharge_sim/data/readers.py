@@ -3,8 +3,9 @@
 Column names are matched without regard to case, spaces or hyphens (``Admitted At`` is
 ``admitted_at``); columns the schema does not know are kept out and listed. Dates are read as ISO
 8601 (``2024-04-01 14:30``) or day first, as English data writes them (``01/04/2024 14:30``);
-Excel and Parquet date cells are read as they are. Row numbers count the header as row 1, as a
-spreadsheet shows them.
+Excel and Parquet date cells are read as they are. Times with a UTC offset are read as the local
+time in England (times are wall-clock times: a stay across a change of the clocks is an hour out).
+Row numbers count the header as row 1, as a spreadsheet shows them.
 """
 
 from __future__ import annotations
@@ -109,9 +110,16 @@ def extract_from_frame(frame: Any, source: str, end: datetime | None = None,
     first = admitted.min()
     origin = (first - timedelta(days=first.weekday())).normalize().to_pydatetime()
     times = {name: _hours(t, origin, pd) for name, t in stamps.items()}
+    date_only = frozenset(name for name, t in times.items() if _dates_only(t))
     end_hours = None if end is None else (end - origin).total_seconds() / 3600.0
-    extract, problems = check_rows(cells, times, unparsed, origin, end_hours, reason_code, source)
+    extract, problems = check_rows(cells, times, unparsed, origin, end_hours, reason_code, source, date_only)
     return ReadExtract(extract, problems, ignored, source)
+
+
+def _dates_only(hours: np.ndarray) -> bool:
+    """Whether a column holds dates without times: every value it has falls at midnight."""
+    given = hours[~np.isnan(hours)]
+    return bool(given.size) and bool(np.all(np.mod(given, 24.0) == 0.0))
 
 
 def _text(series: Any, pd: Any) -> np.ndarray:
@@ -128,20 +136,24 @@ def _cell_text(v: Any) -> str:
 def _datetimes(series: Any, pd: Any) -> tuple[Any, np.ndarray, np.ndarray]:
     """(parsed timestamps with NaT where empty or bad, a mask of cells that did not parse, the text)."""
     if pd.api.types.is_datetime64_any_dtype(series):
-        parsed = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        parsed = series.dt.tz_convert("Europe/London").dt.tz_localize(None) if series.dt.tz is not None else series
         text = np.where(parsed.isna(), "", parsed.astype(str)).astype(str)
         return parsed.astype("datetime64[ns]"), np.zeros(len(series), dtype=bool), text
     text = _text(series, pd)
     strings = pd.Series(text, index=series.index)
     empty = strings == ""
-    parsed = pd.to_datetime(strings.where(~empty), format="ISO8601", errors="coerce")
+    try:
+        parsed = pd.to_datetime(strings.where(~empty), format="ISO8601", errors="coerce")
+    except ValueError:  # offsets that differ (summer and winter, or Z): read as the local time in England
+        parsed = pd.to_datetime(strings.where(~empty), format="ISO8601", errors="coerce", utc=True)
+        parsed = parsed.dt.tz_convert("Europe/London").dt.tz_localize(None)
     for fmt in DAY_FIRST_FORMATS:
         left = parsed.isna() & ~empty
         if not left.any():
             break
         parsed[left] = pd.to_datetime(strings[left], format=fmt, errors="coerce")
     if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
+        parsed = parsed.dt.tz_convert("Europe/London").dt.tz_localize(None)
     bad = (parsed.isna() & ~empty).to_numpy()
     return parsed.astype("datetime64[ns]"), bad, text
 

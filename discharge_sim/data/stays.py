@@ -23,7 +23,7 @@ from discharge_sim.config import Config
 from discharge_sim.data.extract import Extract
 from discharge_sim.data.survival import Fit, Observations, fit_all
 from discharge_sim.model.steps import session_times
-from discharge_sim.vocabulary import HOURS_PER_WEEK, PATHWAYS
+from discharge_sim.vocabulary import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, PATHWAYS
 
 MOST_EVENTS_NEEDED = 30
 """Stays that ended (were not censored) needed for a distribution of its own."""
@@ -88,6 +88,18 @@ def declaration_pieces(config: Config, ready: np.ndarray) -> tuple[np.ndarray, n
     return at[:, None] - rounds, at[:, None] - ends, factor
 
 
+def round_of_the_day(config: Config, day: np.ndarray) -> np.ndarray:
+    """Hours from midnight of ``day`` (times at midnight) to the day's first declaration round (the
+    base config's; noon on a day without one, or without rounds at all)."""
+    sessions = config.hospital.declaration_sessions
+    first = np.full(7, 12.0)
+    if sessions is not None:
+        for name in sessions.days:
+            first[DAY_NAMES.index(name)] = min(sessions.hours)
+    weekday = (np.floor(np.nan_to_num(day) / HOURS_PER_DAY).astype(int)) % 7
+    return first[weekday]
+
+
 def observations(extract: Extract, rows: np.ndarray, config: Config) -> Observations:
     """The stays of ``rows`` (a mask): ready ones as the stretches their stay may have ended in; the
     others not found ready by the extract's end, so still in their stay then or ended and missed
@@ -95,18 +107,23 @@ def observations(extract: Extract, rows: np.ndarray, config: Config) -> Observat
     ready = extract.ready[rows]
     admitted = extract.admitted[rows]
     done = ~np.isnan(ready)
+    if "ready_at" in extract.date_only:  # found ready on that day: at its declaration round
+        ready = ready + round_of_the_day(config, ready)
     stay = ready[done] - admitted[done]
-    censored = extract.end - admitted[~done]
+    # admitted sometime on the day given, where admissions are dates only: the stay is up to a day longer
+    day_of_admission = extract.known_to("admitted_at")
+    censored = extract.end - admitted[~done] - day_of_admission
     pieces = declaration_pieces(config, ready[done])
     if pieces is None:
-        return Observations.of(stay, censored)
+        return Observations.of_pieces((stay - day_of_admission)[:, None], stay[:, None], np.ones((stay.size, 1)),
+                                      censored)
     back_start, back_end, factor = pieces
     at_end = declaration_pieces(config, np.array([extract.end]))
     assert at_end is not None
     end_start, end_end, end_factor = at_end
     upper_open = censored[:, None] - end_end
     upper_open[:, 0] = np.inf  # not found by the end: still in the stay, or ended and missed since
-    lower = np.vstack([stay[:, None] - back_start, censored[:, None] - end_start])
+    lower = np.vstack([stay[:, None] - back_start - day_of_admission, censored[:, None] - end_start])
     upper = np.vstack([stay[:, None] - back_end, upper_open])
     return Observations.of_pieces(lower, upper, np.vstack([factor, np.repeat(end_factor, censored.size, axis=0)]))
 
@@ -137,9 +154,9 @@ def fit_group_stays(extract: Extract, config: Config, group: str) -> GroupStays:
         return result
     rest_rows = rows & ~np.isin(extract.pathway, list(pathway_fits))
     rest_aic = 0.0
-    if rest_rows.any():
+    if rest_rows.any():  # the pathways without a fit of their own keep the group's: its parameters count
         rest = observations(extract, rest_rows, config)
-        rest_aic = _aic_of(overall.best, rest)
+        rest_aic = _aic_of(overall.best, rest) + 2.0 * overall.best.parameters
     split = sum(f.best.aic for f in pathway_fits.values()) + rest_aic
     if split < overall.best.aic - AIC_MARGIN:
         result.by_pathway = pathway_fits

@@ -28,6 +28,9 @@ longest time rounded up to a week, then holds 1% of the mass, so its spread bare
 EVENTS_PER_INTERVAL = 10
 """Times that ended an empirical fit has per interval at least (so no quantile is a few patients');
 with fewer than 10 intervals' worth, no empirical fit is offered."""
+LEAST_SPREAD = 0.01
+MOST_SPREAD = 50.0
+"""The sd of a fitted family, as a multiple of its mean, is kept within these."""
 TIE_HOURS = 0.001
 """How far apart tied quantiles of an empirical fit are set."""
 RESOLUTION_HOURS = 1.0
@@ -145,7 +148,7 @@ class Fit:
             return {"distribution": "empirical",
                     "quantiles_days": [round(q / HOURS_PER_DAY, 4) for q in self.quantiles]}
         return {"distribution": self.family, "mean_days": round(self.mean / HOURS_PER_DAY, 4),
-                "sd_days": round(self.sd / HOURS_PER_DAY, 4)}
+                "sd_days": max(round(self.sd / HOURS_PER_DAY, 4), 0.0001)}
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
         """The fitted distribution function at ``x`` hours."""
@@ -370,6 +373,9 @@ def _fit_parametric(family: str, obs: Observations) -> Fit:
     def loss(theta: np.ndarray) -> float:
         if np.any(np.abs(theta) > 50.0):
             return 1e300
+        mean, sd = _moments(family, *params(theta))
+        if not (LEAST_SPREAD <= sd / mean <= MOST_SPREAD) or not math.isfinite(mean):
+            return 1e300  # a duration all but fixed, or spread past what the model samples reliably
         ll = _log_likelihood(family, params(theta), obs)
         return -ll if math.isfinite(ll) else 1e300
 

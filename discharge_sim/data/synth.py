@@ -7,7 +7,8 @@ still in hospital then have no discharge time (and those not yet ready no ready 
 extract holds is taken from the model's record of each patient:
 
 - ``arrived_at``: when an emergency needed a bed (before its admission if it waited for one);
-- ``pathway``: the pathway the patient left on (for those still in: the one planned);
+- ``pathway``: the pathway the patient left on; for those still in, the one they are on (the
+  model decides it at admission: a real extract may have the planned pathway, or none);
 - ``self_funder``: yes if they paid for their own place, no otherwise (blank if not yet ready);
 - ``delay_reason``: for a patient delayed (leaving on a later day than their ready date, or still
   waiting), the DToC code with the most delayed hours;

@@ -163,10 +163,10 @@ def draw_qq(path: Path, panels: list[tuple[str, Observations, list[Fit]]]) -> No
 def fit_summary(read: ReadExtract, fit: ExtractFit, holdout: Holdout | None = None) -> dict[str, Any]:
     """The fit as plain data (fit.json): counts under disclosure control, fitted parameters."""
     held = None if holdout is None else {
-        "start": holdout.start.date().isoformat(), "end": holdout.end.date().isoformat(),
+        "start": holdout.start.strftime("%Y-%m"), "end": holdout.end.strftime("%Y-%m"),
         "replications": holdout.replications,
         "figures": [{"metric": r.metric, "by": r.by, "patients": shown_count(r.patients),
-                     "observed": r.observed if r.shown else None, "simulated_mean": r.mean,
+                     "observed": float(f"{r.observed:.3g}") if r.shown else None, "simulated_mean": r.mean,
                      "low": r.low, "high": r.high, "missed": r.missed} for r in holdout.rows]}
     return {"holdout": held,
         "source": read.source, "base": fit.base_name, "start": fit.start, "end": fit.end,
@@ -179,7 +179,7 @@ def fit_summary(read: ReadExtract, fit: ExtractFit, holdout: Holdout | None = No
                              "sd_days": f.sd / HOURS_PER_DAY, "aic": f.aic}
                             for s in ([g.overall] if g.overall else []) + list(g.by_pathway.values())
                             for f in s.fits]} for g in fit.stays],
-        "waits": [{"step": s.step, "source": s.source, "share": s.share,
+        "waits": [{"step": s.step, "source": s.source, "share": round(s.share, 3),
                    "fits": [{"family": f.family, "mean_days": f.mean / HOURS_PER_DAY, "sd_days": f.sd / HOURS_PER_DAY,
                              "aic": f.aic} for f in s.fits]} for s in fit.steps],
     }
@@ -189,7 +189,7 @@ def holdout_lines(holdout: Holdout) -> list[str]:
     """The held-out months' section of the fit report."""
     lines = ["## Held-out months", "",
              f"Fitted on the months before {holdout.start.date().isoformat()}; the fitted config then simulated "
-             f"{holdout.start.date().isoformat()} to {holdout.end.date().isoformat()} "
+             f"{holdout.start.strftime('%Y-%m')} to {holdout.end.strftime('%Y-%m')} "
              f"({holdout.replications} replications). Simulated: the mean and the 95% prediction interval over "
              "replications (where one more run, the real months, should fall). A figure outside it is marked MISSED. "
              f"Figures from fewer than {SMALLEST_SHOWN} observed patients are not shown.", "",
@@ -207,7 +207,7 @@ def holdout_lines(holdout: Holdout) -> list[str]:
 
 def holdout_table(holdout: Holdout) -> str:
     """The held-out figures as text for the terminal."""
-    lines = [f"Held-out months {holdout.start.date().isoformat()} to {holdout.end.date().isoformat()}: observed "
+    lines = [f"Held-out months {holdout.start.strftime('%Y-%m')} to {holdout.end.strftime('%Y-%m')}: observed "
              f"against simulated ({holdout.replications} replications, 95% prediction interval)"]
     for r in holdout.rows:
         observed = f"{r.observed:10.3f}" if r.shown else f"{'<' + str(SMALLEST_SHOWN) + ' pts':>10}"

@@ -192,3 +192,23 @@ def test_a_report_shows_empirical_distributions_and_stays_by_pathway():
     text = repr(parameter_tables(config_to_dict(config_from_dict(raw))))
     assert "pathway 3: empirical (3 intervals, 0 to 20 days), mean 7.33 days" in text
     assert "empirical (2 intervals, 0 to 30 days), mean 12.5 days" in text
+
+
+@pytest.mark.slow
+def test_an_extract_of_dates_without_times_fits_the_stays_by_the_day():
+    """NHS extracts often give dates only. Read as dates, a patient ready on their admission day is
+    not 'ready before the admission', the stays come back (known to the day), and the hour-of-day
+    profile is left alone."""
+    config = config_from_dict(_baseline_raw(days=240))
+    frame = synthetic_extract(config)
+    for column in ("admitted_at", "arrived_at", "ready_at", "discharged_at", "referral_sent_at",
+                   "assessment_done_at", "funding_agreed_at", "place_found_at"):
+        frame[column] = frame[column].str.slice(0, 10)
+    read = extract_from_frame(frame, "dates", reason_code=dtoc_code_of)
+    assert not read.problems.rows
+    assert {"admitted_at", "ready_at", "discharged_at"} <= read.extract.date_only
+    fit = fit_extract(read.extract, _baseline_raw(days=240), config, "baseline", correct=False)
+    for name, group in config.groups.items():
+        got = fit.config.groups[name].length_of_stay.mean_in_hours
+        assert got == pytest.approx(group.length_of_stay.mean_in_hours, rel=0.08), name
+    assert any(item.key == "emergency.hour_of_day_profile" for item in fit.left)

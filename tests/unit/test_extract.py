@@ -117,4 +117,8 @@ def test_an_extract_cut_earlier_censors_what_had_not_happened(tmp_path):
     assert len(cut) == 4 and cut.end == 96.0
     assert np.isnan(cut.discharged).tolist() == [True, False, True, True]  # only a2 had left by then
     assert cut.ready[1] == ex.ready[1] and np.isnan(cut.ready[0])  # a1 was ready on the 5th: after the cut
-    assert cut.delay_code is not None and cut.delay_code.tolist() == ["", "", "", ""]  # a1's delay had not happened
+    # a1's delay had not begun, so neither its reason nor its pathway and self-funding were known;
+    # a4 was ready and waiting for a care home: its reason stands
+    assert cut.delay_code is not None and cut.delay_code.tolist() == ["", "", "", "Di"]
+    assert cut.pathway.tolist() == [-1, 0, -1, 3]
+    assert cut.self_funder is not None and cut.self_funder.tolist() == [-1, -1, -1, 1]
