@@ -539,8 +539,11 @@ def cmd_fit(args: argparse.Namespace) -> int:
     for p in sorted(problems.rows, key=lambda p: p.row)[:MOST_ROWS_SHOWN]:
         value = f" ({p.value!r})" if p.value else ""
         say(f"  row {p.row}: {p.column}{value}: {p.reason}; left out")
-    if len(problems.rows) > MOST_ROWS_SHOWN or sum(problems.counts.values()) > len(problems.rows):
+    if len(problems.rows) > MOST_ROWS_SHOWN:
         say(f"  ... every row left out is in {fitted.out / 'excluded_rows.csv'}")
+    for reason, n in sorted(problems.unknown_reasons.items()):
+        say(f"  delay reason {reason!r} ({shown_count(n)} rows) is not in the reason table: the rows are kept, their "
+            "delays of no known reason")
     for item in fitted.fit.fitted:
         say(f"fitted {item.key}: {item.how}")
     for left in fitted.fit.left:

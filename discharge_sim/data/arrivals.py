@@ -9,7 +9,6 @@ does not look busier on Thursdays.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,13 +41,13 @@ class Arrivals:
 
 def fit_arrivals(extract: Extract) -> Arrivals:
     """Emergency and elective arrival settings from ``extract`` (see the module's docstring)."""
-    start_day = math.floor(float(np.min(extract.admitted)) / HOURS_PER_DAY)
-    end_day = math.ceil(extract.end / HOURS_PER_DAY)
+    start_day, end_day = extract.admission_days
     days = extract.days
     day_numbers = np.arange(start_day, end_day)
     weekday_days = np.bincount(day_numbers % 7, minlength=7).astype(float)
     emergency = extract.needed_bed[~extract.elective]
-    emergency = emergency[emergency >= start_day * HOURS_PER_DAY]  # not those who needed a bed before the first day
+    window = (emergency >= start_day * HOURS_PER_DAY) & (emergency < end_day * HOURS_PER_DAY)
+    emergency = emergency[window]  # not those who needed a bed before the first day or after the last
     hours = np.floor(emergency % HOURS_PER_DAY).astype(int)
     by_hour = np.bincount(hours, minlength=24).astype(float)
     by_weekday = np.bincount((emergency // HOURS_PER_DAY).astype(int) % 7, minlength=7) / np.maximum(weekday_days, 1)

@@ -67,23 +67,26 @@ class ProcessScale:
 
 def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], base: Config,
                   seed: int | None = None, rounds: int = ROUNDS,
-                  replications: int = REPLICATIONS, workers: int = 1) -> tuple[list[Corrected], list[ProcessScale]]:
+                  replications: int = REPLICATIONS, workers: int = 1,
+                  electives: bool = True) -> tuple[list[Corrected], list[ProcessScale]]:
     """Correct ``raw``'s fitted waits in place (see the module's docstring), and its elective
     bookings: an extract of admissions holds the electives admitted, not those booked and then
     cancelled for want of a bed, so bookings are raised until the simulated admissions match.
 
     Each side's own process is matched the same way, where the extract measures it: the hospital's
     steps on pathway 0 (the discharge summary, medicines, transport) by the time its pathway-0
-    patients take from ready to leaving, which no other organisation's step touches; the council's
-    staffed steps (its assessments) by the time from the referral to the assessment done, where
-    the extract has those milestones. Their work (durations) is scaled until the model's patients
+    patients take from ready to leaving, which no other organisation's step touches; the hospital's
+    staffed steps before a referral (its assessments) by the time from ready to the referral sent;
+    the council's staffed steps (its assessments) by the time from the referral to the assessment
+    done, where the extract has those milestones. Their work (durations) is scaled until the model's patients
     take as long as the extract's. Returns what was done to the waits, per step, and to each
     side's process."""
     direct = {f.step: (f.share, f.best.mean, f.best.sd) for f in fits}
     current = dict(direct)
     last: dict[str, tuple[float, float, float]] = {}
     admitted = electives_per_weekday(extract)
-    booked = {d: float(v) for d, v in raw.get("elective", {}).get("admissions_per_weekday", {}).items()}
+    booked = {d: float(v) for d, v in raw.get("elective", {}).get("admissions_per_weekday", {}).items()
+              } if electives else {}
     processes = [(label, steps, stat) for label, steps, stat in process_measures(base)
                  if stat(extract)[1] >= FEWEST_PATIENTS]
     scales = dict.fromkeys((p[0] for p in processes), 1.0)
@@ -158,6 +161,12 @@ def process_measures(config: Config) -> list[tuple[str, tuple[str, ...], Measure
     # another organisation are left out of the time, see _pathway0_hours)
     if hospital:
         out.append(("the hospital's discharge process: pathway 0, ready to leaving", hospital, _pathway0_hours))
+    referring = {b for graph in config.pathways.values() for n, before in graph.items()
+                 if config.steps[n].owner in ("social_care", "nhs_community") for b in before}
+    assessing = tuple(n for n, step in config.steps.items() if isinstance(step, StaffedStep)
+                      and step.owner == "hospital" and n in referring and n not in graph)
+    if assessing:
+        out.append(("the hospital's assessments: ready to referral sent", assessing, _referral_hours))
     council = tuple(n for n, step in config.steps.items() if isinstance(step, StaffedStep)
                     and step.owner == "social_care")
     if council:
@@ -167,7 +176,10 @@ def process_measures(config: Config) -> list[tuple[str, tuple[str, ...], Measure
 
 def _pathway0_hours(extract: Extract) -> tuple[float, int]:
     """Pathway 0's time from ready to leaving, but for patients whose delay is coded to another
-    organisation's reason (a family's choice, housing): that time is not the hospital's."""
+    organisation's reason (a family's choice, housing): that time is not the hospital's. Not
+    measured where ready or discharge times are dates only."""
+    if {"ready_at", "discharged_at"} & extract.date_only:
+        return math.nan, 0
     rows = (extract.pathway == 0) & ~np.isnan(extract.ready) & ~np.isnan(extract.discharged)
     if extract.delay_code is not None:
         rows &= np.isin(extract.delay_code.astype(str), ["", "other"])
@@ -175,9 +187,21 @@ def _pathway0_hours(extract: Extract) -> tuple[float, int]:
     return (float(hours.mean()) if hours.size else math.nan), int(hours.size)
 
 
+def _referral_hours(extract: Extract) -> tuple[float, int]:
+    """The time from ready to the referral sent (the hospital's assessment before it refers)."""
+    sent = extract.milestones.get("referral_sent_at")
+    if sent is None or {"ready_at", "referral_sent_at"} & extract.date_only:
+        return math.nan, 0
+    with np.errstate(invalid="ignore"):
+        rows = ~np.isnan(sent) & ~np.isnan(extract.ready) & (sent >= extract.ready)
+    hours = np.minimum(sent[rows] - extract.ready[rows], LONGEST_PROCESS_HOURS)  # the same rule for every side
+    return (float(hours.mean()) if hours.size else math.nan), int(hours.size)
+
+
 def _assessment_hours(extract: Extract) -> tuple[float, int]:
+    """The time from the referral sent to the council's assessment done."""
     sent, done = extract.milestones.get("referral_sent_at"), extract.milestones.get("assessment_done_at")
-    if sent is None or done is None:
+    if sent is None or done is None or {"referral_sent_at", "assessment_done_at"} & extract.date_only:
         return math.nan, 0
     with np.errstate(invalid="ignore"):
         rows = ~np.isnan(sent) & ~np.isnan(done) & (done >= sent)
@@ -199,8 +223,7 @@ def scaled(duration: dict[str, Any], factor: float) -> dict[str, Any]:
 
 def electives_per_weekday(extract: Extract, runs: int = 1) -> dict[str, float]:
     """Electives admitted per weekday of the extract (per run, for ``runs`` pooled runs)."""
-    first = math.floor(float(np.min(extract.admitted)) / HOURS_PER_DAY)
-    days = np.arange(first, math.ceil(extract.end / HOURS_PER_DAY))
+    days = np.arange(*extract.admission_days)
     covered = np.bincount(days % 7, minlength=7)
     when = extract.admitted[extract.elective]
     counts = np.bincount((when // HOURS_PER_DAY).astype(int) % 7, minlength=7)

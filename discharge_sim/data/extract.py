@@ -70,11 +70,15 @@ COLUMNS: tuple[Column, ...] = (
 )
 """Every column of the extract, in the template's order."""
 
+FEWEST_ADMISSIONS = 30
+"""Usable rows an extract needs: with fewer, nothing can be fitted from it."""
 MILESTONES: tuple[str, ...] = ("referral_sent_at", "assessment_done_at", "funding_agreed_at", "place_found_at")
 """The optional milestone columns, in the order a patient passes them."""
 
 ELECTIVE_METHODS = {"elective", "11", "12", "13"}
 EMERGENCY_METHODS = {"emergency", "21", "22", "23", "24", "25", "2a", "2b", "2c", "2d", "28"}
+NO_REASON = {"", "n/a", "na", "none", "-", "not delayed", "no delay", "null"}
+"""Cells that say there was no delay reason."""
 TRUE_FLAGS = {"yes", "y", "true", "t", "1"}
 FALSE_FLAGS = {"no", "n", "false", "f", "0"}
 
@@ -97,6 +101,8 @@ class Problems:
     rows: list[RowProblem] = field(default_factory=list)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     """(column, reason): rows with that problem."""
+    unknown_reasons: dict[str, int] = field(default_factory=dict)
+    """Delay reasons not in the reason table, with their rows (kept, the delay of no known reason)."""
 
     def add(self, rows: np.ndarray, column: str, reason: str, values: np.ndarray | None = None) -> None:
         """Rows (0-based data indices) with one problem."""
@@ -159,9 +165,20 @@ class Extract:
 
     @property
     def days(self) -> float:
-        """The days the extract covers, from the first admission's midnight to its end."""
-        first = math.floor(float(np.min(self.admitted)) / HOURS_PER_DAY) * HOURS_PER_DAY if len(self) else 0.0
-        return (self.end - first) / HOURS_PER_DAY
+        """The days of admissions the extract covers: from the first admission's midnight to its end,
+        or to the end of the last admission's day if that is sooner (an extract of the admissions
+        up to a date, taken later, holds the discharges since but no admission)."""
+        first, last = self.admission_days
+        return float(last - first)
+
+    @property
+    def admission_days(self) -> tuple[int, int]:
+        """(first, last + 1): the days, from the origin, whose admissions the extract holds."""
+        if not len(self):
+            return 0, 0
+        first = math.floor(float(np.min(self.admitted)) / HOURS_PER_DAY)
+        last = math.floor(float(np.max(self.admitted)) / HOURS_PER_DAY) + 1
+        return first, min(last, math.ceil(self.end / HOURS_PER_DAY))
 
     def subset(self, keep: np.ndarray) -> Extract:
         """The rows where ``keep`` is true (a boolean mask), with the same origin and end."""
@@ -241,7 +258,7 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
     elective = np.isin(method, list(ELECTIVE_METHODS))
     emergency = np.isin(method, list(EMERGENCY_METHODS))
     flag(~(elective | emergency), "admission_method", "not emergency or elective (or an NHS admission method "
-         "code 11-13, 21-28)", cells["admission_method"])
+         "code 11-13, 21-2D)", cells["admission_method"])
     flag(cells["group"] == "", "group", "empty: every admission needs its patient group")
     def before(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> np.ndarray:
         """a earlier than b; by the day where either holds dates only."""
@@ -278,13 +295,15 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
         flag((self_funder == -1) & (text != ""), "self_funder", "not yes or no (yes/no, true/false, y/n, 1/0)",
              cells["self_funder"])
     delay_code = None
+    unknown_reasons: dict[str, int] = {}
     if "delay_reason" in cells:
-        reasons = cells["delay_reason"]
+        reasons = np.array(["" if r.strip().lower() in NO_REASON else r for r in cells["delay_reason"]], dtype=object)
         lookup = {r: (reason_code(r) if reason_code is not None else r) for r in np.unique(reasons) if r != ""}
         delay_code = np.array([lookup.get(r) or "" if r != "" else "" for r in reasons], dtype=object)
         unknown = np.array([r != "" and not lookup.get(r) for r in reasons], dtype=bool)
-        flag(unknown, "delay_reason", "not a known delay reason (an NHS England discharge-delay reason category "
-             "or a DToC code: see the reason table)", reasons)
+        # a reason in local wording is not guessed at, nor is the admission lost: the row stays, its
+        # delay counted as of no known reason, and each unknown wording is listed with its rows
+        unknown_rows = unknown
     for name in MILESTONES:
         if name in times:
             t = times[name]
@@ -294,6 +313,7 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
     if not keep.any():
         raise ExtractError(f"{source}: no usable rows: every one of its {n:,} rows has a problem "
                            f"({_summary(problems)})")
+
     extract = Extract(
         origin, float(end), admitted[keep], elective[keep], cells["group"][keep], ready[keep], discharged[keep],
         pathway[keep], cells["council"][keep] if "council" in cells else None,
@@ -302,6 +322,10 @@ def check_rows(cells: Mapping[str, np.ndarray], times: Mapping[str, np.ndarray],
         {name: times[name][keep] for name in MILESTONES if name in times},
         cells["age_band"][keep] if "age_band" in cells else None, n,
         times["arrived_at"][keep] if "arrived_at" in times else None, date_only)
+    if delay_code is not None:
+        for r in reasons[unknown_rows & keep]:
+            unknown_reasons[str(r)] = unknown_reasons.get(str(r), 0) + 1
+    problems.unknown_reasons = unknown_reasons
     return extract, problems
 
 

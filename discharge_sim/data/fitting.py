@@ -22,9 +22,9 @@ import yaml
 from discharge_sim.config import Config, config_from_dict
 from discharge_sim.config.schema import PlacementStep
 from discharge_sim.data.arrivals import Arrivals, fit_arrivals
-from discharge_sim.data.correction import Corrected, ProcessScale, correct_waits
+from discharge_sim.data.correction import Corrected, ProcessScale, correct_waits, process_measures
 from discharge_sim.data.delays import StepFit, StepLeft, fit_steps
-from discharge_sim.data.extract import Extract, identifier
+from discharge_sim.data.extract import FEWEST_ADMISSIONS, Extract, ExtractError, identifier
 from discharge_sim.data.privacy import shown_count
 from discharge_sim.data.stays import GroupStays, fit_group_stays
 from discharge_sim.vocabulary import HOURS_PER_DAY, PATHWAYS
@@ -110,6 +110,9 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     whole weeks (the base's, rounded up), its measured period starts on the extract's first day
     and runs to ``until`` (hours from the extract's origin; default its end). With ``correct``, the
     waits are corrected by simulation (:mod:`.correction`), its runs on up to ``workers`` processes."""
+    if len(extract) < FEWEST_ADMISSIONS:
+        raise ExtractError(f"{len(extract)} usable admissions: at least {FEWEST_ADMISSIONS} are needed to fit "
+                           "anything from an extract")
     raw = copy.deepcopy(base_raw)
     raw.pop("extends", None)
     result = ExtractFit(raw, base, base_name, rows=len(extract))
@@ -177,10 +180,14 @@ def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None
         result.fitted.append(Fitted("emergency.surges", arrivals.emergencies,
                                     "a factor per calendar month, on the run's dates"))
     else:
-        result.left.append(Left("emergency.surges (seasons)", f"the extract covers {len(arrivals.month_days)} calendar "
-                                "months; a whole year is needed for a factor per month, so no seasonal change"))
+        months = len(arrivals.month_days)
+        result.left.append(Left("emergency.surges (seasons)", f"the extract covers {months} calendar "
+                                f"month{'s' if months != 1 else ''}; a whole year is needed for a factor per month, so "
+                                "no seasonal change"))
     elective = raw.setdefault("elective", {})
-    if arrivals.electives:
+    if 0 < arrivals.electives < FEWEST_ROWS:
+        result.left.append(Left("elective.admissions_per_weekday", f"fewer than {FEWEST_ROWS} electives"))
+    elif arrivals.electives:
         elective["admissions_per_weekday"] = arrivals.elective_per_weekday
         elective["admission_hour"] = arrivals.elective_hour
         result.fitted.append(Fitted("elective.admissions_per_weekday", arrivals.electives,
@@ -365,10 +372,17 @@ def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Conf
         entry = raw["steps"][fit.step]
         entry[fit.share_key] = round(fit.share, 4)
         entry[fit.duration_key] = fit.best.distribution()
-    booked = raw.get("elective", {}).get("admissions_per_weekday")
+    booked = raw.get("elective", {}).get("admissions_per_weekday") if extract.elective.sum() >= FEWEST_ROWS else None
     if correct:
         admitted = dict(booked or {})
-        result.corrections, result.processes = correct_waits(extract, fits, raw, base, workers=workers)
+        result.corrections, result.processes = correct_waits(extract, fits, raw, base, workers=workers,
+                                                             electives=bool(booked))
+        matched = {p.label for p in result.processes}
+        for label, steps, _ in process_measures(base):
+            if label not in matched:
+                result.left.append(Left(f"steps {', '.join(steps)}: duration", f"{label} is not measured by the "
+                                        "extract (no such milestones, times known only to the day, or fewer than "
+                                        "30 patients): the base's work"))
         for p in result.processes:
             result.fitted.append(Fitted(f"steps {', '.join(p.steps)}: duration", p.patients,
                                         f"{p.label}: work times {p.scale:.2f} so the model's patients take as long as "
@@ -376,7 +390,7 @@ def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Conf
                                         f"work, {p.base_hours:.1f})"))
         if booked:
             result.fitted.append(Fitted("elective.admissions_per_weekday (bookings)", int(extract.elective.sum()),
-                                        f"raised by simulation from the electives admitted ({admitted}) to "
+                                        f"set by simulation from the electives admitted ({admitted}) to "
                                         f"{raw['elective']['admissions_per_weekday']}, as some bookings are cancelled "
                                         "for want of a bed and never appear in an extract of admissions"))
     corrected = {c.step: c for c in result.corrections}

@@ -36,8 +36,8 @@ def fit_report(read: ReadExtract, fit: ExtractFit, figures: list[str], holdout: 
     lines += ["## Arrivals", ""]
     a = fit.arrivals
     if a is not None:
-        lines += [f"- Emergencies: {shown_count(a.emergencies)} over {a.days:,.1f} days, "
-                  f"{a.admissions_per_day:,.2f} a day.",
+        rate = f", {a.admissions_per_day:,.2f} a day" if a.emergencies >= SMALLEST_SHOWN else ""
+        lines += [f"- Emergencies: {shown_count(a.emergencies)} over {a.days:,.1f} days{rate}.",
                   f"- Electives: {shown_count(a.electives)}; by weekday {a.elective_per_weekday or 'none'}.",
                   "- Seasons: " + (", ".join(f"month {m}: {f:.3f}" for m, f in sorted(a.month_factors.items()))
                                    if a.month_factors else "not fitted (a whole year is needed)."), ""]
@@ -109,6 +109,10 @@ def _excluded(read: ReadExtract) -> list[str]:
             lines.append(f"| {column} | {reason} | {shown_count(n)} |")
         lines.append("")
         lines.append("Which rows: `excluded_rows.csv` (row numbers of your file, the column and why; no values).")
+    if read.problems.unknown_reasons:
+        lines += ["", "Delay reasons not in the reason table: the rows are kept, their delays of no known reason "
+                  "(not fitted to a step):", ""]
+        lines += [f"- {reason!r}: {shown_count(n)} rows" for reason, n in sorted(read.problems.unknown_reasons.items())]
     if read.ignored_columns:
         lines += ["", f"Columns not in the schema, not used: {', '.join(read.ignored_columns)}."]
     lines.append("")
@@ -179,6 +183,12 @@ def fit_summary(read: ReadExtract, fit: ExtractFit, holdout: Holdout | None = No
                              "sd_days": f.sd / HOURS_PER_DAY, "aic": f.aic}
                             for s in ([g.overall] if g.overall else []) + list(g.by_pathway.values())
                             for f in s.fits]} for g in fit.stays],
+        "unknown_reasons": {reason: shown_count(n) for reason, n in sorted(read.problems.unknown_reasons.items())},
+        "corrected_waits": [{"step": c.step, "direct": list(c.direct), "corrected": list(c.corrected)}
+                            for c in fit.corrections],
+        "processes": [{"process": p.label, "steps": list(p.steps), "patients": shown_count(p.patients),
+                       "observed_hours": round(p.observed_hours, 1), "base_hours": round(p.base_hours, 1),
+                       "scale": round(p.scale, 3)} for p in fit.processes],
         "waits": [{"step": s.step, "source": s.source, "share": round(s.share, 3),
                    "fits": [{"family": f.family, "mean_days": f.mean / HOURS_PER_DAY, "sd_days": f.sd / HOURS_PER_DAY,
                              "aic": f.aic} for f in s.fits]} for s in fit.steps],

@@ -193,9 +193,9 @@ def test_the_corrected_fit_does_not_depend_on_the_number_of_workers(extract, tmp
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_the_extract_template_reads_cleanly_and_too_few_rows_fit_nothing(tmp_path, suffix, capsys):
-    """The template's made-up rows pass every check; three patients are too few to fit anything
-    from, so fit says so for each setting and keeps the base's values."""
+def test_the_extract_template_reads_cleanly_and_too_few_rows_are_refused(tmp_path, suffix, capsys):
+    """The template's made-up rows pass every check; three admissions are too few to fit anything
+    from, so fit stops with status 2 and writes nothing."""
     from discharge_sim.data.extract import COLUMNS
     from discharge_sim.data.readers import read_extract
 
@@ -207,12 +207,6 @@ def test_the_extract_template_reads_cleanly_and_too_few_rows_fit_nothing(tmp_pat
         described = pd.read_excel(path, sheet_name="columns")
         assert described["column"].tolist() == [c.name for c in COLUMNS]
     out = tmp_path / "fit"
-    assert main(["fit", str(path), "--out", str(out), "--no-correct-waits", "--no-plots"]) == 0
-    printed = capsys.readouterr().out
-    assert "left emergency.admissions_per_day: fewer than 30 emergencies" in printed
-    assert "left groups.older_medical.length_of_stay" in printed
-    base = load_config(BASELINE)
-    fitted = load_config(out / "fitted.yaml")
-    assert fitted.emergency.admissions_per_day == base.emergency.admissions_per_day
-    assert fitted.pools["nursing_home"].funded_share == base.pools["nursing_home"].funded_share
+    assert main(["fit", str(path), "--out", str(out), "--no-correct-waits", "--no-plots"]) == 2
+    assert "3 usable admissions: at least 30" in capsys.readouterr().err and not out.exists()
     assert main(["template", "--extract", str(path)]) == 2  # kept unless --force

@@ -36,8 +36,6 @@ BAD = [  # (row, the column reported, reason words)
      "ready_at", "discharged patient needs"),
     (("b7", "2024-04-03 10:00", "emergency", "older_medical", "2024-04-04", "2024-04-05", "1", "city", "maybe", ""),
      "self_funder", "not yes or no"),
-    (("b8", "2024-04-03 10:00", "emergency", "older_medical", "2024-04-04", "2024-04-08", "1", "city", "no",
-      "waiting for godot"), "delay_reason", "not a known delay reason"),
     (("b9", "2024-04-03 10:00", "emergency", "older_medical", "2024-04-06", "2024-04-05", "1", "city", "no", ""),
      "discharged_at", "before the ready date"),
 ]
@@ -87,6 +85,19 @@ def test_each_broken_rule_names_its_row_and_column_and_the_row_is_left_out(tmp_p
         problem = found[len(GOOD) + 2 + i]
         assert problem.column == column and words in problem.reason, problem
     assert found[len(GOOD) + 2].value == "2024-13-02"  # shown on the terminal, never written
+
+
+def test_a_reason_in_local_wording_keeps_its_row_and_is_listed(tmp_path):
+    rows = [*GOOD, ("c1", "2024-04-03 10:00", "emergency", "older_medical", "2024-04-04", "2024-04-08", "1", "city",
+                    "no", "waiting for godot"),
+            ("c2", "2024-04-03 11:00", "emergency", "older_medical", "2024-04-04", "2024-04-04", "1", "city",
+             "no", "N/A")]
+    path = tmp_path / "extract.csv"
+    _write(_frame(rows), path)
+    read = read_extract(path, reason_code=dtoc_code_of)
+    assert len(read.extract) == 6 and not read.problems.rows
+    assert read.problems.unknown_reasons == {"waiting for godot": 1}
+    assert read.extract.delay_code is not None and read.extract.delay_code.tolist()[-2:] == ["", ""]
 
 
 def test_a_time_after_the_extracts_end_is_a_broken_rule(tmp_path):
