@@ -715,12 +715,18 @@ def _date(text: str) -> date:
 
 
 def _datetime(text: str) -> datetime:
-    """A date, or a date and time, written YYYY-MM-DD[ HH:MM]."""
+    """A date, or a date and time: YYYY-MM-DD[ HH:MM], or day first as an extract may be, DD/MM/YYYY[ HH:MM]."""
     try:
         return datetime.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{_cut(text)}: write a date and time as YYYY-MM-DD or YYYY-MM-DD HH:MM, "
-                                         "e.g. 2025-04-01 08:00") from None
+        pass
+    for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{_cut(text)}: write a date and time as YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM "
+                                     "(or the date alone), e.g. 2025-04-01 08:00")
 
 
 def _fraction(text: str) -> float:

@@ -29,6 +29,7 @@ import numpy as np
 from discharge_sim.config import Config
 from discharge_sim.config.schema import DelayStep, PlacementStep, SessionStep, StaffedStep
 from discharge_sim.data.extract import MILESTONES, Extract
+from discharge_sim.data.privacy import shown_count
 from discharge_sim.data.stays import MOST_EVENTS_NEEDED
 from discharge_sim.data.survival import Fit, Observations, fit_all
 from discharge_sim.vocabulary import HOURS_PER_DAY
@@ -139,6 +140,10 @@ def _from_reasons(extract: Extract, config: Config, name: str, codes: tuple[str,
     step = config.steps[name]
     on = np.isin(extract.pathway, pathways_of(config, name)) & ~np.isnan(extract.ready)
     coded = np.isin(extract.delay_code.astype(str), list(codes))
+    elsewhere = int(np.sum(coded & ~on & delayed(extract)))
+    if elsewhere:
+        left.append(StepLeft(f"delays with reason {'/'.join(codes)} on pathways without steps.{name}",
+                             f"{shown_count(elsewhere)} patients: not fitted to a step"))
     waited = on & coded & delayed(extract)
     waiting = on & coded & np.isnan(extract.discharged)
     wait = extract.discharged[waited] - extract.ready[waited]

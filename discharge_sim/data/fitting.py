@@ -359,6 +359,12 @@ def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: C
     raw["councils"] = fitted
     result.fitted.append(Fitted("councils.*.share_by_group", int(np.sum(extract.council != "")),
                                 "home councils by group"))
+    for name, council in fitted.items():
+        own = sorted(council.get("steps", {}))
+        if own:
+            result.left.append(Left(f"councils.{name}.steps ({', '.join(own)})", "the council's own settings of "
+                                    "these steps are the base's; the steps' waits fitted above are the config's, "
+                                    "from every council's residents"))
     if dropped:
         result.left.append(Left(f"councils {', '.join(dropped)}", "the base config's councils are not the extract's: "
                                 "dropped with their own services; the extract's councils share every service"))

@@ -59,12 +59,18 @@ def read_table(path: Path) -> Any:
         raise ExtractError(f"{path}: no such file")
     try:
         if kind == "CSV":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
-                               encoding="utf-8-sig")
+            try:
+                return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
+                                   encoding="utf-8-sig")
+            except UnicodeDecodeError:  # Excel's "CSV" on English Windows is Windows-1252
+                return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
+                                   encoding="cp1252")
         if kind == "Excel":
             sheets = pd.ExcelFile(path, engine="openpyxl").sheet_names
             sheet = "extract" if "extract" in sheets else sheets[0]
-            return pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+            frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+            frame.attrs["sheet"] = sheet
+            return frame
         return pd.read_parquet(path)
     except (ValueError, OSError, UnicodeDecodeError, ImportError) as exc:
         raise ExtractError(f"{path}: cannot be read as {kind}: {exc}") from None
@@ -85,6 +91,8 @@ def extract_from_frame(frame: Any, source: str, end: datetime | None = None,
     names = {canonical(c): c for c in frame.columns}
     known = {c.name for c in COLUMNS}
     missing = [c.name for c in COLUMNS if c.required and c.name not in names]
+    if "sheet" in frame.attrs:
+        source = f"{source} (sheet {frame.attrs['sheet']!r}: the one named extract, else the first)"
     if missing:
         raise ExtractError(f"{source}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
                            f"an extract needs {', '.join(c.name for c in COLUMNS if c.required)} "
