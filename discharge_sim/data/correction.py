@@ -78,9 +78,9 @@ def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], ba
     patients take from ready to leaving, which no other organisation's step touches; the hospital's
     staffed steps before a referral (its assessments) by the time from ready to the referral sent;
     the council's staffed steps (its assessments) by the time from the referral to the assessment
-    done, where the extract has those milestones. Their work (durations) is scaled until the model's patients
-    take as long as the extract's. Returns what was done to the waits, per step, and to each
-    side's process."""
+    done, where the extract has those milestones. Their work (durations) is scaled until the
+    model's patients take as long as the extract's. Returns what was done to the waits, per step,
+    and to each side's process."""
     direct = {f.step: (f.share, f.best.mean, f.best.sd) for f in fits}
     current = dict(direct)
     last: dict[str, tuple[float, float, float]] = {}
@@ -119,7 +119,8 @@ def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], ba
             last[fit.step] = got
             share, mean, sd = current[fit.step]
             want = direct[fit.step]
-            current[fit.step] = (min(max(share + want[0] - got[0], 0.0), 1.0), mean * want[1] / got[1],
+            # a share kept above nothing, so the next round still sees the step's waits to compare
+            current[fit.step] = (min(max(share + want[0] - got[0], LEAST_SHARE), 1.0), mean * want[1] / got[1],
                                  sd * want[2] / got[2])
             _set(raw["steps"][fit.step], fit, current[fit.step])
     waits = [Corrected(f.step, f.share_key, f.duration_key, _days(direct[f.step]), _days(last[f.step]),
@@ -128,6 +129,8 @@ def correct_waits(extract: Extract, fits: list[StepFit], raw: dict[str, Any], ba
                    for label, steps, stat in processes if label in first_seen]
 
 
+LEAST_SHARE = 0.005
+"""The smallest share a correction sets."""
 FEWEST_PATIENTS = 30
 """Patients a side's process time is measured on at least."""
 LONGEST_PROCESS_HOURS = 14 * HOURS_PER_DAY

@@ -107,8 +107,8 @@ def observations(extract: Extract, rows: np.ndarray, config: Config) -> Observat
     ready = extract.ready[rows]
     admitted = extract.admitted[rows]
     done = ~np.isnan(ready)
-    if "ready_at" in extract.date_only:  # found ready on that day: at its declaration round
-        ready = ready + round_of_the_day(config, ready)
+    if "ready_at" in extract.date_only:  # found ready on that day: at its round, or on admission if after it
+        ready = np.maximum(ready + round_of_the_day(config, ready), admitted)
     stay = ready[done] - admitted[done]
     # admitted sometime on the day given, where admissions are dates only: the stay is up to a day longer
     day_of_admission = extract.known_to("admitted_at")
