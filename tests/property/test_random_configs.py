@@ -325,7 +325,7 @@ BREAKS: tuple[tuple[str, Any, str], ...] = (
     ("emergency.surges", [{"start_day": 1, "days": 5, "factor": 0}], "emergency.surges"),
     ("run.days", 0, "run.days"),
     ("run.warmup_days", 10**6, "warmup_days"),
-    ("groups.g0.length_of_stay.distribution", "weibull", "groups.g0.length_of_stay"),
+    ("groups.g0.length_of_stay.distribution", "pareto", "groups.g0.length_of_stay"),
     ("groups.g0.pathway_mix", {0: 0.3}, "groups.g0.pathway_mix"),
     ("pools.pool0.places", 0, "pools.pool0.places"),
     ("pools.pool0.funded_share", 1.5, "pools.pool0.funded_share"),
