@@ -169,6 +169,7 @@ def test_validate(tmp_path):
     assert (validation.out / "validation.md").exists() and not (validation.out / "figures").exists()
 
 
+@pytest.mark.slow
 def test_plot(run_results):
     drawn = api.plot(run_results.out)
     listed = json.loads((run_results.out / "figures" / "figures.json").read_text())

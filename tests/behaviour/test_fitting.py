@@ -56,6 +56,7 @@ def test_on_a_short_extract_stays_need_their_censored_patients():
     assert dropped.best.mean < 0.85 * 10 * DAY
 
 
+@pytest.mark.slow
 def test_a_groups_stay_by_pathway_is_its_own_and_keeps_the_others_stays():
     raw = _baseline_raw(days=200, warmup_days=30)
     raw["groups"]["older_medical"]["length_of_stay_by_pathway"] = {
@@ -185,6 +186,7 @@ def test_each_sides_own_process_is_fitted_the_same_way(slower, measured):
         assert scale == pytest.approx(1.0, rel=0.2), (label, scales)
 
 
+@pytest.mark.slow
 def test_an_extract_of_admissions_up_to_a_date_is_a_rate_over_those_days():
     """Admissions to a date, taken later with the discharges since: the rate is over the days of
     admissions, not up to the last discharge."""

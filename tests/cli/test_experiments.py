@@ -68,6 +68,7 @@ def test_compare_of_the_whole_library_gives_the_policy_page(tmp_path, capsys):
     assert figures[0]["name"] == "policy" and (out / "figures" / "policy.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_sweep_writes_a_row_per_point_and_replication(tmp_path):
     out = tmp_path / "sweep"
     assert main(["sweep", str(BASELINE), "--set", "pools.nursing_home.places=500:560:30",
@@ -93,6 +94,7 @@ def test_sweep_detail_tables_carry_the_point(tmp_path):
         assert {r["point"] for r in rows(out / file)} == {"0", "1"}, file
 
 
+@pytest.mark.slow
 def test_warmup_suggests_a_period_with_a_plot(tmp_path, capsys):
     out = tmp_path / "w"
     assert main(["warmup", "--days", "150", "--replications", "2", "--workers", "1", "--seed", "2",

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from discharge_sim.cli import main
 
 SHORT = ["--days", "30", "--warmup-days", "10", "--replications", "2", "--workers", "2", "--quiet"]
 
 
+@pytest.mark.slow
 def test_no_plots_then_plot_then_report(tmp_path, capsys):
     out = tmp_path / "bare"
     assert main(["run", *SHORT, "--no-plots", "--no-detail", "--out", str(out)]) == 0

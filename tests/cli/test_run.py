@@ -35,6 +35,7 @@ def test_run_prints_the_split_and_writes_every_file_without_a_progress_bar(tmp_p
     assert not list(tmp_path.glob(".*partial*"))
 
 
+@pytest.mark.slow
 def test_default_results_folder_is_named_after_the_config(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["run", str(BASELINE), *SHORT, "--quiet"]) == 0
@@ -47,6 +48,7 @@ def test_default_results_folder_is_named_after_the_config(tmp_path, monkeypatch)
 AUTO = ["run", "--days", "40", "--warmup-days", "10", "--seed", "3", "--no-plots", "--replications", "auto"]
 
 
+@pytest.mark.slow
 def test_auto_replications_stop_at_the_first_precise_prefix_whatever_the_workers(tmp_path, capsys):
     args = [*AUTO, "--target-half-width", "10%", "--min-replications", "3", "--max-replications", "12"]
     assert main([*args, "--quiet", "--workers", "2", "--out", str(tmp_path / "a")]) == 0

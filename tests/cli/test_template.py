@@ -24,6 +24,7 @@ def book(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_a_workbook_read_back_gives_the_config_check_prints(book, tmp_path, capsys):
     capsys.readouterr()
     out = tmp_path / "back.yaml"

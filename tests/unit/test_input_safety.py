@@ -252,6 +252,7 @@ def copy_of(results: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(results, tmp_path / "results"))
 
 
+@pytest.mark.slow
 def test_report_md_shows_markup_from_config_names_as_text(scripted_results, tmp_path):
     folder = copy_of(scripted_results, tmp_path)
     assert main(["report", str(folder)]) == 0
