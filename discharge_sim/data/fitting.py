@@ -37,7 +37,7 @@ FEWEST_FOR_PROFILES = 1_000
 
 
 @dataclass(frozen=True)
-class Fitted:
+class FittedSetting:
     """A setting fitted from the extract: its dotted key, the rows it came from and how."""
 
     key: str
@@ -60,7 +60,7 @@ class ExtractFit:
     raw: dict[str, Any]
     config: Config
     base_name: str
-    fitted: list[Fitted] = field(default_factory=list)
+    fitted: list[FittedSetting] = field(default_factory=list)
     left: list[Left] = field(default_factory=list)
     arrivals: Arrivals | None = None
     stays: list[GroupStays] = field(default_factory=list)
@@ -129,7 +129,7 @@ def fit_extract(extract: Extract, base_raw: dict[str, Any], base: Config, base_n
     result.day0 = extract.origin - timedelta(days=7 * warmup_weeks)
     run["warmup_days"] = 7 * warmup_weeks
     run["days"] = 7 * warmup_weeks + math.ceil((extract.end if until is None else until) / HOURS_PER_DAY)
-    result.fitted.append(Fitted("run.days, run.warmup_days", len(extract),
+    result.fitted.append(FittedSetting("run.days, run.warmup_days", len(extract),
                                 f"the extract's dates: day 0 is {result.day0.date().isoformat()}, a Monday, and the "
                                 f"measured period starts on {extract.origin.date().isoformat()} (the Monday of the "
                                 "first admission)"))
@@ -158,17 +158,17 @@ def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None
     emergency.pop("surges", None)
     if arrivals.emergencies >= FEWEST_ROWS:
         emergency["admissions_per_day"] = round(arrivals.admissions_per_day, 4)
-        result.fitted.append(Fitted("emergency.admissions_per_day", arrivals.emergencies,
+        result.fitted.append(FittedSetting("emergency.admissions_per_day", arrivals.emergencies,
                                     f"emergencies over {arrivals.days:,.1f} days"))
     else:
         result.left.append(Left("emergency.admissions_per_day", f"fewer than {FEWEST_ROWS} emergencies"))
     if arrivals.emergencies >= FEWEST_FOR_PROFILES:
         emergency["day_of_week_profile"] = arrivals.day_of_week_profile
-        result.fitted.append(Fitted("emergency.day_of_week_profile", arrivals.emergencies,
+        result.fitted.append(FittedSetting("emergency.day_of_week_profile", arrivals.emergencies,
                                     "emergencies by weekday, per weekday covered"))
         if arrivals.hour_of_day_profile is not None:
             emergency["hour_of_day_profile"] = arrivals.hour_of_day_profile
-            result.fitted.append(Fitted("emergency.hour_of_day_profile", arrivals.emergencies,
+            result.fitted.append(FittedSetting("emergency.hour_of_day_profile", arrivals.emergencies,
                                         "emergencies by the hour they needed a bed (arrived_at, else admitted_at)"))
         else:
             result.left.append(Left("emergency.hour_of_day_profile", "the extract's admission times are dates only"))
@@ -177,7 +177,7 @@ def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None
                                 f"fewer than {FEWEST_FOR_PROFILES:,} emergencies (about 40 an hour of the day)"))
     if arrivals.month_factors:
         emergency["surges"] = _month_surges(arrivals.month_factors, result.day0, float(raw["run"]["days"]))
-        result.fitted.append(Fitted("emergency.surges", arrivals.emergencies,
+        result.fitted.append(FittedSetting("emergency.surges", arrivals.emergencies,
                                     "a factor per calendar month, on the run's dates"))
     else:
         months = len(arrivals.month_days)
@@ -190,12 +190,13 @@ def _arrivals(result: ExtractFit, extract: Extract, raw: dict[str, Any]) -> None
     elif arrivals.electives:
         elective["admissions_per_weekday"] = arrivals.elective_per_weekday
         elective["admission_hour"] = arrivals.elective_hour
-        result.fitted.append(Fitted("elective.admissions_per_weekday", arrivals.electives,
+        result.fitted.append(FittedSetting("elective.admissions_per_weekday", arrivals.electives,
                                     "electives by weekday, per weekday covered (whole admissions)"))
-        result.fitted.append(Fitted("elective.admission_hour", arrivals.electives, "the commonest hour of admission"))
+        result.fitted.append(FittedSetting("elective.admission_hour", arrivals.electives,
+                                           "the commonest hour of admission"))
     else:
         elective["admissions_per_weekday"] = {}
-        result.fitted.append(Fitted("elective.admissions_per_weekday", 0, "the extract has no electives"))
+        result.fitted.append(FittedSetting("elective.admissions_per_weekday", 0, "the extract has no electives"))
 
 
 def _month_surges(factors: dict[int, float], day0: Any, days: float) -> list[dict[str, float]]:
@@ -236,11 +237,12 @@ def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Con
         result.stays.append(stays)
         if stays.overall is not None:
             entry["length_of_stay"] = stays.overall.best.distribution()
-            result.fitted.append(Fitted(f"groups.{key}.length_of_stay", n, f"{stays.overall.best.family}, chosen by "
-                                        f"AIC, censored at the extract's end; {stays.note}"))
+            result.fitted.append(FittedSetting(f"groups.{key}.length_of_stay", n,
+                                               f"{stays.overall.best.family}, chosen by AIC, censored at the "
+                                               f"extract's end; {stays.note}"))
             if stays.by_pathway:
                 entry["length_of_stay_by_pathway"] = {p: s.best.distribution() for p, s in stays.by_pathway.items()}
-                result.fitted.append(Fitted(f"groups.{key}.length_of_stay_by_pathway", n, stays.note))
+                result.fitted.append(FittedSetting(f"groups.{key}.length_of_stay_by_pathway", n, stays.note))
         elif key in base.groups:
             entry["length_of_stay"] = raw["groups"][key]["length_of_stay"]
             if "length_of_stay_by_pathway" in raw["groups"][key]:
@@ -258,8 +260,8 @@ def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Con
         counts = {int(p): float(np.sum(known & (extract.pathway == p))) for p in PATHWAYS}
         if sum(counts.values()) >= FEWEST_ROWS:
             entry["pathway_mix"] = _shares(counts)
-            result.fitted.append(Fitted(f"groups.{key}.pathway_mix", int(known.sum()), "pathways of patients found "
-                                        "ready"))
+            result.fitted.append(FittedSetting(f"groups.{key}.pathway_mix", int(known.sum()),
+                                               "pathways of patients found ready"))
         elif key in base.groups:
             entry["pathway_mix"] = raw["groups"][key]["pathway_mix"]
             result.left.append(Left(f"groups.{key}.pathway_mix", f"fewer than {FEWEST_ROWS} of the group's patients "
@@ -272,13 +274,11 @@ def _groups(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Con
                                     "have a pathway: every group's patients together"))
         groups[key] = entry
     raw["groups"] = groups
-    result.fitted.append(Fitted("groups.*.emergency_share, elective_share", len(extract), "admissions by group"))
+    result.fitted.append(FittedSetting("groups.*.emergency_share, elective_share", len(extract), "admissions by group"))
 
 
 def _all_one_group(extract: Extract) -> Extract:
     """The extract with every patient in one group, ``all``."""
-    from dataclasses import replace
-
     return replace(extract, group=np.full(len(extract), "all", dtype=object))
 
 
@@ -319,9 +319,10 @@ def _self_funders(result: ExtractFit, extract: Extract, raw: dict[str, Any], bas
         funded = min(max(1.0 - (share - kept) / reach, 0.0), 1.0)
         for pool in own:
             raw["pools"][pool]["funded_share"] = round(funded, 4)
-            result.fitted.append(Fitted(f"pools.{pool}.funded_share", n, f"pathway {pathway}'s self-funder share "
-                                        f"{share:.1%}, less {kept:.1%} in pools kept at the base's share, over the "
-                                        f"chance of a means-tested place ({reach:.1%})"))
+            result.fitted.append(FittedSetting(f"pools.{pool}.funded_share", n,
+                                               f"pathway {pathway}'s self-funder share {share:.1%}, less {kept:.1%} "
+                                               "in pools kept at the base's share, over the chance of a means-tested "
+                                               f"place ({reach:.1%})"))
 
 
 def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Config) -> None:
@@ -357,7 +358,7 @@ def _councils(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: C
         for k, v in shares.items():
             fitted[k]["share_by_group"][gkey] = v
     raw["councils"] = fitted
-    result.fitted.append(Fitted("councils.*.share_by_group", int(np.sum(extract.council != "")),
+    result.fitted.append(FittedSetting("councils.*.share_by_group", int(np.sum(extract.council != "")),
                                 "home councils by group"))
     for name, council in fitted.items():
         own = sorted(council.get("steps", {}))
@@ -390,12 +391,13 @@ def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Conf
                                         "extract (no such milestones, times known only to the day, or fewer than "
                                         "30 patients): the base's work"))
         for p in result.processes:
-            result.fitted.append(Fitted(f"steps {', '.join(p.steps)}: duration", p.patients,
+            result.fitted.append(FittedSetting(f"steps {', '.join(p.steps)}: duration", p.patients,
                                         f"{p.label}: work times {p.scale:.2f} so the model's patients take as long as "
                                         f"the extract's ({p.observed_hours:.1f} hours on average; with the base's "
                                         f"work, {p.base_hours:.1f})"))
         if booked:
-            result.fitted.append(Fitted("elective.admissions_per_weekday (bookings)", int(extract.elective.sum()),
+            result.fitted.append(FittedSetting("elective.admissions_per_weekday (bookings)",
+                                               int(extract.elective.sum()),
                                         f"set by simulation from the electives admitted ({admitted}) to "
                                         f"{raw['elective']['admissions_per_weekday']}, as some bookings are cancelled "
                                         "for want of a bed and never appear in an extract of admissions"))
@@ -407,8 +409,8 @@ def _steps(result: ExtractFit, extract: Extract, raw: dict[str, Any], base: Conf
             how += (f"; corrected by simulation for what the model adds itself (direct fit: {fit.share_key} "
                     f"{c.direct[0]:.3f}, mean {c.direct[1]:.2f} days; corrected: {c.corrected[0]:.3f}, "
                     f"{c.corrected[1]:.2f} days)")
-        result.fitted.append(Fitted(f"steps.{fit.step}.{fit.share_key}, {fit.duration_key}", fit.rows, how))
+        result.fitted.append(FittedSetting(f"steps.{fit.step}.{fit.share_key}, {fit.duration_key}", fit.rows, how))
     result.left += [Left(item.what, item.why) for item in left]
 
 
-__all__ = ["ExtractFit", "Fitted", "Left", "StepLeft", "fit_extract", "identifier"]
+__all__ = ["ExtractFit", "FittedSetting", "Left", "StepLeft", "fit_extract", "identifier"]

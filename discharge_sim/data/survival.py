@@ -58,18 +58,11 @@ class Observations:
         return Observations(self.lower, self.upper, self.factor, self.weight, at)
 
     @classmethod
-    def of(cls, exact: np.ndarray, censored: np.ndarray | None = None,
-           window: np.ndarray | float | None = None) -> Observations:
-        """From ``exact`` durations (each known to ``window`` hours before it, or to the hour) and
-        ``censored`` ones (still going at that many hours)."""
+    def of(cls, exact: np.ndarray, censored: np.ndarray | None = None) -> Observations:
+        """From ``exact`` durations (known to the hour) and ``censored`` ones (still going at that
+        many hours)."""
         exact = np.asarray(exact, dtype=float)
-        if window is None:
-            lower = exact[:, None]
-            upper = exact[:, None]
-        else:
-            lower = (exact - window)[:, None]
-            upper = exact[:, None]
-        return cls.of_pieces(lower, upper, np.ones_like(lower), censored)
+        return cls.of_pieces(exact[:, None], exact[:, None], np.ones((exact.size, 1)), censored)
 
     @classmethod
     def of_pieces(cls, lower: np.ndarray, upper: np.ndarray, factor: np.ndarray,
