@@ -17,11 +17,11 @@ from discharge_sim.lazy import exports
 
 if TYPE_CHECKING:
     from discharge_sim.config.errors import EXTENDS, ConfigError, format_validation_error
+    from discharge_sim.config.keys import flatten
     from discharge_sim.config.loading import (
         apply_overrides,
         config_from_dict,
         config_to_dict,
-        flatten,
         load_config,
         overlay,
         read_config,
@@ -126,7 +126,8 @@ __all__ = [
 
 _HOMES = {
     "errors": ("EXTENDS", "ConfigError", "format_validation_error"),
-    "loading": ("apply_overrides", "config_from_dict", "config_to_dict", "flatten", "load_config", "overlay",
+    "keys": ("flatten",),
+    "loading": ("apply_overrides", "config_from_dict", "config_to_dict", "load_config", "overlay",
                 "read_config", "read_yaml"),
     "schema": ("STEP_MODELS", "STEP_TYPES", "Assessment", "Attributed", "AttributionSettings", "Benchmark",
                "BounceBack", "Config",

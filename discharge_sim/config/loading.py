@@ -80,16 +80,6 @@ def overlay(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, An
     return out
 
 
-def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested settings as dotted keys: {"pools": {"x": {"places": 5}}} -> {"pools.x.places": 5}."""
-    if isinstance(node, Mapping):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            out.update(flatten(value, f"{prefix}{key}."))
-        return out
-    return {prefix[:-1]: node}
-
-
 def read_yaml(path: str | Path, what: str = "config") -> dict[str, Any]:
     """A YAML file of settings as plain data.
 

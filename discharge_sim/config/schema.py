@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from discharge_sim.config.errors import KEYED_ERRORS
+from discharge_sim.config.keys import flatten
 from discharge_sim.config.limits import MOST_DAYS, MOST_REPLICATIONS, SEED_LIMIT
 from discharge_sim.vocabulary import (
     CONVENTIONS,
@@ -1143,6 +1144,43 @@ class Council(Strict):
     """The council's own budget and reserves for its year-end position (every council, or none)."""
 
 
+class UncertainSetting(Strict):
+    """A setting whose value is an assumption: its plausible range (or distribution) and where that
+    comes from. ``uniform`` between ``low`` and ``high``; ``triangular`` with its ``mode``;
+    ``normal`` with its ``mean`` and ``sd``, cut to ``low``-``high``. A whole-number setting (a count)
+    takes whole values."""
+
+    distribution: Literal["uniform", "triangular", "normal"] = "uniform"
+    low: float
+    high: float
+    mode: float | None = None
+    """For ``triangular``: the most likely value."""
+    mean: float | None = None
+    """For ``normal``: its mean (the sd gives its spread; low and high cut it)."""
+    sd: Annotated[float, Field(gt=0)] | None = None
+    source: Annotated[str, Field(min_length=1, max_length=300)]
+    """One line on where the range comes from (a reference, or "assumption: ...")."""
+
+    @model_validator(mode="after")
+    def _shape(self) -> UncertainSetting:
+        if not (math.isfinite(self.low) and math.isfinite(self.high)) or self.high <= self.low:
+            raise ValueError(f"high ({self.high:g}) must be above low ({self.low:g})")
+        needs = {"uniform": (), "triangular": ("mode",), "normal": ("mean", "sd")}[self.distribution]
+        for name in ("mode", "mean", "sd"):
+            given = getattr(self, name) is not None
+            if given and name not in needs:
+                raise ValueError(f"a {self.distribution} range takes no {name}")
+            if not given and name in needs:
+                raise ValueError(f"a {self.distribution} range needs its {name}")
+        for name in ("mode", "mean"):
+            value = getattr(self, name)
+            if value is not None and not self.low <= value <= self.high:
+                raise ValueError(f"{name} ({value:g}) must lie between low ({self.low:g}) and high ({self.high:g})")
+        if _CONTROL.search(self.source):
+            raise ValueError("a source is one line of text")
+        return self
+
+
 class Config(Strict):
     """A whole scenario."""
 
@@ -1171,6 +1209,9 @@ class Config(Strict):
     finance: Finance | None = None
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     report: ReportSettings | None = None
+    uncertainty: dict[str, UncertainSetting] = Field(default_factory=dict)
+    """Settings whose values are assumptions, by dotted key (``pools.nursing_home.places``), each with
+    its plausible range and source: what ``sensitivity`` and ``uncertainty`` vary."""
 
     @field_validator("name")
     @classmethod
@@ -1186,6 +1227,20 @@ class Config(Strict):
             if not windows:
                 raise ValueError(f"schedule {name!r} has no windows")
         return v
+
+    @model_validator(mode="after")
+    def _uncertain_settings_exist(self) -> Config:
+        if not self.uncertainty:
+            return self
+        settings = flatten(self.model_dump(mode="json", exclude_none=True, exclude={"uncertainty"}))
+        for key in self.uncertainty:
+            value = settings.get(key)
+            if key not in settings:
+                raise ValueError(f"uncertainty: {key!r} is not a setting of this config (give the dotted key of a "
+                                 "number, such as pools.nursing_home.places)")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"uncertainty: {key} is {value!r}, not a number: only numbers can be varied")
+        return self
 
     @model_validator(mode="after")
     def _cross_references(self) -> Config:
