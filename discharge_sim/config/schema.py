@@ -1148,7 +1148,7 @@ class UncertainSetting(Strict):
     """A setting whose value is an assumption: its plausible range (or distribution) and where that
     comes from. ``uniform`` between ``low`` and ``high``; ``triangular`` with its ``mode``;
     ``normal`` with its ``mean`` and ``sd``, cut to ``low``-``high``. A whole-number setting (a count)
-    takes whole values."""
+    takes whole values. ``low`` equal to ``high`` fixes the setting at that value."""
 
     distribution: Literal["uniform", "triangular", "normal"] = "uniform"
     low: float
@@ -1163,8 +1163,10 @@ class UncertainSetting(Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> UncertainSetting:
-        if not (math.isfinite(self.low) and math.isfinite(self.high)) or self.high <= self.low:
-            raise ValueError(f"high ({self.high:g}) must be above low ({self.low:g})")
+        if not (math.isfinite(self.low) and math.isfinite(self.high)) or self.high < self.low:
+            raise ValueError(f"high ({self.high:g}) must not be below low ({self.low:g})")
+        if self.high == self.low and self.distribution != "uniform":
+            raise ValueError("a range of one value is uniform (it takes that value)")
         needs = {"uniform": (), "triangular": ("mode",), "normal": ("mean", "sd")}[self.distribution]
         for name in ("mode", "mean", "sd"):
             given = getattr(self, name) is not None
@@ -1211,7 +1213,8 @@ class Config(Strict):
     report: ReportSettings | None = None
     uncertainty: dict[str, UncertainSetting] = Field(default_factory=dict)
     """Settings whose values are assumptions, by dotted key (``pools.nursing_home.places``), each with
-    its plausible range and source: what ``sensitivity`` and ``uncertainty`` vary."""
+    its plausible range and source: what an analysis of how much of the answer is assumption varies
+    (:mod:`discharge_sim.experiments.sampling`)."""
 
     @field_validator("name")
     @classmethod

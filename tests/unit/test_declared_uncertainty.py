@@ -30,7 +30,9 @@ def test_the_baseline_declares_its_assumptions_for_every_side_alike():
 @pytest.mark.parametrize("declared, words", [
     ({"pools.nursing_home.placez": {"low": 1, "high": 2, "source": "x"}}, "is not a setting of this config"),
     ({"steps.care_home.type": {"low": 1, "high": 2, "source": "x"}}, "not a number"),
-    ({"staff.therapists.count": {"low": 9, "high": 9, "source": "x"}}, "must be above low"),
+    ({"staff.therapists.count": {"low": 9, "high": 8, "source": "x"}}, "must not be below low"),
+    ({"staff.therapists.count": {"distribution": "triangular", "low": 9, "high": 9, "mode": 9, "source": "x"}},
+     "a range of one value is uniform"),
     ({"staff.therapists.count": {"distribution": "triangular", "low": 6, "high": 14, "source": "x"}},
      "needs its mode"),
     ({"staff.therapists.count": {"distribution": "normal", "low": 6, "high": 14, "mean": 10, "source": "x"}},
