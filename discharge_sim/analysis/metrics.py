@@ -449,6 +449,13 @@ def dtoc_metric(code: str, org: str) -> str:
     return f"dtoc_days_{code}" if org == "total" else f"dtoc_days_{code}_{org}"
 
 
+def left_on_a_later_day(ready: np.ndarray, departure: np.ndarray) -> np.ndarray:
+    """Whether each patient left on a later calendar day than their discharge-ready date (NHS
+    England's "delayed"); False where either time is not known."""
+    with np.errstate(invalid="ignore"):
+        return np.floor(departure / HOURS_PER_DAY) > np.floor(ready / HOURS_PER_DAY)
+
+
 def delay_days(ready: np.ndarray, departure: np.ndarray) -> np.ndarray:
     """Calendar days from the discharge-ready date to the departure date (0: left the same day)."""
     return (np.floor(departure / HOURS_PER_DAY) - np.floor(ready / HOURS_PER_DAY)).astype(np.int64)

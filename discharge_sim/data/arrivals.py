@@ -43,8 +43,7 @@ def fit_arrivals(extract: Extract) -> Arrivals:
     """Emergency and elective arrival settings from ``extract`` (see the module's docstring)."""
     start_day, end_day = extract.admission_days
     days = extract.days
-    day_numbers = np.arange(start_day, end_day)
-    weekday_days = np.bincount(day_numbers % 7, minlength=7).astype(float)
+    weekday_days = extract.weekdays_covered
     emergency = extract.needed_bed[~extract.elective]
     window = (emergency >= start_day * HOURS_PER_DAY) & (emergency < end_day * HOURS_PER_DAY)
     emergency = emergency[window]  # not those who needed a bed before the first day or after the last

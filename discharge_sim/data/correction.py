@@ -226,8 +226,7 @@ def scaled(duration: dict[str, Any], factor: float) -> dict[str, Any]:
 
 def electives_per_weekday(extract: Extract, runs: int = 1) -> dict[str, float]:
     """Electives admitted per weekday of the extract (per run, for ``runs`` pooled runs)."""
-    days = np.arange(*extract.admission_days)
-    covered = np.bincount(days % 7, minlength=7)
+    covered = extract.weekdays_covered
     when = extract.admitted[extract.elective]
     counts = np.bincount((when // HOURS_PER_DAY).astype(int) % 7, minlength=7)
     return {DAY_NAMES[d]: counts[d] / runs / covered[d] for d in range(7) if covered[d]}

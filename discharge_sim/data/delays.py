@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from discharge_sim.analysis.metrics import left_on_a_later_day
 from discharge_sim.config import Config
 from discharge_sim.config.schema import DelayStep, PlacementStep, SessionStep, StaffedStep
 from discharge_sim.data.extract import MILESTONES, Extract
@@ -91,8 +92,7 @@ def pathways_of(config: Config, step: str) -> list[int]:
 
 def delayed(extract: Extract) -> np.ndarray:
     """Patients who left on a later calendar day than their ready date (NHS England's definition)."""
-    with np.errstate(invalid="ignore"):
-        return np.floor(extract.discharged / HOURS_PER_DAY) > np.floor(extract.ready / HOURS_PER_DAY)
+    return left_on_a_later_day(extract.ready, extract.discharged)
 
 
 def fit_steps(extract: Extract, config: Config) -> tuple[list[StepFit], list[StepLeft]]:

@@ -172,6 +172,11 @@ class Extract:
         return float(last - first)
 
     @property
+    def weekdays_covered(self) -> np.ndarray:
+        """How many of each weekday (Monday first) the days of admissions cover."""
+        return np.bincount(np.arange(*self.admission_days) % 7, minlength=7).astype(float)
+
+    @property
     def admission_days(self) -> tuple[int, int]:
         """(first, last + 1): the days, from the origin, whose admissions the extract holds."""
         if not len(self):

@@ -26,11 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from discharge_sim.analysis.metrics import left_on_a_later_day
 from discharge_sim.config import Config
 from discharge_sim.config.schema import PlacementStep, SessionStep, StaffedStep
 from discharge_sim.data.extract import COLUMNS
 from discharge_sim.model.replication import run_replication
-from discharge_sim.vocabulary import DTOC_CODES, HOURS_PER_DAY
+from discharge_sim.vocabulary import DTOC_CODES
 
 DEFAULT_START = date(2024, 4, 1)
 """The first day of a synthetic extract unless another is given: the start of a financial year."""
@@ -118,10 +119,8 @@ def _main_reasons(segments: dict[str, np.ndarray], ids: np.ndarray, ready: np.nd
     """Per patient delayed (a later day than their ready date, or still waiting at the end), the
     DToC code of the most delayed hours; blank otherwise."""
     out = np.full(ids.size, "", dtype=object)
-    with np.errstate(invalid="ignore"):
-        waiting = ~np.isnan(ready) & (ready < horizon) & np.isnan(departure)
-        late = np.floor(departure / HOURS_PER_DAY) > np.floor(ready / HOURS_PER_DAY)
-    delayed = waiting | late
+    waiting = ~np.isnan(ready) & (ready < horizon) & np.isnan(departure)
+    delayed = waiting | left_on_a_later_day(ready, departure)
     if not delayed.any() or segments["patient"].size == 0:
         return out
     hours = np.minimum(segments["end"], horizon) - segments["start"]
