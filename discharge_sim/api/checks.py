@@ -28,16 +28,23 @@ class Checked:
 def check(config: str | Path) -> Checked:
     """Load and validate a config, YAML or a workbook (a :class:`~discharge_sim.config.ConfigError`
     names what is wrong). A setting declared uncertain is also checked at both ends of its range:
-    the config must be valid there too."""
+    the config must be valid there too (each end on its own: settings at their ends together may
+    clash where each alone does not)."""
     path = Path(config)
     loaded = load(path)
-    for key, declared in loaded.uncertainty.items():
-        for end, value in (("low", declared.low), ("high", declared.high)):
-            try:
-                load(path, {key: value})
-            except ConfigError as exc:
-                raise ConfigError(f"uncertainty.{key}.{end} = {value:g} does not give a valid config: "
-                                  f"{exc}") from None
+    for end in ("low", "high"):
+        ends = {key: getattr(declared, end) for key, declared in loaded.uncertainty.items()}
+        if not ends:
+            continue
+        try:  # every setting at this end at once; only if that fails, one at a time to name it
+            load(path, ends)
+        except ConfigError:
+            for key, value in ends.items():
+                try:
+                    load(path, {key: value})
+                except ConfigError as exc:
+                    raise ConfigError(f"uncertainty.{key}.{end} = {value:g} does not give a valid config: "
+                                      f"{exc}") from None
     return Checked(loaded, [*capacity_notes(loaded), *surge_notes(loaded), *convention_notes(loaded),
                             *uncertainty_notes(loaded)])
 
