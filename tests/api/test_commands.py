@@ -181,6 +181,7 @@ def test_plot(run_results):
         assert (run_results.out / "figures" / f"{d.name}.pdf").stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_report(run_results):
     md, html = api.report(run_results.out)
     assert (md, html) == (run_results.out / "report.md", run_results.out / "report.html")

@@ -85,6 +85,7 @@ def test_spend_is_the_simulated_occupancy_at_the_fees():
     assert m["public_spend_gbp"] == pytest.approx(m["council_spend_gbp"] + m["nhs_spend_gbp"])
 
 
+@pytest.mark.slow
 def test_staff_cost_follows_opening_hours():
     base = replication_metrics(run_replication(finance_config(), 0, seed=3))
     weekends = finance_config(**{"schedules.pharmacy": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],

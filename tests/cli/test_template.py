@@ -9,6 +9,8 @@ import pytest
 from discharge_sim.cli import main
 from tests.helpers import BASELINE, CONFIGS
 
+pytestmark = pytest.mark.slow  # each writes or reads a whole workbook through the command line
+
 SCENARIO = CONFIGS / "scenarios" / "seven_day_working.yaml"
 
 

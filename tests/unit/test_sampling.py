@@ -48,6 +48,7 @@ def test_the_declared_distributions_have_their_shape():
     assert quantiles(cut, p).min() >= 4
 
 
+@pytest.mark.slow
 def test_ranges_of_one_value_at_the_configs_own_values_give_the_config_itself():
     raw = read_config(BASELINE)
     raw["run"].update(days=90, warmup_days=30)

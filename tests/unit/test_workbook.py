@@ -14,6 +14,8 @@ from discharge_sim.data.layout import README, layout
 from discharge_sim.data.workbook import config_workbook
 from tests.helpers import BASELINE, CONFIGS, SHIPPED
 
+pytestmark = pytest.mark.slow  # writing the baseline's workbook, its notes from the schema, takes seconds
+
 
 @pytest.fixture(scope="module")
 def baseline_book(tmp_path_factory) -> openpyxl.Workbook:
@@ -47,7 +49,6 @@ def _row(sheet, name: str, column: str = "A") -> int:
     raise AssertionError(f"no row {name!r} on {sheet.title}")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(CONFIGS).as_posix())
 def test_every_shipped_config_survives_a_round_trip_byte_for_byte(path, tmp_path):
     config = load(path)
