@@ -4,12 +4,8 @@ config schema so that a workbook's headers cannot drift from what the config acc
 
 from __future__ import annotations
 
-import ast
-import inspect
-import itertools
 import math
 import re
-import textwrap
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +15,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
+from discharge_sim.config.docstrings import attribute_docstrings
 from discharge_sim.vocabulary import DAY_NAMES
 
 REFERENCES = {"schedule": "schedules", "admission_schedule": "schedules", "staff": "staff",
@@ -248,24 +245,9 @@ def unit(key: str, annotation: Any = None, metadata: Iterable[Any] = ()) -> str:
     return ""
 
 
-@cache
 def _docstrings(model: type) -> dict[str, str]:
-    """A model's attribute docstrings (the string after a field), by field name."""
-    found: dict[str, str] = {}
-    for klass in reversed(model.__mro__):
-        if not _is_model(klass) or klass is BaseModel:
-            continue
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-        except (OSError, TypeError, SyntaxError):  # pragma: no cover - source not shipped
-            continue
-        body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef)), [])
-        for stmt, nxt in itertools.pairwise(body):
-            if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                    and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
-                    and isinstance(nxt.value.value, str)):
-                found[stmt.target.id] = " ".join(nxt.value.value.split())
-    return found
+    """A model's attribute docstrings, each on one line, by field name."""
+    return {name: " ".join(text.split()) for name, text in attribute_docstrings(model).items()}
 
 
 def docstring(model: type, name: str) -> str:

@@ -27,14 +27,11 @@ read from the objects they return.
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import inspect
-import itertools
 import logging
 import os
 import re
-import textwrap
 import types
 import typing
 from collections import Counter
@@ -526,21 +523,9 @@ def _human(model: type) -> str:
 
 def _attribute_docs(model: type) -> dict[str, str]:
     """Docstrings written under fields in the class bodies (base classes first)."""
-    docs: dict[str, str] = {}
-    for klass in reversed(getattr(model, "__mro__", ())):
-        if not _is_model(klass) or klass.__module__.startswith("pydantic"):
-            continue
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-        except (OSError, TypeError, SyntaxError):
-            continue
-        body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef)), [])
-        for stmt, nxt in itertools.pairwise(body):
-            if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                    and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
-                    and isinstance(nxt.value.value, str)):
-                docs[stmt.target.id] = nxt.value.value
-    return docs
+    from discharge_sim.config.docstrings import attribute_docstrings
+
+    return attribute_docstrings(model)
 
 
 def _doc(model: type, name: str, info: Any) -> str | None:
