@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from discharge_sim.api.defaults import VALIDATION_SEED, cpus
 from discharge_sim.api.errors import Interrupted, Terminated, UsageError
-from discharge_sim.config.limits import MOST_DAYS, MOST_REPLICATIONS, SEED_LIMIT
+from discharge_sim.config.limits import (
+    MOST_DAYS,
+    MOST_REPLICATIONS,
+    MOST_SAMPLE_POINTS,
+    MOST_SAMPLES,
+    MOST_TRAJECTORIES,
+    SEED_LIMIT,
+)
 from discharge_sim.version import __version__
 from discharge_sim.vocabulary import DETAIL_FORMATS
 
@@ -32,6 +39,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 MOST_POINTS = 100
 """The most grid points per setting and round of calibrate, and the most rounds."""
+AUTO_FOR_POINTS = (3, 8)
+"""The auto rule's least and most replications a point, for commands that run many points."""
 MOST_ROWS_SHOWN = 20
 """Rows left out that fit prints; the rest are in the fit's excluded_rows.csv."""
 MOST_SWEEP_VALUES = 10_000
@@ -130,6 +139,50 @@ def build_parser() -> argparse.ArgumentParser:
     _experiment_options(calibrate, detail=None, out="results/calibrate-<name>-<time>")
     calibrate.add_argument("--warmup-days", type=_warmup_days, default=None, metavar="W",
                            help="days discarded before measuring (default: run.warmup_days)")
+
+    sensitivity = _command(sub, "sensitivity", "how far each declared assumption moves the answer",
+        """Vary the settings CONFIG declares uncertain (its uncertainty: section), each over its declared range
+        or distribution: Morris screening of every one (--trajectories paths through 4 levels), then first-order
+        and total Sobol indices of the --top most influential (--samples base samples; every other setting at
+        CONFIG's own value). Followed at every point, under common random numbers: each side's share and
+        delayed bed-days under --convention, their difference, all delayed bed-days, the share of discharges
+        delayed and boarding hours. Writes sensitivity.json, morris.csv, sobol.csv, the points of both designs
+        and figures (a tornado chart and Sobol bars).""",
+        config="YAML config or workbook (default: configs/baseline.yaml)", nargs="?")
+    _assumption_options(sensitivity)
+    sensitivity.add_argument("--trajectories", type=_at_most(MOST_TRAJECTORIES), default=10, metavar="R",
+                             help=f"Morris paths, each one step per setting, from 2 to {MOST_TRAJECTORIES} "
+                             "(default 10)")
+    sensitivity.add_argument("--top", type=_positive_int, default=4, metavar="K",
+                             help="settings given Sobol indices: the K with the largest Morris mu* (default 4)")
+    sensitivity.add_argument("--samples", type=_at_most(MOST_SAMPLES), default=32, metavar="N",
+                             help="Sobol base samples, a power of 2; the design runs N x (K + 2) points (default 32)")
+    _experiment_options(sensitivity, detail=None, out="results/sensitivity-<name>-<time>", plots=True,
+                        auto=AUTO_FOR_POINTS)
+    sensitivity.add_argument("--warmup-days", type=_warmup_days, default=None, metavar="W",
+                             help="days discarded before measuring (default: run.warmup_days)")
+
+    uncertainty = _command(sub, "uncertainty", "the answer over plausible assumptions (probabilistic sensitivity)",
+        """Run a Latin hypercube of --points points over the settings CONFIG declares uncertain (its uncertainty:
+        section), every point under the same seeds, and report the distribution of the answer: each side's share
+        of delayed bed-days (median and 90%% range), the probability that the first side's delay exceeds the
+        second's, the settings that drive the split and the values at which its majority changes side. With
+        --targets (a calibrate targets file), the same over the points whose outputs match every target within
+        tolerance (history matching), beside the range over all points. Writes uncertainty.json, points.csv and
+        figures.""",
+        config="YAML config or workbook (default: configs/baseline.yaml)", nargs="?")
+    _assumption_options(uncertainty)
+    uncertainty.add_argument("--points", type=_at_most(MOST_SAMPLE_POINTS), default=128, metavar="N",
+                             help=f"points of the sample, from 2 to {MOST_SAMPLE_POINTS} (default 128)")
+    uncertainty.add_argument("--targets", type=Path, default=None, metavar="TARGETS.yaml",
+                             help="keep only the points whose mean metrics match these targets (as for calibrate)")
+    uncertainty.add_argument("--cutoff", type=_positive_float, default=1.0, metavar="C",
+                             help="with --targets: a point is kept if every target's |mean - value| / "
+                             "sqrt(tolerance^2 + se^2) is at most C (default 1: within tolerance)")
+    _experiment_options(uncertainty, detail=None, out="results/uncertainty-<name>-<time>", plots=True,
+                        auto=AUTO_FOR_POINTS)
+    uncertainty.add_argument("--warmup-days", type=_warmup_days, default=None, metavar="W",
+                             help="days discarded before measuring (default: run.warmup_days)")
 
     _folder_command(sub, "plot", "draw the figures of a results folder",
         """Draw every figure RESULTS_DIR has data for into RESULTS_DIR/figures, as PNG (200 dpi) and PDF,
@@ -288,18 +341,23 @@ def _folder_command(sub: Any, name: str, summary: str, description: str) -> None
     folder.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
-def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: str, plots: bool = False) -> None:
+def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: str, plots: bool = False,
+                        auto: tuple[int, int] | None = None) -> None:
+    """The options every experiment command shares. ``auto``: the command runs many points and
+    defaults to the auto rule from ``auto[0]`` to ``auto[1]`` replications a point."""
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help=f"results folder to create (default: {out}); must not exist")
+    each, default = ("point", f"auto, from {auto[0]} to {auto[1]}") if auto else ("config", "run.replications")
+    least, most = auto or (5, 100)
     p.add_argument("--replications", type=_replications, default=None, metavar="N",
-                   help="replications per config, or 'auto': add replications until the 95%% interval of "
-                   "total delayed bed-days is within --target-half-width of its mean (default: run.replications)")
+                   help=f"replications per {each}, or 'auto': add replications until the 95%% interval of "
+                   f"total delayed bed-days is within --target-half-width of its mean (default: {default})")
     p.add_argument("--target-half-width", type=_fraction, default=None, metavar="F",
                    help="with --replications auto: relative half-width to reach, e.g. 0.05 or 5%% (default 5%%)")
     p.add_argument("--min-replications", type=_at_most(MOST_REPLICATIONS), default=None, metavar="N",
-                   help="with --replications auto: replications to run at least (default 5)")
+                   help=f"with --replications auto: replications to run at least (default {least})")
     p.add_argument("--max-replications", type=_at_most(MOST_REPLICATIONS), default=None, metavar="N",
-                   help="with --replications auto: replications to run at most (default 100)")
+                   help=f"with --replications auto: replications to run at most (default {most})")
     p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="experiment seed (default: run.seed in the config)")
     p.add_argument("--days", type=_days, default=None, metavar="D",
@@ -342,7 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad_input = _bad_input()
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
-        "attribute": cmd_attribute, "calibrate": cmd_calibrate, "plot": cmd_plot, "report": cmd_report,
+        "attribute": cmd_attribute, "calibrate": cmd_calibrate, "sensitivity": cmd_sensitivity,
+        "uncertainty": cmd_uncertainty, "plot": cmd_plot, "report": cmd_report,
         "check": cmd_check, "validate": cmd_validate, "targets": cmd_targets, "fit": cmd_fit,
         "synth": cmd_synth, "template": cmd_template,
     }
@@ -474,6 +533,44 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     say(calibration_lines(calibrated.document))
     say(f"\nResults and fitted config: {calibrated.out}")
     return EXIT_OK
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.assumption_text import sensitivity_lines
+
+    if args.replications != "auto" and args.replications is not None:
+        _no_precision_options(args)
+    done = api.sensitivity(args.config, trajectories=args.trajectories, top=args.top, samples=args.samples,
+                           convention=args.convention, **_experiment(args), **_where(args))
+    say = _printer(args.quiet)
+    say("")
+    say(sensitivity_lines(done.document))
+    say(f"\nResults: {done.out}")
+    return EXIT_OK
+
+
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+    from discharge_sim.present.assumption_text import uncertainty_lines
+
+    if args.replications != "auto" and args.replications is not None:
+        _no_precision_options(args)
+    if args.targets is None and args.cutoff != 1.0:
+        raise UsageError("--cutoff: only with --targets")
+    done = api.uncertainty(args.config, points=args.points, targets=args.targets, cutoff=args.cutoff,
+                           convention=args.convention, **_experiment(args), **_where(args))
+    say = _printer(args.quiet)
+    say("")
+    say(uncertainty_lines(done.document))
+    say(f"\nResults: {done.out}")
+    return EXIT_OK
+
+
+def _assumption_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--convention", default=None, metavar="NAME",
+                   help="the convention deciding each side's delay: symmetric, owner, dtoc or one of the config's "
+                   "own (default: the first of the config's attribution.conventions)")
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
@@ -824,6 +921,13 @@ def _at_most(most: int) -> Callable[[str], int]:
 
 def _positive_int(text: str) -> int:
     return _whole(text, 1)
+
+
+def _positive_float(text: str) -> float:
+    value = _number(text, float)
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{_cut(text)} must be a number greater than 0")
+    return value
 
 
 def _seed(text: str) -> int:

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
     from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
+    from discharge_sim.api.sensitivity import Sensitivity, sensitivity
     from discharge_sim.api.templates import config_text, from_workbook, load, template, write_config
+    from discharge_sim.api.uncertainty import Uncertainty, uncertainty
     from discharge_sim.api.validation import Validation, validate
 
 __all__ = [
@@ -41,7 +43,9 @@ __all__ = [
     "Interrupted",
     "PublishedTargets",
     "Results",
+    "Sensitivity",
     "Terminated",
+    "Uncertainty",
     "UsageError",
     "Validation",
     "attribute",
@@ -57,10 +61,12 @@ __all__ = [
     "plot",
     "report",
     "run",
+    "sensitivity",
     "sweep",
     "synth",
     "targets_from_published",
     "template",
+    "uncertainty",
     "validate",
     "warmup",
     "write_config",
@@ -76,7 +82,9 @@ _HOMES = {
     "reports": ("plot", "report"),
     "runner": ("Results", "default_config"),
     "runs": ("attribute", "compare", "run", "sweep", "warmup"),
+    "sensitivity": ("Sensitivity", "sensitivity"),
     "templates": ("config_text", "from_workbook", "load", "template", "write_config"),
+    "uncertainty": ("Uncertainty", "uncertainty"),
     "validation": ("Validation", "validate"),
 }
 """The module of this package each public name comes from."""

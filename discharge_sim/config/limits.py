@@ -13,3 +13,9 @@ MOST_REPLICATIONS = 10_000
 are already about 30 times as precise as 10."""
 SEED_LIMIT = 2**63
 """Seeds run from 0 to 2^63 - 1: the results tables store the seed as a 64-bit integer."""
+MOST_TRAJECTORIES = 100
+"""The most Morris paths of a sensitivity run (each runs one point more than there are settings)."""
+MOST_SAMPLES = 4096
+"""The most Sobol base samples of a sensitivity run."""
+MOST_SAMPLE_POINTS = 5000
+"""The most points of an uncertainty sample."""

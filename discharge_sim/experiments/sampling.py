@@ -41,14 +41,25 @@ def latin_hypercube(config: Config, points: int, seed: int) -> Design:
     ``seed`` (the same seed, the same design)."""
     from scipy.stats import qmc
 
-    declared = config.uncertainty
-    if not declared:
-        raise ValueError("the config declares no uncertain setting (uncertainty:) to sample")
-    keys = tuple(declared)
+    keys = declared_keys(config)
     unit = qmc.LatinHypercube(d=len(keys), seed=np.random.default_rng(seed)).random(points)
+    return from_unit(config, keys, unit)
+
+
+def declared_keys(config: Config) -> tuple[str, ...]:
+    """The settings ``config`` declares uncertain, in the order declared."""
+    if not config.uncertainty:
+        raise ValueError("the config declares no uncertain setting (uncertainty:) to sample")
+    return tuple(config.uncertainty)
+
+
+def from_unit(config: Config, keys: tuple[str, ...], unit: np.ndarray) -> Design:
+    """The points of a design drawn in the unit cube (a Latin hypercube, a Morris or a Sobol
+    design), one column per key, mapped through each setting's declared distribution."""
     current = flatten(config_to_dict(config))
+    declared = config.uncertainty
     columns = [_quantiles(declared[key], unit[:, j], isinstance(current[key], int)) for j, key in enumerate(keys)]
-    return Design(keys, np.column_stack(columns))
+    return Design(keys, np.column_stack(columns) if columns else np.empty((unit.shape[0], 0)))
 
 
 def quantiles(setting: UncertainSetting, p: np.ndarray) -> np.ndarray:

@@ -1,0 +1,77 @@
+"""The headline outputs a sensitivity or uncertainty run follows at each point of its design.
+
+Each is a mean over the point's replications: the two sides' delayed bed-days as the ledger
+records them under one convention (necessary hours left out, as in every recorded split), their
+shares of all delayed bed-days (a ratio of totals over the replications, the one definition of a
+share used everywhere), the difference between the sides (whose sign says which has the
+majority), and three measures of the whole system: delayed bed-days, the share of discharges
+delayed and emergency boarding hours. With each goes the half-width of its 95% interval over the
+replications, so that noise can be told from the effect of the settings.
+
+The two sides compared are the hospital and social care; under a convention without a hospital
+side (``dtoc``, whose organisations are the NHS, social care and both) the NHS stands in for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from discharge_sim.analysis.attribution import METRIC, recorded_by_side
+from discharge_sim.analysis.sides import SideConvention
+from discharge_sim.analysis.statistics import ratio_interval, t_interval
+
+SYSTEM = ("delayed_bed_days", "delayed_discharge_share", "boarding_hours")
+"""Measures of the whole system, taken as the replications' metrics are."""
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The two sides set against each other, under one convention."""
+
+    convention: str
+    first: str
+    second: str = "social_care"
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The headline outputs' names, in the order they are reported."""
+        a, b = self.first, self.second
+        return (f"{a}_share", f"{b}_share", f"{a}_bed_days", f"{b}_bed_days", self.difference, *SYSTEM)
+
+    @property
+    def difference(self) -> str:
+        return f"{self.first}_minus_{self.second}_bed_days"
+
+    def label(self, side: str) -> str:
+        return {"hospital": "hospital", "nhs": "NHS", "social_care": "social care"}.get(side, side.replace("_", " "))
+
+
+def sides_of(name: str, convention: SideConvention) -> Sides:
+    """The sides to compare under ``convention``: the hospital (or the NHS) against social care."""
+    players = set(convention.sides.values())
+    first = "hospital" if "hospital" in players else "nhs" if "nhs" in players else None
+    if first is None or "social_care" not in players:
+        raise ValueError(f"convention {name!r} has no hospital (or NHS) side and social-care side to set against "
+                         f"each other; its sides: {', '.join(sorted(players))}")
+    return Sides(name, first)
+
+
+def headline(sides: Sides, convention: SideConvention, rows: Sequence[Mapping[str, float]],
+             measure: str = METRIC) -> dict[str, dict[str, float]]:
+    """Per headline output, its mean over ``rows`` (one point's replications) and the half-width of
+    the 95% interval (NaN with one replication)."""
+    by_side = [recorded_by_side(convention, row, measure) for row in rows]
+    first = [b.get(sides.first, 0.0) for b in by_side]
+    second = [b.get(sides.second, 0.0) for b in by_side]
+    totals = [row[measure] for row in rows]
+    out = {
+        f"{sides.first}_share": ratio_interval(first, totals),
+        f"{sides.second}_share": ratio_interval(second, totals),
+        f"{sides.first}_bed_days": t_interval(first),
+        f"{sides.second}_bed_days": t_interval(second),
+        sides.difference: t_interval([a - b for a, b in zip(first, second, strict=True)]),
+    }
+    for name in SYSTEM:
+        out[name] = t_interval([row[name] for row in rows])
+    return {name: {"mean": ci["mean"], "half_width": ci["half_width"]} for name, ci in out.items()}

@@ -1,0 +1,172 @@
+"""Figures of the sensitivity and uncertainty commands: a tornado chart of Morris screening, Sobol
+bars with their intervals, the distribution of the split over plausible assumptions, and the split
+against the settings that drive it.
+
+Directions keep the sides' colours: a bar that raises the first side's share is drawn in its
+colour, one that lowers it in the other side's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from discharge_sim.experiments.sampling import Design
+from discharge_sim.experiments.uncertainty import Matched
+from discharge_sim.present.charts import NEUTRAL, SIDE_COLOURS, _figure, save_figure
+
+SHOWN = 12
+"""Settings shown in a tornado chart: the most influential; the rest are in morris.csv."""
+LABELS = {"hospital": "hospital", "nhs": "NHS", "social_care": "social care"}
+
+
+def _label(output: str) -> str:
+    words = output.replace("_minus_", " minus ").replace("_", " ")
+    for side, label in LABELS.items():
+        words = words.replace(side.replace("_", " "), label)
+    return words
+
+
+def tornado_figure(panels: list[tuple[str, list[tuple[str, float, float, float, float]]]], sides: tuple[str, str],
+                   title: str) -> Figure:
+    """Per panel (an output), its settings as (key, mu*, low, high, mu), largest mu* on top."""
+    fig = _figure(11.0, 1.2 + 0.38 * max(len(rows) for _, rows in panels))
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    up, down = (SIDE_COLOURS.get(s, NEUTRAL) for s in sides)
+    for ax, (output, rows) in zip(axes, panels, strict=True):
+        rows = sorted(rows, key=lambda r: -r[1] if math.isfinite(r[1]) else math.inf)[:SHOWN][::-1]
+        y = np.arange(len(rows))
+        values = np.asarray([r[1] for r in rows])
+        colours = [up if r[4] >= 0 else down for r in rows]
+        ax.barh(y, values, color=colours, gid="mu_star")
+        low = np.asarray([r[2] for r in rows])
+        high = np.asarray([r[3] for r in rows])
+        ax.errorbar((low + high) / 2, y, xerr=(high - low) / 2, fmt="none", ecolor=NEUTRAL, capsize=3,
+                    linewidth=1.0, gid="interval")
+        ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
+        ax.set_xlabel(f"mu* of {_label(output)}")
+        ax.set_xlim(left=0)
+        ax.grid(axis="x", alpha=0.3)
+    first, second = (LABELS.get(s, s) for s in sides)
+    fig.suptitle(f"{title}\nbar colour: raises the {first} side's share ({first} colour) or lowers it "
+                 f"({second} colour); whiskers: 95% bootstrap interval", fontsize=10)
+    return fig
+
+
+def sobol_figure(panels: list[tuple[str, Mapping[str, Mapping[str, float]]]], title: str) -> Figure:
+    """Per panel (an output), first-order and total indices of each setting with 95% intervals."""
+    fig = _figure(11.0, 4.8)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (output, settings) in zip(axes, panels, strict=True):
+        keys = list(settings)
+        x = np.arange(len(keys))
+        for offset, stat, colour, name in ((-0.2, "first", "#332288", "first order (alone)"),
+                                           (0.2, "total", "#88CCEE", "total (with interactions)")):
+            values = np.asarray([settings[k][stat] for k in keys], dtype=float)
+            low = np.asarray([settings[k][f"{stat}_low"] for k in keys], dtype=float)
+            high = np.asarray([settings[k][f"{stat}_high"] for k in keys], dtype=float)
+            ax.bar(x + offset, values, width=0.4, color=colour, label=name, gid=stat)
+            ax.errorbar(x + offset, (low + high) / 2, yerr=(high - low) / 2, fmt="none", ecolor=NEUTRAL, capsize=3,
+                        linewidth=1.0, gid=f"{stat}_interval")
+        ax.set_xticks(x, keys, rotation=30, ha="right", fontsize=8)
+        ax.set_ylim(min(0.0, ax.get_ylim()[0]), max(1.05, ax.get_ylim()[1]))
+        ax.axhline(0, color=NEUTRAL, linewidth=0.8)
+        ax.set_title(_label(output), fontsize=10)
+        ax.set_ylabel("share of the output's variance")
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(fontsize=8, loc="upper right")
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def draw_sensitivity(folder: Path, document: Mapping[str, Any]) -> None:
+    """figures/tornado and figures/sobol of a sensitivity run."""
+    sides = tuple(document["sides"])
+    first_share, total = f"{sides[0]}_share", "delayed_bed_days"
+    indices = document["morris"]["indices"]
+    panels = [(name, [(key, v["mu_star"], v["mu_star_low"], v["mu_star_high"], v["mu"])
+                      for key, v in indices[name].items()]) for name in (first_share, total)]
+    figures = folder / "figures"
+    save_figure(tornado_figure(panels, (sides[0], sides[1]),
+                               f"Morris screening of {document['config']}: how far each assumption moves the answer"),
+                figures, "tornado")
+    sobol = document["sobol"]["indices"]
+    save_figure(sobol_figure([(name, sobol[name]["settings"]) for name in (first_share, total)],
+                             f"Sobol indices of the {len(document['most_influential'])} most influential "
+                             f"assumptions ({document['sobol']['points']} points)"), figures, "sobol")
+
+
+def distribution_figure(prior: np.ndarray, kept: np.ndarray | None, side: str, spans: Mapping[str, tuple[float, float]],
+                        title: str) -> Figure:
+    """Histograms of one side's share over every point and over the points kept."""
+    fig = _figure(9.0, 4.5)
+    ax = fig.subplots()
+    finite = prior[np.isfinite(prior)] * 100
+    bins: Any = np.linspace(finite.min(), finite.max(), 25) if finite.size and np.ptp(finite) > 0 else 10
+    ax.hist(finite, bins=bins, color="#BBBBBB", label=f"plausible assumptions ({finite.size} points)", gid="prior")
+    if kept is not None and kept.size:
+        ax.hist(kept[np.isfinite(kept)] * 100, bins=bins, color=SIDE_COLOURS.get(side, NEUTRAL), alpha=0.85,
+                label=f"given the targets ({kept.size} points)", gid="kept")
+    for name, (low, high) in spans.items():
+        style = "--" if name == "prior" else "-"
+        for value in (low, high):
+            ax.axvline(value * 100, color=NEUTRAL, linestyle=style, linewidth=1.0)
+    ax.set_xlabel(f"{LABELS.get(side, side)} side's share of delayed bed-days (%)")
+    ax.set_ylabel("points of the sample")
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def drivers_figure(design: Design, keys: list[str], difference: np.ndarray, kept: np.ndarray | None,
+                   crossings: Mapping[str, float | None], sides: tuple[str, str], title: str) -> Figure:
+    """The difference between the sides' delayed bed-days at each point against each driver."""
+    fig = _figure(4.0 * len(keys) + 1.0, 4.2)
+    axes = fig.subplots(1, len(keys), squeeze=False, sharey=True)[0]
+    first, second = (LABELS.get(s, s) for s in sides)
+    for ax, key in zip(axes, keys, strict=True):
+        x = design.values[:, design.keys.index(key)]
+        ax.scatter(x, difference, s=12, color="#999999", label="point", gid="points")
+        if kept is not None and kept.any():
+            ax.scatter(x[kept], difference[kept], s=16, color="#332288", label="kept (targets met)", gid="kept")
+        ax.axhline(0, color=NEUTRAL, linewidth=1.0)
+        crossing = crossings.get(key)
+        if crossing is not None:
+            ax.axvline(crossing, color="#D55E00", linestyle="--", linewidth=1.2, label=f"threshold {crossing:.3g}",
+                       gid="threshold")
+        ax.set_xlabel(key, fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel(f"{first} minus {second} delayed bed-days\n(above 0: {first} side has the majority)")
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def draw_uncertainty(folder: Path, document: Mapping[str, Any], design: Design,
+                     outputs: Mapping[str, Mapping[str, np.ndarray]], matched: Matched | None) -> None:
+    """figures/uncertainty_split and figures/uncertainty_drivers of an uncertainty run."""
+    sides = (document["sides"][0], document["sides"][1])
+    share = f"{sides[0]}_share"
+    difference = f"{sides[0]}_minus_{sides[1]}_bed_days"
+    kept = matched.kept if matched is not None else None
+    prior = document["prior"]["outputs"][share]
+    spans = {"prior": (prior["low"], prior["high"])}
+    given = (document.get("history_matching") or {}).get("given_targets")
+    if given:
+        spans["kept"] = (given["outputs"][share]["low"], given["outputs"][share]["high"])
+    figures = folder / "figures"
+    values = outputs[share]["mean"]
+    save_figure(distribution_figure(values, values[kept] if kept is not None else None, sides[0], spans,
+                                    f"{document['config']}: the split over plausible assumptions "
+                                    "(lines: 90% ranges)"), figures, "uncertainty_split")
+    drivers = [k for k in document["drivers"][difference]["coefficients"] if np.ptp(
+        design.values[:, design.keys.index(k)]) > 0][:3]
+    if drivers:
+        crossings = {k: document["thresholds"][k]["value"] for k in drivers}
+        save_figure(drivers_figure(design, drivers, outputs[difference]["mean"], kept, crossings, sides,
+                                   "The split against the assumptions that drive it"), figures, "uncertainty_drivers")
