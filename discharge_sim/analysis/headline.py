@@ -8,8 +8,9 @@ majority), and three measures of the whole system: delayed bed-days, the share o
 delayed and emergency boarding hours. With each goes the half-width of its 95% interval over the
 replications, so that noise can be told from the effect of the settings.
 
-The two sides compared are the hospital and social care; under a convention without a hospital
-side (``dtoc``, whose organisations are the NHS, social care and both) the NHS stands in for it.
+The two sides compared are the hospital and social care; under a convention that names
+organisations as the DToC statistic did (the NHS, social care and both) the NHS stands in for the
+hospital.
 """
 
 from __future__ import annotations
@@ -48,13 +49,12 @@ class Sides:
 
 
 def sides_of(name: str, convention: SideConvention) -> Sides:
-    """The sides to compare under ``convention``: the hospital (or the NHS) against social care."""
-    players = set(convention.sides.values())
-    first = "hospital" if "hospital" in players else "nhs" if "nhs" in players else None
-    if first is None or "social_care" not in players:
-        raise ValueError(f"convention {name!r} has no hospital (or NHS) side and social-care side to set against "
-                         f"each other; its sides: {', '.join(sorted(players))}")
-    return Sides(name, first)
+    """The sides to compare under ``convention``: the hospital against social care, or the NHS
+    where the convention names organisations as the DToC statistic did. A side no item counts
+    against holds no delay (a share of 0), which is an answer too."""
+    used = set(convention.sides.values())
+    nhs = "nhs" in used or ("hospital" not in used and convention.base == "dtoc")
+    return Sides(name, "nhs" if nhs else "hospital")
 
 
 def headline(sides: Sides, convention: SideConvention, rows: Sequence[Mapping[str, float]],

@@ -59,7 +59,6 @@ class Assumptions:
         name = convention or base.attribution.conventions[0]
         try:
             resolved = resolve(base, name)
-            sides = sides_of(name, resolved)
         except ValueError as exc:
             raise UsageError(f"--convention {name}: {exc}") from None
         if replications is None:
@@ -69,7 +68,7 @@ class Assumptions:
             min_replications = int(AUTO["min_replications"]) if min_replications is None else min_replications
             max_replications = int(AUTO["max_replications"]) if max_replications is None else max_replications
         plan = replication_plan(base, replications, target_half_width, min_replications, max_replications)
-        return cls(path, config_to_dict(base), base, declared_keys(base), sides, resolved, plan)
+        return cls(path, config_to_dict(base), base, declared_keys(base), sides_of(name, resolved), resolved, plan)
 
     @property
     def seed(self) -> int:
