@@ -40,6 +40,7 @@ from discharge_sim.experiments.calibration import (
     replace_values,
 )
 from discharge_sim.experiments.execution import Encoder, Finished, Schedule, execute
+from discharge_sim.experiments.identifiability import METHOD, Identifiability, identifiability
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario
 from discharge_sim.io.formats import write_json, write_table
 from discharge_sim.io.manifests import now, tool, when_and_where
@@ -213,7 +214,14 @@ class CalibrationJob:
                      "settings": {p.key: v for p, v in zip(self.parameters, best.values, strict=True)}},
             "fit": fit,
             "all_within_tolerance": all(row["within_tolerance"] for row in fit),
+            "identifiability": identifiability_section(self.identifiability()),
         }
+
+    def identifiability(self) -> Identifiability:
+        """Which varied settings the targets pin, judged on the first round (the grid over the full ranges)."""
+        first = [e for e in self.evaluated if e.round == 0]
+        means = [[e.summary.get(t.metric, {}).get("mean", math.nan) for t in self.targets] for e in first]
+        return identifiability(self.parameters, [e.values for e in first], means, self.targets)
 
     def table(self) -> dict[str, np.ndarray]:
         """calibration.csv: a row per evaluated point, in the order run."""
@@ -245,6 +253,21 @@ class CalibrationJob:
         write_json(folder / "calibration.json", self.document())
         (folder / "fitted.yaml").write_text(self.fitted_text(), encoding="utf-8")
         write_json(folder / "manifest.json", manifest)
+
+
+def identifiability_section(found: Identifiability) -> dict[str, Any]:
+    """calibration.json's ``identifiability``: a verdict per setting, the singular values, J and the method."""
+    return {
+        "method": METHOD,
+        "points": found.points,
+        "note": found.note,
+        "settings": {v.key: {"verdict": v.verdict, "reason": v.reason} for v in found.verdicts},
+        "singular_values": list(found.singular_values),
+        "sensitivity": {"targets": list(found.targets), "settings": list(found.settings),
+                        "values": found.sensitivity.tolist()},
+        "flat_directions": [{"loadings": dict(zip(found.settings, d.loadings, strict=True)), "movement": d.movement,
+                             "flagged": list(d.flagged)} for d in found.flat],
+    }
 
 
 @dataclass

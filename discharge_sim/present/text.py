@@ -419,6 +419,27 @@ def calibration_lines(doc: Mapping[str, Any]) -> str:
     if not doc["all_within_tolerance"]:
         lines.append("\nSome targets are not met within tolerance: widen the ranges, vary other settings, "
                      "or accept the fit as the closest this model structure allows.")
+    if "identifiability" in doc:
+        lines += ["", identifiability_lines(doc["identifiability"])]
+    return "\n".join(lines)
+
+
+def identifiability_lines(section: Mapping[str, Any]) -> str:
+    """Which varied settings the targets pin, which they do not, and why."""
+    settings = section["settings"]
+    lines = [f"Identifiability (slopes over round 1's {section['points']} point(s), in tolerances across each range):"]
+    pinned = [key for key, s in settings.items() if s["verdict"] == "pinned"]
+    if pinned:
+        lines.append(f"  pinned: {', '.join(pinned)}")
+    loose = {key: s for key, s in settings.items() if s["verdict"] != "pinned"}
+    for key, s in loose.items():
+        lines.append(f"  {key}: {s['verdict']}: {s['reason']}")
+    if section.get("note"):
+        lines.append(f"  ({section['note']})")
+    if any(s["verdict"] != "cannot be judged" for s in loose.values()):
+        lines.append("A setting not pinned, or pinned only in combination, keeps whatever value the search landed "
+                     "on, which these targets do not support: fix it from other evidence, or add a target that "
+                     "moves it.")
     return "\n".join(lines)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from discharge_sim.cli import main
 from discharge_sim.config import load_config
+from tests import toys
 from tests.helpers import TOY, status
 
 TARGET = "targets:\n  delayed_discharge_share: {value: 0.3, tolerance: 0.03}\n"
@@ -67,3 +69,35 @@ def test_calibrate_refuses_bad_arguments(case, tmp_path, capsys):
     err = capsys.readouterr().err
     assert all(message in err for message in messages) and "Traceback" not in err, err
     assert not (tmp_path / "fit").exists() and not list(tmp_path.glob(".*fit*"))
+
+
+LITTLE = {"mean_occupied_beds": {"value": 13.5, "tolerance": 0.5}, "occupancy": {"value": 0.0675, "tolerance": 0.0025}}
+"""A ward of 200 beds, ample: occupied beds = admissions a day x mean stay (Little's law), so these
+two targets, though two, fix only the product of the two settings varied below."""
+
+
+@pytest.mark.parametrize("targets, verdicts", [
+    (LITTLE, {"emergency.admissions_per_day": "not separately identified from groups.all.length_of_stay.mean_days",
+              "groups.all.length_of_stay.mean_days": "not separately identified from emergency.admissions_per_day"}),
+    ({**LITTLE, "admissions": {"value": 150, "tolerance": 7.5}},  # 25 days measured: depends on arrivals alone
+     {"emergency.admissions_per_day": "pinned", "groups.all.length_of_stay.mean_days": "pinned"}),
+])
+def test_calibrate_says_which_settings_its_targets_pin(targets, verdicts, tmp_path, capsys):
+    raw = toys.ward({}, {}, days=30, warmup=5, admissions=6, replications=2,
+                    stay={"distribution": "lognormal", "mean_days": 2.25, "sd_days": 1.0})
+    config, target = tmp_path / "ward.yaml", tmp_path / "targets.yaml"
+    config.write_text(yaml.safe_dump(raw))
+    target.write_text(yaml.safe_dump({"targets": targets}, sort_keys=False))
+    out = tmp_path / "fit"
+    assert main(["calibrate", str(config), "--target", str(target), "--vary", "emergency.admissions_per_day=4:8",
+                 "--vary", "groups.all.length_of_stay.mean_days=1.5:3", "--points", "4", "--rounds", "1",
+                 "--workers", "1", "--out", str(out)]) == 0
+    section = json.loads((out / "calibration.json").read_text())["identifiability"]
+    assert {key: s["verdict"] for key, s in section["settings"].items()} == verdicts
+    assert section["points"] == 16 and section["sensitivity"]["targets"] == list(targets)
+    assert all(v > 10 for v in section["sensitivity"]["values"][0])  # each setting alone moves the beds a lot
+    singular = section["singular_values"]
+    assert len(singular) == 2 and (singular[1] < 1) == (len(targets) == 2)  # flat within the rank, not beyond it
+    printed = capsys.readouterr().out
+    assert "Identifiability" in printed
+    assert ("which these targets do not support" in printed) == (len(targets) == 2)
