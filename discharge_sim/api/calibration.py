@@ -1,8 +1,8 @@
 """The calibrate command: rounds of grid points on the execution engine, and its results folder.
 
 The search itself (grid, loss, refinement, the fitted YAML) is in :mod:`discharge_sim.experiments.calibration`.
-Every replication of every round is kept in one store as it finishes, round ``k``'s points under
-scenario numbers from ``k * ROUND_STRIDE``, so an interrupted calibration resumes where it
+Every replication of every round is kept in one store as it finishes, round ``k`` as stage ``k``
+of :mod:`discharge_sim.api.points`, so an interrupted calibration resumes where it
 stopped: rounds already run are read back, and give the same next box, because the same seed
 gives the same numbers.
 """
@@ -13,17 +13,17 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.analysis.statistics import summarise
 from discharge_sim.api.errors import UsageError
+from discharge_sim.api.points import known_metrics, point_configs, run_stage
 from discharge_sim.api.runner import RESULTS, Say, Where, interrupted, run_overrides, silent
-from discharge_sim.config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict, read_config
+from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, read_config
 from discharge_sim.experiments.calibration import (
     MAX_POINTS_PER_ROUND,
     MIN_POINTS,
@@ -39,37 +39,12 @@ from discharge_sim.experiments.calibration import (
     refine,
     replace_values,
 )
-from discharge_sim.experiments.execution import Encoder, Finished, Schedule, execute
 from discharge_sim.experiments.identifiability import METHOD, Identifiability, identifiability
-from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario
+from discharge_sim.experiments.specification import ReplicationPlan
 from discharge_sim.io.formats import write_json, write_table
 from discharge_sim.io.manifests import now, tool, when_and_where
 from discharge_sim.io.storage import PartialResults
-from discharge_sim.model.replication import run_replication
-from discharge_sim.present.progress import ProgressBar
 from discharge_sim.version import __version__
-
-ROUND_STRIDE = 10_000
-
-
-class RoundSink:
-    """One round's view of the calibration's store: its scenarios shifted by the round's offset."""
-
-    def __init__(self, store: PartialResults, offset: int):
-        self.store = store
-        self.offset = offset
-
-    def done(self) -> dict[tuple[int, int], dict[str, float]]:
-        return {(s - self.offset, r): m for (s, r), m in self.store.done().items()
-                if self.offset <= s < self.offset + ROUND_STRIDE}
-
-    def save(self, finished: Finished) -> None:
-        record = replace(finished.record, scenario=finished.record.scenario + self.offset)
-        self.store.save(replace(finished, record=record))
-
-    @property
-    def encode(self) -> Encoder:
-        return self.store.encode
 
 
 @dataclass
@@ -110,9 +85,7 @@ class CalibrationJob:
         for end in ("low", "high"):
             values = {p.key: (round(getattr(p, end)) if p.integer else getattr(p, end)) for p in parameters}
             config_from_dict(apply_overrides(raw, values), source=f"{path} with every --vary at its {end} end")
-        probe = base.model_copy(update={"run": RunSettings(days=1.0)})
-        known = list(replication_metrics(run_replication(probe, 0, 0)))
-        targets = load_targets(targets_path, known)
+        targets = load_targets(targets_path, known_metrics(base))
         replace_values(path.read_text(encoding="utf-8"), {p.key: lookup(raw, p.key) for p in parameters})
         job = cls(path, raw, base, targets, targets_path, parameters, points, rounds)
         if job.points_per_round > MAX_POINTS_PER_ROUND:
@@ -156,24 +129,13 @@ class CalibrationJob:
         for k in range(self.rounds):
             points = grid(self.parameters, box, self.points)
             new = [values for values in points if values not in seen]  # a point is run once
-            scenarios = []
-            for values in new:
-                settings = tuple(zip(keys, values, strict=True))
-                label = ",".join(f"{key}={v}" for key, v in settings)
-                config = config_from_dict(apply_overrides(self.raw, dict(settings)), source=f"{self.path} with {label}")
-                scenarios.append(Scenario(label, config, settings))
-            if scenarios:
-                experiment = Experiment("sweep", tuple(scenarios), self.seed, ReplicationPlan(fixed=self.replications))
-                sink = RoundSink(store, k * ROUND_STRIDE)
-                schedule = Schedule(len(scenarios), experiment.plan, sink.done())
-                bar = ProgressBar(self.replications * len(scenarios), schedule.already_done, progress)
-                try:
-                    execute(experiment, sink, workers, scheduler, bar.update, schedule)
-                finally:
-                    bar.close()
-                done = sink.done()
+            if new:
+                configs = point_configs(self.raw, [dict(zip(keys, values, strict=True)) for values in new],
+                                        str(self.path), f"round {k + 1} point")
+                ran = run_stage(store, k, configs, self.seed, ReplicationPlan(fixed=self.replications), workers,
+                                scheduler, progress)
                 for i, values in enumerate(new):
-                    summary = summarise([done[i, r] for r in range(self.replications)])
+                    summary = summarise(ran.rows[i])
                     means = {name: ci["mean"] for name, ci in summary.items()}
                     seen[values] = Evaluated(k, i, values, loss(means, self.targets), summary)
                     self.evaluated.append(seen[values])
