@@ -154,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
                              help=f"Morris paths, each one step per setting, from 2 to {MOST_TRAJECTORIES} "
                              "(default 10)")
     sensitivity.add_argument("--top", type=_positive_int, default=4, metavar="K",
-                             help="settings given Sobol indices: the K with the largest Morris mu* (default 4)")
+                             help="settings given Sobol indices: the K with the largest Morris mu* on either "
+                             "side's share or all delayed bed-days (default 4)")
     sensitivity.add_argument("--samples", type=_at_most(MOST_SAMPLES), default=32, metavar="N",
                              help="Sobol base samples, a power of 2; the design runs N x (K + 2) points (default 32)")
     _experiment_options(sensitivity, detail=None, out="results/sensitivity-<name>-<time>", plots=True,
@@ -353,7 +354,8 @@ def _experiment_options(p: argparse.ArgumentParser, detail: bool | None, out: st
                    help=f"replications per {each}, or 'auto': add replications until the 95%% interval of "
                    f"total delayed bed-days is within --target-half-width of its mean (default: {default})")
     p.add_argument("--target-half-width", type=_fraction, default=None, metavar="F",
-                   help="with --replications auto: relative half-width to reach, e.g. 0.05 or 5%% (default 5%%)")
+                   help="with --replications auto: relative half-width to reach, e.g. 0.05 or 5%% "
+                   f"(default {'10' if auto else '5'}%%)")
     p.add_argument("--min-replications", type=_at_most(MOST_REPLICATIONS), default=None, metavar="N",
                    help=f"with --replications auto: replications to run at least (default {least})")
     p.add_argument("--max-replications", type=_at_most(MOST_REPLICATIONS), default=None, metavar="N",

@@ -21,6 +21,8 @@ def plot(results: str | Path) -> list[Drawn]:
     folder = Path(results)
     with reading(folder):
         try:
+            if (folder / "sensitivity.json").is_file() or (folder / "uncertainty.json").is_file():
+                return draw_assumptions(folder)
             return draw_all(folder)
         except OSError as exc:
             if not disk_full(exc):
@@ -28,6 +30,18 @@ def plot(results: str | Path) -> list[Drawn]:
             raise OutputError(f"{folder / 'figures'}: {exc.strerror or 'no space left on the disk'} while drawing "
                               "the figures; the figures drawn before are unchanged. Free some space on that disk, "
                               f"then run again: discharge-sim plot {folder}") from None
+
+
+def draw_assumptions(folder: Path) -> list[Drawn]:
+    """The figures of a sensitivity or uncertainty folder, from its JSON document and tables."""
+    from discharge_sim.io.folders import numbers, read_csv, read_json
+    from discharge_sim.present.assumption_figures import draw_sensitivity, draw_uncertainty
+
+    if (folder / "sensitivity.json").is_file():
+        return draw_sensitivity(folder, read_json(folder / "sensitivity.json"))
+    table = read_csv(folder / "points.csv")
+    columns = {name: (values == "True") if name == "kept" else numbers(values) for name, values in table.items()}
+    return draw_uncertainty(folder, read_json(folder / "uncertainty.json"), columns)
 
 
 def report(results: str | Path) -> tuple[Path, Path]:

@@ -2,7 +2,9 @@
 the most influential, on the headline outputs, into a results folder.
 
 Stage 1 runs a Morris design over every declared setting; stage 2 a Saltelli design over the
-``top`` settings with the largest mu* (every other setting at the config's own value). Both
+``top`` settings with the largest mu* on either side's share or on all delayed bed-days (the
+answer and its size; boarding hours, noisier, would let noise choose), every other setting at the
+config's own value. Both
 stages keep their replications in one store as they finish, so an interrupted run resumes;
 the folder appears whole or not at all. Designs and estimators are in
 :mod:`discharge_sim.experiments.sensitivity`.
@@ -22,6 +24,7 @@ from discharge_sim.api.assumptions import Assumptions, check_positive, noise, po
 from discharge_sim.api.errors import UsageError
 from discharge_sim.api.points import point_configs, run_stage
 from discharge_sim.api.runner import RESULTS, Replications, Say, Where, interrupted, silent
+from discharge_sim.config import Config
 from discharge_sim.config.limits import MOST_SAMPLES, MOST_TRAJECTORIES
 from discharge_sim.experiments.sampling import from_unit
 from discharge_sim.experiments.sensitivity import (
@@ -49,7 +52,7 @@ class Sensitivity:
     document: dict[str, Any]
 
 
-def sensitivity(config: str | Path | None = None, *, trajectories: int = 10, top: int = 4, samples: int = 32,
+def sensitivity(config: Config | str | Path | None = None, *, trajectories: int = 10, top: int = 4, samples: int = 32,
                 convention: str | None = None, replications: Replications = None,
                 target_half_width: float | None = None, min_replications: int | None = None,
                 max_replications: int | None = None, seed: int | None = None, days: float | None = None,
@@ -89,7 +92,7 @@ def sensitivity(config: str | Path | None = None, *, trajectories: int = 10, top
             morris_outputs = job.outputs(screening.rows)
             screened = morris_indices(job.keys, morris_unit,
                                       {name: stats["mean"] for name, stats in morris_outputs.items()}, job.seed)
-            chosen = most_influential(screened, job.sides.outputs, top)
+            chosen = most_influential(screened, (*job.sides.outputs[:2], "delayed_bed_days"), top)
             say(f"screening: {screening.replications} replication(s) a point; most influential: {', '.join(chosen)}")
             sobol_unit = sobol_design(chosen, samples, job.seed)
             sobol_points = from_unit(job.base, tuple(chosen), sobol_unit)

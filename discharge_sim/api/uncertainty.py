@@ -24,6 +24,7 @@ from discharge_sim.api.assumptions import Assumptions, check_positive, noise, po
 from discharge_sim.api.errors import UsageError
 from discharge_sim.api.points import Rows, known_metrics, point_configs, run_stage
 from discharge_sim.api.runner import RESULTS, Replications, Say, Where, interrupted, silent
+from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, flatten
 from discharge_sim.config.limits import MOST_SAMPLE_POINTS
 from discharge_sim.experiments.calibration import Target, load_targets
 from discharge_sim.experiments.sampling import Design, latin_hypercube
@@ -59,7 +60,7 @@ class Uncertainty:
     rows: Rows
 
 
-def uncertainty(config: str | Path | None = None, *, points: int = 128, targets: str | Path | None = None,
+def uncertainty(config: Config | str | Path | None = None, *, points: int = 128, targets: str | Path | None = None,
                 cutoff: float = 1.0, convention: str | None = None, replications: Replications = None,
                 target_half_width: float | None = None, min_replications: int | None = None,
                 max_replications: int | None = None, seed: int | None = None, days: float | None = None,
@@ -103,21 +104,34 @@ def uncertainty(config: str | Path | None = None, *, points: int = 128, targets:
                     **when_and_where(store, where.worker_count, scheduler),
                     "wall_seconds": document["wall_seconds"], "uncertainty_sha256": fingerprint}
         extra = {} if matched is None else {"implausibility": matched.implausibility, "kept": matched.kept}
+        table = points_table(design, outputs, extra)
 
         def write(folder: Path) -> None:
             write_json(folder / "uncertainty.json", document)
             write_json(folder / "manifest.json", manifest)
-            write_table(folder / "points.csv", points_table(design, outputs, extra))
+            write_table(folder / "points.csv", table)
             if plots:
                 from discharge_sim.present.assumption_figures import draw_uncertainty
 
-                draw_uncertainty(folder, document, design, outputs, matched)
+                draw_uncertainty(folder, document, table)
 
         try:
             store.finish(write)
         except KeyboardInterrupt as exc:
             raise interrupted(exc, store) from None
     return Uncertainty(store.out, document, design, runs.rows)
+
+
+def _possible(job: Assumptions, key: str, value: float | None) -> bool:
+    """Whether the config can take ``value`` at ``key`` at all (a probability above 1 it cannot)."""
+    if value is None:
+        return False
+    whole = isinstance(flatten(job.raw)[key], int)
+    try:
+        config_from_dict(apply_overrides(job.raw, {key: round(value) if whole else value}))
+    except ConfigError:
+        return False
+    return True
 
 
 def _spread(s: Spread) -> dict[str, float]:
@@ -162,8 +176,8 @@ def _document(job: Assumptions, design: Design, outputs: dict[str, dict[str, np.
         "noise": noise(outputs),
         "prior": _answer(job, outputs, everything),
         "drivers": drivers,
-        "thresholds": {key: {"value": t.value, "slope": t.slope, "r_squared": t.r_squared}
-                       for key, t in crossing.items()},
+        "thresholds": {key: {"value": t.value, "within_range": t.within, "possible": _possible(job, key, t.value),
+                             "slope": t.slope, "r_squared": t.r_squared} for key, t in crossing.items()},
     }
     if matched is not None:
         kept = matched.kept

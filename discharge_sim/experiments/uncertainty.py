@@ -8,8 +8,9 @@ for having run a finite number of points. Drivers are ranked by standardised ran
 coefficients (a setting's effect on the output's rank with the others held, robust to curvature
 and to units); the *threshold* of a driver is where a linear fit of the difference between the
 sides crosses zero with every other setting at its sample mean: the value of that assumption at
-which the majority changes side. It is reported only within the setting's declared range, with
-the fit's R^2, because a threshold from a poor linear fit is a poor threshold.
+which the majority changes side, and whether it lies within the setting's declared range (outside
+it, it is what one would have to believe for the other side to hold more). The fit's R^2 goes
+with it, because a threshold from a poor linear fit is a poor threshold.
 
 History matching by rejection: a point is kept when every target metric's mean lies within the
 target's tolerance of its value, the replications' standard error allowed for in quadrature:
@@ -107,7 +108,10 @@ class Threshold:
 
     key: str
     value: float | None
-    """None: the majority does not change side within the setting's range (by the fit)."""
+    """None: the fit does not change with the setting."""
+    within: bool
+    """Whether the value lies within the setting's declared range: if not, the majority changes side
+    only for a value nobody declared plausible (what one would have to believe)."""
     slope: float
     """Change in the difference (bed-days) per unit of the setting."""
     r_squared: float
@@ -116,13 +120,13 @@ class Threshold:
 def thresholds(keys: Sequence[str], x: np.ndarray, difference: np.ndarray,
                ranges: Mapping[str, tuple[float, float]]) -> dict[str, Threshold]:
     """Per setting, the value at which the fitted difference between the sides is zero with every
-    other setting at its sample mean, if it lies within ``ranges[key]``."""
+    other setting at its sample mean, and whether it lies within ``ranges[key]``."""
     finite = np.isfinite(difference)
     x, y = x[finite], difference[finite]
     varied = np.ptp(x, axis=0) > 0
     out: dict[str, Threshold] = {}
     if y.size < varied.sum() + 2:
-        return {k: Threshold(k, None, math.nan, math.nan) for k in keys}
+        return {k: Threshold(k, None, False, math.nan, math.nan) for k in keys}
     design = np.column_stack([np.ones(y.size), x[:, varied]])
     beta, *_ = np.linalg.lstsq(design, y, rcond=None)
     residual = y - design @ beta
@@ -134,10 +138,10 @@ def thresholds(keys: Sequence[str], x: np.ndarray, difference: np.ndarray,
     for j, key in enumerate(keys):
         value = None
         if slopes[j] != 0:
-            crossing = means[j] - fitted_at_means / slopes[j]
-            low, high = ranges[key]
-            value = float(crossing) if low <= crossing <= high else None
-        out[key] = Threshold(key, value, float(slopes[j]), r2)
+            value = float(means[j] - fitted_at_means / slopes[j])
+        low, high = ranges[key]
+        within = value is not None and low <= value <= high
+        out[key] = Threshold(key, value, within, float(slopes[j]), r2)
     return out
 
 

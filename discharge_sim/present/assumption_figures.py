@@ -17,8 +17,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from discharge_sim.experiments.sampling import Design
-from discharge_sim.experiments.uncertainty import Matched
 from discharge_sim.present.charts import NEUTRAL, SIDE_COLOURS, _figure, save_figure
+from discharge_sim.present.figures import Drawn
 
 SHOWN = 12
 """Settings shown in a tornado chart: the most influential; the rest are in morris.csv."""
@@ -84,21 +84,28 @@ def sobol_figure(panels: list[tuple[str, Mapping[str, Mapping[str, float]]]], ti
     return fig
 
 
-def draw_sensitivity(folder: Path, document: Mapping[str, Any]) -> None:
-    """figures/tornado and figures/sobol of a sensitivity run."""
+def draw_sensitivity(folder: Path, document: Mapping[str, Any]) -> list[Drawn]:
+    """figures/tornado and figures/sobol of a sensitivity run (its sensitivity.json)."""
     sides = tuple(document["sides"])
     first_share, total = f"{sides[0]}_share", "delayed_bed_days"
     indices = document["morris"]["indices"]
     panels = [(name, [(key, v["mu_star"], v["mu_star_low"], v["mu_star_high"], v["mu"])
                       for key, v in indices[name].items()]) for name in (first_share, total)]
     figures = folder / "figures"
-    save_figure(tornado_figure(panels, (sides[0], sides[1]),
-                               f"Morris screening of {document['config']}: how far each assumption moves the answer"),
-                figures, "tornado")
+    drawn = []
+    title = f"Morris screening of {document['config']}: how far each assumption moves the answer"
+    save_figure(tornado_figure(panels, (sides[0], sides[1]), title), figures, "tornado")
+    drawn.append(Drawn("tornado", title, "mu* (mean absolute elementary effect) of the first side's share and of "
+                       "all delayed bed-days, with 95% bootstrap intervals, coloured by the side the setting "
+                       "moves the share towards."))
     sobol = document["sobol"]["indices"]
-    save_figure(sobol_figure([(name, sobol[name]["settings"]) for name in (first_share, total)],
-                             f"Sobol indices of the {len(document['most_influential'])} most influential "
-                             f"assumptions ({document['sobol']['points']} points)"), figures, "sobol")
+    title = (f"Sobol indices of the {len(document['most_influential'])} most influential assumptions "
+             f"({document['sobol']['points']} points)")
+    save_figure(sobol_figure([(name, sobol[name]["settings"]) for name in (first_share, total)], title),
+                figures, "sobol")
+    drawn.append(Drawn("sobol", title, "First-order (alone) and total (with interactions) shares of each output's "
+                       "variance, with 95% bootstrap intervals; every other setting at the config's own value."))
+    return drawn
 
 
 def distribution_figure(prior: np.ndarray, kept: np.ndarray | None, side: str, spans: Mapping[str, tuple[float, float]],
@@ -147,26 +154,36 @@ def drivers_figure(design: Design, keys: list[str], difference: np.ndarray, kept
     return fig
 
 
-def draw_uncertainty(folder: Path, document: Mapping[str, Any], design: Design,
-                     outputs: Mapping[str, Mapping[str, np.ndarray]], matched: Matched | None) -> None:
-    """figures/uncertainty_split and figures/uncertainty_drivers of an uncertainty run."""
+def draw_uncertainty(folder: Path, document: Mapping[str, Any], points: Mapping[str, np.ndarray]) -> list[Drawn]:
+    """figures/uncertainty_split and figures/uncertainty_drivers of an uncertainty run, from its
+    uncertainty.json and the columns of its points.csv."""
     sides = (document["sides"][0], document["sides"][1])
     share = f"{sides[0]}_share"
     difference = f"{sides[0]}_minus_{sides[1]}_bed_days"
-    kept = matched.kept if matched is not None else None
+    keys = tuple(d["key"] for d in document["declared"])
+    design = Design(keys, np.column_stack([np.asarray(points[k], dtype=float) for k in keys]))
+    kept = np.asarray(points["kept"], dtype=bool) if "kept" in points else None
     prior = document["prior"]["outputs"][share]
     spans = {"prior": (prior["low"], prior["high"])}
     given = (document.get("history_matching") or {}).get("given_targets")
     if given:
         spans["kept"] = (given["outputs"][share]["low"], given["outputs"][share]["high"])
     figures = folder / "figures"
-    values = outputs[share]["mean"]
-    save_figure(distribution_figure(values, values[kept] if kept is not None else None, sides[0], spans,
-                                    f"{document['config']}: the split over plausible assumptions "
-                                    "(lines: 90% ranges)"), figures, "uncertainty_split")
-    drivers = [k for k in document["drivers"][difference]["coefficients"] if np.ptp(
-        design.values[:, design.keys.index(k)]) > 0][:3]
+    values = np.asarray(points[share], dtype=float)
+    title = f"{document['config']}: the split over plausible assumptions (lines: 90% ranges)"
+    save_figure(distribution_figure(values, values[kept] if kept is not None else None, sides[0], spans, title),
+                figures, "uncertainty_split")
+    drawn = [Drawn("uncertainty_split", title, "The first side's share of delayed bed-days at each point of the "
+                   "sample (grey), and at the points that match the targets where there are targets.")]
+    drivers = [k for k in document["drivers"][difference]["coefficients"]
+               if np.ptp(design.values[:, keys.index(k)]) > 0][:3]
     if drivers:
-        crossings = {k: document["thresholds"][k]["value"] for k in drivers}
-        save_figure(drivers_figure(design, drivers, outputs[difference]["mean"], kept, crossings, sides,
-                                   "The split against the assumptions that drive it"), figures, "uncertainty_drivers")
+        crossings = {k: t["value"] if t["within_range"] else None
+                     for k, t in ((k, document["thresholds"][k]) for k in drivers)}
+        title = "The split against the assumptions that drive it"
+        save_figure(drivers_figure(design, drivers, np.asarray(points[difference], dtype=float), kept, crossings,
+                                   sides, title), figures, "uncertainty_drivers")
+        drawn.append(Drawn("uncertainty_drivers", title, "The difference between the sides' delayed bed-days at "
+                           "each point against the three settings that drive it most, with the threshold where a "
+                           "linear fit crosses zero."))
+    return drawn

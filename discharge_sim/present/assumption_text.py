@@ -127,19 +127,26 @@ def uncertainty_lines(doc: Mapping[str, Any]) -> str:
         lines += ["", f"What drives {_side(first)} minus {_side(second)} delayed bed-days (standardised rank "
                   f"regression, R^2 {drivers['r_squared']:.2f}; + favours the {_side(first)} side having more):"]
         lines += [f"  {key:52s} {c:+.2f}" for key, c in shown]
-    crossings = [(k, t) for k, t in doc["thresholds"].items() if t["value"] is not None]
     r2 = next((t["r_squared"] for t in doc["thresholds"].values() if math.isfinite(t["r_squared"])), math.nan)
     if math.isfinite(r2):
         lines += ["", f"Where the majority changes side (a linear fit of the difference, R^2 {r2:.2f}, every other "
                   "setting at its sample mean):"]
         ranges = {d["key"]: (d["low"], d["high"]) for d in doc["declared"]}
-        for key, t in crossings:
+        within = [(k, t) for k, t in doc["thresholds"].items() if t["within_range"]]
+        for key, t in within:
             low, high = ranges[key]
             toward = _side(first) if t["slope"] > 0 else _side(second)
             lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}); above it the {toward} side "
-                         "has the majority")
-        if not crossings:
-            lines.append("  no single setting changes the majority within its declared range")
+                         "has more")
+        if not within:
+            lines.append("  no single setting changes the majority within its declared range; alone, the drivers "
+                         "would have to be:")
+            for key, _ in shown[:3]:
+                t, (low, high) = doc["thresholds"][key], ranges[key]
+                if t["value"] is None:
+                    continue
+                impossible = "" if t.get("possible", True) else ", which it cannot take: no value of it alone would do"
+                lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}{impossible})")
     else:
         lines += ["", "Too few points for thresholds (a linear fit needs more points than settings + 1)."]
     matching = doc.get("history_matching")

@@ -118,7 +118,7 @@ def test_the_split_moves_with_the_pool_and_the_threshold_lies_where_the_majority
                              for row in done.rows])
     assert (difference[places == places.min()] < 0).all() and (difference[places == places.max()] > 0).all()
     threshold = doc["thresholds"][DRIVER]["value"]
-    assert threshold is not None and doc["thresholds"][DRIVER]["slope"] > 0
+    assert doc["thresholds"][DRIVER]["within_range"] and doc["thresholds"][DRIVER]["slope"] > 0
     below, above = difference[places < threshold - 2], difference[places > threshold + 2]
     assert (below < 0).mean() > 0.8 and (above > 0).mean() > 0.8
     p = doc["prior"]["first_exceeds_second"]

@@ -53,3 +53,16 @@ def test_the_engine_benchmark_runs_against_bare_simpy():
     assert done.returncode == 0, done.stderr
     for line in ("bare SimPy M/M/c", "discharge-sim mmc config", "discharge-sim baseline, 1 year", "vs bare SimPy"):
         assert line in done.stdout
+
+
+@pytest.mark.slow
+def test_the_assumptions_benchmark_times_both_backends_and_finds_the_same_results(tmp_path):
+    out = tmp_path / "assumptions.json"
+    done = subprocess.run([sys.executable, "benchmarks/assumptions.py", "--quick", "--only", "uncertainty",
+                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text())["uncertainty"]
+    assert set(figures) == {"2 local workers", "Dask, 2 workers on loopback"}
+    for case in figures.values():
+        assert case["replications"] == 8 * 2 and case["same_results"] and case["wall_seconds"] > 0
+    assert "plain run of 4 replications on 2 workers" in done.stdout

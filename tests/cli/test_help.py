@@ -7,8 +7,8 @@ import pytest
 
 from discharge_sim.cli import main
 
-COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "plot", "report", "validate", "check",
-            "template", "targets", "fit", "synth")
+COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "sensitivity", "uncertainty", "plot",
+            "report", "validate", "check", "template", "targets", "fit", "synth")
 RUNS = {"--out", "--replications", "--target-half-width", "--min-replications", "--max-replications", "--seed",
         "--days", "--workers", "--scheduler", "--resume", "--quiet"}
 MEASURED = {"--warmup-days", "--detail", "--no-detail", "--detail-format", "--plots", "--no-plots"}
@@ -19,6 +19,10 @@ OPTIONS = {
     "warmup": RUNS,
     "attribute": RUNS | MEASURED | {"--by", "--convention", "--against"},
     "calibrate": RUNS | {"--warmup-days", "--target", "--vary", "--points", "--rounds"},
+    "sensitivity": RUNS | {"--warmup-days", "--plots", "--no-plots", "--convention", "--trajectories", "--top",
+                           "--samples"},
+    "uncertainty": RUNS | {"--warmup-days", "--plots", "--no-plots", "--convention", "--points", "--targets",
+                           "--cutoff"},
     "plot": {"--quiet"},
     "report": {"--quiet"},
     "validate": {"--out", "--seed", "--quick", "--plots", "--no-plots", "--workers", "--quiet"},
@@ -31,7 +35,7 @@ OPTIONS = {
     "synth": {"--out", "--start", "--seed", "--milestones", "--no-milestones", "--force", "--quiet"},
 }
 POSITIONAL = {"run": "CONFIG", "compare": "CONFIG", "sweep": "CONFIG", "warmup": "CONFIG", "attribute": "CONFIG",
-              "calibrate": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "validate": "CONFIG",
+              "calibrate": "CONFIG", "sensitivity": "CONFIG", "uncertainty": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "validate": "CONFIG",
               "check": "CONFIG", "template": "CONFIG", "targets": "FILE", "fit": "EXTRACT", "synth": "CONFIG"}
 
 
