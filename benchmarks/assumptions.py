@@ -116,7 +116,8 @@ def main() -> None:
         backends.append(("Dask, 2 workers on loopback", ["--scheduler", cluster.scheduler_address]))
     try:
         for command in commands:
-            extra = [*TARGETS.get(command, []), *([*QUICK[command], *SHORT, "--replications", "2"] if args.quick else [])]
+            quick = [*QUICK[command], *SHORT, "--replications", "2"] if args.quick else []
+            extra = [*TARGETS.get(command, []), *quick]
             print(f"\n{command} (defaults{': ' + ' '.join(extra) if extra else ''})")
             print(f"  {'backend':30s} {'wall':>10s} {'replications':>13s} {'per s':>7s} {'of plain':>9s}  same")
             first: dict[str, Any] | None = None
