@@ -28,6 +28,7 @@ from discharge_sim.api.runner import Replications, as_config, replication_plan, 
 from discharge_sim.config import Config, config_to_dict, flatten
 from discharge_sim.experiments.sampling import Design, declared_keys
 from discharge_sim.experiments.specification import ReplicationPlan
+from discharge_sim.vocabulary import UNATTRIBUTED
 
 AUTO = {"target_half_width": 0.10, "min_replications": 3, "max_replications": 8}
 """The auto rule's defaults for commands that run many points: a point's mean need only be steady
@@ -84,10 +85,21 @@ class Assumptions:
         return {key: float(current[key]) for key in self.keys}
 
     def declared(self) -> list[dict[str, Any]]:
-        """Each varied setting: its range, distribution, the config's own value and source."""
+        """Each varied setting: its range, distribution, the config's own value, source, and the
+        side whose assumption it is under the convention."""
         own = self.own_values()
-        return [{"key": key, **self.base.uncertainty[key].model_dump(exclude_none=True), "config_value": own[key]}
-                for key in self.keys]
+        return [{"key": key, **self.base.uncertainty[key].model_dump(exclude_none=True), "config_value": own[key],
+                 "side": self.side_of(key)} for key in self.keys]
+
+    def side_of(self, key: str) -> str:
+        """The side a setting belongs to: its step's, staff team's or pool's under the convention;
+        the hospital's for the hospital's own settings (its board round); otherwise none."""
+        what, _, rest = key.partition(".")
+        name = rest.split(".")[0]
+        item = {"steps": f"step:{name}", "staff": f"staff:{name}", "pools": f"pool:{name}"}.get(what)
+        if item is not None:
+            return self.convention.sides.get(item, UNATTRIBUTED)
+        return self.sides.first if what == "hospital" else UNATTRIBUTED
 
     def fingerprint(self, kind: str, version: str, design: Mapping[str, Any]) -> str:
         """What decides the runs (not the convention, which only reads them)."""

@@ -20,9 +20,12 @@ from discharge_sim.experiments.sampling import Design
 from discharge_sim.present.charts import NEUTRAL, SIDE_COLOURS, _figure, save_figure
 from discharge_sim.present.figures import Drawn
 
+AXIS_MARGIN = 0.25
+"""Sobol bars show indices from -0.25 to 1.25: an interval reaching past is cut (sobol.csv holds it)."""
 SHOWN = 12
 """Settings shown in a tornado chart: the most influential; the rest are in morris.csv."""
-LABELS = {"hospital": "hospital", "nhs": "NHS", "social_care": "social care"}
+LABELS = {"hospital": "hospital", "nhs": "NHS", "social_care": "social care", "nhs_community": "NHS community",
+          "patient_family": "patient or family", "unattributed": "no side"}
 
 
 def _label(output: str) -> str:
@@ -32,29 +35,39 @@ def _label(output: str) -> str:
     return words
 
 
-def tornado_figure(panels: list[tuple[str, list[tuple[str, float, float, float, float]]]], sides: tuple[str, str],
-                   title: str) -> Figure:
-    """Per panel (an output), its settings as (key, mu*, low, high, mu), largest mu* on top."""
-    fig = _figure(11.0, 1.2 + 0.38 * max(len(rows) for _, rows in panels))
+def tornado_figure(panels: list[tuple[str, list[tuple[str, float, float, float, float]]]],
+                   sides: Mapping[str, str], title: str) -> Figure:
+    """Per panel (an output), its settings as (key, mu*, low, high, mu), largest mu* on top, each
+    bar in the colour of the side whose assumption it is (``sides``: key to side), marked + where
+    raising the setting raises the output and - where it lowers it."""
+    from matplotlib.patches import Patch
+
+    fig = _figure(11.0, 1.6 + 0.38 * max(len(rows) for _, rows in panels))
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    up, down = (SIDE_COLOURS.get(s, NEUTRAL) for s in sides)
     for ax, (output, rows) in zip(axes, panels, strict=True):
         rows = sorted(rows, key=lambda r: -r[1] if math.isfinite(r[1]) else math.inf)[:SHOWN][::-1]
         y = np.arange(len(rows))
         values = np.asarray([r[1] for r in rows])
-        colours = [up if r[4] >= 0 else down for r in rows]
-        ax.barh(y, values, color=colours, gid="mu_star")
+        ax.barh(y, values, color=[SIDE_COLOURS.get(sides.get(r[0], ""), NEUTRAL) for r in rows], gid="mu_star")
         low = np.asarray([r[2] for r in rows])
         high = np.asarray([r[3] for r in rows])
         ax.errorbar((low + high) / 2, y, xerr=(high - low) / 2, fmt="none", ecolor=NEUTRAL, capsize=3,
                     linewidth=1.0, gid="interval")
+        for k, r in enumerate(rows):
+            if math.isfinite(r[4]) and r[1] > 0:
+                ax.text(0, k, " +" if r[4] > 0 else " -", va="center", ha="left", fontsize=9, color="white",
+                        fontweight="bold")
         ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
         ax.set_xlabel(f"mu* of {_label(output)}")
         ax.set_xlim(left=0)
         ax.grid(axis="x", alpha=0.3)
-    first, second = (LABELS.get(s, s) for s in sides)
-    fig.suptitle(f"{title}\nbar colour: raises the {first} side's share ({first} colour) or lowers it "
-                 f"({second} colour); whiskers: 95% bootstrap interval", fontsize=10)
+    shown = sorted({sides.get(r[0], "") for _, rows in panels for r in rows})
+    fig.legend(handles=[Patch(color=SIDE_COLOURS.get(side, NEUTRAL),
+                              label=f"assumption of the {LABELS.get(side, side.replace('_', ' '))} side")
+                        for side in shown],
+               loc="outside lower center", ncols=min(4, len(shown)), fontsize=8, frameon=False)
+    fig.suptitle(f"{title}\n+/-: raising the setting raises/lowers the output; whiskers: 95% bootstrap interval",
+                 fontsize=10)
     return fig
 
 
@@ -74,7 +87,7 @@ def sobol_figure(panels: list[tuple[str, Mapping[str, Mapping[str, float]]]], ti
             ax.errorbar(x + offset, (low + high) / 2, yerr=(high - low) / 2, fmt="none", ecolor=NEUTRAL, capsize=3,
                         linewidth=1.0, gid=f"{stat}_interval")
         ax.set_xticks(x, keys, rotation=30, ha="right", fontsize=8)
-        ax.set_ylim(min(0.0, ax.get_ylim()[0]), max(1.05, ax.get_ylim()[1]))
+        ax.set_ylim(-AXIS_MARGIN, 1 + AXIS_MARGIN)  # intervals of a small design can run far past 0 and 1
         ax.axhline(0, color=NEUTRAL, linewidth=0.8)
         ax.set_title(_label(output), fontsize=10)
         ax.set_ylabel("share of the output's variance")
@@ -94,17 +107,19 @@ def draw_sensitivity(folder: Path, document: Mapping[str, Any]) -> list[Drawn]:
     figures = folder / "figures"
     drawn = []
     title = f"Morris screening of {document['config']}: how far each assumption moves the answer"
-    save_figure(tornado_figure(panels, (sides[0], sides[1]), title), figures, "tornado")
+    owners = {d["key"]: d.get("side", "") for d in document["declared"]}
+    save_figure(tornado_figure(panels, owners, title), figures, "tornado")
     drawn.append(Drawn("tornado", title, "mu* (mean absolute elementary effect) of the first side's share and of "
-                       "all delayed bed-days, with 95% bootstrap intervals, coloured by the side the setting "
-                       "moves the share towards."))
+                       "all delayed bed-days, with 95% bootstrap intervals; each bar in the colour of the side whose "
+                       "assumption the setting is, + or - for the direction of its effect."))
     sobol = document["sobol"]["indices"]
     title = (f"Sobol indices of the {len(document['most_influential'])} most influential assumptions "
              f"({document['sobol']['points']} points)")
     save_figure(sobol_figure([(name, sobol[name]["settings"]) for name in (first_share, total)], title),
                 figures, "sobol")
     drawn.append(Drawn("sobol", title, "First-order (alone) and total (with interactions) shares of each output's "
-                       "variance, with 95% bootstrap intervals; every other setting at the config's own value."))
+                       "variance, with 95% bootstrap intervals (cut at -0.25 and 1.25; sobol.csv has them whole); "
+                       "every other setting at the config's own value."))
     return drawn
 
 

@@ -55,16 +55,18 @@ def sensitivity_lines(doc: Mapping[str, Any]) -> str:
              f"{morris['replications']} replication(s) each ({_rule(morris['replication_rule'])}), common random "
              "numbers. mu*: how far the output moves, on average, for a step of two thirds across the setting's "
              "distribution; direction: which way it moves the share.",
-             "", f"  {'setting':52s} {'mu* ' + _side(first) + ' share':>24s}  {'direction':18s} "
+             "", f"  {'setting':52s} {'whose':14s} {'mu* ' + _side(first) + ' share':>24s}  {'direction':18s} "
              f"{'mu* delayed bed-days':>22s}"]
     indices = morris["indices"]
+    whose = {d["key"]: _side(d.get("side", "")) for d in doc["declared"]}
     order = sorted(indices[share], key=lambda k: -_finite(indices[share][k]["mu_star"]))
     for key in order[:SHOWN]:
         v = indices[share][key]
         interval = f"{100 * v['mu_star']:.1f} pts ±{100 * (v['mu_star_high'] - v['mu_star']):.1f}"
         direction = "-" if not math.isfinite(v["mu"]) or v["mu_star"] == 0 else (
             f"raises {_side(first)}" if v["mu"] > 0 else f"raises {_side(second)}")
-        lines.append(f"  {key:52s} {interval:>24s}  {direction:18s} {_num(indices[total][key]['mu_star']):>22s}")
+        lines.append(f"  {key:52s} {whose[key]:14s} {interval:>24s}  {direction:18s} "
+                     f"{_num(indices[total][key]['mu_star']):>22s}")
     if len(order) > SHOWN:
         lines.append(f"  ... and {len(order) - SHOWN} more in morris.csv")
     sobol = doc["sobol"]
