@@ -153,9 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--trajectories", type=_at_most(MOST_TRAJECTORIES), default=10, metavar="R",
                              help=f"Morris paths, each one step per setting, from 2 to {MOST_TRAJECTORIES} "
                              "(default 10)")
-    sensitivity.add_argument("--top", type=_positive_int, default=4, metavar="K",
+    sensitivity.add_argument("--top", type=_positive_int, default=None, metavar="K",
                              help="settings given Sobol indices: the K with the largest Morris mu* on either "
-                             "side's share or all delayed bed-days (default 4)")
+                             "side's share or all delayed bed-days (default 4, or every setting if fewer)")
     sensitivity.add_argument("--samples", type=_at_most(MOST_SAMPLES), default=32, metavar="N",
                              help="Sobol base samples, a power of 2; the design runs N x (K + 2) points (default 32)")
     _experiment_options(sensitivity, detail=None, out="results/sensitivity-<name>-<time>", plots=True,
@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
                              help=f"points of the sample, from 2 to {MOST_SAMPLE_POINTS} (default 128)")
     uncertainty.add_argument("--targets", type=Path, default=None, metavar="TARGETS.yaml",
                              help="keep only the points whose mean metrics match these targets (as for calibrate)")
-    uncertainty.add_argument("--cutoff", type=_positive_float, default=1.0, metavar="C",
+    uncertainty.add_argument("--cutoff", type=_positive_float, default=None, metavar="C",
                              help="with --targets: a point is kept if every target's |mean - value| / "
                              "sqrt(tolerance^2 + se^2) is at most C (default 1: within tolerance)")
     _experiment_options(uncertainty, detail=None, out="results/uncertainty-<name>-<time>", plots=True,
@@ -558,8 +558,6 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
     if args.replications != "auto" and args.replications is not None:
         _no_precision_options(args)
-    if args.targets is None and args.cutoff != 1.0:
-        raise UsageError("--cutoff: only with --targets")
     done = api.uncertainty(args.config, points=args.points, targets=args.targets, cutoff=args.cutoff,
                            convention=args.convention, **_experiment(args), **_where(args))
     say = _printer(args.quiet)

@@ -9,8 +9,9 @@ delayed and emergency boarding hours. With each goes the half-width of its 95% i
 replications, so that noise can be told from the effect of the settings.
 
 The two sides compared are the hospital and social care; under a convention that names
-organisations as the DToC statistic did (the NHS, social care and both) the NHS stands in for the
-hospital.
+organisations as the DToC statistic did (the NHS, social care and both) they are the NHS as DToC
+charged it and social care. Every other side's delay (NHS community, patient or family, ``both``)
+and unattributed delay is in neither, and the output says so.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from discharge_sim.analysis.attribution import METRIC, recorded_by_side
+from discharge_sim.analysis.attribution import METRIC, recorded_by_side, side_label
 from discharge_sim.analysis.sides import SideConvention
 from discharge_sim.analysis.statistics import ratio_interval, t_interval
+from discharge_sim.vocabulary import SIDES, UNATTRIBUTED
 
 SYSTEM = ("delayed_bed_days", "delayed_discharge_share", "boarding_hours")
 """Measures of the whole system, taken as the replications' metrics are."""
@@ -44,14 +46,28 @@ class Sides:
     def difference(self) -> str:
         return f"{self.first}_minus_{self.second}_bed_days"
 
-    def label(self, side: str) -> str:
-        return {"hospital": "hospital", "nhs": "NHS", "social_care": "social care"}.get(side, side.replace("_", " "))
+    def labels(self, convention: SideConvention) -> dict[str, str]:
+        """Every side's name as tables give it under the convention (``owner``'s social-care side
+        is its capacity only, ``dtoc``'s NHS side is the NHS as DToC charged it)."""
+        return {side: side_label(side, convention.base) for side in (*SIDES, UNATTRIBUTED)}
+
+    def note(self, convention: SideConvention) -> str:
+        """What the comparison leaves out under the convention, and any side no item counts against."""
+        labels = self.labels(convention)
+        others = [labels[s] for s in convention.players if s not in (self.first, self.second)]
+        unused = [labels[s] for s in (self.first, self.second) if s not in convention.players]
+        text = (f"{labels[self.first]} against {labels[self.second]}; shares are of all delayed bed-days, so "
+                f"{', '.join(others) + ' and ' if others else ''}unattributed delay count in neither")
+        if unused:
+            text += f". No item counts against {' or '.join(unused)} under this convention: its delay is 0"
+        return text
 
 
 def sides_of(name: str, convention: SideConvention) -> Sides:
     """The sides to compare under ``convention``: the hospital against social care, or the NHS
-    where the convention names organisations as the DToC statistic did. A side no item counts
-    against holds no delay (a share of 0), which is an answer too."""
+    where the convention names organisations as the DToC statistic did (the NHS as DToC charged
+    it: acute and community; hospital-internal process is unattributed there, and ``both`` is in
+    neither side)."""
     used = set(convention.sides.values())
     nhs = "nhs" in used or ("hospital" not in used and convention.base == "dtoc")
     return Sides(name, "nhs" if nhs else "hospital")

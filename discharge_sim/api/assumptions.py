@@ -102,7 +102,8 @@ class Assumptions:
         return self.sides.first if what == "hospital" else UNATTRIBUTED
 
     def fingerprint(self, kind: str, version: str, design: Mapping[str, Any]) -> str:
-        """What decides the runs (not the convention, which only reads them)."""
+        """What decides the runs: the config, the design (with anything that chooses its points,
+        such as sensitivity's convention) and the replication plan."""
         spec = {"kind": kind, "version": version, "config": self.raw, "design": dict(design),
                 "plan": [self.plan.fixed, self.plan.target, self.plan.minimum, self.plan.maximum, self.plan.metric]}
         text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
@@ -114,11 +115,13 @@ class Assumptions:
         return {name: {stat: np.asarray([p[name][stat] for p in per_point], dtype=float)
                        for stat in ("mean", "half_width")} for name in self.sides.outputs}
 
+    def labels(self) -> dict[str, str]:
+        return self.sides.labels(self.convention)
+
     def convention_note(self) -> str:
-        a, b = (self.sides.label(s) for s in (self.sides.first, self.sides.second))
-        return (f"Sides under the {self.sides.convention!r} convention ({self.convention.description}); the {a} and "
-                f"{b} sides' delayed bed-days as the ledger records them (necessary hours left out), shares of all "
-                "delayed bed-days as ratios of totals over each point's replications.")
+        return (f"Sides under the {self.sides.convention!r} convention ({self.convention.description}): "
+                f"{self.sides.note(self.convention)}. Each side's delayed bed-days as the ledger records them "
+                "(necessary hours left out); shares as ratios of totals over each point's replications.")
 
 
 def points_table(design: Design, outputs: Mapping[str, Mapping[str, np.ndarray]],
@@ -145,6 +148,13 @@ def noise(outputs: Mapping[str, Mapping[str, np.ndarray]]) -> dict[str, dict[str
         out[name] = {"sd_over_points": float(finite.std(ddof=1)) if finite.size > 1 else math.nan,
                      "median_half_width": float(np.nanmedian(halves)) if np.isfinite(halves).any() else math.nan}
     return out
+
+
+def undefined(outputs: Mapping[str, Mapping[str, np.ndarray]]) -> dict[str, int]:
+    """Outputs with no value at some points (a share where a point had no delay at all), and at how
+    many: indices over such an output are not computed."""
+    return {name: int((~np.isfinite(stats["mean"])).sum()) for name, stats in outputs.items()
+            if not np.isfinite(stats["mean"]).all()}
 
 
 def check_positive(name: str, value: int, low: int = 1, high: int | None = None) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from discharge_sim.analysis.metrics import replication_metrics
+from discharge_sim.api.errors import UsageError
 from discharge_sim.config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict
 from discharge_sim.experiments.execution import Encoder, Finished, Schedule, execute
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario
@@ -60,6 +61,12 @@ class StageRuns:
     """fixed, target (the auto rule's precision met) or cap (its maximum reached)."""
 
 
+def check_points(points: int, what: str) -> None:
+    """A stage holds at most STAGE_STRIDE points: refuse a larger design before anything runs."""
+    if points > STAGE_STRIDE:
+        raise UsageError(f"{what}: {points:,} points; at most {STAGE_STRIDE:,} in one design")
+
+
 def point_configs(raw: Mapping[str, Any], points: Sequence[Mapping[str, Any]], source: str, what: str) -> list[Config]:
     """A config per point (``raw`` with the point's overrides); a bad point names itself."""
     configs = []
@@ -75,6 +82,7 @@ def point_configs(raw: Mapping[str, Any], points: Sequence[Mapping[str, Any]], s
 def run_stage(store: PartialResults, stage: int, configs: Sequence[Config], seed: int, plan: ReplicationPlan,
               workers: int, scheduler: str | None, progress: bool) -> StageRuns:
     """Run (or read back) every point of one stage."""
+    check_points(len(configs), f"stage {stage + 1}")
     scenarios = tuple(Scenario(f"point {i + 1}", config) for i, config in enumerate(configs))
     experiment = Experiment("sweep", scenarios, seed, plan)
     sink = StageSink(store, stage)

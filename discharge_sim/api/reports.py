@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from discharge_sim.io.storage import OutputError, disk_full
 
 if TYPE_CHECKING:
@@ -40,7 +42,9 @@ def draw_assumptions(folder: Path) -> list[Drawn]:
     if (folder / "sensitivity.json").is_file():
         return draw_sensitivity(folder, read_json(folder / "sensitivity.json"))
     table = read_csv(folder / "points.csv")
-    columns = {name: (values == "True") if name == "kept" else numbers(values) for name, values in table.items()}
+    columns: dict[str, np.ndarray] = {name: numbers(values) for name, values in table.items()}
+    if "kept" in columns:
+        columns["kept"] = columns["kept"] > 0.5  # written as 1 and 0
     return draw_uncertainty(folder, read_json(folder / "uncertainty.json"), columns)
 
 

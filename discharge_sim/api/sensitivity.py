@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from discharge_sim.api.assumptions import Assumptions, check_positive, noise, points_table
+from discharge_sim.api.assumptions import Assumptions, check_positive, noise, points_table, undefined
 from discharge_sim.api.errors import UsageError
-from discharge_sim.api.points import point_configs, run_stage
+from discharge_sim.api.points import check_points, point_configs, run_stage
 from discharge_sim.api.runner import RESULTS, Replications, Say, Where, interrupted, silent
 from discharge_sim.config import Config
 from discharge_sim.config.limits import MOST_SAMPLES, MOST_TRAJECTORIES
@@ -43,6 +43,10 @@ from discharge_sim.io.manifests import now, tool, when_and_where
 from discharge_sim.io.storage import PartialResults
 from discharge_sim.version import __version__
 
+TOP = 4
+"""Settings given Sobol indices by default (fewer if fewer are declared): with 32 base samples,
+192 points."""
+
 
 @dataclass
 class Sensitivity:
@@ -52,7 +56,8 @@ class Sensitivity:
     document: dict[str, Any]
 
 
-def sensitivity(config: Config | str | Path | None = None, *, trajectories: int = 10, top: int = 4, samples: int = 32,
+def sensitivity(config: Config | str | Path | None = None, *, trajectories: int = 10, top: int | None = None,
+                samples: int = 32,
                 convention: str | None = None, replications: Replications = None,
                 target_half_width: float | None = None, min_replications: int | None = None,
                 max_replications: int | None = None, seed: int | None = None, days: float | None = None,
@@ -69,10 +74,14 @@ def sensitivity(config: Config | str | Path | None = None, *, trajectories: int 
         raise UsageError(f"--samples {samples}: a power of 2 (16, 32, 64, ...), as Sobol sequences need")
     job = Assumptions.prepare(config, convention, replications, target_half_width, min_replications,
                               max_replications, seed, days, warmup_days)
+    top = min(TOP, len(job.keys)) if top is None else top
     check_positive("--top", top, 1, len(job.keys))
+    check_points(trajectories * (len(job.keys) + 1), "the Morris design (--trajectories)")
+    check_points(samples * (top + 2), "the Sobol design (--samples, --top)")
     where = Where(Path(out) if out is not None else None, workers, scheduler, resume, plots, say, progress,
                   tuple(command))
-    design = {"trajectories": trajectories, "levels": LEVELS, "top": top, "samples": samples, "seed": job.seed}
+    design = {"trajectories": trajectories, "levels": LEVELS, "top": top, "samples": samples, "seed": job.seed,
+              "convention": job.sides.convention}  # the Sobol stage's settings are chosen under the convention
     morris_unit = morris_design(job.keys, trajectories, job.seed)
     morris_points = from_unit(job.base, job.keys, morris_unit)
     morris_configs = point_configs(job.raw, [morris_points.overrides(i) for i in range(len(morris_points))],
@@ -113,12 +122,14 @@ def sensitivity(config: Config | str | Path | None = None, *, trajectories: int 
             "convention_note": job.convention_note(),
             "outputs": list(job.sides.outputs),
             "declared": job.declared(),
+            "side_labels": job.labels(),
             "seed": job.seed,
             "confidence_level": CONF_LEVEL,
             "morris": {
                 "trajectories": trajectories, "levels": LEVELS, "points": len(morris_points),
                 "replications": screening.replications, "replication_rule": screening.rule,
                 "noise": noise(morris_outputs),
+                "undefined": undefined(morris_outputs),
                 "indices": _screened(screened),
             },
             "most_influential": chosen,
@@ -127,6 +138,7 @@ def sensitivity(config: Config | str | Path | None = None, *, trajectories: int 
                 "others_at": "the config's own values",
                 "replications": variance.replications, "replication_rule": variance.rule,
                 "noise": noise(sobol_outputs),
+                "undefined": undefined(sobol_outputs),
                 "indices": _apportioned(apportioned),
             },
             "replication_plan": job.plan.describe(),

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from discharge_sim.analysis.statistics import summarise
-from discharge_sim.api.assumptions import Assumptions, check_positive, noise, points_table
+from discharge_sim.api.assumptions import Assumptions, check_positive, noise, points_table, undefined
 from discharge_sim.api.errors import UsageError
 from discharge_sim.api.points import Rows, known_metrics, point_configs, run_stage
 from discharge_sim.api.runner import RESULTS, Replications, Say, Where, interrupted, silent
@@ -45,6 +45,8 @@ from discharge_sim.version import __version__
 
 DRIVERS = 3
 """Settings shown in the scatter plots and the terminal: the largest rank coefficients."""
+CUTOFF = 1.0
+"""Targets met within their tolerance (noise allowed for), as calibrate's "within tolerance"."""
 FEW_KEPT = 10
 """Fewer points kept than this, and the range given the targets is said to be unreliable."""
 
@@ -61,7 +63,7 @@ class Uncertainty:
 
 
 def uncertainty(config: Config | str | Path | None = None, *, points: int = 128, targets: str | Path | None = None,
-                cutoff: float = 1.0, convention: str | None = None, replications: Replications = None,
+                cutoff: float | None = None, convention: str | None = None, replications: Replications = None,
                 target_half_width: float | None = None, min_replications: int | None = None,
                 max_replications: int | None = None, seed: int | None = None, days: float | None = None,
                 warmup_days: float | None = None, out: str | Path | None = None, workers: int | None = None,
@@ -73,6 +75,9 @@ def uncertainty(config: Config | str | Path | None = None, *, points: int = 128,
     same over the points that match them within tolerance (implausibility at most ``cutoff``).
     Writes uncertainty.json, points.csv and figures."""
     check_positive("--points", points, 2, MOST_SAMPLE_POINTS)
+    if cutoff is not None and targets is None:
+        raise UsageError("--cutoff: only with --targets")
+    cutoff = CUTOFF if cutoff is None else cutoff
     if not (math.isfinite(cutoff) and cutoff > 0):
         raise UsageError(f"--cutoff {cutoff}: a positive number of tolerances, such as 1 (within tolerance) or 3")
     job = Assumptions.prepare(config, convention, replications, target_half_width, min_replications,
@@ -139,13 +144,18 @@ def _spread(s: Spread) -> dict[str, float]:
 
 
 def _answer(job: Assumptions, outputs: dict[str, dict[str, np.ndarray]], keep: np.ndarray) -> dict[str, Any]:
-    """The outputs' spread and the probability that the first side's delay exceeds the second's,
-    over the points ``keep`` selects."""
+    """The outputs' spread and the probability that each side's delay exceeds the other's, over the
+    points ``keep`` selects (a point where they are equal counts for neither)."""
     difference = outputs[job.sides.difference]["mean"][keep]
-    p = proportion(difference[np.isfinite(difference)] > 0)
+    difference = difference[np.isfinite(difference)]
+    first, second = proportion(difference > 0), proportion(difference < 0)
     return {"points": int(keep.sum()),
             "outputs": {name: _spread(spread(stats["mean"][keep])) for name, stats in outputs.items()},
-            "first_exceeds_second": {"probability": p.share, "low": p.low, "high": p.high, "points": p.points}}
+            "first_exceeds_second": {"probability": first.share, "low": first.low, "high": first.high,
+                                     "points": first.points},
+            "second_exceeds_first": {"probability": second.share, "low": second.low, "high": second.high,
+                                     "points": second.points},
+            "ties": int((difference == 0).sum())}
 
 
 def _document(job: Assumptions, design: Design, outputs: dict[str, dict[str, np.ndarray]], matched: Matched | None,
@@ -167,6 +177,7 @@ def _document(job: Assumptions, design: Design, outputs: dict[str, dict[str, np.
         "convention_note": job.convention_note(),
         "outputs": list(job.sides.outputs),
         "declared": job.declared(),
+        "side_labels": job.labels(),
         "seed": job.seed,
         "points": len(design),
         "range": RANGE,
@@ -174,10 +185,12 @@ def _document(job: Assumptions, design: Design, outputs: dict[str, dict[str, np.
         "replication_rule": rule,
         "replication_plan": job.plan.describe(),
         "noise": noise(outputs),
+        "undefined": undefined(outputs),
         "prior": _answer(job, outputs, everything),
         "drivers": drivers,
         "thresholds": {key: {"value": t.value, "within_range": t.within, "possible": _possible(job, key, t.value),
-                             "slope": t.slope, "r_squared": t.r_squared} for key, t in crossing.items()},
+                             "slope": t.slope, "slope_half_width": t.slope_half_width, "r_squared": t.r_squared}
+                       for key, t in crossing.items()},
     }
     if matched is not None:
         kept = matched.kept
@@ -186,6 +199,7 @@ def _document(job: Assumptions, design: Design, outputs: dict[str, dict[str, np.
             "targets": [{"metric": t.metric, "value": t.value, "tolerance": t.tolerance} for t in wanted],
             "cutoff": matched.cutoff,
             "rule": "a point is kept when |mean - target| / sqrt(tolerance^2 + se^2) <= cutoff for every target",
+            "noise_allowed": replications > 1,
             "kept": int(kept.sum()),
             "few": bool(kept.sum() < FEW_KEPT),
             "given_targets": _answer(job, outputs, kept) if kept.any() else None,

@@ -4,8 +4,10 @@ space-filling design, each a set of overrides to run the config at.
 A Latin hypercube (scipy.stats.qmc) puts one point in each of ``n`` equal-probability strata of
 every setting; each setting's value is its declared distribution's quantile at the point's
 coordinate (uniform, triangular, or normal cut to its range), so the design is space-filling in
-probability. A whole-number setting (a count of places or staff) takes the nearest whole value. A
-range of one value gives that value at every point, so a sample of such ranges at a config's own
+probability. A whole-number setting (a count of places or staff) takes whole values: under a
+uniform range each whole value in it equally likely (rounding a continuous draw would give the two
+ends half the chance of the others), otherwise the nearest whole value to the quantile. A range of
+one value gives that value at every point, so a sample of such ranges at a config's own
 values is the config itself.
 """
 
@@ -81,10 +83,12 @@ def quantiles(setting: UncertainSetting, p: np.ndarray) -> np.ndarray:
 
 
 def _quantiles(setting: UncertainSetting, p: np.ndarray, whole: bool) -> np.ndarray:
-    values = quantiles(setting, p)
-    if whole:  # the nearest whole value within the range
-        values = np.clip(np.rint(values), np.ceil(setting.low), np.floor(setting.high))
-    return values
+    if not whole:
+        return quantiles(setting, p)
+    low, high = np.ceil(setting.low), np.floor(setting.high)
+    if setting.distribution == "uniform":  # each whole value in the range equally likely, the ends too
+        return np.clip(np.floor(low + p * (high - low + 1)), low, high)
+    return np.clip(np.rint(quantiles(setting, p)), low, high)  # the nearest whole value within the range
 
 
 def _plain(value: float) -> float | int:

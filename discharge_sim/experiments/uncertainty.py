@@ -9,8 +9,9 @@ coefficients (a setting's effect on the output's rank with the others held, robu
 and to units); the *threshold* of a driver is where a linear fit of the difference between the
 sides crosses zero with every other setting at its sample mean: the value of that assumption at
 which the majority changes side, and whether it lies within the setting's declared range (outside
-it, it is what one would have to believe for the other side to hold more). The fit's R^2 goes
-with it, because a threshold from a poor linear fit is a poor threshold.
+it, it is what one would have to believe for the other side to hold more). Only settings with a
+detectable effect get one, and the fit's R^2 goes with it, because a threshold from a poor linear
+fit is a poor threshold.
 
 History matching by rejection: a point is kept when every target metric's mean lies within the
 target's tolerance of its value, the replications' standard error allowed for in quadrature:
@@ -108,40 +109,53 @@ class Threshold:
 
     key: str
     value: float | None
-    """None: the fit does not change with the setting."""
+    """None: the setting has no detectable effect on the difference (see :func:`thresholds`)."""
     within: bool
     """Whether the value lies within the setting's declared range: if not, the majority changes side
     only for a value nobody declared plausible (what one would have to believe)."""
     slope: float
     """Change in the difference (bed-days) per unit of the setting."""
+    slope_half_width: float
+    """Half-width of the slope's 95% interval."""
     r_squared: float
 
 
 def thresholds(keys: Sequence[str], x: np.ndarray, difference: np.ndarray,
                ranges: Mapping[str, tuple[float, float]]) -> dict[str, Threshold]:
     """Per setting, the value at which the fitted difference between the sides is zero with every
-    other setting at its sample mean, and whether it lies within ``ranges[key]``."""
+    other setting at its sample mean, and whether it lies within ``ranges[key]``.
+
+    Only for a setting with a detectable effect: its slope's 95% interval excludes 0 and moving it
+    across its declared range moves the fit by more than the residual sd. Otherwise, when the sides
+    are close, every setting's crossing would fall near its own mean and a setting that does nothing
+    would look like a tipping point."""
+    from scipy.stats import t as student
+
     finite = np.isfinite(difference)
     x, y = x[finite], difference[finite]
     varied = np.ptp(x, axis=0) > 0
     out: dict[str, Threshold] = {}
-    if y.size < varied.sum() + 2:
-        return {k: Threshold(k, None, False, math.nan, math.nan) for k in keys}
+    dof = y.size - int(varied.sum()) - 1
+    if dof < 1:
+        return {k: Threshold(k, None, False, math.nan, math.nan, math.nan) for k in keys}
     design = np.column_stack([np.ones(y.size), x[:, varied]])
     beta, *_ = np.linalg.lstsq(design, y, rcond=None)
     residual = y - design @ beta
     r2 = float(1 - residual.var() / y.var()) if y.var() > 0 else math.nan
+    sigma2 = float(residual @ residual) / dof
+    covariance = sigma2 * np.linalg.pinv(design.T @ design)
+    half = np.zeros(len(keys))
+    half[varied] = student.ppf(0.975, dof) * np.sqrt(np.diag(covariance)[1:])
     slopes = np.zeros(len(keys))
     slopes[varied] = beta[1:]
     means = x.mean(axis=0)
     fitted_at_means = beta[0] + float(slopes @ means)
     for j, key in enumerate(keys):
-        value = None
-        if slopes[j] != 0:
-            value = float(means[j] - fitted_at_means / slopes[j])
         low, high = ranges[key]
+        detectable = abs(slopes[j]) > half[j] and abs(slopes[j]) * (high - low) > math.sqrt(sigma2)
+        value = float(means[j] - fitted_at_means / slopes[j]) if detectable else None
         within = value is not None and low <= value <= high
-        out[key] = Threshold(key, value, within, float(slopes[j]), r2)
+        out[key] = Threshold(key, value, within, float(slopes[j]), float(half[j]), r2)
     return out
 
 

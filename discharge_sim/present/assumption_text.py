@@ -1,4 +1,5 @@
-"""What the sensitivity and uncertainty commands print: their JSON documents in words."""
+"""What the sensitivity and uncertainty commands print: their JSON documents in words, each side
+named as the convention names it and both sides shown alike."""
 
 from __future__ import annotations
 
@@ -6,18 +7,25 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from discharge_sim.present.assumption_figures import LABELS
-
 SHOWN = 10
 """Settings listed on the terminal; every one is in the results' tables."""
+MIXED = 0.5
+"""A setting whose signed mean effect is under half its mean absolute effect moves the output both
+ways (curvature or interactions): its direction is 'mixed'."""
 
 
-def _side(side: str) -> str:
-    return LABELS.get(side, side.replace("_", " "))
+def prose(label: str) -> str:
+    """A table's label in a sentence: 'Social care' -> 'social care'; 'NHS ...' stays."""
+    first = label.split(" ")[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
+def _side(doc: Mapping[str, Any], side: str) -> str:
+    return prose(doc.get("side_labels", {}).get(side, side.replace("_", " ")))
 
 
 def _pct(value: float) -> str:
-    return "-" if not math.isfinite(value) else f"{100 * value:.0f}%"
+    return "-" if value is None or not math.isfinite(value) else f"{100 * value:.0f}%"
 
 
 def _num(value: float) -> str:
@@ -30,12 +38,12 @@ def _show(name: str, value: float) -> str:
     return _pct(value) if name.endswith("_share") else _num(value)
 
 
-def _rule(rule: str) -> str:
-    return {"fixed": "fixed", "target": "auto rule: precision met", "cap": "auto rule: its maximum"}.get(rule, rule)
-
-
 def _points(value: float) -> str:
     return "-" if not math.isfinite(value) else f"{100 * value:.1f} percentage points"
+
+
+def _rule(rule: str) -> str:
+    return {"fixed": "fixed", "target": "auto rule: precision met", "cap": "auto rule: its maximum"}.get(rule, rule)
 
 
 def _noise(doc: Mapping[str, Any], output: str) -> str:
@@ -45,44 +53,64 @@ def _noise(doc: Mapping[str, Any], output: str) -> str:
             f"a spread over the points of {show(n['sd_over_points'])} (sd)")
 
 
+def _undefined(stage: Mapping[str, Any]) -> list[str]:
+    missing = stage.get("undefined") or {}
+    return [f"  (no value at {n} point(s), so no indices: {name})" for name, n in missing.items()]
+
+
+def _effect(value: float, share: bool) -> str:
+    if not math.isfinite(value):
+        return "-"
+    return f"{100 * value:.1f} pts" if share else _num(value)
+
+
 def sensitivity_lines(doc: Mapping[str, Any]) -> str:
-    """Morris screening and Sobol indices of the headline outputs."""
+    """Morris screening and Sobol indices of the headline outputs, for both sides alike."""
     first, second = doc["sides"]
-    share, total = f"{first}_share", "delayed_bed_days"
+    shares = (f"{first}_share", f"{second}_share")
+    total = "delayed_bed_days"
     morris = doc["morris"]
+    a, b = _side(doc, first), _side(doc, second)
     lines = [doc["convention_note"], "",
              f"Morris screening of {len(doc['declared'])} declared setting(s): {morris['points']} points, "
              f"{morris['replications']} replication(s) each ({_rule(morris['replication_rule'])}), common random "
-             "numbers. mu*: how far the output moves, on average, for a step of two thirds across the setting's "
-             "distribution; direction: which way it moves the share.",
-             "", f"  {'setting':52s} {'whose':14s} {'mu* ' + _side(first) + ' share':>24s}  {'direction':18s} "
-             f"{'mu* delayed bed-days':>22s}"]
+             "numbers. mu*: the mean absolute change in an output per move across a setting's whole distribution "
+             "(from steps of two thirds of it); direction: which way raising the setting moves the first share "
+             "(mixed: both ways, from curvature or interactions).",
+             "", f"  {'setting':50s} {'whose':18s} {'mu* ' + a + ' share':>26s} {'mu* ' + b + ' share':>26s} "
+             f"{'mu* delayed bed-days':>21s}  direction"]
     indices = morris["indices"]
-    whose = {d["key"]: _side(d.get("side", "")) for d in doc["declared"]}
-    order = sorted(indices[share], key=lambda k: -_finite(indices[share][k]["mu_star"]))
+    whose = {d["key"]: _side(doc, d.get("side", "")) for d in doc["declared"]}
+    both = {k: max(_finite(indices[shares[0]][k]["mu_star"]), _finite(indices[shares[1]][k]["mu_star"]))
+            for k in indices[total]}
+    order = sorted(both, key=lambda k: -both[k])
     for key in order[:SHOWN]:
-        v = indices[share][key]
-        interval = f"{100 * v['mu_star']:.1f} pts ±{100 * (v['mu_star_high'] - v['mu_star']):.1f}"
-        direction = "-" if not math.isfinite(v["mu"]) or v["mu_star"] == 0 else (
-            f"raises {_side(first)}" if v["mu"] > 0 else f"raises {_side(second)}")
-        lines.append(f"  {key:52s} {whose[key]:14s} {interval:>24s}  {direction:18s} "
-                     f"{_num(indices[total][key]['mu_star']):>22s}")
+        cells = []
+        for name in (*shares, total):
+            v = indices[name][key]
+            half = v["mu_star_high"] - v["mu_star"]
+            cells.append(f"{_effect(v['mu_star'], name in shares)} ±{_effect(half, name in shares)}"
+                         if math.isfinite(v["mu_star"]) else "-")
+        v = indices[shares[0]][key]
+        direction = "-" if not math.isfinite(v["mu"]) or not v["mu_star"] else (
+            "mixed" if abs(v["mu"]) < MIXED * v["mu_star"] else f"{'raises' if v['mu'] > 0 else 'lowers'} {a}")
+        lines.append(f"  {key:50s} {whose[key]:18s} {cells[0]:>26s} {cells[1]:>26s} {cells[2]:>21s}  {direction}")
     if len(order) > SHOWN:
         lines.append(f"  ... and {len(order) - SHOWN} more in morris.csv")
+    lines += _undefined(morris)
     sobol = doc["sobol"]
     lines += ["", f"Sobol indices of the {len(sobol['settings'])} most influential ({sobol['points']} points, "
-              f"{sobol['replications']} replication(s) each; every other setting at the config's own value): "
-              "the share of each output's variance a setting explains alone (S1) and with its interactions (ST), "
-              "with 95% bootstrap intervals.", "",
-              f"  {'setting':52s} {_side(first) + ' share S1':>20s} {'ST':>20s} "
-              f"{'delayed bed-days S1':>20s} {'ST':>20s}"]
-    for key in sobol["settings"]:
-        a = sobol["indices"][share]["settings"][key]
-        b = sobol["indices"][total]["settings"][key]
-        lines.append(f"  {key:52s} {_index(a, 'first'):>20s} {_index(a, 'total'):>20s} "
-                     f"{_index(b, 'first'):>20s} {_index(b, 'total'):>20s}")
-    lines += ["", "Noise of the replications beside the effects: " + _noise(doc["morris"], share) + "; "
-              + _noise(doc["morris"], total) + "."]
+              f"{sobol['replications']} replication(s) each; every other setting at the config's own value): the "
+              "share of each output's variance a setting explains alone (S1) and with its interactions (ST), with "
+              "95% bootstrap intervals."]
+    for name, label in ((shares[0], f"{a} share"), (shares[1], f"{b} share"), (total, "delayed bed-days")):
+        lines += ["", f"  {label:50s} {'S1':>22s} {'ST':>22s}"]
+        for key in sobol["settings"]:
+            v = sobol["indices"][name]["settings"][key]
+            lines.append(f"  {key:50s} {_index(v, 'first'):>22s} {_index(v, 'total'):>22s}")
+    lines += _undefined(sobol)
+    lines += ["", "Noise of the replications beside the effects: " + "; ".join(
+        _noise(doc["morris"], name) for name in (*shares, total)) + "."]
     return "\n".join(lines)
 
 
@@ -98,70 +126,82 @@ def _index(v: Mapping[str, float], stat: str) -> str:
 
 def _answer(doc: Mapping[str, Any], answer: Mapping[str, Any], what: str) -> list[str]:
     first, second = doc["sides"]
-    a, b = answer["outputs"][f"{first}_share"], answer["outputs"][f"{second}_share"]
-    p = answer["first_exceeds_second"]
+    a, b = _side(doc, first), _side(doc, second)
     level = f"{doc['range']:.0%}"
-    return [
-        f"{what} ({answer['points']} points; {level} range, median):",
-        f"  {_side(first)} side's share of delayed bed-days {_pct(a['low'])} to {_pct(a['high'])} "
-        f"(median {_pct(a['median'])})",
-        f"  {_side(second)} side's share {_pct(b['low'])} to {_pct(b['high'])} (median {_pct(b['median'])})",
-        f"  probability that the {_side(first)} side's delay exceeds the {_side(second)} side's: "
-        f"{_pct(p['probability'])} (95% interval {_pct(p['low'])} to {_pct(p['high'])} for {p['points']} points)",
-        *(f"  {name.replace('_', ' ')} {_show(name, answer['outputs'][name]['low'])} to "
-          f"{_show(name, answer['outputs'][name]['high'])} (median {_show(name, answer['outputs'][name]['median'])})"
-          for name in ("delayed_bed_days", "delayed_discharge_share", "boarding_hours")),
-    ]
+    lines = [f"{what} ({answer['points']} points; {level} range, median):"]
+    for side, label in ((first, a), (second, b)):
+        s = answer["outputs"][f"{side}_share"]
+        lines.append(f"  {label} side's share of delayed bed-days {_pct(s['low'])} to {_pct(s['high'])} "
+                     f"(median {_pct(s['median'])})")
+    for key, more, less in (("first_exceeds_second", a, b), ("second_exceeds_first", b, a)):
+        p = answer[key]
+        lines.append(f"  probability that the {more} side's delay exceeds the {less} side's: {_pct(p['probability'])} "
+                     f"(95% interval {_pct(p['low'])} to {_pct(p['high'])} for {p['points']} points)")
+    if answer.get("ties"):
+        lines.append(f"  ({answer['ties']} point(s) where the two are equal)")
+    for name in ("delayed_bed_days", "delayed_discharge_share", "boarding_hours"):
+        s = answer["outputs"][name]
+        lines.append(f"  {name.replace('_', ' ')} {_show(name, s['low'])} to {_show(name, s['high'])} "
+                     f"(median {_show(name, s['median'])})")
+    return lines
+
+
+def _thresholds(doc: Mapping[str, Any], a: str, b: str, drivers: list[str]) -> list[str]:
+    thresholds = doc["thresholds"]
+    r2 = next((t["r_squared"] for t in thresholds.values() if math.isfinite(t["r_squared"])), math.nan)
+    if not math.isfinite(r2):
+        return ["", "Too few points for thresholds (a linear fit needs more points than settings + 1)."]
+    lines = ["", f"Where the majority changes side (a linear fit of the difference, R^2 {r2:.2f}, every other "
+             "setting at its sample mean; only settings with a detectable effect):"]
+    ranges = {d["key"]: (d["low"], d["high"]) for d in doc["declared"]}
+    within = [(k, t) for k, t in thresholds.items() if t["within_range"]]
+    for key, t in within:
+        low, high = ranges[key]
+        toward = a if t["slope"] > 0 else b
+        lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}); above it the {toward} side has more")
+    if not within:
+        lines.append("  no single setting changes the majority within its declared range; alone, the drivers "
+                     "would have to be:")
+        for key in drivers[:3]:
+            t, (low, high) = thresholds[key], ranges[key]
+            if t["value"] is None:
+                continue
+            impossible = "" if t.get("possible", True) else ", which it cannot take: no value of it alone would do"
+            lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}{impossible})")
+    return lines
 
 
 def uncertainty_lines(doc: Mapping[str, Any]) -> str:
     """The answer over plausible assumptions, its drivers and thresholds, and given the targets."""
     first, second = doc["sides"]
+    a, b = _side(doc, first), _side(doc, second)
     difference = f"{first}_minus_{second}_bed_days"
     lines = [doc["convention_note"], "",
              f"Each point: {doc['replications']} replication(s) ({_rule(doc['replication_rule'])}), the same seeds "
              "at every point.", ""]
     lines += _answer(doc, doc["prior"], f"Over plausible assumptions (a Latin hypercube of the {len(doc['declared'])} "
                                         "declared settings)")
+    lines += _undefined(doc)
     drivers = doc["drivers"][difference]
-    shown = [(k, c) for k, c in drivers["coefficients"].items() if c != 0][:5]
+    shown = [k for k, c in drivers["coefficients"].items() if c != 0][:5]
     if shown and math.isfinite(drivers["r_squared"]):
-        lines += ["", f"What drives {_side(first)} minus {_side(second)} delayed bed-days (standardised rank "
-                  f"regression, R^2 {drivers['r_squared']:.2f}; + favours the {_side(first)} side having more):"]
-        lines += [f"  {key:52s} {c:+.2f}" for key, c in shown]
-    r2 = next((t["r_squared"] for t in doc["thresholds"].values() if math.isfinite(t["r_squared"])), math.nan)
-    if math.isfinite(r2):
-        lines += ["", f"Where the majority changes side (a linear fit of the difference, R^2 {r2:.2f}, every other "
-                  "setting at its sample mean):"]
-        ranges = {d["key"]: (d["low"], d["high"]) for d in doc["declared"]}
-        within = [(k, t) for k, t in doc["thresholds"].items() if t["within_range"]]
-        for key, t in within:
-            low, high = ranges[key]
-            toward = _side(first) if t["slope"] > 0 else _side(second)
-            lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}); above it the {toward} side "
-                         "has more")
-        if not within:
-            lines.append("  no single setting changes the majority within its declared range; alone, the drivers "
-                         "would have to be:")
-            for key, _ in shown[:3]:
-                t, (low, high) = doc["thresholds"][key], ranges[key]
-                if t["value"] is None:
-                    continue
-                impossible = "" if t.get("possible", True) else ", which it cannot take: no value of it alone would do"
-                lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}{impossible})")
-    else:
-        lines += ["", "Too few points for thresholds (a linear fit needs more points than settings + 1)."]
+        lines += ["", f"What drives {a} minus {b} delayed bed-days (standardised rank regression, R^2 "
+                  f"{drivers['r_squared']:.2f}; + : more for the {a} side, - : more for the {b} side):"]
+        lines += [f"  {key:52s} {drivers['coefficients'][key]:+.2f}" for key in shown]
+    lines += _thresholds(doc, a, b, shown)
     matching = doc.get("history_matching")
     if matching is not None:
         lines += ["", f"History matching against {matching['targets_path']} ({len(matching['targets'])} target(s); "
                   f"{matching['rule']}, cutoff {matching['cutoff']:g}): {matching['kept']} of {doc['points']} points "
                   "kept."]
+        if not matching.get("noise_allowed", True):
+            lines.append("  (one replication a point: no standard error, so the tolerance alone decides)")
         if matching["given_targets"] is not None:
             lines += _answer(doc, matching["given_targets"], "Given the targets")
             if matching["few"]:
                 lines.append("  (few points kept: run more --points before relying on this range)")
         else:
             lines.append("  No point matches every target: the declared ranges, or the model, cannot reproduce them.")
-    share = f"{first}_share"
-    lines += ["", "Noise of the replications beside the spread: " + _noise(doc, share) + "."]
+    lines += ["", "Noise of the replications beside the spread: " + "; ".join(
+        _noise(doc, f"{side}_share") for side in (first, second)) + "."]
     return "\n".join(lines)

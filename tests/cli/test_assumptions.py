@@ -32,8 +32,10 @@ def test_uncertainty_prints_the_split_over_the_points_and_writes_its_folder(tmp_
     assert main(["uncertainty", str(_config(tmp_path)), "--points", "6", "--replications", "1", "--workers", "1",
                  "--no-plots", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "hospital side's share of delayed bed-days" in text
-    assert "probability that the hospital side's delay exceeds the social care side's" in text
+    assert "hospital-internal side's share of delayed bed-days" in text
+    assert "social care side's share of delayed bed-days" in text
+    assert "probability that the hospital-internal side's delay exceeds the social care side's" in text
+    assert "probability that the social care side's delay exceeds the hospital-internal side's" in text
     assert "'symmetric' convention" in text
     doc = json.loads((out / "uncertainty.json").read_text())
     assert doc["points"] == 6 and doc["replications"] == 1 and doc["replication_rule"] == "fixed"

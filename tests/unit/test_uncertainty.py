@@ -65,6 +65,18 @@ def test_the_threshold_is_where_the_fitted_difference_crosses_zero():
     assert not b.within and b.value == pytest.approx(150 - 100 * (x[:, 0].mean() - 6), abs=1e-6)
 
 
+def test_a_setting_with_no_detectable_effect_gets_no_threshold_even_when_the_sides_are_level():
+    # The sides are level on average (the fit is near 0 at the means), so every setting's crossing
+    # would fall near its own mean: only the one that matters may be called a tipping point.
+    rng = np.random.default_rng(4)
+    x = rng.uniform(0, 1, size=(200, 3))
+    difference = 100 * (x[:, 0] - 0.5) + rng.normal(0, 5, 200)  # x1 and x2 do nothing
+    found = thresholds(["a", "b", "c"], x, difference, {"a": (0, 1), "b": (0, 1), "c": (0, 1)})
+    assert found["a"].within and found["a"].value == pytest.approx(0.5, abs=0.03)
+    assert found["a"].slope_half_width < found["a"].slope
+    assert found["b"].value is None and found["c"].value is None and not found["b"].within
+
+
 def test_history_matching_allows_for_the_noise_of_a_points_mean():
     target = Target("delayed_bed_days", 100.0, 5.0)
     assert implausibility(target, 105.0, 0.0) == pytest.approx(1.0)
