@@ -28,6 +28,12 @@ SYSTEM = ("delayed_bed_days", "delayed_discharge_share", "boarding_hours")
 """Measures of the whole system, taken as the replications' metrics are."""
 
 
+def prose(label: str) -> str:
+    """A table's label in a sentence: 'Social care' -> 'social care'; 'NHS ...' stays."""
+    first = label.split(" ")[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class Sides:
     """The two sides set against each other, under one convention."""
@@ -53,7 +59,7 @@ class Sides:
 
     def note(self, convention: SideConvention) -> str:
         """What the comparison leaves out under the convention, and any side no item counts against."""
-        labels = self.labels(convention)
+        labels = {side: prose(label) for side, label in self.labels(convention).items()}
         others = [labels[s] for s in convention.players if s not in (self.first, self.second)]
         unused = [labels[s] for s in (self.first, self.second) if s not in convention.players]
         text = (f"{labels[self.first]} against {labels[self.second]}; shares are of all delayed bed-days, so "

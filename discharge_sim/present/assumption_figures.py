@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from discharge_sim.analysis.headline import prose
 from discharge_sim.experiments.sampling import Design
-from discharge_sim.present.assumption_text import prose
 from discharge_sim.present.charts import NEUTRAL, SIDE_COLOURS, _figure, save_figure
 from discharge_sim.present.figures import Drawn
 

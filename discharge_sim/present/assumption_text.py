@@ -7,17 +7,13 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from discharge_sim.analysis.headline import prose
+
 SHOWN = 10
 """Settings listed on the terminal; every one is in the results' tables."""
 MIXED = 0.5
 """A setting whose signed mean effect is under half its mean absolute effect moves the output both
 ways (curvature or interactions): its direction is 'mixed'."""
-
-
-def prose(label: str) -> str:
-    """A table's label in a sentence: 'Social care' -> 'social care'; 'NHS ...' stays."""
-    first = label.split(" ")[0]
-    return label if first.isupper() else label[:1].lower() + label[1:]
 
 
 def _side(doc: Mapping[str, Any], side: str) -> str:
@@ -46,11 +42,13 @@ def _rule(rule: str) -> str:
     return {"fixed": "fixed", "target": "auto rule: precision met", "cap": "auto rule: its maximum"}.get(rule, rule)
 
 
-def _noise(doc: Mapping[str, Any], output: str) -> str:
-    n = doc["noise"][output]
+def _noise(doc: Mapping[str, Any], output: str, stage: Mapping[str, Any] | None = None) -> str:
+    n = (stage or doc)["noise"][output]
     show = _points if output.endswith("_share") else _num
-    return (f"{output}: a point's mean is within ±{show(n['median_half_width'])} (median 95% half-width) against "
-            f"a spread over the points of {show(n['sd_over_points'])} (sd)")
+    side = output.removesuffix("_share")
+    name = f"the {_side(doc, side)} side's share" if output.endswith("_share") else output.replace("_", " ")
+    return (f"{name}: a point's mean within ±{show(n['median_half_width'])} (median 95% half-width), against a "
+            f"spread over the points of {show(n['sd_over_points'])} (sd)")
 
 
 def _undefined(stage: Mapping[str, Any]) -> list[str]:
@@ -110,7 +108,7 @@ def sensitivity_lines(doc: Mapping[str, Any]) -> str:
             lines.append(f"  {key:50s} {_index(v, 'first'):>22s} {_index(v, 'total'):>22s}")
     lines += _undefined(sobol)
     lines += ["", "Noise of the replications beside the effects: " + "; ".join(
-        _noise(doc["morris"], name) for name in (*shares, total)) + "."]
+        _noise(doc, name, morris) for name in (*shares, total)) + "."]
     return "\n".join(lines)
 
 
