@@ -166,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     uncertainty = _command(sub, "uncertainty", "the answer over plausible assumptions (probabilistic sensitivity)",
         """Run a Latin hypercube of --points points over the settings CONFIG declares uncertain (its uncertainty:
         section), every point under the same seeds, and report the distribution of the answer: each side's share
-        of delayed bed-days (median and 90%% range), the probability that the first side's delay exceeds the
-        second's, the settings that drive the split and the values at which its majority changes side. With
+        of delayed bed-days (median and 90% range), how many of the points have each side's delay the larger,
+        the settings that drive the split and the values at which its majority changes side. With
         --targets (a calibrate targets file), the same over the points whose outputs match every target within
         tolerance (history matching), beside the range over all points. Writes uncertainty.json, points.csv and
         figures.""",

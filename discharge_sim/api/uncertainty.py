@@ -47,6 +47,8 @@ DRIVERS = 3
 """Settings shown in the scatter plots and the terminal: the largest rank coefficients."""
 CUTOFF = 1.0
 """Targets met within their tolerance (noise allowed for), as calibrate's "within tolerance"."""
+CUTOFFS = (1.0, 2.0, 3.0)
+"""Cutoffs the answer given the targets is also shown at (3 is history matching's usual choice)."""
 FEW_KEPT = 10
 """Fewer points kept than this, and the range given the targets is said to be unreliable."""
 
@@ -139,6 +141,16 @@ def _possible(job: Assumptions, key: str, value: float | None) -> bool:
     return True
 
 
+def _at_cutoff(job: Assumptions, outputs: dict[str, dict[str, np.ndarray]], implausibility: np.ndarray,
+               cutoff: float) -> dict[str, Any]:
+    """How many points a cutoff keeps and the two sides' shares over them: how much the answer
+    given the targets leans on the cutoff chosen."""
+    keep = implausibility <= cutoff
+    shares = {side: _spread(spread(outputs[f"{side}_share"]["mean"][keep]))
+              for side in (job.sides.first, job.sides.second)}
+    return {"cutoff": cutoff, "kept": int(keep.sum()), "shares": shares}
+
+
 def _spread(s: Spread) -> dict[str, float]:
     return {"points": s.points, "mean": s.mean, "median": s.median, "low": s.low, "high": s.high}
 
@@ -149,8 +161,11 @@ def _answer(job: Assumptions, outputs: dict[str, dict[str, np.ndarray]], keep: n
     difference = outputs[job.sides.difference]["mean"][keep]
     difference = difference[np.isfinite(difference)]
     first, second = proportion(difference > 0), proportion(difference < 0)
+    shares = [outputs[f"{side}_share"]["mean"][keep] for side in (job.sides.first, job.sides.second)]
+    neither = 1 - shares[0] - shares[1]
     return {"points": int(keep.sum()),
             "outputs": {name: _spread(spread(stats["mean"][keep])) for name, stats in outputs.items()},
+            "neither_share": _spread(spread(neither)),
             "first_exceeds_second": {"probability": first.share, "low": first.low, "high": first.high,
                                      "points": first.points},
             "second_exceeds_first": {"probability": second.share, "low": second.low, "high": second.high,
@@ -203,5 +218,7 @@ def _document(job: Assumptions, design: Design, outputs: dict[str, dict[str, np.
             "kept": int(kept.sum()),
             "few": bool(kept.sum() < FEW_KEPT),
             "given_targets": _answer(job, outputs, kept) if kept.any() else None,
+            "by_cutoff": [_at_cutoff(job, outputs, matched.implausibility, c)
+                          for c in sorted({*CUTOFFS, matched.cutoff})],
         }
     return document

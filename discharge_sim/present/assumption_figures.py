@@ -136,12 +136,15 @@ Panel = tuple[str, np.ndarray, np.ndarray | None, Mapping[str, tuple[float, floa
 
 def distribution_figure(panels: list[Panel], title: str) -> Figure:
     """Per side, histograms of its share over every point and over the points kept."""
+    from matplotlib.lines import Line2D
+
     fig = _figure(5.0 * len(panels), 4.5)
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    axes = fig.subplots(1, len(panels), squeeze=False, sharex=True)[0]  # one scale: the sides compare by eye
+    every = np.concatenate([p[1][np.isfinite(p[1])] for p in panels]) * 100
+    bins: Any = np.linspace(every.min(), every.max(), 30) if every.size and np.ptp(every) > 0 else 10
     for ax, (label, prior, kept, spans) in zip(axes, panels, strict=True):
         finite = prior[np.isfinite(prior)] * 100
-        bins: Any = np.linspace(finite.min(), finite.max(), 25) if finite.size and np.ptp(finite) > 0 else 10
-        ax.hist(finite, bins=bins, color="#BBBBBB", label=f"plausible assumptions ({finite.size} points)",
+        ax.hist(finite, bins=bins, color="#BBBBBB", label=f"declared ranges ({finite.size} points)",
                 gid="prior")
         if kept is not None and kept.size:
             ax.hist(kept[np.isfinite(kept)] * 100, bins=bins, color=KEPT, alpha=0.85,
@@ -151,7 +154,11 @@ def distribution_figure(panels: list[Panel], title: str) -> Figure:
                 ax.axvline(value * 100, color=NEUTRAL, linestyle="--" if name == "prior" else "-", linewidth=1.0)
         ax.set_xlabel(f"{label} side's share of delayed bed-days (%)")
         ax.set_ylabel("points of the sample")
-        ax.legend(fontsize=8)
+        handles, _ = ax.get_legend_handles_labels()
+        handles += [Line2D([], [], color=NEUTRAL, linestyle="--", label="90% range, every point")]
+        if "kept" in spans:
+            handles += [Line2D([], [], color=NEUTRAL, linestyle="-", label="90% range, given the targets")]
+        ax.legend(handles=handles, fontsize=8)
     fig.suptitle(title, fontsize=10)
     return fig
 
@@ -159,7 +166,7 @@ def distribution_figure(panels: list[Panel], title: str) -> Figure:
 def drivers_figure(design: Design, keys: list[str], difference: np.ndarray, kept: np.ndarray | None,
                    crossings: Mapping[str, float | None], names: tuple[str, str], title: str) -> Figure:
     """The difference between the sides' delayed bed-days at each point against each driver."""
-    fig = _figure(4.0 * len(keys) + 1.0, 4.2)
+    fig = _figure(3.6 * len(keys) + 1.0, 4.2)
     axes = fig.subplots(1, len(keys), squeeze=False, sharey=True)[0]
     first, second = names
     for ax, key in zip(axes, keys, strict=True):
@@ -170,7 +177,7 @@ def drivers_figure(design: Design, keys: list[str], difference: np.ndarray, kept
         ax.axhline(0, color=NEUTRAL, linewidth=1.0)
         crossing = crossings.get(key)
         if crossing is not None:
-            ax.axvline(crossing, color="#D55E00", linestyle="--", linewidth=1.2, label=f"threshold {crossing:.3g}",
+            ax.axvline(crossing, color=NEUTRAL, linestyle="--", linewidth=1.2, label=f"threshold {crossing:.3g}",
                        gid="threshold")
         ax.set_xlabel(key, fontsize=8)
         ax.grid(alpha=0.3)
@@ -201,12 +208,15 @@ def draw_uncertainty(folder: Path, document: Mapping[str, Any], points: Mapping[
         values = np.asarray(points[share], dtype=float)
         panels.append((name, values, values[kept] if kept is not None else None, spans))
     figures = folder / "figures"
-    title = f"{document['config']}: the split over plausible assumptions (lines: 90% ranges)"
+    title = f"{document['config']}: the split over the declared ranges of its assumptions"
     save_figure(distribution_figure(panels, title), figures, "uncertainty_split")
     drawn = [Drawn("uncertainty_split", title, "Each side's share of delayed bed-days at each point of the sample "
                    "(grey), and at the points that match the targets where there are targets (black).")]
-    drivers = [k for k, c in document["drivers"][difference]["coefficients"].items()
-               if c != 0 and np.ptp(design.values[:, keys.index(k)]) > 0][:3]
+    coefficients = {k: c for k, c in document["drivers"][difference]["coefficients"].items()
+                    if c != 0 and np.ptp(design.values[:, keys.index(k)]) > 0}
+    # the strongest two each way: what favours either side, not only the larger drivers
+    drivers = sorted((k for k in coefficients if coefficients[k] > 0), key=lambda k: -coefficients[k])[:2]
+    drivers += sorted((k for k in coefficients if coefficients[k] < 0), key=lambda k: coefficients[k])[:2]
     if drivers:
         crossings = {k: t["value"] if t["within_range"] else None
                      for k, t in ((k, document["thresholds"][k]) for k in drivers)}
@@ -214,6 +224,6 @@ def draw_uncertainty(folder: Path, document: Mapping[str, Any], points: Mapping[
         save_figure(drivers_figure(design, drivers, np.asarray(points[difference], dtype=float), kept, crossings,
                                    names, title), figures, "uncertainty_drivers")
         drawn.append(Drawn("uncertainty_drivers", title, "The difference between the sides' delayed bed-days at "
-                           "each point against the three settings that drive it most, with the threshold where a "
-                           "linear fit crosses zero where it lies within the declared range."))
+                           "each point against the two settings that move it most towards each side, with the "
+                           "threshold where a linear fit crosses zero where it lies within the declared range."))
     return drawn

@@ -122,84 +122,119 @@ def _index(v: Mapping[str, float], stat: str) -> str:
     return f"{v[stat]:.2f} ({v[f'{stat}_low']:.2f} to {v[f'{stat}_high']:.2f})"
 
 
-def _answer(doc: Mapping[str, Any], answer: Mapping[str, Any], what: str) -> list[str]:
+def _answer(doc: Mapping[str, Any], answer: Mapping[str, Any], what: str, few: bool = False) -> list[str]:
+    """Each side's share and how many points have its delay the larger (counts alone where the
+    points are too few for a range or a percentage to mean much)."""
     first, second = doc["sides"]
     a, b = _side(doc, first), _side(doc, second)
-    level = f"{doc['range']:.0%}"
-    lines = [f"{what} ({answer['points']} points; {level} range, median):"]
+    n = answer["points"]
+    level = "" if few else f"; {doc['range']:.0%} range and median"
+    lines = [f"{what} ({n} points{level}):"]
     for side, label in ((first, a), (second, b)):
         s = answer["outputs"][f"{side}_share"]
-        lines.append(f"  {label} side's share of delayed bed-days {_pct(s['low'])} to {_pct(s['high'])} "
-                     f"(median {_pct(s['median'])})")
-    for key, more, less in (("first_exceeds_second", a, b), ("second_exceeds_first", b, a)):
+        lines.append(f"  {label} side's share of delayed bed-days {_pct(s['low'])} to {_pct(s['high'])}"
+                     + ("" if few else f" (median {_pct(s['median'])})"))
+    neither = answer.get("neither_share")
+    if neither is not None:
+        lines.append(f"  in neither of the two (the other sides and unattributed) {_pct(neither['low'])} to "
+                     f"{_pct(neither['high'])}" + ("" if few else f" (median {_pct(neither['median'])})"))
+    for key, more in (("first_exceeds_second", a), ("second_exceeds_first", b)):
         p = answer[key]
-        lines.append(f"  probability that the {more} side's delay exceeds the {less} side's: {_pct(p['probability'])} "
-                     f"(95% interval {_pct(p['low'])} to {_pct(p['high'])} for {p['points']} points)")
+        count = round(p["probability"] * p["points"]) if math.isfinite(p["probability"]) else 0
+        share = "" if few else (f" ({_pct(p['probability'])}; 95% interval {_pct(p['low'])} to {_pct(p['high'])} "
+                                "for having run this many points)")
+        lines.append(f"  the {more} side's delay is the larger at {count} of {p['points']} points{share}")
     if answer.get("ties"):
         lines.append(f"  ({answer['ties']} point(s) where the two are equal)")
     for name in ("delayed_bed_days", "delayed_discharge_share", "boarding_hours"):
         s = answer["outputs"][name]
-        lines.append(f"  {name.replace('_', ' ')} {_show(name, s['low'])} to {_show(name, s['high'])} "
-                     f"(median {_show(name, s['median'])})")
+        lines.append(f"  {name.replace('_', ' ')} {_show(name, s['low'])} to {_show(name, s['high'])}"
+                     + ("" if few else f" (median {_show(name, s['median'])})"))
     return lines
 
 
-def _thresholds(doc: Mapping[str, Any], a: str, b: str, drivers: list[str]) -> list[str]:
+def _thresholds(doc: Mapping[str, Any], a: str, b: str, coefficients: Mapping[str, float]) -> list[str]:
     thresholds = doc["thresholds"]
     r2 = next((t["r_squared"] for t in thresholds.values() if math.isfinite(t["r_squared"])), math.nan)
     if not math.isfinite(r2):
         return ["", "Too few points for thresholds (a linear fit needs more points than settings + 1)."]
-    lines = ["", f"Where the majority changes side (a linear fit of the difference, R^2 {r2:.2f}, every other "
-             "setting at its sample mean; only settings with a detectable effect):"]
+    lines = ["", f"Where the larger side changes (a linear fit of the difference, R^2 {r2:.2f}, every other setting "
+             "at its sample mean; only settings with a detectable effect):"]
     ranges = {d["key"]: (d["low"], d["high"]) for d in doc["declared"]}
     within = [(k, t) for k, t in thresholds.items() if t["within_range"]]
     for key, t in within:
         low, high = ranges[key]
         toward = a if t["slope"] > 0 else b
         lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}); above it the {toward} side has more")
-    if not within:
-        lines.append("  no single setting changes the majority within its declared range; alone, the drivers "
-                     "would have to be:")
-        for key in drivers[:3]:
-            t, (low, high) = thresholds[key], ranges[key]
-            if t["value"] is None:
-                continue
-            impossible = "" if t.get("possible", True) else ", which it cannot take: no value of it alone would do"
-            lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g}{impossible})")
+    if within:
+        return lines
+    lines.append("  no single setting changes it within its declared range. Alone, the strongest drivers each way "
+                 "would have to be:")
+    each_way = [k for k, _ in sorted(((k, c) for k, c in coefficients.items() if c > 0), key=lambda kc: -kc[1])[:2]]
+    each_way += [k for k, _ in sorted(((k, c) for k, c in coefficients.items() if c < 0), key=lambda kc: kc[1])[:2]]
+    for key in each_way:
+        t, (low, high) = thresholds[key], ranges[key]
+        if t["value"] is None:
+            lines.append(f"  {key}: no detectable effect on its own")
+        elif not t.get("possible", True):
+            lines.append(f"  {key}: no value it can take would do (declared {low:g} to {high:g})")
+        else:
+            lines.append(f"  {key} = {t['value']:.4g} (declared {low:g} to {high:g})")
+    return lines
+
+
+def _matching(doc: Mapping[str, Any], matching: Mapping[str, Any]) -> list[str]:
+    first, second = doc["sides"]
+    a, b = _side(doc, first), _side(doc, second)
+    name = matching["targets_path"].replace("\\", "/").split("/")[-1]
+    lines = ["", f"History matching against {name} ({len(matching['targets'])} target(s): "
+             f"{', '.join(t['metric'] for t in matching['targets'])}): a point is kept when every target's "
+             f"|mean - value| / sqrt(tolerance^2 + se^2) is at most {matching['cutoff']:g}. Points kept are those "
+             "consistent with these figures; they narrow the split only as far as the figures depend on it.",
+             f"  {matching['kept']} of {doc['points']} points kept."]
+    if not matching.get("noise_allowed", True):
+        lines.append("  (one replication a point: no standard error, so the tolerance alone decides)")
+    if matching["given_targets"] is None:
+        lines.append("  No point matches every target: the declared ranges, or the model, cannot reproduce them.")
+    else:
+        if matching["few"]:
+            lines.append("  Few points kept: read what follows as a handful of cases, not a range; run more --points.")
+        lines += _answer(doc, matching["given_targets"], "Given the targets", few=matching["few"])
+    rows = matching.get("by_cutoff") or []
+    if rows:
+        lines += ["", f"  {'cutoff':>8s} {'kept':>6s} {a + ' share (median, range)':>34s} "
+                  f"{b + ' share (median, range)':>34s}"]
+        for row in rows:
+            cells = [f"{_pct(x['median'])} ({_pct(x['low'])} to {_pct(x['high'])})" if row["kept"] else "-"
+                     for x in (row["shares"][first], row["shares"][second])]
+            lines.append(f"  {row['cutoff']:>8g} {row['kept']:>6d} {cells[0]:>34s} {cells[1]:>34s}")
     return lines
 
 
 def uncertainty_lines(doc: Mapping[str, Any]) -> str:
-    """The answer over plausible assumptions, its drivers and thresholds, and given the targets."""
+    """The answer over the declared ranges, its drivers and thresholds, and given the targets."""
     first, second = doc["sides"]
     a, b = _side(doc, first), _side(doc, second)
     difference = f"{first}_minus_{second}_bed_days"
     lines = [doc["convention_note"], "",
              f"Each point: {doc['replications']} replication(s) ({_rule(doc['replication_rule'])}), the same seeds "
-             "at every point.", ""]
-    lines += _answer(doc, doc["prior"], f"Over plausible assumptions (a Latin hypercube of the {len(doc['declared'])} "
+             "at every point. The points sample the declared ranges (each uniform, independent): a share of points "
+             "is a share of assumption sets, not the chance that a side is to blame.", ""]
+    lines += _answer(doc, doc["prior"], f"Over the declared ranges (a Latin hypercube of the {len(doc['declared'])} "
                                         "declared settings)")
     lines += _undefined(doc)
     drivers = doc["drivers"][difference]
-    shown = [k for k, c in drivers["coefficients"].items() if c != 0][:5]
+    shown = [k for k, c in drivers["coefficients"].items() if c != 0][:6]
     if shown and math.isfinite(drivers["r_squared"]):
         lines += ["", f"What drives {a} minus {b} delayed bed-days (standardised rank regression, R^2 "
                   f"{drivers['r_squared']:.2f}; + : more for the {a} side, - : more for the {b} side):"]
-        lines += [f"  {key:52s} {drivers['coefficients'][key]:+.2f}" for key in shown]
-    lines += _thresholds(doc, a, b, shown)
+        whose = {d["key"]: _side(doc, d.get("side", "")) for d in doc["declared"]}
+        lines += [f"  {key:52s} {drivers['coefficients'][key]:+.2f}  (the {whose.get(key, '')} side's assumption)"
+                  for key in shown]
+    lines += _thresholds(doc, a, b, drivers["coefficients"])
     matching = doc.get("history_matching")
     if matching is not None:
-        lines += ["", f"History matching against {matching['targets_path']} ({len(matching['targets'])} target(s); "
-                  f"{matching['rule']}, cutoff {matching['cutoff']:g}): {matching['kept']} of {doc['points']} points "
-                  "kept."]
-        if not matching.get("noise_allowed", True):
-            lines.append("  (one replication a point: no standard error, so the tolerance alone decides)")
-        if matching["given_targets"] is not None:
-            lines += _answer(doc, matching["given_targets"], "Given the targets")
-            if matching["few"]:
-                lines.append("  (few points kept: run more --points before relying on this range)")
-        else:
-            lines.append("  No point matches every target: the declared ranges, or the model, cannot reproduce them.")
+        lines += _matching(doc, matching)
     lines += ["", "Noise of the replications beside the spread: " + "; ".join(
         _noise(doc, f"{side}_share") for side in (first, second)) + "."]
     return "\n".join(lines)

@@ -34,8 +34,9 @@ def test_uncertainty_prints_the_split_over_the_points_and_writes_its_folder(tmp_
     text = capsys.readouterr().out
     assert "hospital-internal side's share of delayed bed-days" in text
     assert "social care side's share of delayed bed-days" in text
-    assert "probability that the hospital-internal side's delay exceeds the social care side's" in text
-    assert "probability that the social care side's delay exceeds the hospital-internal side's" in text
+    assert "the hospital-internal side's delay is the larger at" in text
+    assert "the social care side's delay is the larger at" in text
+    assert "in neither of the two" in text
     assert "'symmetric' convention" in text
     doc = json.loads((out / "uncertainty.json").read_text())
     assert doc["points"] == 6 and doc["replications"] == 1 and doc["replication_rule"] == "fixed"

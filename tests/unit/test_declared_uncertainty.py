@@ -52,7 +52,7 @@ def test_check_lists_the_declared_settings_and_refuses_a_range_whose_end_is_not_
     assert main(["check", str(BASELINE)]) == 0
     out = capsys.readouterr().out
     assert "# 22 settings declared uncertain" in out
-    assert "#   pools.nursing_home.places = 585; 570 to 620 (uniform); assumption:" in out
+    assert "#   pools.nursing_home.places = 585; 570 to 600 (uniform); assumption:" in out
     broken = tmp_path / "broken.yaml"
     broken.write_text(yaml.safe_dump({"extends": str(BASELINE), "uncertainty": {
         "steps.home_support.search_probability": {"low": 0.05, "high": 1.5, "source": "no probability is 1.5"}}}),
