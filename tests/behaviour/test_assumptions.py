@@ -95,6 +95,9 @@ def test_history_matching_keeps_the_point_whose_outputs_are_the_targets(tmp_path
     for i, flag in enumerate(flags):
         if places[i] != places[chosen]:
             assert flag == "0", i
+    cutoffs = kept["by_cutoff"]
+    assert [row["cutoff"] for row in cutoffs] == [1.0, 2.0, 3.0] and cutoffs[0]["kept"] == kept["kept"]
+    assert [row["kept"] for row in cutoffs] == sorted(row["kept"] for row in cutoffs)  # a looser cutoff keeps more
     given = kept["given_targets"]["outputs"]["delayed_bed_days"]
     assert given["low"] <= summary["delayed_bed_days"] <= given["high"]
     for figure in ("uncertainty_split.png", "uncertainty_drivers.png"):

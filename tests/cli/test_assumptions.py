@@ -46,7 +46,7 @@ def test_uncertainty_prints_the_split_over_the_points_and_writes_its_folder(tmp_
 
 def test_sensitivity_prints_the_ranking_and_the_sobol_indices(tmp_path, capsys):
     out = tmp_path / "s"
-    assert main(["sensitivity", str(_config(tmp_path)), "--trajectories", "2", "--top", "2", "--samples", "4",
+    assert main(["sensitivity", str(_config(tmp_path)), "--trajectories", "2", "--samples", "4",  # --top: all 2
                  "--replications", "1", "--workers", "1", "--no-plots", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Morris screening of 2 declared setting(s): 6 points" in text
@@ -59,6 +59,7 @@ def test_sensitivity_prints_the_ranking_and_the_sobol_indices(tmp_path, capsys):
     (["--top", "3"], "--top 3: a whole number from 1 to 2"),
     (["--trajectories", "1"], "--trajectories 1: a whole number from 2 to 100"),
     (["--convention", "nonsense"], "--convention nonsense: unknown convention 'nonsense'"),
+    (["--samples", "4096", "--top", "1"], "the Sobol design (--samples, --top): 12,288 points; at most 10,000"),
     (["--replications", "3", "--max-replications", "5"], "--max-replications: only with --replications auto"),
 ])
 def test_sensitivity_refuses_bad_options(tmp_path, capsys, argv, message):

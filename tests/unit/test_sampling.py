@@ -31,6 +31,15 @@ def test_each_setting_has_one_point_in_each_stratum_of_its_range():
         assert sorted(np.minimum(strata, 39).tolist()) == list(range(40)), key
 
 
+def test_a_count_takes_each_whole_value_of_a_uniform_range_equally_often():
+    # Rounding a continuous draw would give the ends 6 and 8 half the chance of 7.
+    raw = read_config(BASELINE)
+    raw["uncertainty"] = {"staff.social_workers.count": {"low": 6, "high": 8, "source": "test"}}
+    design = latin_hypercube(config_from_dict(raw), 3000, seed=1)
+    values, counts = np.unique(design.values[:, 0], return_counts=True)
+    assert values.tolist() == [6, 7, 8] and counts.tolist() == [1000, 1000, 1000]
+
+
 def test_the_same_seed_gives_the_same_design_and_another_seed_another():
     config = load_config(BASELINE)
     a, b, c = (latin_hypercube(config, 8, seed=s) for s in (1, 1, 2))
