@@ -5,8 +5,10 @@ estimators are SALib's.
 Both designs are drawn in the unit cube and mapped through each setting's declared distribution
 (:func:`discharge_sim.experiments.sampling.from_unit`), so a step of the design is a step in
 probability: a Morris elementary effect is the change in an output for a move of two thirds of
-the way across a setting's distribution (with the default four levels), and mu* compares settings
-on that common footing. Every point runs the same replications under the same seed (common random
+the way across a setting's distribution (with the default four levels), divided by that two
+thirds (SALib's convention): the change per move across the whole distribution. mu* compares
+settings on that common footing. Under a triangular or normal range, the levels' ends are the
+range's ends, where such a distribution has little weight. Every point runs the same replications under the same seed (common random
 numbers), so an elementary effect is not the noise of different draws.
 
 The Sobol stage varies only the settings screening found most influential; every other setting
