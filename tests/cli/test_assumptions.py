@@ -27,6 +27,7 @@ def _config(folder, uncertainty=DECLARED):
     return path
 
 
+@pytest.mark.slow
 def test_uncertainty_prints_the_split_over_the_points_and_writes_its_folder(tmp_path, capsys):
     out = tmp_path / "u"
     assert main(["uncertainty", str(_config(tmp_path)), "--points", "6", "--replications", "1", "--workers", "1",
@@ -44,6 +45,7 @@ def test_uncertainty_prints_the_split_over_the_points_and_writes_its_folder(tmp_
     assert "history_matching" not in doc
 
 
+@pytest.mark.slow
 def test_sensitivity_prints_the_ranking_and_the_sobol_indices(tmp_path, capsys):
     out = tmp_path / "s"
     assert main(["sensitivity", str(_config(tmp_path)), "--trajectories", "2", "--samples", "4",  # --top: all 2
