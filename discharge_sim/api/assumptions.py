@@ -32,9 +32,9 @@ from discharge_sim.vocabulary import UNATTRIBUTED
 
 AUTO = {"target_half_width": 0.10, "min_replications": 3, "max_replications": 8}
 """The auto rule's defaults for commands that run many points: a point's mean need only be steady
-enough to tell settings apart, not as precise as a single run's headline (5%, 5 to 100). In the
-baseline's default sample, 5 replications bring every point within 10% and the median point
-within 4%; the noise is reported beside the spread over the points."""
+enough to tell settings apart, not as precise as a single run's headline (5%, 5 to 100). The
+baseline's default sample needs 6 to 8 (its cap); the noise is reported beside the spread over
+the points."""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ probability: a Morris elementary effect is the change in an output for a move of
 the way across a setting's distribution (with the default four levels), divided by that two
 thirds (SALib's convention): the change per move across the whole distribution. mu* compares
 settings on that common footing. Under a triangular or normal range, the levels' ends are the
-range's ends, where such a distribution has little weight. Every point runs the same replications under the same seed (common random
-numbers), so an elementary effect is not the noise of different draws.
+range's ends, where such a distribution has little weight. Every point runs the same replications
+under the same seed (common random numbers), so an elementary effect is not the noise of
+different draws.
 
 The Sobol stage varies only the settings screening found most influential; every other setting
 keeps the config's own value. First-order indices (S1) are the share of an output's variance due
