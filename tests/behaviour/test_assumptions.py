@@ -41,7 +41,7 @@ def _write(folder, raw) -> str:
 
 def test_sobol_indices_give_the_driving_setting_all_the_variance_and_the_dummy_none(tmp_path):
     path = _write(tmp_path, _ward())
-    done = api.sensitivity(path, trajectories=4, top=2, samples=64, replications=1, out=tmp_path / "s",
+    done = api.sensitivity(path, trajectories=4, top=2, samples=32, replications=1, out=tmp_path / "s",
                            workers=1, plots=False)
     doc = done.document
     morris = doc["morris"]["indices"]["delayed_bed_days"]
@@ -57,7 +57,7 @@ def test_sobol_indices_give_the_driving_setting_all_the_variance_and_the_dummy_n
                  "manifest.json"):
         assert (done.out / name).is_file(), name
     points = (done.out / "sobol_points.csv").read_text().splitlines()
-    assert len(points) - 1 == 64 * (2 + 2) == doc["sobol"]["points"]
+    assert len(points) - 1 == 32 * (2 + 2) == doc["sobol"]["points"]
 
 
 def test_an_uncertainty_sample_of_ranges_of_one_value_is_the_plain_run(tmp_path):
