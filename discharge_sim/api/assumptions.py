@@ -115,6 +115,14 @@ class Assumptions:
         return {name: {stat: np.asarray([p[name][stat] for p in per_point], dtype=float)
                        for stat in ("mean", "half_width")} for name in self.sides.outputs}
 
+    def header(self, kind: str) -> dict[str, Any]:
+        """The fields every sensitivity or uncertainty document opens with: what was run, under
+        which convention, with which declared settings."""
+        return {"kind": kind, "config": self.base.name, "config_path": str(self.path),
+                "convention": self.sides.convention, "sides": [self.sides.first, self.sides.second],
+                "convention_note": self.convention_note(), "outputs": list(self.sides.outputs),
+                "declared": self.declared(), "side_labels": self.labels(), "seed": self.seed}
+
     def labels(self) -> dict[str, str]:
         return self.sides.labels(self.convention)
 

@@ -114,16 +114,7 @@ def sensitivity(config: Config | str | Path | None = None, *, trajectories: int 
         apportioned = sobol_indices(chosen, {name: stats["mean"] for name, stats in sobol_outputs.items()}, job.seed)
         wall = time.perf_counter() - clock
         document = {
-            "kind": "sensitivity",
-            "config": job.base.name,
-            "config_path": str(job.path),
-            "convention": job.sides.convention,
-            "sides": [job.sides.first, job.sides.second],
-            "convention_note": job.convention_note(),
-            "outputs": list(job.sides.outputs),
-            "declared": job.declared(),
-            "side_labels": job.labels(),
-            "seed": job.seed,
+            **job.header("sensitivity"),
             "confidence_level": CONF_LEVEL,
             "morris": {
                 "trajectories": trajectories, "levels": LEVELS, "points": len(morris_points),

@@ -184,16 +184,7 @@ def _document(job: Assumptions, design: Design, outputs: dict[str, dict[str, np.
         drivers[name] = {"r_squared": r2, "coefficients": {design.keys[j]: float(coefficients[j]) for j in order}}
     crossing = thresholds(design.keys, design.values, outputs[job.sides.difference]["mean"], job.ranges())
     document: dict[str, Any] = {
-        "kind": "uncertainty",
-        "config": job.base.name,
-        "config_path": str(job.path),
-        "convention": job.sides.convention,
-        "sides": [job.sides.first, job.sides.second],
-        "convention_note": job.convention_note(),
-        "outputs": list(job.sides.outputs),
-        "declared": job.declared(),
-        "side_labels": job.labels(),
-        "seed": job.seed,
+        **job.header("uncertainty"),
         "points": len(design),
         "range": RANGE,
         "replications": replications,
