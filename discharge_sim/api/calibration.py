@@ -44,6 +44,7 @@ from discharge_sim.experiments.specification import ReplicationPlan
 from discharge_sim.io.formats import write_json, write_table
 from discharge_sim.io.manifests import now, tool, when_and_where
 from discharge_sim.io.storage import PartialResults
+from discharge_sim.present.progress import Progress
 from discharge_sim.version import __version__
 
 
@@ -120,7 +121,7 @@ class CalibrationJob:
 
     # --- running ------------------------------------------------------------------------
     def search(self, store: PartialResults, workers: int, scheduler: str | None,
-               say: Callable[[str], None], progress: bool) -> Evaluated:
+               say: Callable[[str], None], progress: Progress) -> Evaluated:
         """Run every round (or read back those already run); return the best point found."""
         box = self._start_box()
         keys = [p.key for p in self.parameters]
@@ -248,7 +249,7 @@ def calibrate(config: str | Path, targets: str | Path, vary: Sequence[tuple[str,
               points: int = 5, rounds: int = 3, replications: int | None = None, seed: int | None = None,
               days: float | None = None, warmup_days: float | None = None, out: str | Path | None = None,
               workers: int | None = None, scheduler: str | None = None, resume: bool = False,
-              say: Say = silent, progress: bool = False,
+              say: Say = silent, progress: Progress = False,
               command: Sequence[str] = ("discharge_sim.api.calibrate",)) -> Calibrated:
     """Fit the ``vary`` settings (dotted key, low, high) of the config at ``config`` so that the
     means of its runs match ``targets`` (a YAML file of metric values and tolerances): grid search

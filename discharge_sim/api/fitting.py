@@ -30,7 +30,7 @@ from discharge_sim.data.synth import DEFAULT_START, synthetic_extract
 from discharge_sim.io.files import destination, replace_file
 from discharge_sim.io.storage import default_out, write_folder
 from discharge_sim.present.fit_report import draw_holdout, draw_qq, fit_report, fit_summary, qq_panels
-from discharge_sim.present.progress import ProgressBar
+from discharge_sim.present.progress import Progress, ProgressBar
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Fitted:
 
 def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | None = None,
         end: datetime | None = None, plots: bool = True, holdout_months: int = 0,
-        replications: int | None = None, seed: int | None = None, progress: bool = False,
+        replications: int | None = None, seed: int | None = None, progress: Progress = False,
         correct_waits: bool = True, workers: int | None = None) -> Fitted:
     """Fit a config to the extract at ``extract`` (CSV, Excel or Parquet) on top of ``base``
     (default: the shipped baseline), and write the folder ``out`` (default

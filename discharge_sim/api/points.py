@@ -22,7 +22,7 @@ from discharge_sim.experiments.execution import Encoder, Finished, Schedule, exe
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario
 from discharge_sim.io.storage import PartialResults
 from discharge_sim.model.replication import run_replication
-from discharge_sim.present.progress import ProgressBar
+from discharge_sim.present.progress import Progress, ProgressBar
 
 STAGE_STRIDE = 10_000
 """Scenario numbers per stage: no stage runs more points."""
@@ -80,7 +80,7 @@ def point_configs(raw: Mapping[str, Any], points: Sequence[Mapping[str, Any]], s
 
 
 def run_stage(store: PartialResults, stage: int, configs: Sequence[Config], seed: int, plan: ReplicationPlan,
-              workers: int, scheduler: str | None, progress: bool) -> StageRuns:
+              workers: int, scheduler: str | None, progress: Progress) -> StageRuns:
     """Run (or read back) every point of one stage."""
     check_points(len(configs), f"stage {stage + 1}")
     scenarios = tuple(Scenario(f"point {i + 1}", config) for i, config in enumerate(configs))

@@ -28,7 +28,7 @@ from discharge_sim.io.formats import size_text
 from discharge_sim.io.manifests import experiment_manifest, now
 from discharge_sim.io.outputs import Outcome, detail_files, write_outputs
 from discharge_sim.io.storage import PartialResults
-from discharge_sim.present.progress import ProgressBar
+from discharge_sim.present.progress import Progress, ProgressBar
 from discharge_sim.version import __version__
 
 Say = Callable[[str], None]
@@ -61,7 +61,7 @@ class Where:
     resume: bool = False
     plots: bool = True
     say: Say = silent
-    progress: bool = False
+    progress: Progress = False
     command: tuple[str, ...] = ("discharge_sim.api",)
     detail_format: str | None = None
     """How to write the per-patient and per-segment tables (``parquet`` or ``csv``); None: as the

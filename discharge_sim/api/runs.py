@@ -42,6 +42,7 @@ from discharge_sim.experiments.specification import (
     sweep_scenarios,
 )
 from discharge_sim.io.manifests import recorded_run
+from discharge_sim.present.progress import Progress
 from discharge_sim.version import __version__
 from discharge_sim.vocabulary import DETAIL_FORMATS
 
@@ -87,8 +88,8 @@ class Options(TypedDict, total=False):
     """Draw the figures into ``out/figures`` (default yes)."""
     say: Say
     """Receives the notes and status lines the command line prints (default: nothing)."""
-    progress: bool
-    """Draw a progress bar on stderr."""
+    progress: Progress
+    """Draw a progress bar on stderr (True), or tell a function (done, total) as replications finish."""
     command: Sequence[str]
     """The command recorded in the manifest."""
     detail_format: Literal["parquet", "csv"] | None

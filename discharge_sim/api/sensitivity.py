@@ -41,6 +41,7 @@ from discharge_sim.experiments.sensitivity import (
 from discharge_sim.io.formats import write_json, write_table
 from discharge_sim.io.manifests import now, tool, when_and_where
 from discharge_sim.io.storage import PartialResults
+from discharge_sim.present.progress import Progress
 from discharge_sim.version import __version__
 
 TOP = 4
@@ -63,7 +64,7 @@ def sensitivity(config: Config | str | Path | None = None, *, trajectories: int 
                 max_replications: int | None = None, seed: int | None = None, days: float | None = None,
                 warmup_days: float | None = None, out: str | Path | None = None, workers: int | None = None,
                 scheduler: str | None = None, resume: bool = False, plots: bool = True, say: Say = silent,
-                progress: bool = False, command: Sequence[str] = ("discharge_sim.api.sensitivity",)) -> Sensitivity:
+                progress: Progress = False, command: Sequence[str] = ("discharge_sim.api.sensitivity",)) -> Sensitivity:
     """How much each declared assumption of ``config`` moves the headline outputs: Morris screening
     (``trajectories`` paths) of every one, then first-order and total Sobol indices (``samples``
     base samples) of the ``top`` most influential. Writes sensitivity.json, morris.csv, sobol.csv,

@@ -41,6 +41,7 @@ from discharge_sim.experiments.uncertainty import (
 from discharge_sim.io.formats import write_json, write_table
 from discharge_sim.io.manifests import now, tool, when_and_where
 from discharge_sim.io.storage import PartialResults
+from discharge_sim.present.progress import Progress
 from discharge_sim.version import __version__
 
 DRIVERS = 3
@@ -70,7 +71,7 @@ def uncertainty(config: Config | str | Path | None = None, *, points: int = 128,
                 max_replications: int | None = None, seed: int | None = None, days: float | None = None,
                 warmup_days: float | None = None, out: str | Path | None = None, workers: int | None = None,
                 scheduler: str | None = None, resume: bool = False, plots: bool = True, say: Say = silent,
-                progress: bool = False, command: Sequence[str] = ("discharge_sim.api.uncertainty",)) -> Uncertainty:
+                progress: Progress = False, command: Sequence[str] = ("discharge_sim.api.uncertainty",)) -> Uncertainty:
     """The headline outputs of ``config`` over a Latin hypercube of ``points`` points of its declared
     assumptions: each output's median and 90% range, the probability that the first side's delay
     exceeds the second's, drivers and thresholds; with ``targets`` (a calibrate targets file) the

@@ -18,7 +18,7 @@ from discharge_sim.experiments.validation import Case, cases, csv_columns, judge
 from discharge_sim.io.formats import write_json, write_table, write_text_atomic
 from discharge_sim.io.manifests import now, software, tool
 from discharge_sim.io.storage import OutputError, default_out, write_folder
-from discharge_sim.present.progress import ProgressBar
+from discharge_sim.present.progress import Progress, ProgressBar
 from discharge_sim.present.validation import markdown
 from discharge_sim.version import __version__
 
@@ -37,7 +37,7 @@ class Validation:
 
 def validate(config: Config | str | Path | None = None, *, seed: int = VALIDATION_SEED, quick: bool = False,
              out: str | Path | None = None, workers: int | None = None, plots: bool = True, say: Say = silent,
-             progress: bool = False, command: Sequence[str] = ("discharge_sim.api.validate",)) -> Validation:
+             progress: Progress = False, command: Sequence[str] = ("discharge_sim.api.validate",)) -> Validation:
     """Run the analytic cases (Erlang B and C, M/M/c care places, the tandem with blocking, and
     Little's law for delayed patients in ``config``) and judge each; ``quick`` runs shorter."""
     little, _ = as_config(config, {})
