@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from discharge_sim.io.folders import ResultsFolder
 from discharge_sim.vocabulary import HOURS_PER_DAY, HOURS_PER_YEAR
 
 MEASURE_WORDS = {
@@ -206,3 +208,56 @@ def recorded_answer(summary: Mapping[str, Any], config: Any) -> list[str]:
         "who causes it):",
         *answer_lines(answer["conventions"], days, False, answer["national_measure"], pre, missed_rounds=missed),
     ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer a folder gives, under each convention: the recorded split of a run (summary.json's
+    ``answer``) or the counterfactual split of an attribution (attribution.json)."""
+
+    conventions: list[dict[str, Any]]
+    counterfactual: bool
+    national_measure: str
+    measures: dict[str, str]
+    """Measure (metric) to its words."""
+    window_days: float
+    source: str
+    """Where the splits are: ``attribution.json#conventions`` or ``summary.json#answer.conventions``."""
+    share_definition: str
+    pre_declaration: float | None
+    """Mean pre-declaration bed-days of the run as configured, over the measured days."""
+    missed_rounds: float | None = None
+    """Of those, the mean bed-days after a round that could have found the patient ready missed them."""
+
+    def where(self, index: int, measure: str) -> str:
+        """The source of a table cell: file and the JSON path of one convention's split."""
+        return f"{self.source}.{index}.measures.{measure}"
+
+    def measure_words(self, measure: str) -> str:
+        return self.measures.get(measure, measure)
+
+
+def answer_of(r: ResultsFolder) -> Answer | None:
+    """The folder's answer: counterfactual for an attribute folder, recorded for a run; None for the rest."""
+    first = r.keyed_scenarios()[0][2]
+    pre = first.get("pre_declaration_bed_days", {}).get("mean")
+    pre = float(pre) if isinstance(pre, int | float) and math.isfinite(pre) else None
+    missed = first.get("pre_declaration_missed_round_bed_days", {}).get("mean")
+    missed = float(missed) if isinstance(missed, int | float) and math.isfinite(missed) else None
+    if r.kind == "attribute" and r.has("attribution.json"):
+        doc = r.attribution
+        against = doc.get("against", "removal")
+        return Answer([dict(game, against=game.get("against", against)) for game in doc["conventions"]], True,
+                      str(doc.get("national_measure", "delayed_bed_days_after_ready_day")),
+                      dict(doc.get("measures") or {}), float(doc.get("window_days", r.measured_days)),
+                      "attribution.json#conventions", str(doc.get("share_definition", "")), pre, missed)
+    answer = r.summary.get("answer")
+    if r.kind == "run" and answer:
+        s = r.summary
+        days = (float(s["days"]) - float(s["warmup_days"]) if "days" in s and "warmup_days" in s
+                else r.measured_days)
+        return Answer(list(answer["conventions"]), False,
+                      str(answer.get("national_measure", "delayed_bed_days_after_ready_day")),
+                      dict(answer.get("measures") or {}), days, "summary.json#answer.conventions",
+                      str(answer.get("share_definition", "")), pre, missed)
+    return None

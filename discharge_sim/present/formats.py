@@ -4,7 +4,7 @@ points, and money in thousands and millions."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 
 def count(value: float) -> str:
@@ -58,3 +58,15 @@ def signed(value: float) -> str:
 
 FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal, "points": points,
                                               "money": money, "signed": signed}
+
+
+def interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:
+    if not (math.isfinite(ci.get("ci_low", math.nan)) and math.isfinite(ci.get("ci_high", math.nan))):
+        return "-"
+    return f"{fmt(ci['ci_low'])} to {fmt(ci['ci_high'])}"
+
+
+def mean_interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:
+    """A mean with its interval in brackets: 19.6% (18.0% to 21.2%); the mean alone if there is no interval."""
+    interval = interval_text(ci, fmt)
+    return fmt(ci.get("mean", math.nan)) + ("" if interval == "-" else f" ({interval})")

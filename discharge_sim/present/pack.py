@@ -25,17 +25,17 @@ from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.storage import OutputError
 from discharge_sim.present.answer import per_year
 from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
+from discharge_sim.present.fix_first import fix_first
 from discharge_sim.present.formats import FORMATS, count, decimal, share
 from discharge_sim.present.report import (
     QUESTION,
-    Answer,
-    answer_of,
     limitations,
     mean_interval_text,
     policy_blocks,
     result_cell,
     stress_des,
 )
+from discharge_sim.present.scenarios import Scenario, metric_cell, scenarios_of
 from discharge_sim.present.spc_figures import ControlPanel, control_figure, png_bytes
 from discharge_sim.version import __version__
 
@@ -77,21 +77,6 @@ AT_A_GLANCE: tuple[tuple[str, str, str], ...] = (
 )
 """The few numbers on each scenario's summary page."""
 
-FIX_FIRST = 10
-"""Items shown in what to fix first."""
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One scenario as the pack shows it: its key in summary.json, its words, metrics and answer."""
-
-    key: str
-    label: str
-    metrics: dict[str, dict[str, float]]
-    answer: Answer | None
-    config: dict[str, Any]
-    occupancy: str | None
-    """Its value in occupancy.csv's scenario column ('' for a run), None if the table has no rows for it."""
 
 
 @dataclass
@@ -165,35 +150,6 @@ def _title(r: ResultsFolder) -> str:
     return r.name
 
 
-# --- scenarios and their answers -----------------------------------------------------------------
-
-def scenarios_of(r: ResultsFolder) -> list[Scenario]:
-    """The scenarios the pack summarises: the run, each compared config, each sweep point, or the
-    as-configured run of an attribution (with its counterfactual answer)."""
-    configs = {sc["label"]: sc["config"] for sc in r.manifest.get("scenarios") or []}
-    answers = r.summary.get("answers") or []
-    keyed = r.keyed_scenarios()
-    if r.kind == "attribute":
-        keyed = keyed[:1]
-    out = []
-    for k, (key, label, metrics) in enumerate(keyed):
-        answer = answer_of(r) if r.kind in ("run", "attribute") else _scenario_answer(r, answers, k)
-        config = configs.get(key) or (r.config if k == 0 else {})
-        occupancy = "" if r.kind == "run" else key if r.kind == "compare" else None
-        out.append(Scenario(key, label, metrics, answer, config or r.config, occupancy))
-    return out
-
-
-def _scenario_answer(r: ResultsFolder, answers: Sequence[Mapping[str, Any]], k: int) -> Answer | None:
-    """Scenario ``k``'s recorded split (summary.json's ``answers``), as an :class:`Answer`."""
-    if k >= len(answers):
-        return None
-    first = r.keyed_scenarios()[k][2]
-    pre = first.get("pre_declaration_bed_days", {}).get("mean")
-    return Answer(list(answers[k]["conventions"]), False, "delayed_bed_days_after_ready_day", {}, r.measured_days,
-                  f"summary.json#answers.{k}.conventions", "", pre if isinstance(pre, float) else None)
-
-
 ANSWER_MEASURES = (("delayed_bed_days", "every delayed hour"),
                    ("delayed_bed_days_after_ready_day", "days after the ready date (national measure)"))
 
@@ -245,7 +201,7 @@ def summary_blocks(r: ResultsFolder, sc: Scenario, daily: Mapping[str, np.ndarra
                    ["measure", "value", *([f"difference from {base}"] if differences else [])])
     for metric, words, fmt in AT_A_GLANCE:
         if metric in sc.metrics:
-            row = [Cell(words), _metric_cell(sc, metric, fmt)]
+            row = [Cell(words), metric_cell(sc, metric, fmt)]
             if differences:
                 shown = FORMATS["points" if fmt == "share" else fmt]
                 row.append(Cell(mean_interval_text(differences[metric], shown), "summary.json#differences", sc.key,
@@ -278,86 +234,6 @@ def _answer_sentence(sc: Scenario) -> str:
             "Which side an item counts against is a convention, declared openly; each is shown.")
 
 
-def _metric_cell(sc: Scenario, metric: str, fmt: str) -> Cell:
-    return Cell(mean_interval_text(sc.metrics[metric], FORMATS[fmt]), "summary.json", sc.key, metric,
-                "mean_interval")
-
-
-# --- what to fix first ---------------------------------------------------------------------------
-
-def fix_first(r: ResultsFolder, sc: Scenario) -> list[Block]:
-    """The items (steps, staff teams, pools, the budget) ranked: by the delay removing each takes
-    away where ``attribute --by step`` was run, else by the delay the ledger records against each."""
-    if r.has("attribution_steps.csv"):
-        t = r.table("attribution_steps.csv")
-        table = Table(f"What to fix first: the delayed bed-days taken away by removing one item at a time (a step "
-                      f"made instant, a team or pool unlimited), {sc.label}, mean and 95% interval over the "
-                      f"{r.measured_days:g} measured days (source: attribution_steps.csv)",
-                      ["rank", "item", "owner", "delayed bed-days taken away", "share of all"])
-        for i in range(min(FIX_FIRST, len(t["item"]))):
-            item = str(t["item"][i])
-            ci = {"mean": numbers(t["removed"][i:i + 1])[0], "ci_low": numbers(t["ci_low"][i:i + 1])[0],
-                  "ci_high": numbers(t["ci_high"][i:i + 1])[0]}
-            table.rows.append([Cell(str(t["rank"][i])), Cell(_item_words(item)), Cell(str(t["owner"][i])),
-                               Cell(mean_interval_text(ci, count), "attribution_steps.csv", item, "removed",
-                                    "mean_interval"),
-                               Cell(share(numbers(t["share_of_total"][i:i + 1])[0]), "attribution_steps.csv", item,
-                                    "share_of_total", "value")])
-        return [table, Paragraph("Removing one item at a time, under common random numbers: what each change would "
-                                 "take away on its own. Removals do not add up: taking away one bottleneck can move "
-                                 "patients to queue at the next.")]
-    return _recorded_ranking(r, sc)
-
-
-def _recorded_ranking(r: ResultsFolder, sc: Scenario) -> list[Block]:
-    """Items by the delayed bed-days the ledger records against them (where the delay sits), with
-    each item's side under every convention."""
-    conventions = sc.answer.conventions if sc.answer is not None else []
-    items = dict(conventions[0]["items"]) if conventions else {}
-    total = sc.metrics.get("delayed_bed_days", {}).get("mean", math.nan)
-    ranked = sorted(((sc.metrics[_item_metric(item)]["mean"], item) for item in items
-                     if _item_metric(item) in sc.metrics), key=lambda x: (-x[0], x[1]))
-    names = [str(g["convention"]) for g in conventions]
-    table = Table(f"Where the delay sits: items by the delayed bed-days the ledger records against them, "
-                  f"{sc.label}, mean and 95% interval over the {r.measured_days:g} measured days, with the side each "
-                  "counts against under each convention (source: summary.json)",
-                  ["rank", "item", "owner", *(f"side ({name})" for name in names), "delayed bed-days",
-                   "share of all"])
-    owners = _owners(sc.config)
-    for rank, (value, item) in enumerate(ranked[:FIX_FIRST], start=1):
-        metric = _item_metric(item)
-        table.rows.append([Cell(str(rank)), Cell(_item_words(item)), Cell(owners.get(item, "-")),
-                           *(Cell(str(g["items"].get(item, "-")).replace("_", " ")) for g in conventions),
-                           _metric_cell(sc, metric, "count"),
-                           Cell(share(value / total if total else math.nan), "summary.json", sc.key, metric,
-                                "share_of_delayed_bed_days")])
-    return [table, Paragraph(
-        "This ranks where the delay is recorded, not what fixing an item would save: removing one bottleneck can "
-        "move patients to queue at another. `discharge-sim attribute --by step` runs the counterfactuals that rank "
-        "items by the delay their removal takes away; its folder's board pack shows that ranking instead.")]
-
-
-def _item_metric(item: str) -> str:
-    """summary.json's metric of a ledger item: step:medicines -> delayed_bed_days_item_step_medicines."""
-    return "delayed_bed_days_item_" + item.replace(":", "_", 1)
-
-
-def _item_words(item: str) -> str:
-    what, _, name = item.partition(":")
-    kinds = {"step": "step", "staff": "staff team", "pool": "places", "budget": "budget", "escalation": "escalation",
-             "bounce": "bounce-backs"}
-    return f"{name.replace('_', ' ')} ({kinds.get(what, what)})"
-
-
-def _owners(config: Mapping[str, Any]) -> dict[str, str]:
-    """Each item's owner, from the config as run."""
-    owners = {f"step:{n}": str(s.get("owner", "-")) for n, s in (config.get("steps") or {}).items()}
-    owners |= {f"staff:{n}": str(s.get("owner", "-")) for n, s in (config.get("staff") or {}).items()}
-    owners |= {f"pool:{n}": str(s.get("owner", "-")) for n, s in (config.get("pools") or {}).items()}
-    owners["budget:council_budget"] = "social_care"
-    return {k: v.replace("_", " ") for k, v in owners.items()}
-
-
 # --- the measures boards see ---------------------------------------------------------------------
 
 def measures_table(scenarios: Sequence[Scenario]) -> Table:
@@ -368,7 +244,7 @@ def measures_table(scenarios: Sequence[Scenario]) -> Table:
                   ["measure", *(sc.label for sc in scenarios)])
     for metric, words, fmt in BOARD_MEASURES:
         if any(metric in sc.metrics for sc in scenarios):
-            table.rows.append([Cell(words), *(_metric_cell(sc, metric, fmt) if metric in sc.metrics else Cell("-")
+            table.rows.append([Cell(words), *(metric_cell(sc, metric, fmt) if metric in sc.metrics else Cell("-")
                                               for sc in scenarios)])
     return table
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from discharge_sim.config import config_from_dict, flatten
 from discharge_sim.config.schema import empirical_moments
 from discharge_sim.io.folders import ResultsFolder, numbers
 from discharge_sim.io.formats import write_text_atomic
-from discharge_sim.present.answer import answer_lines, per_year
+from discharge_sim.present.answer import Answer, answer_lines, answer_of, per_year
 from discharge_sim.present.blocks import (
     Block,
     Bullets,
@@ -36,8 +35,10 @@ from discharge_sim.present.blocks import (
     to_markdown,
 )
 from discharge_sim.present.figures import INDEX, draw_all, read_index
-from discharge_sim.present.formats import FORMATS, count, decimal, money, share
+from discharge_sim.present.fix_first import fix_first
+from discharge_sim.present.formats import FORMATS, count, decimal, interval_text, mean_interval_text, money, share
 from discharge_sim.present.labels import HEADLINE
+from discharge_sim.present.scenarios import scenarios_of
 from discharge_sim.version import __version__
 
 RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -92,22 +93,10 @@ OUTCOMES = frozenset({"deaths_while_waiting", "escalations", "readmissions", "re
                       "shared_assessment_hours_saved"})
 
 
-def interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:
-    if not (math.isfinite(ci.get("ci_low", math.nan)) and math.isfinite(ci.get("ci_high", math.nan))):
-        return "-"
-    return f"{fmt(ci['ci_low'])} to {fmt(ci['ci_high'])}"
-
-
 def result_cells(source: str, scenario: str, metric: str, ci: Mapping[str, float], kind: str) -> list[Cell]:
     fmt = FORMATS[kind]
     return [Cell(fmt(ci.get("mean", math.nan)), source, scenario, metric, "mean"),
             Cell(interval_text(ci, fmt), source, scenario, metric, "interval")]
-
-
-def mean_interval_text(ci: Mapping[str, float], fmt: Callable[[float], str]) -> str:
-    """A mean with its interval in brackets: 19.6% (18.0% to 21.2%); the mean alone if there is no interval."""
-    interval = interval_text(ci, fmt)
-    return fmt(ci.get("mean", math.nan)) + ("" if interval == "-" else f" ({interval})")
 
 
 def result_cell(source: str, scenario: str, metric: str, ci: Mapping[str, float], kind: str) -> Cell:
@@ -148,6 +137,7 @@ def build(folder: Path) -> list[Block]:
     blocks += [Heading("The model in plain words"), *model_words(r.config)]
     blocks += [Heading("Parameters"), *parameter_tables(r.config), *differences_from_first(r)]
     blocks += [Heading("Results"), *result_blocks(r)]
+    blocks += [Heading("What to fix first"), *fix_first(r, scenarios_of(r)[0])]
     blocks += [Heading("Figures"), *figure_blocks(folder)]
     blocks += [Heading("Assumptions and limitations"), limitations(r)]
     blocks += [Heading("Appendix: model documentation (STRESS-DES)"), *stress_des(r)]
@@ -170,59 +160,6 @@ def _title(r: ResultsFolder) -> str:
 def _ci_words(ci: dict[str, float], fmt: Callable[[float], str]) -> str:
     interval = interval_text(ci, fmt)
     return fmt(ci.get("mean", math.nan)) + ("" if interval == "-" else f" (95% interval {interval})")
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The answer a folder gives, under each convention: the recorded split of a run (summary.json's
-    ``answer``) or the counterfactual split of an attribution (attribution.json)."""
-
-    conventions: list[dict[str, Any]]
-    counterfactual: bool
-    national_measure: str
-    measures: dict[str, str]
-    """Measure (metric) to its words."""
-    window_days: float
-    source: str
-    """Where the splits are: ``attribution.json#conventions`` or ``summary.json#answer.conventions``."""
-    share_definition: str
-    pre_declaration: float | None
-    """Mean pre-declaration bed-days of the run as configured, over the measured days."""
-    missed_rounds: float | None = None
-    """Of those, the mean bed-days after a round that could have found the patient ready missed them."""
-
-    def where(self, index: int, measure: str) -> str:
-        """The source of a table cell: file and the JSON path of one convention's split."""
-        return f"{self.source}.{index}.measures.{measure}"
-
-    def measure_words(self, measure: str) -> str:
-        return self.measures.get(measure, measure)
-
-
-def answer_of(r: ResultsFolder) -> Answer | None:
-    """The folder's answer: counterfactual for an attribute folder, recorded for a run; None for the rest."""
-    first = r.keyed_scenarios()[0][2]
-    pre = first.get("pre_declaration_bed_days", {}).get("mean")
-    pre = float(pre) if isinstance(pre, int | float) and math.isfinite(pre) else None
-    missed = first.get("pre_declaration_missed_round_bed_days", {}).get("mean")
-    missed = float(missed) if isinstance(missed, int | float) and math.isfinite(missed) else None
-    if r.kind == "attribute" and r.has("attribution.json"):
-        doc = r.attribution
-        against = doc.get("against", "removal")
-        return Answer([dict(game, against=game.get("against", against)) for game in doc["conventions"]], True,
-                      str(doc.get("national_measure", "delayed_bed_days_after_ready_day")),
-                      dict(doc.get("measures") or {}), float(doc.get("window_days", r.measured_days)),
-                      "attribution.json#conventions", str(doc.get("share_definition", "")), pre, missed)
-    answer = r.summary.get("answer")
-    if r.kind == "run" and answer:
-        s = r.summary
-        days = (float(s["days"]) - float(s["warmup_days"]) if "days" in s and "warmup_days" in s
-                else r.measured_days)
-        return Answer(list(answer["conventions"]), False,
-                      str(answer.get("national_measure", "delayed_bed_days_after_ready_day")),
-                      dict(answer.get("measures") or {}), days, "summary.json#answer.conventions",
-                      str(answer.get("share_definition", "")), pre, missed)
-    return None
 
 
 def answer_blocks(a: Answer) -> list[Block]:

@@ -18,9 +18,8 @@ from discharge_sim.analysis.attribution import ranking_table
 from discharge_sim.analysis.spc import xmr
 from discharge_sim.cli import main
 from discharge_sim.present.answer import per_year
-from discharge_sim.present.formats import FORMATS, count, decimal, share
+from discharge_sim.present.formats import FORMATS, count, decimal, mean_interval_text, share
 from discharge_sim.present.pack import AT_A_GLANCE, BOARD_MEASURES
-from discharge_sim.present.report import mean_interval_text
 from tests.cli.test_report import Page, expected_text, split_ci
 
 pytestmark = pytest.mark.slow  # the results folders take more than ten seconds to write (tests/cli/conftest.py)

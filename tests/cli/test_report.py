@@ -6,6 +6,7 @@ import base64
 import csv
 import functools
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,8 +14,8 @@ import pytest
 
 from discharge_sim.analysis.policy import COST_PER_DAY
 from discharge_sim.io.folders import read_json
-from discharge_sim.present.formats import FORMATS, count, money, share, signed
-from discharge_sim.present.report import RESULT_ROWS, interval_text, mean_interval_text
+from discharge_sim.present.formats import FORMATS, count, interval_text, mean_interval_text, money, share, signed
+from discharge_sim.present.report import RESULT_ROWS
 
 VOID = {"meta", "img", "br", "hr", "link", "input"}
 
@@ -122,7 +123,10 @@ def expected_text(folder, attrs) -> str:
             ci = summary["metrics"][metric]
         else:
             ci = summary["metrics"][scenario][metric]
-        kind = KINDS[metric]
+        if stat == "share_of_delayed_bed_days":  # what to fix first: an item's share of all delay
+            whole = summary["metrics"] if summary["kind"] == "run" else summary["metrics"][scenario]
+            return share(ci["mean"] / whole["delayed_bed_days"]["mean"])
+        kind = "count" if metric.startswith("delayed_bed_days_item_") else KINDS[metric]
         fmt = FORMATS["points" if kind == "share" and source.endswith("#differences") else kind]
     elif source == "dtoc.csv":
         with (folder / "dtoc.csv").open(newline="") as f:
@@ -192,7 +196,8 @@ def test_the_page_is_well_formed_self_contained_and_embeds_every_figure(pages, k
 def test_the_report_has_every_section_and_the_stress_des_checklist(pages):
     folder, _ = pages["run"]
     text = (folder / "report.md").read_text()
-    for heading in ("## The question", "## The model in plain words", "## Parameters", "## Results", "## Figures",
+    for heading in ("## The question", "## The model in plain words", "## Parameters", "## Results",
+                    "## What to fix first", "## Figures",
                     "## Assumptions and limitations", "## Appendix: model documentation (STRESS-DES)"):
         assert heading in text
     for item in ("1.1 Purpose of the model", "2.5 Components", "3.1 Data sources", "4.1 Initialisation",
@@ -221,3 +226,15 @@ def test_findings_answer_the_question(pages):
     text = (folder / "report.md").read_text()
     assert "Settings that differ from the first scenario" in text
     assert "steps.home_support.search.mean_days" in text  # england_2024_25's fitted search
+
+
+def test_settings_that_differ_read_as_a_person_writes_them_and_money_in_thousands_and_millions(pages):
+    folder, _ = pages["compare"]
+    text = (folder / "report.md").read_text()
+    table = text.split("Settings that differ from the first scenario")[1].split("\n\n")[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert rows, "the compared configs differ in some settings"
+    assert not any(mark in table for mark in ("['", "[1", "{'", "True", "False", "None")), table[:500]
+    policy = text.split("Policy comparison")[1].split("\n\n")[1]
+    amounts = re.findall(r"-?£[\d.,]+[a-z]*", policy)
+    assert amounts and all(re.fullmatch(r"-?£(\d{1,3}|\d\.\d\d[kmb]n?|\d\d\.\d[kmb]n?|\d{3}[kmb]n?)", a) for a in amounts), amounts
