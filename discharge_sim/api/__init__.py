@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 from discharge_sim.lazy import exports
 
 if TYPE_CHECKING:
+    from discharge_sim.api.board_pack import Pack, pack
     from discharge_sim.api.calibration import Calibrated, calibrate
     from discharge_sim.api.checks import Checked, check
     from discharge_sim.api.defaults import VALIDATION_SEED
     from discharge_sim.api.errors import Interrupted, Terminated, UsageError
     from discharge_sim.api.fitting import Fitted, extract_template, fit, synth
-    from discharge_sim.api.board_pack import Pack, pack
     from discharge_sim.api.published import PublishedTargets, targets_from_published
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
