@@ -21,6 +21,7 @@ from discharge_sim.analysis.headline import prose
 from discharge_sim.experiments.sampling import Design
 from discharge_sim.present.charts import NEUTRAL, SIDE_COLOURS, _figure, save_figure
 from discharge_sim.present.figures import Drawn
+from discharge_sim.present.labels import setting_label
 
 AXIS_MARGIN = 0.25
 """Sobol bars show indices from -0.25 to 1.25: an interval reaching past is cut (sobol.csv holds it)."""
@@ -64,7 +65,7 @@ def tornado_figure(panels: list[tuple[str, list[tuple[str, float, float, float, 
             if math.isfinite(r[4]) and r[1] > 0:
                 ax.text(0, k, " +" if r[4] > 0 else " -", va="center", ha="left", fontsize=9, color="white",
                         fontweight="bold")
-        ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
+        ax.set_yticks(y, [setting_label(r[0]) for r in rows], fontsize=8)
         ax.set_xlabel(f"mu* of the {_label(output, labels)}")
         ax.set_xlim(left=0)
         ax.grid(axis="x", alpha=0.3)
@@ -94,7 +95,7 @@ def sobol_figure(panels: list[tuple[str, Mapping[str, Mapping[str, float]]]], la
             ax.bar(x + offset, values, width=0.4, color=colour, label=name, gid=stat)
             ax.errorbar(x + offset, (low + high) / 2, yerr=(high - low) / 2, fmt="none", ecolor=NEUTRAL, capsize=3,
                         linewidth=1.0, gid=f"{stat}_interval")
-        ax.set_xticks(x, keys, rotation=30, ha="right", fontsize=8)
+        ax.set_xticks(x, [setting_label(k) for k in keys], rotation=30, ha="right", fontsize=8)
         ax.set_ylim(-AXIS_MARGIN, 1 + AXIS_MARGIN)  # intervals of a small design can run far past 0 and 1
         ax.axhline(0, color=NEUTRAL, linewidth=0.8)
         ax.set_title(_label(output, labels), fontsize=10)
@@ -119,14 +120,15 @@ def draw_sensitivity(folder: Path, document: Mapping[str, Any]) -> list[Drawn]:
     save_figure(tornado_figure(panels, owners, labels, title), figures, "tornado")
     drawn.append(Drawn("tornado", title, "mu* (mean absolute elementary effect) of each side's share and of all "
                        "delayed bed-days, with 95% bootstrap intervals; each bar in the colour of the side whose "
-                       "assumption the setting is, + or - for the direction of its effect."))
+                       "assumption the setting is, + or - for the direction of its effect. Settings are named in "
+                       "words; morris.csv gives their config keys."))
     sobol = document["sobol"]["indices"]
     title = (f"Sobol indices of the {len(document['most_influential'])} most influential assumptions "
              f"({document['sobol']['points']} points)")
     save_figure(sobol_figure([(name, sobol[name]["settings"]) for name in outputs], labels, title), figures, "sobol")
     drawn.append(Drawn("sobol", title, "First-order (alone) and total (with interactions) shares of each output's "
-                       "variance, with 95% bootstrap intervals (cut at -0.25 and 1.25; sobol.csv has them whole); "
-                       "every other setting at the config's own value."))
+                       "variance, with 95% bootstrap intervals (cut at -0.25 and 1.25; sobol.csv has them whole, with "
+                       "the settings' config keys); every other setting at the config's own value."))
     return drawn
 
 
@@ -179,7 +181,7 @@ def drivers_figure(design: Design, keys: list[str], difference: np.ndarray, kept
         if crossing is not None:
             ax.axvline(crossing, color=NEUTRAL, linestyle="--", linewidth=1.2, label=f"threshold {crossing:.3g}",
                        gid="threshold")
-        ax.set_xlabel(key, fontsize=8)
+        ax.set_xlabel(setting_label(key), fontsize=8)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     axes[0].set_ylabel(f"{first} minus {second} delayed bed-days\n(above 0: the {first} side has more)")
@@ -225,5 +227,6 @@ def draw_uncertainty(folder: Path, document: Mapping[str, Any], points: Mapping[
                                    names, title), figures, "uncertainty_drivers")
         drawn.append(Drawn("uncertainty_drivers", title, "The difference between the sides' delayed bed-days at "
                            "each point against the two settings that move it most towards each side, with the "
-                           "threshold where a linear fit crosses zero where it lies within the declared range."))
+                           "threshold where a linear fit crosses zero where it lies within the declared range. "
+                           f"Config keys: {', '.join(drivers)}."))
     return drawn

@@ -11,9 +11,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from discharge_sim.present.labels import setting_label
 
 CAUSES: tuple[tuple[str, str, str], ...] = (
     ("hospital", "Hospital-internal", "#D55E00"),
@@ -37,6 +41,12 @@ NEITHER = "#666666"
 """'Neither side' in attribution charts: darker than the 'Other' cause grey it includes."""
 NEUTRAL = "#444444"
 DPI = 200
+HEADROOM = 0.08
+"""Room above the tallest bar or whisker of a bar chart, as a share of the axis: nothing touches the frame."""
+BAND_ALPHA = 0.12
+"""Shading of a band where several may overlap: light enough that the overlap stays readable."""
+DODGE = 0.05
+"""Sideways shift between the series of a sweep panel, as a share of the gap between swept values."""
 
 
 def cause_metric(key: str) -> str:
@@ -55,7 +65,26 @@ def _figure(width: float = 9.0, height: float = 5.0) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _whiskers(ax, x: Sequence[float] | np.ndarray, low: Sequence[float], high: Sequence[float]) -> None:  # type: ignore[no-untyped-def]
+def amount_low(low: Sequence[float] | np.ndarray) -> np.ndarray:
+    """The low ends of intervals of an amount that cannot be negative (bed-days, hours, counts), cut at 0:
+    a t-interval of few replications can reach below zero, where the amount never is."""
+    return np.maximum(np.asarray(low, dtype=float), 0.0)
+
+
+def _headroom(ax) -> None:  # type: ignore[no-untyped-def]
+    """Set the top of the y-axis above the tallest bar or whisker drawn, by :data:`HEADROOM` of the
+    axis. Autoscaling alone is not enough: a stacked layer of zero height pins the top to the stack."""
+    tops = [max(p.get_y(), p.get_y() + p.get_height()) for p in ax.patches if isinstance(p, Rectangle)]
+    tops += [float(np.max(s[:, 1])) for c in ax.collections if isinstance(c, LineCollection)
+             for s in c.get_segments() if len(s)]
+    highest = max((t for t in tops if np.isfinite(t)), default=np.nan)
+    bottom = min(ax.get_ylim()[0], 0.0)
+    if np.isfinite(highest) and highest > bottom:
+        ax.set_ylim(bottom, highest + HEADROOM / (1 - HEADROOM) * (highest - bottom))
+
+
+def _whiskers(ax, x: Sequence[float] | np.ndarray, low: Sequence[float] | np.ndarray,  # type: ignore[no-untyped-def]
+              high: Sequence[float] | np.ndarray) -> None:
     """95% interval whiskers, drawn as one errorbar container labelled for tests to find."""
     mid = (np.asarray(low, dtype=float) + np.asarray(high, dtype=float)) / 2
     err = (np.asarray(high, dtype=float) - np.asarray(low, dtype=float)) / 2
@@ -66,13 +95,15 @@ def _whiskers(ax, x: Sequence[float] | np.ndarray, low: Sequence[float], high: S
 def occupancy_figure(series: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
                      beds: float, warmup_days: float, title: str) -> Figure:
     """Occupied beds by day: per scenario (label, days, mean, low, high) the mean over replications
-    and the band between the lowest and highest replication, with the bed capacity."""
+    and the band between the lowest and highest replication, with the bed capacity. Several
+    scenarios' bands are shaded lighter, so where they overlap each stays readable."""
     fig = _figure(10, 4.8)
     ax = fig.subplots()
+    alpha = 0.2 if len(series) == 1 else BAND_ALPHA
     for i, (label, days, mean, low, high) in enumerate(series):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        ax.fill_between(days, low, high, color=colour, alpha=0.2, linewidth=0,
-                        label=f"{label}: range over replications")
+        ax.fill_between(days, low, high, color=colour, alpha=alpha, linewidth=0,
+                        label=f"{label}: range over replications", gid=f"band:{label}")
         ax.plot(days, mean, color=colour, linewidth=1.2, label=f"{label}: mean over replications", gid=f"mean:{label}")
     ax.axhline(beds, color=NEUTRAL, linestyle="--", linewidth=1.2, label=f"capacity ({beds:g} beds)", gid="capacity")
     if warmup_days > 0:
@@ -88,12 +119,13 @@ def occupancy_figure(series: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndar
 
 def causes_figure(labels: Sequence[str], values: Mapping[str, Sequence[float]],
                   total_low: Sequence[float], total_high: Sequence[float], days: float, title: str) -> Figure:
-    """Delayed bed-days by cause, stacked, one bar per scenario, with the total's 95% interval."""
+    """Delayed bed-days by cause, stacked, one bar per scenario, with the total's 95% interval (cut at 0)."""
     fig = _figure(max(6.0, 1.6 * len(labels) + 4), 5.2)
     ax = fig.subplots()
     x = np.arange(len(labels))
     _stacked(ax, x, 0.6, "cause", CAUSES, values)
-    _whiskers(ax, x, total_low, total_high)
+    _whiskers(ax, x, amount_low(total_low), total_high)
+    _headroom(ax)
     ax.set_xticks(x, labels, rotation=20 if len(labels) > 2 else 0, ha="right" if len(labels) > 2 else "center")
     ax.set_ylabel(f"delayed bed-days over {days:g} measured days")
     ax.yaxis.set_major_formatter(_thousands)
@@ -125,7 +157,7 @@ def dtoc_figure(codes: Sequence[str], by_org: Mapping[str, Sequence[float] | np.
     x = np.arange(len(codes))
     _stacked(ax, x, 0.7, "org", ORGANISATIONS, by_org)
     ax.set_xticks(x, codes)
-    ax.margins(y=0.08)
+    _headroom(ax)
     ax.set_xlabel("DToC reason code (A assessment, B funding, C non-acute NHS care, Di residential, Dii nursing,\n"
                   "E care at home, F equipment, G patient or family choice, H disputes, I housing)")
     ax.set_ylabel("delayed days per month")
@@ -135,10 +167,11 @@ def dtoc_figure(codes: Sequence[str], by_org: Mapping[str, Sequence[float] | np.
     return fig
 
 
-def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping[str, float] | None,
-                        reference_label: str, title: str) -> Figure:
-    """Delay lengths (whole days past the ready date) of delayed discharges per pathway: the share
-    in each national band, and the ECDF; optionally the national bands overlaid."""
+def delay_length_figure(by_pathway: Mapping[str, np.ndarray], replications: int,
+                        reference: Mapping[str, float] | None, reference_label: str, title: str) -> Figure:
+    """Delay lengths (whole days past the ready date) of delayed discharges per pathway, pooled over
+    ``replications``: the share in each national band, and the ECDF; optionally the national bands
+    overlaid. The legend gives each pathway's delayed discharges a replication, not the pooled count."""
     from discharge_sim.vocabulary import DELAY_BANDS
 
     fig = _figure(11, 4.6)
@@ -150,8 +183,8 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
     for i, (name, days) in enumerate(by_pathway.items()):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         shares = band_shares(days)
-        left.bar(x + (i - (n - 1) / 2) * width, shares * 100, width, color=colour, label=f"{name} (n={days.size:,})",
-                 gid=f"bands:{name}")
+        left.bar(x + (i - (n - 1) / 2) * width, shares * 100, width, color=colour,
+                 label=f"{name}: n = {_count(days.size / max(replications, 1))} a replication", gid=f"bands:{name}")
         ordered = np.sort(days)
         right.step(ordered, 100 * np.arange(1, ordered.size + 1) / max(ordered.size, 1), where="post",
                    color=colour, label=name, gid=f"ecdf:{name}")
@@ -162,8 +195,10 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
     left.set_xticks(x, bands)
     left.set_xlabel("days delayed past the discharge-ready date")
     left.set_ylabel("share of delayed discharges (%)")
-    left.legend(fontsize=8)
+    left.legend(fontsize=8, title=f"n: mean of {replications} replication{'s' if replications != 1 else ''}",
+                title_fontsize=8)
     left.grid(axis="y", alpha=0.3)
+    _headroom(left)
     longest = max((float(d.max()) for d in by_pathway.values() if d.size), default=28.0)
     right.set_xlim(0, min(max(longest, 28.0), 90.0))
     right.set_xticks([t for t in (1, 7, 14, 21, 28, 42, 56, 90) if t <= min(max(longest, 28.0), 90.0)])
@@ -174,6 +209,11 @@ def delay_length_figure(by_pathway: Mapping[str, np.ndarray], reference: Mapping
     right.legend(fontsize=8, loc="lower right")
     fig.suptitle(title)
     return fig
+
+
+def _count(mean: float) -> str:
+    """A mean count: whole from 100 or when whole (1,234), else one decimal (12.5)."""
+    return f"{mean:,.0f}" if mean >= 100 or mean == round(mean) else f"{mean:,.1f}"
 
 
 def band_shares(days: np.ndarray) -> np.ndarray:
@@ -199,7 +239,8 @@ AttributionPanel = tuple[str, Sequence[tuple[str, str]], Sequence[Mapping[str, f
 
 def attribution_figure(rows: Sequence[Sequence[AttributionPanel]], days: float, title: str) -> Figure:
     """A panel per convention (columns) and measure (rows): per side, the recorded (ledger)
-    bed-days, what changing the side alone takes away, and its Shapley value, with 95% intervals."""
+    bed-days, what changing the side alone takes away, and its Shapley value, with 95% intervals
+    (cut at 0 for the recorded bed-days; the other two are differences, which may be negative)."""
     columns = max(len(panels) for panels in rows)
     fig = _figure(4.8 * columns + 1.0, 3.9 * len(rows) + 0.8)
     grid = fig.subplots(len(rows), columns, squeeze=False)
@@ -215,19 +256,14 @@ def attribution_figure(rows: Sequence[Sequence[AttributionPanel]], days: float, 
                 means = [ci["mean"] if ci else np.nan for ci in cis]
                 ax.bar(x + offset, means, 0.24, color=colours, hatch=hatch, edgecolor="white",
                        gid=f"measure:{panel_title}:{gid}")
-                present = [i for i, ci in enumerate(cis) if ci and ci.get("n", 0) >= 2
-                           and np.isfinite(ci.get("ci_low", np.nan))]
-                if present:
-                    ax.errorbar(x[present] + offset, [cis[i]["mean"] for i in present],  # type: ignore[index]
-                                yerr=[[cis[i]["mean"] - cis[i]["ci_low"] for i in present],  # type: ignore[index]
-                                      [cis[i]["ci_high"] - cis[i]["mean"] for i in present]],  # type: ignore[index]
-                                fmt="none", ecolor=NEUTRAL, capsize=3, linewidth=1)
+                _side_whiskers(ax, x + offset, cis, amount=gid == "recorded")
             ax.set_xticks(x, [label for _, label in sides], rotation=30, ha="right", fontsize=8)
             ax.set_ylabel(f"delayed bed-days over {days:g} days", fontsize=8)
             ax.yaxis.set_major_formatter(_thousands)
             ax.grid(axis="y", alpha=0.3)
             ax.set_title(panel_title, fontsize=9)
             ax.margins(y=0.12)
+            _headroom(ax)
     for c in range(columns):
         for r in range(len(rows)):
             if c >= len(rows[r]):
@@ -238,48 +274,73 @@ def attribution_figure(rows: Sequence[Sequence[AttributionPanel]], days: float, 
     return fig
 
 
+def _side_whiskers(ax, x: np.ndarray, cis: Sequence[Mapping[str, float] | None],  # type: ignore[no-untyped-def]
+                   amount: bool) -> None:
+    """The 95% intervals of one measure's bars, where there are two replications or more; an
+    ``amount``'s cut at 0."""
+    present = [(i, ci) for i, ci in enumerate(cis)
+               if ci and ci.get("n", 0) >= 2 and np.isfinite(ci.get("ci_low", np.nan))]
+    if not present:
+        return
+    mean, low, high = (np.asarray([ci[k] for _, ci in present], dtype=float) for k in ("mean", "ci_low", "ci_high"))
+    if amount:
+        low = amount_low(low)
+    ax.errorbar(x[[i for i, _ in present]], mean, yerr=[mean - low, high - mean], fmt="none", ecolor=NEUTRAL,
+                capsize=3, linewidth=1)
+
+
 SweepSeries = tuple[str, Sequence[float], Sequence[Mapping[str, float]]]
 """(label of the other settings, values of the swept setting, interval of the metric at each)."""
 
 
 def sweep_figure(rows: Sequence[tuple[str, Sequence[tuple[str, Sequence[SweepSeries]]]]], title: str) -> Figure:
-    """A row per swept setting, a panel per metric: the metric against the setting, one line per
-    combination of the other settings, each with its 95% interval band."""
+    """A row per swept setting (its dotted key, shown in words), a panel per metric: the metric
+    against the setting, one line per combination of the other settings, each point with its 95%
+    interval as a whisker. The metrics are amounts, so intervals are cut at 0; the series are shifted
+    a little sideways, so overlapping intervals stay apart."""
     columns = max(len(panels) for _, panels in rows)
     fig = _figure(5.5 * columns + 1.5, 3.8 * len(rows) + 0.6)
     grid = fig.subplots(len(rows), columns, squeeze=False)
     for r, (key, panels) in enumerate(rows):
         for c, (metric, series) in enumerate(panels):
             ax = grid[r, c]
-            for i, (label, xs, cis) in enumerate(series):
-                colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-                x = np.asarray(xs, dtype=float)
-                ax.fill_between(x, [ci["ci_low"] for ci in cis], [ci["ci_high"] for ci in cis], color=colour,
-                                alpha=0.2, linewidth=0)
-                ax.plot(x, [ci["mean"] for ci in cis], marker="o", color=colour, label=label or "mean",
-                        gid=f"sweep:{key}:{metric}:{label}")
             ticks = sorted({float(v) for _, xs, _ in series for v in xs})
+            shift = DODGE * (min(np.diff(ticks)) if len(ticks) > 1 else 1.0)
+            for i, (label, xs, cis) in enumerate(series):
+                _sweep_series(ax, np.asarray(xs, dtype=float) + (i - (len(series) - 1) / 2) * shift, cis,
+                              SERIES_COLOURS[i % len(SERIES_COLOURS)], label, f"sweep:{key}:{metric}:{label}")
             if len(ticks) <= 12:  # the swept values themselves, not in-between ones
                 ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
-            ax.set_xlabel(key)
+            ax.set_xlabel(setting_label(key))
             ax.set_ylabel(metric)
             ax.yaxis.set_major_formatter(_thousands)
             ax.grid(alpha=0.3)
-            ax.legend(fontsize=7, title="mean, 95% interval shaded", title_fontsize=7, loc="best")
+            ax.legend(fontsize=7, title="mean, 95% interval", title_fontsize=7, loc="best")
     fig.suptitle(title)
     return fig
 
 
+def _sweep_series(ax, x: np.ndarray, cis: Sequence[Mapping[str, float]], colour: str,  # type: ignore[no-untyped-def]
+                  label: str, gid: str) -> None:
+    """One line of a sweep panel: the means joined, each with its whisker (cut at 0) in the line's colour."""
+    mean = np.asarray([ci["mean"] for ci in cis], dtype=float)
+    low = amount_low([ci["ci_low"] for ci in cis])
+    high = np.asarray([ci["ci_high"] for ci in cis], dtype=float)
+    ax.errorbar(x, mean, yerr=[mean - low, high - mean], fmt="none", ecolor=colour, elinewidth=1.2, capsize=4,
+                gid=f"{gid}:interval")
+    ax.plot(x, mean, marker="o", color=colour, label=label or "mean", gid=gid)
+
+
 def heatmap_figure(keys: tuple[str, str], xs: Sequence[object], ys: Sequence[object], grid: np.ndarray,
                    label: str, title: str) -> Figure:
-    """A metric over a two-setting grid: ``grid[i, j]`` at ys[i], xs[j]."""
+    """A metric over a two-setting grid: ``grid[i, j]`` at ys[i], xs[j]; the settings' dotted keys shown in words."""
     fig = _figure(8, 6)
     ax = fig.subplots()
     image = ax.imshow(grid, origin="lower", aspect="auto", cmap="cividis", gid="heatmap")
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
-    ax.set_xlabel(keys[0])
-    ax.set_ylabel(keys[1])
+    ax.set_xlabel(setting_label(keys[0]))
+    ax.set_ylabel(setting_label(keys[1]))
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             if np.isfinite(grid[i, j]):
@@ -294,7 +355,7 @@ def heatmap_figure(keys: tuple[str, str], xs: Sequence[object], ys: Sequence[obj
 
 def knock_on_figure(labels: Sequence[str], panels: Sequence[tuple[str, Sequence[Mapping[str, float]]]],
                     title: str) -> Figure:
-    """Boarding hours and cancelled electives per scenario, with 95% intervals."""
+    """Boarding hours and cancelled electives per scenario, with 95% intervals (amounts: cut at 0)."""
     fig = _figure(max(8.0, 2.2 * len(labels) + 3), 4.4)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     x = np.arange(len(labels))
@@ -303,22 +364,31 @@ def knock_on_figure(labels: Sequence[str], panels: Sequence[tuple[str, Sequence[
         ax.bar(x, means, 0.6, color=[SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(labels))],
                gid=f"knock_on:{label}")
         if all(ci.get("n", 0) >= 2 for ci in cis):
-            _whiskers(ax, x, [ci["ci_low"] for ci in cis], [ci["ci_high"] for ci in cis])
+            _whiskers(ax, x, amount_low([ci["ci_low"] for ci in cis]), [ci["ci_high"] for ci in cis])
         ax.set_xticks(x, labels, rotation=20 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
         ax.set_ylabel(label)
         ax.yaxis.set_major_formatter(_thousands)
         ax.grid(axis="y", alpha=0.3)
+        _headroom(ax)
     fig.suptitle(title)
     return fig
 
 
 PolicyPanel = tuple[str, Sequence[tuple[str, str, Sequence[Mapping[str, float]]]]]
-"""(measure, [(series label, colour, per-scenario difference interval)])."""
+"""(measure, [(series label, marker, per-scenario difference interval)])."""
 
 
-def policy_figure(scenarios: Sequence[str], panels: Sequence[PolicyPanel], title: str) -> Figure:
+def scenario_colours(scenarios: Sequence[str]) -> dict[str, str]:
+    """One colour per scenario, for every panel of a figure."""
+    return {name: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, name in enumerate(scenarios)}
+
+
+def policy_figure(scenarios: Sequence[str], panels: Sequence[PolicyPanel], title: str,
+                  colours: Mapping[str, str] | None = None) -> Figure:
     """A forest plot: per panel (a measure), each scenario's paired difference from the baseline
-    with its 95% interval; a panel may hold several series (delayed bed-days by side)."""
+    with its 95% interval, in the scenario's colour (``colours``, by default
+    :func:`scenario_colours`) in every panel; a panel may hold several series (delayed bed-days by
+    side), told apart by their markers."""
     columns = min(3, len(panels))
     rows = -(-len(panels) // columns)
     fig = _figure(3.6 * columns + 2.0, rows * (0.4 * len(scenarios) + 1.4) + 0.6)
@@ -326,28 +396,37 @@ def policy_figure(scenarios: Sequence[str], panels: Sequence[PolicyPanel], title
     axes = list(grid.ravel())
     for ax in axes[len(panels):]:
         ax.set_visible(False)
+    colours = colours or scenario_colours(scenarios)
     y = np.arange(len(scenarios))[::-1].astype(float)
     for ax, (measure, series) in zip(axes, panels):
         # The first series is drawn at the top of each scenario's band, as the legend lists it.
         offsets = np.linspace(0.2, -0.2, len(series)) if len(series) > 1 else [0.0]
-        for (label, colour, cis), dy in zip(series, offsets):
-            mean = np.asarray([ci.get("mean", np.nan) for ci in cis], dtype=float)
-            low = np.asarray([ci.get("ci_low", np.nan) for ci in cis], dtype=float)
-            high = np.asarray([ci.get("ci_high", np.nan) for ci in cis], dtype=float)
-            err = np.vstack([mean - low, high - mean])
-            ax.errorbar(mean, y + dy, xerr=np.where(np.isnan(err), 0.0, err), fmt="o", color=colour,
-                        ecolor=colour, capsize=3, markersize=4, label=label, gid=f"policy:{measure}:{label}")
+        for (label, marker, cis), dy in zip(series, offsets):
+            for name, yi, ci in zip(scenarios, y + dy, cis, strict=True):
+                _difference(ax, yi, ci, colours[name], marker, f"policy:{measure}:{label}:{name}")
         ax.axvline(0.0, color=NEUTRAL, linewidth=0.8)
         ax.set_title(measure, fontsize=9)
+        ax.set_ylim(-0.6, len(scenarios) - 0.4)  # each scenario's band whole, clear of the frame
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.xaxis.set_major_formatter(_thousands)
         ax.grid(axis="x", alpha=0.3)
         if len(series) > 1:
-            ax.legend(fontsize=7, loc="best")
+            ax.legend(handles=[Line2D([], [], color=NEUTRAL, marker=marker, linestyle="none", label=label)
+                               for label, marker, _ in series], fontsize=7, loc="best")
     for row in grid:
         row[0].set_yticks(y, scenarios)
+        for tick, name in zip(row[0].get_yticklabels(), scenarios, strict=True):
+            tick.set_color(colours[name])
     fig.suptitle(title)
     return fig
+
+
+def _difference(ax, y: float, ci: Mapping[str, float], colour: str, marker: str,  # type: ignore[no-untyped-def]
+                gid: str) -> None:
+    """One scenario's difference from the baseline and its 95% interval (none where unknown)."""
+    mean, low, high = (float(ci.get(k, np.nan)) for k in ("mean", "ci_low", "ci_high"))
+    err = np.nan_to_num([[mean - low], [high - mean]], nan=0.0)
+    ax.errorbar([mean], [y], xerr=err, fmt=marker, color=colour, ecolor=colour, capsize=3, markersize=4, gid=gid)
 
 
 def validation_figure(rows: Sequence[Mapping[str, object]], title: str) -> Figure:

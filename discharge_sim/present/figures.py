@@ -23,14 +23,12 @@ from matplotlib.figure import Figure
 
 from discharge_sim.analysis.attribution import MEASURE_LABELS, MEASURES
 from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
-from discharge_sim.io.folders import ResultsFolder, numbers, read_json, short_key
+from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.formats import write_json
 from discharge_sim.io.storage import OutputError
 from discharge_sim.present.charts import (
     CAUSES,
-    NEUTRAL,
     ORGANISATIONS,
-    SERIES_COLOURS,
     attribution_figure,
     cause_metric,
     cause_of,
@@ -42,10 +40,12 @@ from discharge_sim.present.charts import (
     occupancy_figure,
     policy_figure,
     save_figure,
+    scenario_colours,
     sweep_figure,
     timeline_figure,
     warmup_figure,
 )
+from discharge_sim.present.labels import setting_label, setting_value
 from discharge_sim.vocabulary import HOURS_PER_DAY
 
 PATHWAY_NAMES = {0: "pathway 0 (home)", 1: "pathway 1 (home with support)", 2: "pathway 2 (short-term bed)",
@@ -87,7 +87,8 @@ def occupancy(r: ResultsFolder) -> Made:
     reps = len(set(t["replication"]))
     title = f"Bed occupancy: {r.title_name}"
     caption = (f"Occupied beds each day (time-average over the day): the mean over {reps} replication(s) and, "
-               f"shaded, the range from the lowest to the highest replication. The dashed line is the "
+               f"shaded{' (lightly: the scenarios overlap)' if len(series) > 1 else ''}, the range from the lowest "
+               f"to the highest replication. The dashed line is the "
                f"{beds:g} beds; the grey band is the warm-up, which is not measured.")
     return occupancy_figure(series, beds, warmup, title), title, caption
 
@@ -107,7 +108,7 @@ def daily_band(day: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def causes(r: ResultsFolder) -> Made:
     scenarios = r.scenarios()
-    labels = [label for label, _ in scenarios]
+    labels = scenario_labels(r)
     values = {key: [m[cause_metric(key)]["mean"] for _, m in scenarios] for key, _, _ in CAUSES}
     low = [m["delayed_bed_days"]["ci_low"] for _, m in scenarios]
     high = [m["delayed_bed_days"]["ci_high"] for _, m in scenarios]
@@ -115,8 +116,24 @@ def causes(r: ResultsFolder) -> Made:
     title = f"Delayed bed-days by cause: {r.title_name}"
     caption = (f"Delayed bed-days over the {r.measured_days:g} measured days by the cause the ledger records "
                f"(the recorded split), mean of {n} replication(s), one bar per "
-               f"{'scenario' if len(labels) > 1 else 'run'}; whiskers: 95% interval of the total.")
+               f"{'scenario' if len(labels) > 1 else 'run'}; whiskers: 95% interval of the total (cut at 0)."
+               f"{_keys(r)}")
     return causes_figure(labels, values, low, high, r.measured_days, title), title, caption
+
+
+def scenario_labels(r: ResultsFolder) -> list[str]:
+    """The scenarios' labels on an axis: a sweep's points by their settings in words, a line each."""
+    if r.kind != "sweep":
+        return [label for label, _ in r.scenarios()]
+    return ["\n".join([f"point {p['point']}", *(setting_value(k, v) for k, v in p["settings"].items())])
+            for p in r.summary["points"]]
+
+
+def _keys(r: ResultsFolder) -> str:
+    """For a caption: the config keys of a sweep's settings, named in words on the axes."""
+    if r.kind != "sweep":
+        return ""
+    return " Config keys: " + ", ".join(f"{k} ({setting_label(k)})" for k in r.summary["settings"]) + "."
 
 
 def dtoc(r: ResultsFolder) -> Made:
@@ -135,7 +152,7 @@ def dtoc(r: ResultsFolder) -> Made:
 def delay_lengths(r: ResultsFolder) -> Made:
     if r.detail_file("patients") is None:
         return None
-    t = r.first_rows("patients", ("departure_hours", "delay_days", "pathway"))
+    t = r.first_rows("patients", ("departure_hours", "delay_days", "pathway", "replication"))
     warmup_hours = float(r.config["run"].get("warmup_days", 0.0)) * HOURS_PER_DAY
     departure, days, pathway = t["departure_hours"], t["delay_days"], t["pathway"]
     measured = ~np.isnan(departure) & (departure >= warmup_hours) & (days >= 1)
@@ -149,10 +166,12 @@ def delay_lengths(r: ResultsFolder) -> Made:
     title = f"Length of delays: {r.title_name}"
     caption = ("Delayed discharges in the measured window (leaving at least one day after their discharge-ready "
                "date) by whole days of delay, per pathway and in all, pooled over replications: the share in each "
-               "national band (left) and the cumulative share (right).")
+               "national band (left) and the cumulative share (right). n: delayed discharges a replication, the "
+               "mean over the replications.")
     if reference:
         caption += f" Hatched: {reference['label']}."
-    figure = delay_length_figure(by_pathway, reference["bands"] if reference else None,
+    replications = np.unique(t["replication"]).size
+    figure = delay_length_figure(by_pathway, replications, reference["bands"] if reference else None,
                                  reference["label"] if reference else "", title)
     return figure, title, caption
 
@@ -178,10 +197,11 @@ def attribution(r: ResultsFolder) -> Made:
     changed = "removing" if doc.get("against", "removal") == "removal" else "bringing to its benchmark"
     title = f"Who causes the delay, recorded and counterfactual, by convention: {r.title_name}"
     caption = (f"Delayed bed-days over the {r.measured_days:g} measured days, mean of {doc['replications']} "
-               f"replication(s) with 95% intervals; a panel per convention (columns) and delay measure (rows). Per "
-               f"side: what the ledger records under the convention; what {changed} that side alone takes away "
-               "(same random numbers); and its exact Shapley value. 'Rest': recorded, the unattributed and "
-               "necessary hours; counterfactual, the delay left with every side changed.")
+               f"replication(s) with 95% intervals (cut at 0 for the recorded bed-days); a panel per convention "
+               f"(columns) and delay measure (rows). Per side: what the ledger records under the convention; what "
+               f"{changed} that side alone takes away (same random numbers); and its exact Shapley value. 'Rest': "
+               "recorded, the unattributed and necessary hours; counterfactual, the delay left with every side "
+               "changed.")
     return attribution_figure(rows, r.measured_days, title), title, caption
 
 
@@ -213,15 +233,16 @@ def sweep(r: ResultsFolder) -> Made:
             series = []
             for combo, members in list(groups.items())[:SWEEP_LINES]:
                 members = sorted(members, key=lambda p: p["settings"][key])
-                name = ", ".join(f"{short_key(k)}={v}" for k, v in zip(others, combo))
+                name = "; ".join(setting_value(k, v) for k, v in zip(others, combo))
                 series.append((name, [p["settings"][key] for p in members], [p["metrics"][metric] for p in members]))
             panels.append((label, series))
         rows.append((key, panels))
-    title = f"Sweep of {', '.join(keys)}: {r.title_name}"
+    title = f"Sweep of {' and '.join(setting_label(k) for k in keys)} ({r.title_name})"
     caption = (f"Delayed bed-days and emergency hours waiting for a bed over the {r.measured_days:g} measured days "
                "against each swept setting, one line per combination of the other settings (at most "
-               f"{SWEEP_LINES}), mean over replications with the 95% interval shaded; every point ran with the same "
-               "random numbers.")
+               f"{SWEEP_LINES}), mean over replications with whiskers for the 95% interval (cut at 0: neither can be "
+               "negative), the lines shifted a little sideways so the whiskers stay apart; every point ran with the "
+               f"same random numbers.{_keys(r)}")
     return sweep_figure(rows, title), title, caption
 
 
@@ -240,20 +261,21 @@ def sweep_heatmap(r: ResultsFolder) -> Made:
     for p in points:
         i, j = ys.index(p["settings"][keys[1]]), xs.index(p["settings"][keys[0]])
         grid[i, j] = p["metrics"]["delayed_bed_days"]["mean"]
-    title = f"Delayed bed-days over {keys[0]} and {keys[1]}: {r.title_name}"
+    names = [setting_label(k) for k in keys]
+    title = f"Delayed bed-days over {names[0]} and {names[1]} ({r.title_name})"
     caption = (f"Mean delayed bed-days over the {r.measured_days:g} measured days at each combination of "
-               f"{keys[0]} and {keys[1]}; every point ran with the same random numbers.")
+               f"{names[0]} and {names[1]}; every point ran with the same random numbers.{_keys(r)}")
     return heatmap_figure((keys[0], keys[1]), xs, ys, grid, "delayed bed-days", title), title, caption
 
 
 def knock_on(r: ResultsFolder) -> Made:
     scenarios = r.scenarios()
-    labels = [label for label, _ in scenarios]
+    labels = scenario_labels(r)
     panels = [("emergency hours waiting for a bed", [m["boarding_hours"] for _, m in scenarios]),
               ("cancelled elective admissions", [m["cancelled_electives"] for _, m in scenarios])]
     title = f"Knock-on effects: {r.title_name}"
     caption = (f"Over the {r.measured_days:g} measured days: hours emergency patients waited for a bed and elective "
-               "admissions cancelled for want of one; mean over replications with 95% intervals.")
+               f"admissions cancelled for want of one; mean over replications with 95% intervals (cut at 0).{_keys(r)}")
     return knock_on_figure(labels, panels, title), title, caption
 
 
@@ -294,32 +316,34 @@ def policy(r: ResultsFolder) -> Made:
         return None
     baseline, *others = r.summary["configs"]
     differences = [r.summary["differences"][label] for label in others]
-    colours = dict((key, colour) for key, _, colour in CAUSES)
 
     def series(key: str, scale: float = 1.0) -> list[dict[str, float]]:
         return [{k: v / scale if k in ("mean", "ci_low", "ci_high") else v for k, v in d.get(key, {}).items()}
                 for d in differences]
 
     panels: list[tuple[str, list[tuple[str, str, list[dict[str, float]]]]]] = [
-        ("Delayed bed-days", [("Hospital-internal", colours["hospital"], series("delayed_bed_days_hospital")),
-                              ("Social care", colours["social_care_capacity"], series("delayed_bed_days_social_care")),
-                              ("All", NEUTRAL, series("delayed_bed_days"))]),
-        ("Emergency boarding hours", [("", SERIES_COLOURS[0], series("boarding_hours"))]),
-        ("Cancelled electives", [("", SERIES_COLOURS[1], series("cancelled_electives"))]),
+        ("Delayed bed-days", [("Hospital-internal", "s", series("delayed_bed_days_hospital")),
+                              ("Social care", "D", series("delayed_bed_days_social_care")),
+                              ("All", "o", series("delayed_bed_days"))]),
+        ("Emergency boarding hours", [("", "o", series("boarding_hours"))]),
+        ("Cancelled electives", [("", "o", series("cancelled_electives"))]),
     ]
     if all("delayed_bed_day_cost_gbp" in d for d in differences):
         panels += [
-            ("NHS cost of delays (GBP k)", [("", SERIES_COLOURS[2], series("delayed_bed_day_cost_gbp", 1e3))]),
-            ("Council spend (GBP k)", [("", SERIES_COLOURS[3], series("council_spend_gbp", 1e3))]),
-            ("Public spend, council and NHS (GBP k)", [("", SERIES_COLOURS[4], series("public_spend_gbp", 1e3))]),
+            ("NHS cost of delays (GBP k)", [("", "o", series("delayed_bed_day_cost_gbp", 1e3))]),
+            ("Council spend (GBP k)", [("", "o", series("council_spend_gbp", 1e3))]),
+            ("Public spend, council and NHS (GBP k)", [("", "o", series("public_spend_gbp", 1e3))]),
         ]
     n = int(r.summary["replications"])
     title = f"Each scenario against {baseline}"
     caption = (f"Paired differences from {baseline} over the {r.measured_days:g} measured days (scenario minus "
-               f"baseline, common random numbers), mean of {n} replication(s) with 95% intervals; left of the "
-               "line is fewer delays, less waiting, less spend. Spend is on places and discharge staff; with a "
-               "pooled budget, part of the council's spend moves to the NHS, so compare public spend as well.")
-    return policy_figure(others, panels, title), title, caption
+               f"baseline, common random numbers), mean of {n} replication(s) with 95% intervals, each scenario in "
+               "one colour in every panel (delayed bed-days: square hospital-internal, diamond social care, circle "
+               "all); left of the line is fewer delays, less waiting, less spend. Spend is on places and discharge "
+               "staff; with a pooled budget, part of the council's spend moves to the NHS, so compare public spend "
+               "as well.")
+    colours = scenario_colours(r.summary["configs"])  # as in the figures with the baseline: one colour each
+    return policy_figure(others, panels, title, colours), title, caption
 
 
 FIGURES: tuple[tuple[str, Callable[[ResultsFolder], Made]], ...] = (

@@ -9,12 +9,15 @@ import math
 
 import numpy as np
 import pytest
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
 
 from discharge_sim.analysis.attribution import MEASURE_LABELS
 from discharge_sim.analysis.references import DELAY_BAND_REFERENCES
 from discharge_sim.present import figures
 from discharge_sim.present.charts import CAUSE_COLOURS, CAUSES, DPI
+from discharge_sim.present.labels import setting_label, setting_value
 from discharge_sim.vocabulary import DELAY_BANDS
 from tests.helpers import rows
 
@@ -57,7 +60,7 @@ def test_causes_bars_are_the_summary_means_with_their_intervals(folders):
     whiskers = interval_of(ax)
     for (low, high), label in zip(whiskers, summary["configs"], strict=True):
         total = summary["metrics"][label]["delayed_bed_days"]
-        assert low == pytest.approx(total["ci_low"]) and high == pytest.approx(total["ci_high"])
+        assert low == pytest.approx(max(total["ci_low"], 0.0)) and high == pytest.approx(total["ci_high"])
     # The stack adds up to the total bed-days.
     tops = [b.get_y() + b.get_height() for b in by_gid(ax, "cause:other")]
     assert tops == pytest.approx([summary["metrics"][label]["delayed_bed_days"]["mean"] for label in summary["configs"]])
@@ -131,14 +134,15 @@ def test_sweep_lines_and_heat_map_are_the_point_means(folders):
     folder = folders["sweep2"]
     points2 = rows(folder / "points.csv")
     fig, _, _ = figures.sweep(figures.ResultsFolder(folder))
-    # Against each setting, one line per value of the other.
+    # Against each setting, one line per value of the other, shifted sideways by less than a fifth of the gap.
     for key, other, values in (("pools.nursing_home.places", "staff.pharmacists.count", [8, 10]),
                                ("staff.pharmacists.count", "pools.nursing_home.places", [560, 600])):
         for value in values:
-            gid = f"sweep:{key}:emergency hours waiting for a bed:{'.'.join(other.split('.')[-2:])}={value}"
+            gid = f"sweep:{key}:emergency hours waiting for a bed:{setting_value(other, value)}"
             line = next(ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == gid)
             mine = sorted((p for p in points2 if int(p[other]) == value), key=lambda p: int(p[key]))
-            assert list(line.get_xdata()) == [int(p[key]) for p in mine]
+            swept = [int(p[key]) for p in mine]
+            assert np.allclose(line.get_xdata(), swept, rtol=0, atol=0.2 * (swept[1] - swept[0]))
             assert np.allclose(line.get_ydata(), [float(p["boarding_hours_mean"]) for p in mine])
     fig2, _, _ = figures.sweep_heatmap(figures.ResultsFolder(folder))
     image = next(im for im in fig2.axes[0].images if im.get_gid() == "heatmap")
@@ -177,6 +181,131 @@ def test_each_timeline_bar_runs_from_ready_to_departure_in_ledger_colours(folder
             cause = b.get_gid().split(":")[2]
             assert b.get_facecolor()[:3] == pytest.approx(
                 tuple(int(CAUSE_COLOURS[cause][k:k + 2], 16) / 255 for k in (1, 3, 5)))
+
+
+def highest_drawn(ax):
+    """The top of the tallest bar or whisker of an axis."""
+    tops = [max(p.get_y(), p.get_y() + p.get_height()) for p in ax.patches
+            if isinstance(p, Rectangle) and np.isfinite(p.get_height())]
+    tops += [s[:, 1].max() for c in ax.collections if isinstance(c, LineCollection) for s in c.get_segments()]
+    return max(tops)
+
+
+def test_no_bar_or_whisker_touches_the_frame(folders):
+    """Room above the tallest bar or whisker of every bar chart (the tallest DToC bar touched the
+    frame), and around every scenario of the policy panels."""
+    run, compare, attribute = (figures.ResultsFolder(folders[k]) for k in ("run", "compare", "attribute"))
+    made = [figures.dtoc(run), figures.delay_lengths(run), figures.causes(compare), figures.knock_on(compare),
+            figures.knock_on(attribute), figures.attribution(attribute)]
+    checked = 0
+    for fig, title, _ in made:
+        for ax in fig.axes:
+            if ax.get_visible() and any(isinstance(p, Rectangle) for p in ax.patches):
+                bottom, top = ax.get_ylim()
+                assert top - highest_drawn(ax) >= 0.05 * (top - bottom), (title, ax.get_title(), ax.get_ylabel())
+                checked += 1
+    assert checked == 1 + 1 + 1 + 2 + 2 + 6
+    fig, _, _ = figures.policy(compare)
+    for ax in fig.axes:
+        if ax.get_visible():
+            ys = [y for line in ax.lines if (line.get_gid() or "").startswith("policy:") for y in line.get_ydata()]
+            bottom, top = ax.get_ylim()
+            assert min(ys) - bottom >= 0.05 * (top - bottom) and top - max(ys) >= 0.05 * (top - bottom)
+
+
+def test_sweep_whiskers_are_the_intervals_cut_at_zero_a_colour_a_line(folders):
+    """Each point's 95% interval as a whisker in its line's colour, not overlapping shaded bands; the
+    amounts' intervals, which a t-interval of two replications takes below zero, cut at 0."""
+    folder = folders["sweep2"]
+    points = rows(folder / "points.csv")
+    assert any(float(p["boarding_hours_ci_low"]) < 0 for p in points)  # so the cut is tested
+    fig, _, _ = figures.sweep(figures.ResultsFolder(folder))
+    assert not [c for ax in fig.axes for c in ax.collections if isinstance(c, PolyCollection)]
+    columns = {"delayed bed-days": "delayed_bed_days", "emergency hours waiting for a bed": "boarding_hours"}
+    for ax in fig.axes:
+        lines = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("sweep:")
+                 and not ln.get_gid().endswith(":interval")]
+        assert len(lines) == 2 and len({to_hex(ln.get_color()) for ln in lines}) == 2
+        for line in lines:
+            _, key, metric, _ = line.get_gid().split(":", 3)
+            column = columns[metric]
+            whisker = next(c for c in ax.collections if c.get_gid() == f"{line.get_gid()}:interval")
+            assert to_hex(whisker.get_color()[0]) == to_hex(line.get_color())
+            swept = sorted({int(p[key]) for p in points})
+            for x, mean, segment in zip(line.get_xdata(), line.get_ydata(), whisker.get_segments(), strict=True):
+                at = min(swept, key=lambda v: abs(v - x))
+                expected = {(max(float(p[f"{column}_ci_low"]), 0.0), float(p[f"{column}_ci_high"]))
+                            for p in points if int(p[key]) == at and float(p[f"{column}_mean"]) == pytest.approx(mean)}
+                low, high = segment[:, 1].min(), segment[:, 1].max()
+                assert low >= 0 and any(low == pytest.approx(a) and high == pytest.approx(b) for a, b in expected)
+
+
+def test_settings_are_named_in_words_with_their_keys_in_the_caption(folders):
+    r = figures.ResultsFolder(folders["sweep2"])
+    places, pharmacists = "Nursing home: places", "Staff team pharmacists: count"
+    fig, title, caption = figures.sweep(r)
+    assert [ax.get_xlabel() for ax in fig.axes] == [places, places, pharmacists, pharmacists]
+    legends = {t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()}
+    assert legends == {f"{pharmacists} = 8", f"{pharmacists} = 10", f"{places} = 560", f"{places} = 600"}
+    heat, heat_title, heat_caption = figures.sweep_heatmap(r)
+    assert (heat.axes[0].get_xlabel(), heat.axes[0].get_ylabel()) == (places, pharmacists)
+    texts = [title, heat_title, *legends]
+    for make in (figures.causes, figures.knock_on):
+        bars, bars_title, bars_caption = make(r)
+        ticks = [t.get_text() for t in bars.axes[0].get_xticklabels()]
+        assert ticks[0] == f"point 0\n{places} = 560\n{pharmacists} = 8"
+        texts += [bars_title, *ticks]
+        assert "pools.nursing_home.places" in bars_caption
+    assert not [t for t in texts if "pools." in t or "staff." in t]
+    for text in (caption, heat_caption):  # the keys, for whoever looks the setting up
+        assert "pools.nursing_home.places" in text and "staff.pharmacists.count" in text
+    assert setting_label("steps.home_support.search.mean_days") == "Home support step: search, mean (days)"
+
+
+def test_each_policy_panel_gives_a_scenario_the_same_colour(folders):
+    """A scenario's colour is the same in every panel (and its knock-on bar's colour); the scenarios'
+    colours differ."""
+    r = figures.ResultsFolder(folders["compare"])
+    fig, _, _ = figures.policy(r)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    at = {round(y): t.get_text() for y, t in zip(panels[0].get_yticks(), panels[0].get_yticklabels(), strict=True)}
+    colours = {name: [] for name in r.summary["configs"][1:]}
+    for ax in panels:
+        for line in ax.lines:
+            if (line.get_gid() or "").startswith("policy:"):
+                for y in line.get_ydata():
+                    colours[at[round(y)]].append(to_hex(line.get_markerfacecolor()))
+    assert len(panels) >= 3 and all(len(c) >= len(panels) for c in colours.values())
+    assert all(len(set(c)) == 1 for c in colours.values())
+    assert len({c[0] for c in colours.values()}) == len(colours)
+    knock_on, _, _ = figures.knock_on(r)
+    bars = dict(zip(r.summary["configs"], by_gid(knock_on.axes[0], "knock_on:"), strict=True))
+    assert all(to_hex(bars[name].get_facecolor()) == c[0] for name, c in colours.items())
+
+
+def test_delay_length_legend_gives_the_delayed_discharges_a_replication(folders):
+    """n in the legend is per replication (the mean over them), not pooled over replications."""
+    folder = folders["run"]
+    fig, _, caption = figures.delay_lengths(figures.ResultsFolder(folder))
+    warmup_hours = json.loads((folder / "manifest.json").read_text())["config"]["run"]["warmup_days"] * 24
+    table = rows(folder / "patients.parquet")
+    replications = len({p["replication"] for p in table})
+    delayed = [p for p in table if p["departure_hours"] and float(p["departure_hours"]) >= warmup_hours
+               and float(p["delay_days"]) >= 1]
+    legend = fig.axes[0].get_legend()
+    shown = {t.get_text().split(": n = ")[0]: t.get_text() for t in legend.get_texts() if ": n = " in t.get_text()}
+    expected = {"all pathways": len(delayed) / replications}
+    for number, name in figures.PATHWAY_NAMES.items():
+        mine = [p for p in delayed if int(float(p["pathway"])) == number]
+        if mine:
+            expected[name] = len(mine) / replications
+    assert set(shown) == set(expected)
+    for name, n in expected.items():
+        text = shown[name]
+        assert text.endswith(" a replication") and f"{len(delayed):,}" not in text
+        assert float(text.split(": n = ")[1].split()[0].replace(",", "")) == pytest.approx(n, abs=0.5)
+    assert replications == 2 and legend.get_title().get_text() == "n: mean of 2 replications"
+    assert "a replication" in caption
 
 
 def test_every_listed_figure_is_written_as_png_and_pdf(folders):

@@ -8,6 +8,7 @@ from matplotlib.colors import to_hex
 
 from discharge_sim.present.assumption_figures import distribution_figure, tornado_figure
 from discharge_sim.present.charts import SIDE_COLOURS
+from discharge_sim.present.labels import setting_label
 
 
 def test_tornado_bars_take_the_colour_of_whose_assumption_the_setting_is():
@@ -20,13 +21,15 @@ def test_tornado_bars_take_the_colour_of_whose_assumption_the_setting_is():
                          {"hospital": "hospital-internal", "social_care": "social care"}, "t")
     for ax in fig.axes:
         bars = [patch for patch in ax.patches if patch.get_gid() == "mu_star"]
+        keys = ["steps.family_choice.probability", "steps.medicines.probability",
+                "steps.home_support.search.mean_days"]  # largest mu* on top
         labels = [t.get_text() for t in ax.get_yticklabels()]
-        assert labels == ["steps.family_choice.probability", "steps.medicines.probability",
-                          "steps.home_support.search.mean_days"]  # largest mu* on top
+        assert labels == [setting_label(key) for key in keys]  # in words: "Medicines step: probability"
+        assert labels[2] == "Home support step: search, mean (days)"
         widths = [b.get_width() for b in bars]
         assert widths == [0.01, 0.05, 0.08]
         colours = [to_hex(b.get_facecolor()) for b in bars]
-        assert colours == [to_hex(SIDE_COLOURS[sides[key]]) for key in labels]
+        assert colours == [to_hex(SIDE_COLOURS[sides[key]]) for key in keys]
         marks = [t.get_text().strip() for t in ax.texts]
         assert marks == ["+", "+", "-"]
 
