@@ -19,9 +19,9 @@ from discharge_sim.app import outputs, params, sources, state
 from discharge_sim.config import Config, ConfigError, config_to_dict
 from discharge_sim.data.extract import ExtractError
 
-PRIVACY = ("**Your data stays on this computer.** This app runs on your own machine and only this machine "
-           "can open it (it listens on 127.0.0.1). Configs, extracts and results are read and written here, "
-           "and nothing is sent anywhere: no usage statistics, no uploads to any server.")
+PRIVACY = ("**Your data never leaves this computer.** This app runs on your own machine, and only this machine "
+           "can open it (it listens on 127.0.0.1). Configs, extracts and results are read and written here; "
+           "nothing is sent anywhere, not even usage statistics.")
 BAD_INPUT = (ConfigError, ExtractError, api.UsageError, api.Interrupted)
 """What the API raises for input it cannot use: shown as its message alone."""
 

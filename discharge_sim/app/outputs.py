@@ -108,10 +108,10 @@ def answer(document: Mapping[str, Any]) -> pd.DataFrame | None:
     rows = []
     for game in found.get("conventions", []):
         measures = game.get("measures", {})
-        sides: dict[str, dict[str, str]] = {}
+        sides: dict[str, dict[str, str]] = {}  # side -> measure -> share ("-" where a measure lacks the side)
         for measure, words in MEASURES.items():
             for row in measures.get(measure, {}).get("rows", []):
-                side = sides.setdefault(str(row.get("label", row.get("side"))), {})
+                side = sides.setdefault(str(row.get("label", row.get("side"))), dict.fromkeys(MEASURES.values(), "-"))
                 side[words] = percent(row.get("recorded_share", {}))
         for label, shares in sides.items():
             rows.append({"convention": game.get("convention", ""), "side": label, **shares})

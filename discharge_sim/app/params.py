@@ -8,7 +8,6 @@ validation to say (:func:`check`), in its own words: field, value found and what
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -267,8 +266,8 @@ def cell_value(typed: Any, column: Column) -> Any:
     """What a cell or field holds, as config data: a number as an int or a float (a whole
     number's ``10.0`` as ``10``), text as stripped text (a number typed as text read as one);
     empty is ``_MISSING``."""
-    if typed is None or (isinstance(typed, float) and math.isnan(typed)):
-        return _MISSING
+    if typed is None or (not isinstance(typed, str | list | dict) and bool(pd.isna(typed))):
+        return _MISSING  # None, NaN, pandas' NA
     if hasattr(typed, "item") and not isinstance(typed, str):  # a numpy scalar
         typed = typed.item()
     if isinstance(typed, str):

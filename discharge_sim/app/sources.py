@@ -70,7 +70,18 @@ def read_scenario(path: Path) -> Scenario:
 def with_scenario(base: Mapping[str, Any], scenario: Scenario) -> Config:
     """``base`` (config data) with a scenario's changes laid over it, validated: what the scenario
     sets takes the scenario's value, everything else stays as edited."""
-    return config_from_dict(overlay(base, scenario.changes), source=f"scenario {scenario.name}")
+    return config_from_dict(overlay(base, _keys_as_in(base, scenario.changes)), source=f"scenario {scenario.name}")
+
+
+def _keys_as_in(base: Mapping[Any, Any], changes: Mapping[Any, Any]) -> dict[Any, Any]:
+    """``changes`` with each key spelt as ``base`` spells it: config data written out has the
+    pathways' numbers as text ("3"), a YAML file as numbers (3), and the two must meet."""
+    out: dict[Any, Any] = {}
+    for key, value in changes.items():
+        same = key if key in base or str(key) not in base else str(key)
+        inner = base.get(same)
+        out[same] = _keys_as_in(inner, value) if isinstance(value, Mapping) and isinstance(inner, Mapping) else value
+    return out
 
 
 def _safe(name: str, suffixes: tuple[str, ...], what: str) -> str:
