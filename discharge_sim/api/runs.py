@@ -138,7 +138,7 @@ def compare(configs: Sequence[Config | str | Path], *, labels: Sequence[str] | N
     elif len(labels) != len(paired) or len(set(labels)) != len(labels):
         raise UsageError("labels must be one distinct label per config")
     scenarios = tuple(Scenario(label, cfg) for label, cfg in zip(labels, paired))
-    tables = tuple(DETAIL_TABLES) if detail else ()
+    tables = tuple(DETAIL_TABLES) if detail else ("occupancy",)  # daily series for the board pack's charts
     experiment = Experiment("compare", scenarios, paired[0].run.seed, _plan(paired[0], options), tables)
     _fits(experiment, where)
     for note in notes:
