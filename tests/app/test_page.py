@@ -114,3 +114,17 @@ def test_a_run_writes_under_the_results_root_and_shows_the_answer_and_figures(pa
     drawn = outputs.figures(folder)
     assert len(drawn) >= 4 and len(page.image) == len(drawn)
     assert {b.key for b in page.get("download_button")} >= {"download-config", "download-results"}
+
+
+@pytest.mark.slow
+def test_a_config_fitted_to_an_uploaded_extract_becomes_the_config_in_use(page, results, tmp_path):
+    extract = api.synth(BASELINE, out=tmp_path / "extract.csv")
+    page.radio(key="way").set_value("my trust's patient-level extract").run()
+    page.file_uploader(key="extract-upload").upload("our extract.csv", extract.read_bytes()).run()
+    page.checkbox(key="correct-waits").uncheck()
+    page.button(key="fit").click().run()
+    assert not page.exception and not _errors(page)
+    (folder,) = results.iterdir()
+    assert folder.name.startswith("fit-our_extract-") and (folder / "fitted.yaml").is_file()
+    assert any("**our_extract-fitted** (fitted to our extract.csv" in s.value for s in page.success)
+    assert page.number_input(key="hospital.beds-1").value == api.load(folder / "fitted.yaml").hospital.beds
