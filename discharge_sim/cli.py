@@ -200,6 +200,19 @@ def build_parser() -> argparse.ArgumentParser:
         95% intervals, the figures with captions, assumptions and limitations, and a STRESS-DES appendix.
         Draws the figures first if the folder has none.""")
 
+    _folder_command(sub, "pack", "write a board pack (HTML and A4 PDF) for a results folder",
+        """Write RESULTS_DIR/board-pack.html (fits any screen; wide tables scroll) and RESULTS_DIR/board-pack.pdf
+        (A4 portrait, a one-page summary per scenario first): the question, the answer under each attribution
+        convention with 95% intervals, what to fix first, the policy table (money in thousands and millions),
+        the measures boards see (patients with no criteria to reside, 7, 14 and 21+ day stays, weekend and
+        before-noon discharges, delay bands, daily demand for each pathway's places against capacity), XmR
+        control charts of the daily series (Making Data Count), the limitations and a STRESS-DES appendix.
+        Every number is read from the folder's files.""")
+    pack_parser = sub.choices["pack"]
+    pack_parser.add_argument("--uncertainty", type=Path, default=None, metavar="DIR",
+                             help="a folder written by discharge-sim uncertainty: add the range of the answer over "
+                                  "its assumption sets")
+
     validate = _command(sub, "validate", "check the engine against queueing theory and print pass or fail per case",
         """Run the analytic cases (Erlang B blocking of a 100-bed loss system at offered loads 85, 90 and 95;
         Erlang C waiting for an M/M/c bed queue; the M/M/c queue for downstream care places with 22 and 25
@@ -422,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "warmup": cmd_warmup,
         "attribute": cmd_attribute, "calibrate": cmd_calibrate, "sensitivity": cmd_sensitivity,
-        "uncertainty": cmd_uncertainty, "plot": cmd_plot, "report": cmd_report,
+        "uncertainty": cmd_uncertainty, "plot": cmd_plot, "report": cmd_report, "pack": cmd_pack,
         "check": cmd_check, "validate": cmd_validate, "targets": cmd_targets, "fit": cmd_fit,
         "synth": cmd_synth, "template": cmd_template, "app": cmd_app,
     }
@@ -607,6 +620,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     md, page = api.report(args.results)
     _printer(args.quiet)(f"Report: {page} (self-contained) and {md}")
+    return EXIT_OK
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from discharge_sim import api
+
+    made = api.pack(args.results, uncertainty=args.uncertainty)
+    say = _printer(args.quiet)
+    say(f"Board pack: {made.html} (fits any screen) and {made.pdf} (A4)")
+    for note in made.notes:
+        say(f"note: {note}")
     return EXIT_OK
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from discharge_sim.api.defaults import VALIDATION_SEED
     from discharge_sim.api.errors import Interrupted, Terminated, UsageError
     from discharge_sim.api.fitting import Fitted, extract_template, fit, synth
+    from discharge_sim.api.pack import Pack, pack
     from discharge_sim.api.published import PublishedTargets, targets_from_published
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
@@ -41,6 +42,7 @@ __all__ = [
     "Checked",
     "Fitted",
     "Interrupted",
+    "Pack",
     "PublishedTargets",
     "Results",
     "Sensitivity",
@@ -58,6 +60,7 @@ __all__ = [
     "fit",
     "from_workbook",
     "load",
+    "pack",
     "plot",
     "report",
     "run",
@@ -75,6 +78,7 @@ __all__ = [
 _HOMES = {
     "calibration": ("Calibrated", "calibrate"),
     "fitting": ("Fitted", "extract_template", "fit", "synth"),
+    "pack": ("Pack", "pack"),
     "checks": ("Checked", "check"),
     "defaults": ("VALIDATION_SEED",),
     "errors": ("Interrupted", "Terminated", "UsageError"),

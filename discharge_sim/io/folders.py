@@ -430,6 +430,11 @@ def check_summary(summary: Any, kind: str, path: Path) -> None:
         answer = shape.mapping(summary["answer"], "answer")
         for i, game in enumerate(shape.items(part(answer, "conventions"), "answer.conventions", least=1)):
             check_split(shape, game, f"answer.conventions.{i}", counterfactual=False)
+    if kind in ("compare", "sweep") and "answers" in summary:
+        for k, scenario in enumerate(shape.items(summary["answers"], "answers")):
+            shape.text(part(shape.mapping(scenario, f"answers.{k}"), "label"), f"answers.{k}.label")
+            for i, game in enumerate(shape.items(part(scenario, "conventions"), f"answers.{k}.conventions", least=1)):
+                check_split(shape, game, f"answers.{k}.conventions.{i}", counterfactual=False)
     if kind == "compare":
         configs = shape.items(part(summary, "configs"), "configs", least=1)
         for i, label in enumerate(configs):

@@ -237,6 +237,9 @@ def summary_document(outcome: Outcome) -> dict[str, Any]:
     else:
         doc["config"] = first.name
         doc["metrics"] = outcome.summaries[0]
+    if exp.kind in ("compare", "sweep"):  # each scenario's recorded split, as a run gives it
+        doc["answers"] = [{"label": label, "conventions": recorded_split(sc.config, rows, None)}
+                          for label, sc, rows in zip(outcome.labels, exp.scenarios, outcome.rows)]
     if exp.kind in ("run", "attribute"):
         doc["answer"] = {"share_definition": SHARE_DEFINITION, "measures": dict(MEASURE_LABELS),
                          "national_measure": NATIONAL_MEASURE,

@@ -48,10 +48,10 @@ class Table:
                   for row in self.rows), ""]
 
     def html(self, _folder: Path) -> list[str]:
-        return [f"<table><caption>{html.escape(self.caption)}</caption>",
+        return [f'<div class="table-wrap"><table><caption>{html.escape(self.caption)}</caption>',
                 "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in self.header) + "</tr></thead><tbody>",
                 *("<tr>" + "".join(c.html() for c in row) + "</tr>" for row in self.rows),
-                "</tbody></table>"]
+                "</tbody></table></div>"]
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,34 @@ class FigureBlock:
                 f"{html.escape(self.caption)}</figcaption></figure>"]
 
 
-Block = Heading | Paragraph | Bullets | Table | FigureBlock
+@dataclass(frozen=True)
+class ImageBlock:
+    """A chart drawn for one document (the board pack's control charts), held as PNG bytes and
+    embedded, never written beside the results."""
+
+    name: str
+    title: str
+    caption: str
+    png: bytes
+
+    def markdown(self) -> list[str]:
+        return [f"*{markdown_text(self.title)}.* {markdown_text(self.caption)} (chart in the HTML and PDF)\n"]
+
+    def html(self, _folder: Path) -> list[str]:
+        data = base64.b64encode(self.png).decode("ascii")
+        return [f'<figure id="figure-{html.escape(self.name)}"><img alt="{html.escape(self.title)}" '
+                f'src="data:image/png;base64,{data}"><figcaption><b>{html.escape(self.title)}.</b> '
+                f"{html.escape(self.caption)}</figcaption></figure>"]
+
+
+Block = Heading | Paragraph | Bullets | Table | FigureBlock | ImageBlock
 
 STYLE = """
+*, *::before, *::after { box-sizing: border-box; }
 body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
-       color: #222; line-height: 1.45; }
+       color: #222; line-height: 1.45; overflow-wrap: anywhere; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 0.5em 0 1.5em; }
+.table-wrap table { margin: 0; }
 h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
 caption { text-align: left; font-style: italic; margin-bottom: 0.3em; }
@@ -148,6 +171,7 @@ def to_html(blocks: Sequence[Block], folder: Path) -> str:
     """One self-contained page: styles inline, figures embedded as data, nothing loaded from elsewhere."""
     title = next((b.text for b in blocks if isinstance(b, Heading)), "discharge-sim report")
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>"]
     out += [line for b in blocks for line in b.html(folder)]
     out += ["</body>", "</html>", ""]

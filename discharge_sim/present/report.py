@@ -36,45 +36,9 @@ from discharge_sim.present.blocks import (
     to_markdown,
 )
 from discharge_sim.present.figures import INDEX, draw_all, read_index
+from discharge_sim.present.formats import FORMATS, count, decimal, money, share
 from discharge_sim.present.labels import HEADLINE
 from discharge_sim.version import __version__
-
-# --- number formats ---------------------------------------------------------------------------
-
-def count(value: float) -> str:
-    if not math.isfinite(value):
-        return "-"
-    text = f"{value:,.0f}"
-    return "0" if text == "-0" else text  # no "-0" from rounding a small negative
-
-
-def share(value: float) -> str:
-    return "-" if not math.isfinite(value) else f"{value:.1%}"
-
-
-def decimal(value: float) -> str:
-    return "-" if not math.isfinite(value) else f"{value:,.2f}"
-
-
-def points(value: float) -> str:
-    """A difference of two shares, in percentage points."""
-    return "-" if not math.isfinite(value) else f"{value * 100:+.1f} pp"
-
-
-def money(value: float) -> str:
-    return "-" if not math.isfinite(value) else f"GBP {value:,.0f}"
-
-
-def signed(value: float) -> str:
-    """A difference in bed-days, with its sign: +12, -3, 0."""
-    if not math.isfinite(value):
-        return "-"
-    text = f"{value:+,.0f}"
-    return "0" if text in ("+0", "-0") else text
-
-
-FORMATS: dict[str, Callable[[float], str]] = {"count": count, "share": share, "decimal": decimal, "points": points,
-                                              "money": money, "signed": signed}
 
 RESULT_ROWS: tuple[tuple[str, str, str], ...] = (
     *((metric, label if metric == "delayed_bed_days" else f"{label}, bed-days", "count") for metric, label in HEADLINE),
@@ -362,7 +326,7 @@ def policy_blocks(r: ResultsFolder) -> list[Block]:
                 if f"{key}_difference" in t and np.isfinite(numbers(t[f"{key}_difference"])).any()]
     table = Table(f"Policy comparison: each scenario minus {r.summary['baseline']} (paired, common random numbers), "
                   "mean and 95% interval, and the extra public spend per delayed bed-day avoided (source: policy.csv)",
-                  ["scenario", *[label for _, label in measures], "GBP per delayed bed-day avoided"])
+                  ["scenario", *[label for _, label in measures], "£ per delayed bed-day avoided"])
     for i, scenario in enumerate(t["scenario"]):
         cells = [Cell(str(scenario))]
         for key, _ in measures:
@@ -376,7 +340,7 @@ def policy_blocks(r: ResultsFolder) -> list[Block]:
         cells.append(Cell(money(cost), "policy.csv", str(scenario), COST_PER_DAY, "value"))
         table.rows.append(cells)
     return [table, Paragraph(
-        "GBP per delayed bed-day avoided: the scenario's extra public spend (council and NHS, on placements and "
+        "£ per delayed bed-day avoided: the scenario's extra public spend (council and NHS, on placements and "
         "discharge staff) over the delayed bed-days it avoids; '-' where the fall in delayed bed-days is not clear "
         "of zero at 95%. Below the cost of a bed-day the change pays for itself in bed-days; negative, it saves "
         "money as well. Only what the model represents is costed: a scenario's set-up costs, and staff whose time "
@@ -403,10 +367,17 @@ def differences_from_first(r: ResultsFolder) -> list[Block]:
 
 
 def _show(value: Any) -> str:
+    """A setting's value as a reader would write it: 0.25, Mon, Tue, Wed; 09:00 ... never a Python list."""
     if value is None:
         return "(not set)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(v) for v in value) if value else "(none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items()) if value else "(none)"
     return str(value)
 
 

@@ -18,7 +18,8 @@ import pytest
 from discharge_sim import api
 from discharge_sim.io.folders import read_json
 from discharge_sim.present.answer import MEASURE_WORDS, per_year, side_words
-from discharge_sim.present.report import count, write_report
+from discharge_sim.present.formats import count
+from discharge_sim.present.report import write_report
 from tests.cli.test_report import Page, expected_text
 from tests.helpers import BASELINE
 

@@ -8,7 +8,7 @@ import pytest
 from discharge_sim.cli import main
 
 COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "sensitivity", "uncertainty", "plot",
-            "report", "validate", "check", "template", "targets", "fit", "synth", "app")
+            "report", "pack", "validate", "check", "template", "targets", "fit", "synth", "app")
 RUNS = {"--out", "--replications", "--target-half-width", "--min-replications", "--max-replications", "--seed",
         "--days", "--workers", "--scheduler", "--resume", "--quiet"}
 MEASURED = {"--warmup-days", "--detail", "--no-detail", "--detail-format", "--plots", "--no-plots"}
@@ -25,6 +25,7 @@ OPTIONS = {
                            "--cutoff"},
     "plot": {"--quiet"},
     "report": {"--quiet"},
+    "pack": {"--quiet", "--uncertainty"},
     "validate": {"--out", "--seed", "--quick", "--plots", "--no-plots", "--workers", "--quiet"},
     "check": set(),
     "template": {"--xlsx", "--from-xlsx", "--extract", "--out", "--force"},
@@ -36,7 +37,7 @@ OPTIONS = {
     "app": {"--port", "--results"},
 }
 POSITIONAL = {"run": "CONFIG", "compare": "CONFIG", "sweep": "CONFIG", "warmup": "CONFIG", "attribute": "CONFIG",
-              "calibrate": "CONFIG", "sensitivity": "CONFIG", "uncertainty": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "validate": "CONFIG",
+              "calibrate": "CONFIG", "sensitivity": "CONFIG", "uncertainty": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "pack": "RESULTS_DIR", "validate": "CONFIG",
               "check": "CONFIG", "template": "CONFIG", "targets": "FILE", "fit": "EXTRACT", "synth": "CONFIG",
               "app": None}
 

@@ -17,7 +17,8 @@ from discharge_sim.analysis.capacity import bed_load, capacity_notes
 from discharge_sim.api import runs
 from discharge_sim.api.errors import UsageError
 from discharge_sim.config import ConfigError, load_config
-from discharge_sim.present.report import RESULT_ROWS, SIGNED, share
+from discharge_sim.present.formats import share
+from discharge_sim.present.report import RESULT_ROWS, SIGNED
 from tests.helpers import BASELINE, MMC, SHIPPED, rows, status
 
 TINY = ["--days", "2", "--warmup-days", "0", "--replications", "1", "--workers", "1", "--no-plots"]
@@ -410,7 +411,7 @@ def _negative_rows(md: str) -> set[str]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 3 and cells[0] in {label for metric, label, _ in RESULT_ROWS if metric not in SIGNED}:
             intervals = cells[2::2]
-            if any(re.match(r"(GBP )?-[\d.,]*[1-9]", c) for c in intervals):
+            if any(re.match(r"-(GBP |£)?[\d.,]*[1-9]", c) for c in intervals):
                 found.add(cells[0])
     return found
 

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from discharge_sim.analysis.policy import COST_PER_DAY
 from discharge_sim.io.folders import read_json
-from discharge_sim.present.report import (
-    FORMATS,
-    RESULT_ROWS,
-    count,
-    interval_text,
-    mean_interval_text,
-    money,
-    share,
-    signed,
-)
+from discharge_sim.present.formats import FORMATS, count, money, share, signed
+from discharge_sim.present.report import RESULT_ROWS, interval_text, mean_interval_text
 
 VOID = {"meta", "img", "br", "hr", "link", "input"}
 
@@ -87,10 +81,21 @@ SPLIT_FORMATS = {"recorded": count, "counterfactual": count, "alone": count, "to
 """The columns of a convention's split (attribution.json, or summary.json's answer) and their formats."""
 
 
+@functools.lru_cache(maxsize=32)
+def _read(path: str, _stamp: tuple[int, int]) -> dict:
+    return read_json(Path(path))
+
+
+def cached_json(path) -> dict:
+    """A results file's JSON, read once per version of the file (a report has thousands of cells)."""
+    stat = Path(path).stat()
+    return _read(str(path), (stat.st_mtime_ns, stat.st_size))
+
+
 def split_part(folder, source: str) -> dict:
     """One convention's split of one measure, named by a cell's source: file#dotted.path."""
     name, path = source.split("#", 1)
-    part = read_json(folder / name)
+    part = cached_json(folder / name)
     for key in path.split("."):
         part = part[int(key)] if isinstance(part, list) else part[key]
     return part
@@ -110,7 +115,7 @@ def expected_text(folder, attrs) -> str:
     if source.startswith(("attribution.json#", "summary.json#answer.")):
         ci, fmt = split_ci(folder, source, scenario, metric), SPLIT_FORMATS[metric]
     elif source.startswith("summary.json"):
-        summary = json.loads((folder / "summary.json").read_text())
+        summary = cached_json(folder / "summary.json")
         if source.endswith("#differences"):
             ci = summary["differences"][scenario][metric]
         elif summary["kind"] == "run":

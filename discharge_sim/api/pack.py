@@ -1,0 +1,50 @@
+"""The pack command: a board pack (HTML for any screen, A4 PDF) from a results folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from discharge_sim.api.reports import reading
+from discharge_sim.io.files import replace_file
+from discharge_sim.io.storage import OutputError
+
+PACK_HTML = "board-pack.html"
+PACK_PDF = "board-pack.pdf"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """The board pack written into a results folder, and what it could not include."""
+
+    html: Path
+    pdf: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def pack(results: str | Path, uncertainty: str | Path | None = None) -> Pack:
+    """Write ``board-pack.html`` and ``board-pack.pdf`` into the results folder (run, compare, sweep
+    or attribute), with the range of the answer over an uncertainty run's assumption sets where
+    ``uncertainty`` names its folder. Each file is replaced whole or not at all."""
+    from discharge_sim.present.blocks import to_html  # matplotlib and reportlab: only when a pack is made
+    from discharge_sim.present.pack import build_pack
+    from discharge_sim.present.pdf import pdf_bytes
+
+    folder = Path(results)
+    extra = Path(uncertainty) if uncertainty is not None else None
+    if extra is not None and not extra.is_dir():
+        raise OutputError(f"{extra}: no such folder; give the folder an uncertainty run wrote")
+    with reading(folder):
+        built = build_pack(folder, extra)
+        page = to_html(built.blocks(), folder)
+        document = pdf_bytes(built, folder)
+
+    def write_page(tmp: Path) -> None:
+        tmp.write_text(page, encoding="utf-8")
+
+    def write_document(tmp: Path) -> None:
+        tmp.write_bytes(document)
+
+    html_path = replace_file(folder / PACK_HTML, write_page)
+    pdf_path = replace_file(folder / PACK_PDF, write_document)
+    return Pack(html_path, pdf_path, built.notes)

@@ -1,0 +1,539 @@
+"""The board pack of a results folder: the question, the answer under each convention, what to
+fix first, the policy table, the measures boards see, control charts of daily series, the
+limitations and the STRESS-DES appendix.
+
+It is built from the folder's files only (summary.json, occupancy.csv, policy.csv,
+attribution.json and attribution_steps.csv where written), and, where given, an uncertainty run
+(uncertainty.json) and a fitted extract's observed daily series. As in the report, every cell
+that shows a result names in the HTML the file, scenario, metric and statistic it came from. The
+pack is rendered as one HTML page and as an A4 PDF (:mod:`discharge_sim.present.pdf`) with a
+one-page summary per scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from discharge_sim.analysis.spc import RULES, xmr
+from discharge_sim.io.folders import ResultsFolder, numbers, read_json
+from discharge_sim.io.storage import OutputError
+from discharge_sim.present.answer import per_year
+from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
+from discharge_sim.present.formats import count, decimal, money, share
+from discharge_sim.present.report import (
+    QUESTION,
+    Answer,
+    answer_of,
+    limitations,
+    mean_interval_text,
+    policy_blocks,
+    result_cell,
+    stress_des,
+)
+from discharge_sim.present.spc_figures import ControlPanel, control_figure, png_bytes
+from discharge_sim.version import __version__
+
+CONTROL_SERIES: tuple[tuple[str, str, str | None], ...] = (
+    ("nctr_patients_at_midnight", "Patients with no criteria to reside, at midnight", "lower"),
+    ("beds_occupied", "Beds occupied (mean over the day)", None),
+    ("discharges", "Discharges a day", "higher"),
+)
+"""occupancy.csv's daily series charted: column, words, which way is better."""
+
+BOARD_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("nctr_patients_mean", "Patients with no criteria to reside, at midnight (mean)", "decimal"),
+    ("nctr_discharged_share", "Of them, discharged each day", "share"),
+    ("stays_7_plus_mean", "Stays of 7 days or more, at midnight (mean)", "decimal"),
+    ("stays_14_plus_mean", "Stays of 14 days or more, at midnight (mean)", "decimal"),
+    ("stays_21_plus_mean", "Stays of 21 days or more, at midnight (mean)", "decimal"),
+    ("weekend_discharge_ratio", "Weekend discharges a day, over weekday ones", "decimal"),
+    ("before_noon_discharge_share", "Discharges before noon", "share"),
+    ("occupancy", "Mean bed occupancy", "share"),
+    ("delayed_discharge_share", "Discharges leaving after their ready date", "share"),
+    ("delay_band_1_share", "Of those delayed: 1 day", "share"),
+    ("delay_band_2_3_share", "2 to 3 days", "share"),
+    ("delay_band_4_6_share", "4 to 6 days", "share"),
+    ("delay_band_7_13_share", "7 to 13 days", "share"),
+    ("delay_band_14_20_share", "14 to 20 days", "share"),
+    ("delay_band_21_plus_share", "21 days or more", "share"),
+    ("boarding_hours", "Emergency hours waiting for a bed", "count"),
+)
+"""The measures boards see, from summary.json: metric, words, format."""
+
+AT_A_GLANCE: tuple[tuple[str, str, str], ...] = (
+    ("delayed_bed_days", "Delayed bed-days over the measured days", "count"),
+    ("mean_delayed_beds", "Beds held by delayed patients (mean)", "decimal"),
+    ("nctr_patients_mean", "Patients with no criteria to reside, at midnight (mean)", "decimal"),
+    ("stays_21_plus_mean", "Stays of 21 days or more, at midnight (mean)", "decimal"),
+    ("occupancy", "Mean bed occupancy", "share"),
+    ("mean_delay_days_of_delayed", "Mean delay of those delayed, days", "decimal"),
+    ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days", "money"),
+)
+"""The few numbers on each scenario's summary page."""
+
+FORMATS = {"count": count, "decimal": decimal, "share": share, "money": money}
+FIX_FIRST = 10
+"""Items shown in what to fix first."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario as the pack shows it: its key in summary.json, its words, metrics and answer."""
+
+    key: str
+    label: str
+    metrics: dict[str, dict[str, float]]
+    answer: Answer | None
+    config: dict[str, Any]
+    occupancy: str | None
+    """Its value in occupancy.csv's scenario column ('' for a run), None if the table has no rows for it."""
+
+
+@dataclass
+class BoardPack:
+    """The pack's parts: the opening, a summary per scenario (a page each in the PDF), the sections."""
+
+    title: str
+    opening: list[Block]
+    summaries: list[tuple[str, list[Block]]]
+    sections: list[Block]
+    notes: list[str] = field(default_factory=list)
+    """What the pack could not include and why (said on the terminal too)."""
+
+    def blocks(self) -> list[Block]:
+        """Everything in reading order, for the HTML page."""
+        out = list(self.opening)
+        out.append(Heading("Summary by scenario"))
+        for label, blocks in self.summaries:
+            out += [Heading(label, 3), *blocks]
+        return out + self.sections
+
+
+def build_pack(folder: Path, uncertainty: Path | None = None) -> BoardPack:
+    """The board pack of a run, compare, sweep or attribute folder (with an uncertainty folder's
+    range of the answer where ``uncertainty`` is given)."""
+    r = ResultsFolder(folder)
+    if r.kind not in ("run", "compare", "sweep", "attribute"):
+        raise OutputError(f"{folder}: a {r.kind} folder has no board pack; pack works on run, compare, sweep and "
+                          "attribute results")
+    scenarios = scenarios_of(r)
+    daily = daily_series(r, scenarios)
+    title = f"Board pack: who causes delayed discharge? {_title(r)}"
+    m = r.manifest
+    opening: list[Block] = [
+        Heading(title, 1),
+        Paragraph(f"Produced by discharge-sim {m.get('version', __version__)} from the results folder "
+                  f"`{folder.name}`, finished {m.get('finished', 'unknown')}: {m.get('replications')} replication(s) "
+                  f"of {r.config['run']['days']:g} days each, the first {r.config['run'].get('warmup_days', 0):g} "
+                  f"discarded as warm-up, seed {m.get('seed')}. Every number below is read from the folder's files; "
+                  "intervals are 95% intervals over the replications (simulation noise, not uncertainty in the "
+                  "inputs)."),
+        Heading("The question"), Paragraph(QUESTION),
+    ]
+    summaries = [(sc.label, summary_blocks(r, sc, daily.get(sc.key))) for sc in scenarios]
+    sections: list[Block] = []
+    notes: list[str] = []
+    if uncertainty is not None:
+        sections += [Heading("How much of the answer is assumption"), *uncertainty_blocks(uncertainty, r)]
+    else:
+        notes.append("no uncertainty run given (--uncertainty FOLDER): the intervals show simulation noise only")
+    sections += [Heading("What to fix first"), *fix_first(r, scenarios[0])]
+    if r.has("policy.csv"):
+        sections += [Heading("Policy comparison"), *policy_blocks(r)]
+    sections += [Heading("The measures boards see"), measures_table(scenarios), *demand_blocks(r, scenarios)]
+    sections += [Heading("Daily variation: statistical process control"), *control_blocks(scenarios, daily)]
+    if not daily:
+        notes.append("no daily series (occupancy.csv) in the folder: no control charts")
+    sections += [Heading("Limitations"), limitations(r)]
+    sections += [Heading("Appendix: model documentation (STRESS-DES)"), *stress_des(r)]
+    return BoardPack(title, opening, summaries, sections, notes)
+
+
+def _title(r: ResultsFolder) -> str:
+    if r.kind == "compare":
+        return f"{r.summary['baseline']} and {len(r.summary['configs']) - 1} scenario(s)"
+    if r.kind == "sweep":
+        return f"{r.name} over {len(r.summary['points'])} settings"
+    return r.name
+
+
+# --- scenarios and their answers -----------------------------------------------------------------
+
+def scenarios_of(r: ResultsFolder) -> list[Scenario]:
+    """The scenarios the pack summarises: the run, each compared config, each sweep point, or the
+    as-configured run of an attribution (with its counterfactual answer)."""
+    configs = {sc["label"]: sc["config"] for sc in r.manifest.get("scenarios") or []}
+    answers = r.summary.get("answers") or []
+    keyed = r.keyed_scenarios()
+    if r.kind == "attribute":
+        keyed = keyed[:1]
+    out = []
+    for k, (key, label, metrics) in enumerate(keyed):
+        answer = answer_of(r) if r.kind in ("run", "attribute") else _scenario_answer(r, answers, k)
+        config = configs.get(key) or (r.config if k == 0 else {})
+        occupancy = "" if r.kind == "run" else key if r.kind == "compare" else None
+        out.append(Scenario(key, label, metrics, answer, config or r.config, occupancy))
+    return out
+
+
+def _scenario_answer(r: ResultsFolder, answers: Sequence[Mapping[str, Any]], k: int) -> Answer | None:
+    """Scenario ``k``'s recorded split (summary.json's ``answers``), as an :class:`Answer`."""
+    if k >= len(answers):
+        return None
+    first = r.keyed_scenarios()[k][2]
+    pre = first.get("pre_declaration_bed_days", {}).get("mean")
+    return Answer(list(answers[k]["conventions"]), False, "delayed_bed_days_after_ready_day", {}, r.measured_days,
+                  f"summary.json#answers.{k}.conventions", "", pre if isinstance(pre, float) else None)
+
+
+ANSWER_MEASURES = (("delayed_bed_days", "every delayed hour"),
+                   ("delayed_bed_days_after_ready_day", "days after the ready date (national measure)"))
+
+
+def answer_table(sc: Scenario) -> Table:
+    """Each side's share of delayed bed-days under each convention, both measures, with bed-days a year."""
+    a = sc.answer
+    assert a is not None
+    column = "counterfactual" if a.counterfactual else "recorded"
+    kind = "caused (counterfactual, Shapley)" if a.counterfactual else "recorded against"
+    table = Table(f"{sc.label}: delayed bed-days {kind} each side, by convention; shares of all delayed bed-days "
+                  "(ratio of totals over the replications) with 95% intervals; bed-days a year from every delayed "
+                  f"hour (source: {a.source.split('#')[0]})",
+                  ["convention", "side", *(f"share: {words}" for _, words in ANSWER_MEASURES), "bed-days a year"])
+    for index, game in enumerate(a.conventions):
+        first_measure = ANSWER_MEASURES[0][0]
+        for row in game["measures"][first_measure]["rows"]:
+            side = str(row["side"])
+            if side in ("total", "residual", "interaction") or (side == "unattributed" and not row[column]["mean"]):
+                continue
+            cells = [Cell(str(game["convention"])), Cell(str(row["label"]))]
+            for measure, _ in ANSWER_MEASURES:
+                if measure not in game["measures"]:
+                    cells.append(Cell("-"))
+                    continue
+                rows = {str(x["side"]): x for x in game["measures"][measure]["rows"]}
+                cells.append(result_cell(a.where(index, measure), side, f"{column}_share",
+                                         rows[side][f"{column}_share"], "share"))
+            cells.append(Cell(count(per_year(row[column]["mean"], a.window_days)), a.where(index, first_measure),
+                              side, column, "per_year"))
+            table.rows.append(cells)
+    return table
+
+
+# --- the summary of one scenario -----------------------------------------------------------------
+
+def summary_blocks(r: ResultsFolder, sc: Scenario, daily: Mapping[str, np.ndarray] | None) -> list[Block]:
+    """One scenario on a page: the answer, a few numbers, and its control chart of patients with no
+    criteria to reside."""
+    blocks: list[Block] = []
+    if sc.answer is not None:
+        blocks.append(answer_table(sc))
+        blocks.append(Paragraph(_answer_sentence(sc)))
+    glance = Table(f"{sc.label} at a glance: mean over the replications with 95% interval (source: summary.json)",
+                   ["measure", "value"])
+    for metric, words, fmt in AT_A_GLANCE:
+        if metric in sc.metrics:
+            glance.rows.append([Cell(words), _metric_cell(sc, metric, fmt)])
+    blocks.append(glance)
+    if daily is not None:
+        panel = _panels(daily)[:1]
+        blocks.append(ImageBlock(f"control-{_slug(sc.key)}", f"{sc.label}: patients with no criteria to reside",
+                                 _control_caption(daily), png_bytes(control_figure(panel, sc.label, width=8.0))))
+    return blocks
+
+
+def _answer_sentence(sc: Scenario) -> str:
+    """Which side has the larger share under each convention, in words, from the table's numbers."""
+    a = sc.answer
+    assert a is not None
+    column = "counterfactual" if a.counterfactual else "recorded"
+    said = []
+    for game in a.conventions:
+        rows = [x for x in game["measures"]["delayed_bed_days"]["rows"]
+                if x["side"] not in ("total", "residual", "interaction", "unattributed", "necessary")]
+        if not rows:
+            continue
+        top = max(rows, key=lambda x: x[f"{column}_share"]["mean"])
+        said.append(f"{game['convention']}: {str(top['label']).lower()} "
+                    f"{share(top[f'{column}_share']['mean'])}")
+    verb = "causes" if a.counterfactual else "is recorded against"
+    return ("The largest share of delayed bed-days " + verb + ", by convention: " + "; ".join(said) + ". "
+            "Which side an item counts against is a convention, declared openly; each is shown.")
+
+
+def _metric_cell(sc: Scenario, metric: str, fmt: str) -> Cell:
+    return Cell(mean_interval_text(sc.metrics[metric], FORMATS[fmt]), "summary.json", sc.key, metric,
+                "mean_interval")
+
+
+# --- what to fix first ---------------------------------------------------------------------------
+
+def fix_first(r: ResultsFolder, sc: Scenario) -> list[Block]:
+    """The items (steps, staff teams, pools, the budget) ranked: by the delay removing each takes
+    away where ``attribute --by step`` was run, else by the delay the ledger records against each."""
+    if r.has("attribution_steps.csv"):
+        t = r.table("attribution_steps.csv")
+        table = Table(f"What to fix first: the delayed bed-days taken away by removing one item at a time (a step "
+                      f"made instant, a team or pool unlimited), {sc.label}, mean and 95% interval over the "
+                      f"{r.measured_days:g} measured days (source: attribution_steps.csv)",
+                      ["rank", "item", "owner", "delayed bed-days taken away", "share of all"])
+        for i in range(min(FIX_FIRST, len(t["item"]))):
+            item = str(t["item"][i])
+            ci = {"mean": numbers(t["removed"][i:i + 1])[0], "ci_low": numbers(t["ci_low"][i:i + 1])[0],
+                  "ci_high": numbers(t["ci_high"][i:i + 1])[0]}
+            table.rows.append([Cell(str(t["rank"][i])), Cell(_item_words(item)), Cell(str(t["owner"][i])),
+                               Cell(mean_interval_text(ci, count), "attribution_steps.csv", item, "removed",
+                                    "mean_interval"),
+                               Cell(share(numbers(t["share_of_total"][i:i + 1])[0]), "attribution_steps.csv", item,
+                                    "share_of_total", "value")])
+        return [table, Paragraph("Removing one item at a time, under common random numbers: what each change would "
+                                 "take away on its own. Removals do not add up: taking away one bottleneck can move "
+                                 "patients to queue at the next.")]
+    return _recorded_ranking(r, sc)
+
+
+def _recorded_ranking(r: ResultsFolder, sc: Scenario) -> list[Block]:
+    """Items by the delayed bed-days the ledger records against them (where the delay sits), with
+    each item's side under every convention."""
+    conventions = sc.answer.conventions if sc.answer is not None else []
+    items = dict(conventions[0]["items"]) if conventions else {}
+    total = sc.metrics.get("delayed_bed_days", {}).get("mean", math.nan)
+    ranked = sorted(((sc.metrics[_item_metric(item)]["mean"], item) for item in items
+                     if _item_metric(item) in sc.metrics), key=lambda x: (-x[0], x[1]))
+    names = [str(g["convention"]) for g in conventions]
+    table = Table(f"Where the delay sits: items by the delayed bed-days the ledger records against them, "
+                  f"{sc.label}, mean and 95% interval over the {r.measured_days:g} measured days, with the side each "
+                  "counts against under each convention (source: summary.json)",
+                  ["rank", "item", "owner", *(f"side ({name})" for name in names), "delayed bed-days",
+                   "share of all"])
+    owners = _owners(sc.config)
+    for rank, (value, item) in enumerate(ranked[:FIX_FIRST], start=1):
+        metric = _item_metric(item)
+        table.rows.append([Cell(str(rank)), Cell(_item_words(item)), Cell(owners.get(item, "-")),
+                           *(Cell(str(g["items"].get(item, "-")).replace("_", " ")) for g in conventions),
+                           _metric_cell(sc, metric, "count"),
+                           Cell(share(value / total if total else math.nan), "summary.json", sc.key, metric,
+                                "share_of_delayed_bed_days")])
+    return [table, Paragraph(
+        "This ranks where the delay is recorded, not what fixing an item would save: removing one bottleneck can "
+        "move patients to queue at another. `discharge-sim attribute --by step` runs the counterfactuals that rank "
+        "items by the delay their removal takes away; its folder's board pack shows that ranking instead.")]
+
+
+def _item_metric(item: str) -> str:
+    """summary.json's metric of a ledger item: step:medicines -> delayed_bed_days_item_step_medicines."""
+    return "delayed_bed_days_item_" + item.replace(":", "_", 1)
+
+
+def _item_words(item: str) -> str:
+    what, _, name = item.partition(":")
+    kinds = {"step": "step", "staff": "staff team", "pool": "places", "budget": "budget", "escalation": "escalation",
+             "bounce": "bounce-backs"}
+    return f"{name.replace('_', ' ')} ({kinds.get(what, what)})"
+
+
+def _owners(config: Mapping[str, Any]) -> dict[str, str]:
+    """Each item's owner, from the config as run."""
+    owners = {f"step:{n}": str(s.get("owner", "-")) for n, s in (config.get("steps") or {}).items()}
+    owners |= {f"staff:{n}": str(s.get("owner", "-")) for n, s in (config.get("staff") or {}).items()}
+    owners |= {f"pool:{n}": str(s.get("owner", "-")) for n, s in (config.get("pools") or {}).items()}
+    owners["budget:council_budget"] = "social_care"
+    return {k: v.replace("_", " ") for k, v in owners.items()}
+
+
+# --- the measures boards see ---------------------------------------------------------------------
+
+def measures_table(scenarios: Sequence[Scenario]) -> Table:
+    """NCTR, long stays, weekend and before-noon discharges, delay bands, by scenario."""
+    table = Table("The measures boards see, mean over the replications with 95% interval: counts at each "
+                  "midnight as the NHS's daily discharge sitrep takes them; delay bands are shares of the "
+                  "discharges delayed (source: summary.json)",
+                  ["measure", *(sc.label for sc in scenarios)])
+    for metric, words, fmt in BOARD_MEASURES:
+        if any(metric in sc.metrics for sc in scenarios):
+            table.rows.append([Cell(words), *(_metric_cell(sc, metric, fmt) if metric in sc.metrics else Cell("-")
+                                              for sc in scenarios)])
+    return table
+
+
+def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario]) -> list[Block]:
+    """Each pool's places against the people in them and waiting for them, at midnight, by scenario."""
+    if not r.has("occupancy.csv"):
+        return []
+    blocks: list[Block] = []
+    for sc in scenarios:
+        if sc.occupancy is None:
+            continue
+        pools = sc.config.get("pools") or {}
+        if not pools:
+            continue
+        steps = sc.config.get("steps") or {}
+        t = _occupancy_rows(r, sc, [f"{name}_{part}_at_midnight" for name in pools for part in ("in_use", "queue")])
+        if t is None:
+            continue
+        table = Table(f"{sc.label}: daily demand for each pathway's places against capacity, at each midnight of "
+                      "the measured days, over every replication (source: occupancy.csv)",
+                      ["pool", "used by", "places", "in use (mean)", "waiting (mean)", "days with anyone waiting"])
+        for name, pool in pools.items():
+            used = [s for s, st in steps.items() if name in (st.get("pools") or [])]
+            in_use, queue = t[f"{name}_in_use_at_midnight"], t[f"{name}_queue_at_midnight"]
+            table.rows.append([
+                Cell(name.replace("_", " ")), Cell(", ".join(u.replace("_", " ") for u in used) or "-"),
+                Cell(f"{pool['places']:,}"),
+                Cell(decimal(float(np.mean(in_use))), "occupancy.csv", sc.key, f"{name}_in_use_at_midnight", "mean"),
+                Cell(decimal(float(np.mean(queue))), "occupancy.csv", sc.key, f"{name}_queue_at_midnight", "mean"),
+                Cell(share(float(np.mean(queue > 0))), "occupancy.csv", sc.key, f"{name}_queue_at_midnight",
+                     "share_above_zero")])
+        blocks.append(table)
+    return blocks
+
+
+# --- daily series and control charts --------------------------------------------------------------
+
+def measured_day_rows(r: ResultsFolder, days: np.ndarray) -> np.ndarray:
+    """Rows of whole days after the warm-up."""
+    run = r.config["run"]
+    return (days >= math.ceil(float(run.get("warmup_days", 0.0)))) & (days < math.floor(float(run["days"])))
+
+
+def _occupancy_rows(r: ResultsFolder, sc: Scenario, columns: Sequence[str],
+                    first_replication: bool = False) -> dict[str, np.ndarray] | None:
+    """Some columns of occupancy.csv's rows for the scenario's measured days (all replications, or
+    the first only), ordered by replication and day; None where the table has none."""
+    column = r.scenario_column if r.kind != "run" else None
+    t = r.columns("occupancy.csv", ("replication", "day", *columns), (column,) if column else ())
+    rows = measured_day_rows(r, t["day"])
+    if column and column in t:
+        rows &= t[column] == sc.occupancy
+    if not rows.any():
+        return None
+    if first_replication:
+        rows &= t["replication"] == t["replication"][rows].min()
+    order = np.lexsort((t["day"][rows], t["replication"][rows]))
+    return {name: t[name][rows][order] for name in ("replication", "day", *columns)}
+
+
+def daily_series(r: ResultsFolder, scenarios: Sequence[Scenario]) -> dict[str, dict[str, np.ndarray]]:
+    """Per scenario key: the first replication's daily series (measured days) the charts show."""
+    if not r.has("occupancy.csv"):
+        return {}
+    out = {}
+    for sc in scenarios:
+        if sc.occupancy is None:
+            continue
+        t = _occupancy_rows(r, sc, [c for c, _, _ in CONTROL_SERIES], first_replication=True)
+        if t is not None and t["day"].size >= 2:
+            out[sc.key] = t
+    return out
+
+
+def _panels(daily: Mapping[str, np.ndarray]) -> list[ControlPanel]:
+    return [ControlPanel(words, daily["day"], xmr(daily[column]), better) for column, words, better in CONTROL_SERIES]
+
+
+def _control_caption(daily: Mapping[str, np.ndarray]) -> str:
+    return ("The first replication of the simulation over the measured days: one simulated period as a trust would "
+            "see it. Solid line: the mean; dashed: the process limits (mean plus or minus 2.66 mean "
+            "moving ranges). Grey points are common cause variation; orange a special cause of concern, blue of "
+            "improvement, purple special either way (Making Data Count's rules: a point outside the limits, 7 "
+            "points on one side of the mean, 7 rising or falling, 2 of 3 beyond two sigma). Weekly patterns "
+            "(fewer discharges at weekends) show as special causes.")
+
+
+def control_blocks(scenarios: Sequence[Scenario], daily: Mapping[str, Mapping[str, np.ndarray]]) -> list[Block]:
+    """Per scenario: the control charts of its daily series and a table of their limits and signals."""
+    if not daily:
+        return [Paragraph("No daily series in this folder (occupancy.csv): rerun the experiment to chart them.")]
+    blocks: list[Block] = []
+    for sc in scenarios:
+        series = daily.get(sc.key)
+        if series is None:
+            continue
+        panels = _panels(series)
+        blocks.append(ImageBlock(f"control-all-{_slug(sc.key)}", f"{sc.label}: daily series on XmR charts",
+                                 _control_caption(series), png_bytes(control_figure(panels, sc.label))))
+        table = Table(f"{sc.label}: XmR limits and special-cause points of the charts above, the first "
+                      f"replication, {series['day'].size} days (source: occupancy.csv)",
+                      ["series", "mean", "lower limit", "upper limit",
+                       *(f"points: {rule.replace('_', ' ')}" for rule in RULES)])
+        for (column, words, _), panel in zip(CONTROL_SERIES, panels, strict=True):
+            chart = panel.chart
+            cells = [Cell(words)]
+            for stat, value in (("xmr_mean", chart.mean), ("xmr_lower", chart.lower), ("xmr_upper", chart.upper)):
+                cells.append(Cell(decimal(value), "occupancy.csv", sc.key, column, stat))
+            cells += [Cell(str(n), "occupancy.csv", sc.key, column, f"xmr_{rule}") for rule, n in
+                      chart.counts().items()]
+            table.rows.append(cells)
+        blocks.append(table)
+    return blocks
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)[:60] or "scenario"
+
+
+# --- the uncertainty range -----------------------------------------------------------------------
+
+def uncertainty_blocks(folder: Path, r: ResultsFolder) -> list[Block]:
+    """The answer over the uncertainty run's assumption sets: each side's share (median and 90%
+    range), how many sets have each side's delay the larger, and the same over the sets history
+    matching kept."""
+    path = folder / "uncertainty.json"
+    if not path.is_file():
+        raise OutputError(f"{folder}: not an uncertainty folder (no uncertainty.json); give a folder written by "
+                          "discharge-sim uncertainty")
+    doc = read_json(path)
+    first, second = (str(s) for s in doc["sides"])
+    labels = {str(k): str(v) for k, v in (doc.get("side_labels") or {}).items()}
+    blocks: list[Block] = [Paragraph(
+        f"From the uncertainty run `{folder.name}` of {doc['config']} under the {doc['convention']} convention: "
+        f"{doc['points']} sets of assumptions drawn over the ranges the config declares, {doc['replications']} "
+        "replication(s) each. A range here is the spread of the answer over what the inputs could plausibly be; "
+        "the intervals elsewhere in this pack show simulation noise only.")]
+    if str(doc["config"]) != r.name:
+        blocks.append(Paragraph(f"Note: the uncertainty run is of {doc['config']}, these results of {r.name}."))
+    parts = [("prior", doc["prior"], "every assumption set")]
+    matching = doc.get("history_matching")
+    kept = isinstance(matching, dict) and isinstance(matching.get("given_targets"), dict)  # null reads as NaN
+    if kept:
+        parts.append(("history_matching.given_targets", matching["given_targets"],
+                      f"the {matching['kept']} sets whose outputs match the targets"))
+    for where, answer, words in parts:
+        table = Table(f"Each side's share of delayed bed-days over {words}: median and 90% range "
+                      "(source: uncertainty.json)",
+                      ["side", "median share", "90% range", "sets where its delay is the larger"])
+        for side, _other, key in ((first, second, "first_exceeds_second"), (second, first, "second_exceeds_first")):
+            name = f"{side}_share"
+            stats = answer["outputs"][name]
+            larger = answer[key]
+            table.rows.append([
+                Cell(labels.get(side, side)),
+                Cell(share(_num(stats["median"])), f"uncertainty.json#{where}.outputs", side, name, "median"),
+                Cell(f"{share(_num(stats['low']))} to {share(_num(stats['high']))}",
+                     f"uncertainty.json#{where}.outputs", side, name, "range"),
+                Cell(f"{larger['points']} of {answer['points']}", f"uncertainty.json#{where}", side, key, "points")])
+        neither = answer["neither_share"]
+        table.rows.append([Cell("neither side"), Cell(share(_num(neither["median"])),
+                                                      f"uncertainty.json#{where}", "neither", "neither_share",
+                                                      "median"),
+                           Cell(f"{share(_num(neither['low']))} to {share(_num(neither['high']))}",
+                                f"uncertainty.json#{where}", "neither", "neither_share", "range"),
+                           Cell(f"ties: {answer['ties']}")])
+        blocks.append(table)
+    if isinstance(matching, dict) and not kept:
+        blocks.append(Paragraph(f"No assumption set matched the targets ({matching['targets_path']}) within the "
+                                f"cutoff {matching['cutoff']:g}: the data do not narrow the answer here."))
+    blocks.append(Bullets((
+        "A share of assumption sets is not a probability that either side is to blame: it counts how many of the "
+        "plausible input sets, drawn evenly over the declared ranges, give each answer.",)))
+    return blocks
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else math.nan
