@@ -306,6 +306,29 @@ def downloads(config: Config | None, folder: Path | None) -> None:
         return
     st.download_button("Results folder (zip)", lambda: outputs.zipped(folder), file_name=f"{folder.name}.zip",
                        mime="application/zip", key="download-results", on_click="ignore")
+    board_pack(folder)
+
+
+def board_pack(folder: Path) -> None:
+    """The board pack of the results shown: made on request (it takes a few seconds), then offered
+    as a PDF and as a web page."""
+    pdf, html = folder / outputs.PACK_PDF, folder / outputs.PACK_HTML
+    if not (pdf.is_file() and html.is_file()):
+        if not st.button("Make the board pack", key="make-pack"):
+            return
+        with st.spinner("Writing the board pack..."):
+            try:
+                pdf, html, notes = outputs.board_pack(folder)
+            except Exception as exc:
+                show_problem("The board pack could not be made", exc if isinstance(exc, BAD_INPUT)
+                             else f"{type(exc).__name__}: {exc}")
+                return
+        for note in notes:
+            st.info(note)
+    st.download_button("Board pack (PDF)", lambda: pdf.read_bytes(), file_name=f"{folder.name}-{pdf.name}",
+                       mime="application/pdf", key="download-pack-pdf", on_click="ignore")
+    st.download_button("Board pack (web page)", lambda: html.read_bytes(), file_name=f"{folder.name}-{html.name}",
+                       mime="text/html", key="download-pack-html", on_click="ignore")
 
 
 def show_problem(headline: str, error: BaseException | str) -> None:

@@ -1,7 +1,7 @@
 """What the page shows and offers from a results folder: where a new folder goes, the figures
 (figures/figures.json: file, title, caption), the key numbers (summary.json: each side's share of
-delayed bed-days with its interval; for a comparison, each scenario's delayed bed-days and its
-paired difference from the baseline) and the folder as a zip to download."""
+delayed bed-days with its interval; for a comparison, per scenario, with each scenario's delayed
+bed-days and its paired difference from the baseline), the folder as a zip, and the board pack."""
 
 from __future__ import annotations
 
@@ -18,9 +18,14 @@ from typing import Any
 
 import pandas as pd
 
+from discharge_sim import api
+
 FIGURES = "figures"
 CATALOGUE = "figures.json"
 SUMMARY = "summary.json"
+PACK_PDF, PACK_HTML = "board-pack.pdf", "board-pack.html"
+"""The board pack's files in a results folder, as :func:`discharge_sim.api.pack` names them (its
+module is not imported by name: that would hide the function ``api.pack`` behind the module)."""
 MEASURES = {"delayed_bed_days": "share of all delayed hours",
             "delayed_bed_days_after_ready_day": "share of days after the discharge-ready date"}
 """The two delay measures of the answer, as the page's columns name them."""
@@ -99,14 +104,21 @@ def _number(value: Any) -> float:
 
 
 def answer(document: Mapping[str, Any]) -> pd.DataFrame | None:
-    """The answer of a run: per convention and side, its share of delayed bed-days under each
-    measure with its 95% interval (the ledger's split, as summary.json records it); None for a
-    folder without one (a comparison)."""
+    """The answer: per convention and side, its share of delayed bed-days under each measure with
+    its 95% interval (the ledger's split, as summary.json records it); for a comparison, the same
+    per scenario. None for a folder without one."""
     found = document.get("answer")
-    if not found:
-        return None
+    if found:
+        rows = _split_rows(found.get("conventions", []), {})
+    else:
+        rows = [row for scenario in document.get("answers") or []
+                for row in _split_rows(scenario.get("conventions", []), {"scenario": str(scenario.get("label", ""))})]
+    return pd.DataFrame(rows) if rows else None
+
+
+def _split_rows(conventions: Any, first: dict[str, str]) -> list[dict[str, str]]:
     rows = []
-    for game in found.get("conventions", []):
+    for game in conventions:
         measures = game.get("measures", {})
         sides: dict[str, dict[str, str]] = {}  # side -> measure -> share ("-" where a measure lacks the side)
         for measure, words in MEASURES.items():
@@ -114,8 +126,8 @@ def answer(document: Mapping[str, Any]) -> pd.DataFrame | None:
                 side = sides.setdefault(str(row.get("label", row.get("side"))), dict.fromkeys(MEASURES.values(), "-"))
                 side[words] = percent(row.get("recorded_share", {}))
         for label, shares in sides.items():
-            rows.append({"convention": game.get("convention", ""), "side": label, **shares})
-    return pd.DataFrame(rows) if rows else None
+            rows.append({**first, "convention": str(game.get("convention", "")), "side": label, **shares})
+    return rows
 
 
 def comparison(document: Mapping[str, Any]) -> pd.DataFrame | None:
@@ -151,3 +163,10 @@ def zipped(folder: Path) -> bytes:
             if path.is_file():
                 archive.write(path, (Path(folder.name) / path.relative_to(folder)).as_posix())
     return buffer.getvalue()
+
+
+def board_pack(folder: Path) -> tuple[Path, Path, list[str]]:
+    """Write the results folder's board pack (``board-pack.pdf``, A4, and ``board-pack.html``) and
+    return their paths with what the pack could not include."""
+    made = api.pack(folder)
+    return made.pdf, made.html, list(made.notes)

@@ -113,7 +113,12 @@ def test_a_run_writes_under_the_results_root_and_shows_the_answer_and_figures(pa
     assert "Hospital-internal" in set(answer["side"])
     drawn = outputs.figures(folder)
     assert len(drawn) >= 4 and len(page.image) == len(drawn)
-    assert {b.key for b in page.get("download_button")} >= {"download-config", "download-results"}
+    assert {b.key for b in page.get("download_button")} == {"download-config", "download-results"}
+    page.button(key="make-pack").click().run()
+    assert not page.exception and not _errors(page)
+    assert (folder / "board-pack.pdf").read_bytes()[:5] == b"%PDF-" and (folder / "board-pack.html").is_file()
+    assert {b.key for b in page.get("download_button")} == {"download-config", "download-results",
+                                                            "download-pack-pdf", "download-pack-html"}
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """The web app in a real browser: load the baseline, change the beds, run a short comparison with
-one scenario, see a figure, download the config and the results, and fit windows 1280 and 800
-pixels wide without anything sticking out past the right edge."""
+one scenario, see a figure, download the config, the results and the board pack, and fit windows
+1280 and 800 pixels wide without anything sticking out past the right edge."""
 
 from __future__ import annotations
 
@@ -98,6 +98,12 @@ def test_a_first_experiment_from_the_browser(driver, app_url, app_results, downl
     archive = _downloaded(downloads, ".zip")
     with zipfile.ZipFile(archive) as zipped:
         assert f"{folder.name}/summary.json" in zipped.namelist()
+
+    _click(driver, "make-pack")
+    _click(driver, "download-pack-pdf")
+    pack = _downloaded(downloads, "board-pack.pdf")
+    assert pack.name == f"{folder.name}-board-pack.pdf" and pack.read_bytes()[:5] == b"%PDF-"
+    assert (folder / "board-pack.html").is_file()
 
     for width in (1280, 800):
         sticking_out = page_overflow(driver, None, width)

@@ -101,6 +101,11 @@ def test_the_answer_is_each_sides_share_with_its_interval_per_convention_and_mea
         {"convention": "symmetric", "side": "Social care", "share of all delayed hours": "43% (38% to 48%)",
          "share of days after the discharge-ready date": "-"}]
     assert outputs.answer({"kind": "compare"}) is None
+    compared = outputs.answer({"kind": "compare", "answers": [
+        {"label": "baseline", "conventions": document["answer"]["conventions"]},
+        {"label": "more_home_care", "conventions": document["answer"]["conventions"]}]})
+    assert compared is not None and list(compared["scenario"]) == ["baseline"] * 2 + ["more_home_care"] * 2
+    assert list(compared["share of all delayed hours"])[2] == "20% (9% to 30%)"
 
 
 def test_a_comparison_shows_bed_days_by_side_and_the_paired_change():
@@ -131,3 +136,4 @@ def test_the_zip_holds_every_file_under_the_folders_name(tmp_path):
                                               "baseline-20250301-141502/summary.json"]
         assert archive.read("baseline-20250301-141502/figures/a.png") == b"\x89PNG"
     assert not any(Path(tmp_path).glob("*.zip"))  # built in memory, nothing written beside the folder
+
