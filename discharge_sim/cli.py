@@ -212,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     pack_parser.add_argument("--uncertainty", type=Path, default=None, metavar="DIR",
                              help="a folder written by discharge-sim uncertainty: add the range of the answer over "
                                   "its assumption sets")
+    pack_parser.add_argument("--observed", type=Path, default=None, metavar="DIR",
+                             help="a folder written by discharge-sim fit: chart the extract's observed daily series "
+                                  "beside the simulated ones")
 
     validate = _command(sub, "validate", "check the engine against queueing theory and print pass or fail per case",
         """Run the analytic cases (Erlang B blocking of a 100-bed loss system at offered loads 85, 90 and 95;
@@ -626,7 +629,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_pack(args: argparse.Namespace) -> int:
     from discharge_sim import api
 
-    made = api.pack(args.results, uncertainty=args.uncertainty)
+    made = api.pack(args.results, uncertainty=args.uncertainty, observed=args.observed)
     say = _printer(args.quiet)
     say(f"Board pack: {made.html} (fits any screen) and {made.pdf} (A4)")
     for note in made.notes:

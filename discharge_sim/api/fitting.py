@@ -20,6 +20,7 @@ from discharge_sim.api.errors import UsageError
 from discharge_sim.api.runner import RESULTS, default_config
 from discharge_sim.config import load_config
 from discharge_sim.config.loading import read_config
+from discharge_sim.data.daily import daily_table
 from discharge_sim.data.extract import ExtractError, columns_frame, template_frame
 from discharge_sim.data.fitting import ExtractFit, fit_extract
 from discharge_sim.data.holdout import Holdout, hours_at, split_month, validate_held_out
@@ -115,6 +116,11 @@ def fit(extract: str | Path, base: str | Path | None = None, out: str | Path | N
                 for r in holdout.rows:
                     w.writerow([r.metric, r.by, shown_count(r.patients), f"{r.observed:.3g}" if r.shown else "",
                                 repr(r.mean), repr(r.low), repr(r.high), r.missed])
+        daily = daily_table(whole)
+        with (staging / "daily.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(daily)
+            w.writerows(zip(*daily.values(), strict=True))
         with (staging / "excluded_rows.csv").open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(["row", "column", "why"])

@@ -22,20 +22,20 @@ class Pack:
     notes: list[str] = field(default_factory=list)
 
 
-def pack(results: str | Path, uncertainty: str | Path | None = None) -> Pack:
+def pack(results: str | Path, uncertainty: str | Path | None = None, observed: str | Path | None = None) -> Pack:
     """Write ``board-pack.html`` and ``board-pack.pdf`` into the results folder (run, compare, sweep
     or attribute), with the range of the answer over an uncertainty run's assumption sets where
-    ``uncertainty`` names its folder. Each file is replaced whole or not at all."""
+    ``uncertainty`` names its folder, and the observed daily series of a fitted extract where
+    ``observed`` names the fit's folder. Each file is replaced whole or not at all."""
     from discharge_sim.present.blocks import to_html  # matplotlib and reportlab: only when a pack is made
     from discharge_sim.present.pack import build_pack
     from discharge_sim.present.pdf import pdf_bytes
 
     folder = Path(results)
-    extra = Path(uncertainty) if uncertainty is not None else None
-    if extra is not None and not extra.is_dir():
-        raise OutputError(f"{extra}: no such folder; give the folder an uncertainty run wrote")
+    extra = _folder(uncertainty, "an uncertainty run")
+    fitted = _folder(observed, "discharge-sim fit")
     with reading(folder):
-        built = build_pack(folder, extra)
+        built = build_pack(folder, extra, fitted)
         page = to_html(built.blocks(), folder)
         document = pdf_bytes(built, folder)
 
@@ -48,3 +48,11 @@ def pack(results: str | Path, uncertainty: str | Path | None = None) -> Pack:
     html_path = replace_file(folder / PACK_HTML, write_page)
     pdf_path = replace_file(folder / PACK_PDF, write_document)
     return Pack(html_path, pdf_path, built.notes)
+
+
+def _folder(path: str | Path | None, writer: str) -> Path | None:
+    if path is None:
+        return None
+    if not Path(path).is_dir():
+        raise OutputError(f"{path}: no such folder; give the folder {writer} wrote")
+    return Path(path)

@@ -25,7 +25,7 @@ from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.storage import OutputError
 from discharge_sim.present.answer import per_year
 from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
-from discharge_sim.present.formats import count, decimal, money, share
+from discharge_sim.present.formats import FORMATS, count, decimal, share
 from discharge_sim.present.report import (
     QUESTION,
     Answer,
@@ -77,7 +77,6 @@ AT_A_GLANCE: tuple[tuple[str, str, str], ...] = (
 )
 """The few numbers on each scenario's summary page."""
 
-FORMATS = {"count": count, "decimal": decimal, "share": share, "money": money}
 FIX_FIRST = 10
 """Items shown in what to fix first."""
 
@@ -115,9 +114,10 @@ class BoardPack:
         return out + self.sections
 
 
-def build_pack(folder: Path, uncertainty: Path | None = None) -> BoardPack:
+def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | None = None) -> BoardPack:
     """The board pack of a run, compare, sweep or attribute folder (with an uncertainty folder's
-    range of the answer where ``uncertainty`` is given)."""
+    range of the answer where ``uncertainty`` is given, and a fit folder's observed daily series
+    where ``observed`` is)."""
     r = ResultsFolder(folder)
     if r.kind not in ("run", "compare", "sweep", "attribute"):
         raise OutputError(f"{folder}: a {r.kind} folder has no board pack; pack works on run, compare, sweep and "
@@ -148,6 +148,8 @@ def build_pack(folder: Path, uncertainty: Path | None = None) -> BoardPack:
         sections += [Heading("Policy comparison"), *policy_blocks(r)]
     sections += [Heading("The measures boards see"), measures_table(scenarios), *demand_blocks(r, scenarios)]
     sections += [Heading("Daily variation: statistical process control"), *control_blocks(scenarios, daily)]
+    if observed is not None:
+        sections += observed_blocks(observed, scenarios[0], daily.get(scenarios[0].key))
     if not daily:
         notes.append("no daily series (occupancy.csv) in the folder: no control charts")
     sections += [Heading("Limitations"), limitations(r)]
@@ -235,11 +237,20 @@ def summary_blocks(r: ResultsFolder, sc: Scenario, daily: Mapping[str, np.ndarra
     if sc.answer is not None:
         blocks.append(answer_table(sc))
         blocks.append(Paragraph(_answer_sentence(sc)))
-    glance = Table(f"{sc.label} at a glance: mean over the replications with 95% interval (source: summary.json)",
-                   ["measure", "value"])
+    differences = (r.summary.get("differences") or {}).get(sc.key) if r.kind == "compare" else None
+    base = r.summary.get("baseline", "")
+    glance = Table(f"{sc.label} at a glance: mean over the replications with 95% interval"
+                   + (f", and the paired difference from {base} (common random numbers; shares in percentage points)"
+                      if differences else "") + " (source: summary.json)",
+                   ["measure", "value", *([f"difference from {base}"] if differences else [])])
     for metric, words, fmt in AT_A_GLANCE:
         if metric in sc.metrics:
-            glance.rows.append([Cell(words), _metric_cell(sc, metric, fmt)])
+            row = [Cell(words), _metric_cell(sc, metric, fmt)]
+            if differences:
+                shown = FORMATS["points" if fmt == "share" else fmt]
+                row.append(Cell(mean_interval_text(differences[metric], shown), "summary.json#differences", sc.key,
+                                metric, "mean_interval") if metric in differences else Cell("-"))
+            glance.rows.append(row)
     blocks.append(glance)
     if daily is not None:
         panel = _panels(daily)[:1]
@@ -476,6 +487,74 @@ def control_blocks(scenarios: Sequence[Scenario], daily: Mapping[str, Mapping[st
 
 def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)[:60] or "scenario"
+
+
+OBSERVED_SERIES: tuple[tuple[str, str, str | None], ...] = (
+    ("nctr_patients_at_midnight", "Patients found ready still in hospital, at midnight", "lower"),
+    ("beds_occupied_at_midnight", "Patients in hospital, at midnight", None),
+)
+"""A fit folder's daily.csv series charted: column, words, which way is better."""
+
+
+def observed_blocks(folder: Path, sc: Scenario, simulated: Mapping[str, np.ndarray] | None) -> list[Block]:
+    """The observed daily series of the extract a fit read (its daily.csv), on XmR charts, with the
+    simulated series' limits beside for patients found ready."""
+    path = folder / "daily.csv"
+    if not path.is_file():
+        raise OutputError(f"{folder}: no daily.csv; give a folder written by discharge-sim fit")
+    from discharge_sim.io.folders import read_csv
+
+    t = read_csv(path)
+    days = numbers(t["day"])
+    panels, dropped = [], 0
+    for column, words, better in OBSERVED_SERIES:
+        values = _counts(t[column], path, column)
+        shown = np.isfinite(values)
+        dropped = max(dropped, int((~shown).sum()))
+        if shown.sum() >= 2:
+            panels.append(ControlPanel(words, days[shown], xmr(values[shown]), better, "observed"))
+    if not panels:
+        return [Paragraph(f"The fit folder `{folder.name}` has too few daily counts to chart.")]
+    months = [str(m) for m in t["month"]]
+    caption = (f"Observed at each midnight in the extract the fit `{folder.name}` read, {months[0]} to {months[-1]}, "
+               "after its first four weeks; counts rounded to the nearest 5 (disclosure control)"
+               + (f", {dropped} day(s) under 5 left out" if dropped else "") + ". Lines and colours as above.")
+    blocks: list[Block] = [Heading("Observed daily series", 3),
+                           ImageBlock("control-observed", "Observed daily series on XmR charts", caption,
+                                      png_bytes(control_figure(panels, "observed")))]
+    table = Table("Observed and simulated: XmR limits of each series (sources: daily.csv of the fit, occupancy.csv)",
+                  ["series", "source", "mean", "lower limit", "upper limit", "special-cause points"])
+    for (column, words, _), panel in zip(OBSERVED_SERIES, panels, strict=False):
+        chart = panel.chart
+        table.rows.append([Cell(words), Cell("observed"),
+                           *(Cell(decimal(v), "daily.csv", "observed", column, stat) for stat, v in
+                             (("xmr_mean", chart.mean), ("xmr_lower", chart.lower), ("xmr_upper", chart.upper))),
+                           Cell(str(int(chart.special.sum())), "daily.csv", "observed", column, "xmr_special")])
+        if column == "nctr_patients_at_midnight" and simulated is not None:
+            sim = xmr(simulated[column])
+            table.rows.append([Cell(words), Cell(f"simulated ({sc.label})"),
+                               *(Cell(decimal(v), "occupancy.csv", sc.key, column, stat) for stat, v in
+                                 (("xmr_mean", sim.mean), ("xmr_lower", sim.lower), ("xmr_upper", sim.upper))),
+                               Cell(str(int(sim.special.sum())), "occupancy.csv", sc.key, column, "xmr_special")])
+    blocks += [table, Paragraph(
+        "Where the observed mean lies outside the simulated process limits, or the observed limits are much wider, "
+        "the model does not yet reproduce this trust's day-to-day variation: read its answer with that in mind.")]
+    return blocks
+
+
+def _counts(values: Sequence[Any] | np.ndarray, path: Path, column: str) -> np.ndarray:
+    """Counts as disclosure control shows them: numbers, with '<5' (suppressed) as NaN."""
+    out = np.full(len(values), np.nan)
+    for i, value in enumerate(values):
+        text = str(value).strip()
+        if text.startswith("<"):
+            continue
+        try:
+            out[i] = float(text)
+        except ValueError:
+            raise OutputError(f"{path}: row {i + 2}, {column}: {text!r} is not a count (a number, or <5 where "
+                              "suppressed)") from None
+    return out
 
 
 # --- the uncertainty range -----------------------------------------------------------------------

@@ -53,7 +53,8 @@ def test_synth_writes_the_schema_and_keeps_an_existing_file(extract, capsys):
 
 @pytest.mark.slow
 def test_fit_writes_a_config_that_loads_and_says_what_it_fitted(fitted):
-    assert {p.name for p in fitted.iterdir()} == {"fitted.yaml", "fit.md", "fit.json", "excluded_rows.csv", "figures"}
+    assert {p.name for p in fitted.iterdir()} == {"fitted.yaml", "fit.md", "fit.json", "excluded_rows.csv", "daily.csv",
+                                                 "figures"}
     config = load_config(fitted / "fitted.yaml")
     assert set(config.groups) == {"older_medical", "general_medical", "surgical"}
     text = (fitted / "fitted.yaml").read_text(encoding="utf-8")
@@ -61,6 +62,27 @@ def test_fit_writes_a_config_that_loads_and_says_what_it_fitted(fitted):
     assert "# Left at" in text and "hospital.beds" in text
     assert config.emergency.admissions_per_day == pytest.approx(64, rel=0.05)
     assert (fitted / "figures" / "qq_stays.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_the_daily_census_is_counted_at_each_midnight_and_shown_rounded(extract, fitted):
+    """daily.csv: from four weeks after the first admission, the patients in hospital and those found
+    ready still in at each midnight, as a count of the extract's rows gives them, rounded to 5."""
+    frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
+    when = {c: pd.to_datetime(frame[c].replace("", None)) for c in ("admitted_at", "ready_at", "discharged_at")}
+    first = when["admitted_at"].min().normalize() + pd.Timedelta(days=28)
+    with (fitted / "daily.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["day", "month", "beds_occupied_at_midnight", "nctr_patients_at_midnight"]
+    assert len(rows) > 50
+    out = when["discharged_at"].fillna(pd.Timestamp("2200-01-01"))
+    for row in rows[::7]:
+        midnight = first + pd.Timedelta(days=int(row["day"]))
+        assert row["month"] == midnight.strftime("%Y-%m")
+        for column, since in (("beds_occupied_at_midnight", "admitted_at"), ("nctr_patients_at_midnight", "ready_at")):
+            n = int(((when[since] <= midnight) & (midnight < out)).sum())
+            shown = row[column]
+            assert shown == ("0" if n == 0 else "<5" if n < 5 else str(5 * round(n / 5))), (row, column, n)
 
 
 @pytest.mark.slow

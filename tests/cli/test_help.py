@@ -25,7 +25,7 @@ OPTIONS = {
                            "--cutoff"},
     "plot": {"--quiet"},
     "report": {"--quiet"},
-    "pack": {"--quiet", "--uncertainty"},
+    "pack": {"--quiet", "--uncertainty", "--observed"},
     "validate": {"--out", "--seed", "--quick", "--plots", "--no-plots", "--workers", "--quiet"},
     "check": set(),
     "template": {"--xlsx", "--from-xlsx", "--extract", "--out", "--force"},

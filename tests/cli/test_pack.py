@@ -114,6 +114,11 @@ def pack_expected(folder: Path, attrs: dict[str, str]) -> str:
         kinds = {m: k for m, _, k in (*BOARD_MEASURES, *AT_A_GLANCE)}
         assert stat == "mean_interval"
         return mean_interval_text(metrics[metric], FORMATS[kinds.get(metric, "count")])  # items: bed-days
+    if source == "summary.json#differences":
+        kinds = {m: k for m, _, k in (*BOARD_MEASURES, *AT_A_GLANCE)}
+        kind = kinds[metric]
+        return mean_interval_text(summary["differences"][scenario][metric], FORMATS["points" if kind == "share"
+                                                                                    else kind])
     if source.startswith("summary.json#answers."):
         assert stat == "mean_interval"
         return mean_interval_text(split_ci(folder, source, scenario, metric), share)
@@ -132,7 +137,7 @@ def test_every_number_in_the_pack_reconciles_with_the_results_files(packs, kind)
     if kind == "attribute":
         assert "attribution_steps.csv" in sources and "attribution.json" in sources
     if kind == "compare":
-        assert "policy.csv" in sources
+        assert "policy.csv" in sources and "summary.json#differences" in {a["data-source"] for a, _ in linked}
         n = len(_summary(folder)["configs"])
         answers = {attrs["data-source"] for attrs, _ in linked if attrs["data-source"].startswith("summary.json#ans")}
         assert {s.split("#")[1].split(".")[1] for s in answers} == {str(k) for k in range(n)}  # each its own split
@@ -213,3 +218,34 @@ def test_a_folder_that_is_not_results_or_a_wrong_uncertainty_folder_is_refused(p
     assert not (copy / "board-pack.html").exists() and not (copy / "board-pack.pdf").exists()
     assert main(["pack", str(tmp_path / "nowhere"), "--quiet"]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_observed_daily_series_are_charted_beside_the_simulated_ones(packs, tmp_path, capsys):
+    folder, _ = packs["run"]
+    fit = tmp_path / "fit"
+    fit.mkdir()
+    nctr = [40 + 5 * (i % 3) for i in range(30)] + [90]
+    beds = ["<5" if i == 3 else str(500 + 5 * (i % 4)) for i in range(31)]
+    with (fit / "daily.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["day", "month", "beds_occupied_at_midnight", "nctr_patients_at_midnight"])
+        w.writerows([i, "2024-05" if i < 20 else "2024-06", beds[i], nctr[i]] for i in range(31))
+    copy = Path(shutil.copytree(folder, tmp_path / "run"))
+    assert main(["pack", str(copy), "--observed", str(fit), "--quiet"]) == 0
+    page = Page()
+    page.feed((copy / "board-pack.html").read_text())
+    cells = {(a["data-metric"], a["data-stat"]): t for a, t in page.cells if a.get("data-source") == "daily.csv"}
+    chart = xmr(np.asarray(nctr, dtype=float))
+    assert cells[("nctr_patients_at_midnight", "xmr_mean")] == decimal(chart.mean)
+    assert cells[("nctr_patients_at_midnight", "xmr_upper")] == decimal(chart.upper)
+    assert cells[("nctr_patients_at_midnight", "xmr_special")] == str(int(chart.special.sum())) != "0"
+    shown = xmr(np.asarray([float(b) for b in beds if b != "<5"]))  # the suppressed day is left out
+    assert cells[("beds_occupied_at_midnight", "xmr_lower")] == decimal(shown.lower)
+    text = (copy / "board-pack.html").read_text()
+    assert "2024-05 to 2024-06" in text and "1 day(s) under 5 left out" in text
+    simulated = {(a["data-metric"], a["data-stat"]): t for a, t in page.cells
+                 if a.get("data-source") == "occupancy.csv" and a["data-stat"] == "xmr_special"}
+    assert ("nctr_patients_at_midnight", "xmr_special") in simulated
+    (fit / "daily.csv").unlink()
+    assert main(["pack", str(copy), "--observed", str(fit), "--quiet"]) == 2
+    assert "no daily.csv" in capsys.readouterr().err
