@@ -45,6 +45,12 @@ MOST_ROWS_SHOWN = 20
 """Rows left out that fit prints; the rest are in the fit's excluded_rows.csv."""
 MOST_SWEEP_VALUES = 10_000
 """The most values one --set may list or step through."""
+APP_PORT = 8501
+"""The web app's port unless --port says otherwise (Streamlit's own default)."""
+APP_HOST = "127.0.0.1"
+"""The only address the web app listens on: this machine."""
+APP_MODULE = "discharge_sim.app"
+"""Run as ``python -m`` to serve the web app; the command line names it, and does not import it."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -335,6 +341,19 @@ def build_parser() -> argparse.ArgumentParser:
                           help="with --from-xlsx: write the config to this YAML file (default: print it)")
     template.add_argument("--force", action="store_true",
                           help="replace the file written (OUT.xlsx or --out) if it exists")
+
+    app = sub.add_parser("app", help="open the web app: every step in a browser, on this computer only",
+        description="""Start the web app and print its address, to open in a browser on this computer: choose a
+        shipped config, upload one (YAML or a workbook) or fit one to a patient-level extract, edit its settings in
+        tables that show each setting's unit and allowed values, pick scenarios to compare, run with a progress
+        bar, see the figures and each side's share of the delay, and download the config, the results folder and
+        the board pack. The app listens on 127.0.0.1 only, so no other machine can reach it, and sends nothing
+        anywhere. It runs until stopped with Ctrl-C.""")
+    app.add_argument("--port", type=_port, default=APP_PORT, metavar="N",
+                     help=f"the port the app listens on, from 1024 to 65535 (default {APP_PORT})")
+    app.add_argument("--results", type=Path, default=Path("results"), metavar="DIR",
+                     help="the folder the app writes results folders into (default: results in the current "
+                     "folder); created when first needed")
     return parser
 
 
@@ -421,7 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "attribute": cmd_attribute, "calibrate": cmd_calibrate, "sensitivity": cmd_sensitivity,
         "uncertainty": cmd_uncertainty, "plot": cmd_plot, "report": cmd_report, "pack": cmd_pack,
         "check": cmd_check, "validate": cmd_validate, "targets": cmd_targets, "fit": cmd_fit,
-        "synth": cmd_synth, "template": cmd_template,
+        "synth": cmd_synth, "template": cmd_template, "app": cmd_app,
     }
     previous = signal.signal(signal.SIGTERM, _terminate)  # `kill`: stop as cleanly as Ctrl-C
     try:
@@ -733,6 +752,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INTERNAL if failed else EXIT_OK
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    import socket
+    import subprocess
+
+    results: Path = args.results
+    if results.exists() and not results.is_dir():
+        raise UsageError(f"--results {results}: a file is there, not a folder; give the folder to write results into")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((APP_HOST, args.port))
+        except OSError:
+            raise UsageError(f"--port {args.port}: another program (perhaps the app, started before) is listening on "
+                             f"it; stop that one, or choose another port, e.g. --port {args.port + 1}") from None
+    print(f"discharge-sim app: open http://{APP_HOST}:{args.port} in a browser on this computer. It runs here "
+          f"only, and your data never leaves this computer. Results go under {results}. Ctrl-C stops it.",
+          flush=True)
+    server = subprocess.Popen([sys.executable, "-m", APP_MODULE, "--port", str(args.port), "--results", str(results)])
+    try:
+        return server.wait()
+    except KeyboardInterrupt as exc:  # Ctrl-C (the server had it too) or SIGTERM: stop the server, then stop
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        print("\ndischarge-sim app: stopped", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_OK
+
+
 # --- options to arguments ----------------------------------------------------------------------
 
 REPEATABLE = {"out", "workers", "scheduler", "plots", "quiet"}
@@ -944,6 +993,11 @@ def _at_most(most: int) -> Callable[[str], int]:
         return _whole(text, 1, most)
 
     return parse
+
+
+def _port(text: str) -> int:
+    """A port a user's program may listen on: 1024 to 65535 (lower ones need an administrator)."""
+    return _whole(text, 1024, 65535)
 
 
 def _positive_int(text: str) -> int:

@@ -8,7 +8,7 @@ import pytest
 from discharge_sim.cli import main
 
 COMMANDS = ("run", "compare", "sweep", "warmup", "attribute", "calibrate", "sensitivity", "uncertainty", "plot",
-            "report", "pack", "validate", "check", "template", "targets", "fit", "synth")
+            "report", "pack", "validate", "check", "template", "targets", "fit", "synth", "app")
 RUNS = {"--out", "--replications", "--target-half-width", "--min-replications", "--max-replications", "--seed",
         "--days", "--workers", "--scheduler", "--resume", "--quiet"}
 MEASURED = {"--warmup-days", "--detail", "--no-detail", "--detail-format", "--plots", "--no-plots"}
@@ -34,10 +34,12 @@ OPTIONS = {
     "fit": {"--base", "--extract-end", "--out", "--holdout-months", "--replications", "--seed", "--correct-waits",
             "--no-correct-waits", "--workers", "--plots", "--no-plots", "--quiet"},
     "synth": {"--out", "--start", "--seed", "--milestones", "--no-milestones", "--force", "--quiet"},
+    "app": {"--port", "--results"},
 }
 POSITIONAL = {"run": "CONFIG", "compare": "CONFIG", "sweep": "CONFIG", "warmup": "CONFIG", "attribute": "CONFIG",
               "calibrate": "CONFIG", "sensitivity": "CONFIG", "uncertainty": "CONFIG", "plot": "RESULTS_DIR", "report": "RESULTS_DIR", "pack": "RESULTS_DIR", "validate": "CONFIG",
-              "check": "CONFIG", "template": "CONFIG", "targets": "FILE", "fit": "EXTRACT", "synth": "CONFIG"}
+              "check": "CONFIG", "template": "CONFIG", "targets": "FILE", "fit": "EXTRACT", "synth": "CONFIG",
+              "app": None}
 
 
 def _help(argv: list[str], capsys) -> str:
@@ -73,5 +75,9 @@ def test_program_help_lists_every_command(capsys):
 def test_each_command_has_help_showing_its_options(command, capsys):
     text = _help([command], capsys)
     assert text.startswith(f"usage: discharge-sim {command}")
-    assert POSITIONAL[command] in text.split("\n\n", 1)[0]  # in the usage line
+    usage = text.split("\n\n", 1)[0]
+    if POSITIONAL[command] is None:  # options only
+        assert usage.rstrip().endswith("]"), usage
+    else:
+        assert POSITIONAL[command] in usage
     assert _listed_options(text) == OPTIONS[command] | {"-h", "--help"}
