@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from discharge_sim import api
+from discharge_sim.api.board_pack import PACK_HTML, PACK_PDF
 from discharge_sim.app import outputs, params, sources, state
 from discharge_sim.config import Config, ConfigError, config_to_dict
 from discharge_sim.data.extract import ExtractError
@@ -312,7 +313,7 @@ def downloads(config: Config | None, folder: Path | None) -> None:
 def board_pack(folder: Path) -> None:
     """The board pack of the results shown: made on request (it takes a few seconds), then offered
     as a PDF and as a web page."""
-    pdf, html = folder / outputs.PACK_PDF, folder / outputs.PACK_HTML
+    pdf, html = folder / PACK_PDF, folder / PACK_HTML
     if not (pdf.is_file() and html.is_file()):
         if not st.button("Make the board pack", key="make-pack"):
             return

@@ -23,9 +23,6 @@ from discharge_sim import api
 FIGURES = "figures"
 CATALOGUE = "figures.json"
 SUMMARY = "summary.json"
-PACK_PDF, PACK_HTML = "board-pack.pdf", "board-pack.html"
-"""The board pack's files in a results folder, as :func:`discharge_sim.api.pack` names them (its
-module is not imported by name: that would hide the function ``api.pack`` behind the module)."""
 MEASURES = {"delayed_bed_days": "share of all delayed hours",
             "delayed_bed_days_after_ready_day": "share of days after the discharge-ready date"}
 """The two delay measures of the answer, as the page's columns name them."""
