@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from discharge_sim.cli import main
 from discharge_sim.config import read_yaml
 from discharge_sim.model.replication import ReplicationResult, run_replication
-from tests.helpers import BASELINE, short_baseline
+from tests.helpers import BASELINE, CONFIGS, short_baseline
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +48,28 @@ def more_places(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("configs") / "more_places.yaml"
     path.write_text(yaml.safe_dump(raw))
     return path
+
+
+SHORT = ["--days", "50", "--warmup-days", "15", "--replications", "2", "--workers", "2", "--quiet"]
+EXPERIMENTS = {
+    "run": ["run"],
+    "attribute": ["attribute"],
+    "compare": ["compare", str(BASELINE), str(CONFIGS / "england_2024_25.yaml"),
+                str(CONFIGS / "scenarios" / "council_budget_cut.yaml")],
+    "sweep": ["sweep", str(BASELINE), "--set", "pools.nursing_home.places=560,600"],
+    "sweep2": ["sweep", str(BASELINE), "--set", "pools.nursing_home.places=560,600",
+               "--set", "staff.pharmacists.count=8,10"],
+}
+
+
+@pytest.fixture(scope="session")
+def result_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A folder per kind of experiment (figures drawn), each a 50-day run of two replications:
+    written once a session for the figure, report, pack and browser tests."""
+    base = tmp_path_factory.mktemp("results")
+    made = {}
+    for name, argv in EXPERIMENTS.items():
+        out = base / name
+        assert main([*argv, *SHORT, "--out", str(out)]) == 0
+        made[name] = out
+    return made

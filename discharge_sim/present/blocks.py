@@ -148,7 +148,7 @@ Block = Heading | Paragraph | Bullets | Table | FigureBlock | ImageBlock
 STYLE = """
 *, *::before, *::after { box-sizing: border-box; }
 body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
-       color: #222; line-height: 1.45; overflow-wrap: anywhere; }
+       color: #222; line-height: 1.45; overflow-wrap: break-word; }
 .table-wrap { max-width: 100%; overflow-x: auto; margin: 0.5em 0 1.5em; }
 .table-wrap table { margin: 0; }
 h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
