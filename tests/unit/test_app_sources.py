@@ -39,6 +39,7 @@ def test_a_scenario_keeps_the_edits_it_does_not_set():
     assert config.hospital.beds == 555 and config.pools["home_care"].places == 924 and config.name == "more_home_care"
 
 
+@pytest.mark.slow  # writes and reads an Excel workbook
 def test_an_uploaded_yaml_or_workbook_reads_as_the_config_it_holds(tmp_path):
     baseline = api.load(BASELINE)
     text = api.config_text(baseline).encode()
