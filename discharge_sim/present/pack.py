@@ -127,7 +127,8 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
     if uncertainty is not None:
         sections += [Heading("How much of the answer is assumption"), *uncertainty_blocks(uncertainty, r)]
     else:
-        notes.append("no uncertainty run given (--uncertainty FOLDER): the intervals show simulation noise only")
+        notes.append("no uncertainty run given: the intervals in the pack show simulation noise only, not uncertainty "
+                     "in the inputs")
     sections += [Heading("What to fix first"), *fix_first(r, scenarios[0])]
     if r.has("policy.csv"):
         sections += [Heading("Policy comparison"), *policy_blocks(r)]
