@@ -6,6 +6,7 @@ everywhere: hospital-internal is always vermillion, social-care capacity always 
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -511,3 +512,27 @@ def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
             tmp.unlink(missing_ok=True)
             raise
     return paths
+
+
+def demand_figure(days: np.ndarray, pools: Sequence[tuple[str, float, np.ndarray, np.ndarray]], title: str) -> Figure:
+    """Per pool of places (name, places, in use, waiting), each day at midnight: the places in
+    use, the demand (in use plus waiting) and the places there are, a panel each."""
+    columns = 2 if len(pools) > 1 else 1
+    rows = math.ceil(len(pools) / columns)
+    fig = _figure(9.0, 1.9 * rows + 0.8)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax, (name, places, in_use, waiting) in zip(axes, pools, strict=False):
+        ax.plot(days, in_use + waiting, color=SERIES_COLOURS[1], linewidth=1.0, gid="demand-total",
+                label="demand: in use + waiting")
+        ax.plot(days, in_use, color=SERIES_COLOURS[2], linewidth=1.0, gid="demand-in-use", label="in use")
+        ax.axhline(places, color=NEUTRAL, linestyle="--", linewidth=1.0, gid="demand-places", label="places")
+        top = max(float(np.max(in_use + waiting)), places)
+        ax.set_ylim(0, top * 1.08 or 1.0)
+        ax.set_title(name, fontsize=9, loc="left")
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.25)
+    for ax in axes[len(pools):]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=7, loc="lower right", framealpha=0.9)
+    fig.suptitle(title, fontsize=10)
+    return fig

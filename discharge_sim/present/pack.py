@@ -25,6 +25,7 @@ from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.storage import OutputError
 from discharge_sim.present.answer import per_year
 from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
+from discharge_sim.present.charts import demand_figure
 from discharge_sim.present.fix_first import fix_first
 from discharge_sim.present.formats import FORMATS, count, decimal, share
 from discharge_sim.present.report import (
@@ -279,6 +280,16 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario]) -> list[Block
                 Cell(share(float(np.mean(queue > 0))), "occupancy.csv", sc.key, f"{name}_queue_at_midnight",
                      "share_above_zero")])
         blocks.append(table)
+        first = _occupancy_rows(r, sc, [f"{name}_{part}_at_midnight" for name in pools for part in ("in_use", "queue")],
+                                first_replication=True)
+        if first is not None:
+            series = [(name.replace("_", " "), float(pool["places"]), first[f"{name}_in_use_at_midnight"],
+                       first[f"{name}_queue_at_midnight"]) for name, pool in pools.items()]
+            blocks.append(ImageBlock(f"demand-{_slug(sc.key)}", f"{sc.label}: daily demand for places against capacity",
+                                     "The first replication over the measured days, at each midnight: places in use, "
+                                     "demand (in use plus people waiting, from hospital and community), and the places "
+                                     "as configured (dashed). Demand above the dashed line is people waiting.",
+                                     png_bytes(demand_figure(first["day"], series, sc.label))))
     return blocks
 
 

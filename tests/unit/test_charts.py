@@ -22,3 +22,22 @@ def test_a_stack_with_an_empty_top_layer_leaves_room_above_the_tallest_bar():
     ax = dtoc_figure(["A", "B"], {"nhs": [10.0, 300.0], "social_care": [5.0, 80.0], "both": [0.0, 0.0]}, "t").axes[0]
     bottom, top = ax.get_ylim()
     assert top >= 380 + 0.05 * (top - bottom)
+
+
+def test_daily_demand_is_in_use_plus_waiting_against_the_places():
+    from discharge_sim.present.charts import demand_figure
+
+    days = np.arange(10, 20)
+    in_use = np.array([5, 6, 7, 8, 8, 8, 8, 7, 6, 5], dtype=float)
+    waiting = np.array([0, 0, 0, 1, 3, 2, 0, 0, 0, 0], dtype=float)
+    fig = demand_figure(days, [("care home", 8.0, in_use, waiting), ("home care", 20.0, in_use * 2, waiting * 0)],
+                        "t")
+    first, second = (ax for ax in fig.axes if ax.get_visible())
+    lines = {line.get_gid(): line for line in first.lines}
+    assert np.array_equal(lines["demand-total"].get_xdata(), days)
+    assert np.array_equal(lines["demand-total"].get_ydata(), in_use + waiting)
+    assert np.array_equal(lines["demand-in-use"].get_ydata(), in_use)
+    assert set(lines["demand-places"].get_ydata()) == {8.0}
+    assert first.get_ylim()[1] > 11.0  # room above the highest demand
+    assert {line.get_gid(): line for line in second.lines}["demand-places"].get_ydata()[0] == 20.0
+    assert first.get_title(loc="left") == "care home"
