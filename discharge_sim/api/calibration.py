@@ -21,8 +21,8 @@ import numpy as np
 
 from discharge_sim.analysis.statistics import summarise
 from discharge_sim.api.errors import UsageError
-from discharge_sim.api.points import known_metrics, point_configs, run_stage
-from discharge_sim.api.runner import RESULTS, Say, Where, interrupted, run_overrides, silent
+from discharge_sim.api.points import known_metrics, point_configs, point_store, run_stage
+from discharge_sim.api.runner import Say, Where, run_overrides, silent
 from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, read_config
 from discharge_sim.experiments.calibration import (
     MAX_POINTS_PER_ROUND,
@@ -42,7 +42,7 @@ from discharge_sim.experiments.calibration import (
 from discharge_sim.experiments.identifiability import METHOD, Identifiability, identifiability
 from discharge_sim.experiments.specification import ReplicationPlan
 from discharge_sim.io.formats import write_json, write_table
-from discharge_sim.io.manifests import now, tool, when_and_where
+from discharge_sim.io.manifests import tool, when_and_where
 from discharge_sim.io.storage import PartialResults
 from discharge_sim.present.progress import Progress
 from discharge_sim.version import __version__
@@ -273,15 +273,8 @@ def calibrate(config: str | Path, targets: str | Path, vary: Sequence[tuple[str,
         f"{rounds} round(s) of up to {job.points_per_round} point(s), {job.replications} replication(s) "
         f"each, seed {job.seed}, {where.describe()}")
     fingerprint = job.fingerprint(__version__)
-    header = {"started": now(), "command": list(where.command)}
-    with PartialResults.open(fingerprint, where.out, RESULTS, f"calibrate-{job.base.name}", header,
-                             resume=resume) as store:
-        if store.resumed:
-            say(f"resuming: {len(store.done())} replication(s) already finished in {store.work}")
-        try:
-            job.search(store, workers_used, scheduler, say, progress=progress)
-        except KeyboardInterrupt as exc:
-            raise interrupted(exc, store) from None
+    with point_store(fingerprint, where, f"calibrate-{job.base.name}", say) as store:
+        job.search(store, workers_used, scheduler, say, progress=progress)
         manifest = {
             **tool(where.command), "kind": "calibrate", "config_path": str(path), "targets_path": str(targets),
             "seed": job.seed, "replications": job.replications, **when_and_where(store, workers_used, scheduler),

@@ -11,15 +11,18 @@ plan, fixed or the auto rule, the same number for every point of a stage.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
 from discharge_sim.analysis.metrics import replication_metrics
 from discharge_sim.api.errors import UsageError
+from discharge_sim.api.runner import RESULTS, Say, Where, interrupted
 from discharge_sim.config import Config, ConfigError, RunSettings, apply_overrides, config_from_dict
 from discharge_sim.experiments.execution import Encoder, Finished, Schedule, execute
 from discharge_sim.experiments.specification import Experiment, ReplicationPlan, Scenario
+from discharge_sim.io.manifests import now
 from discharge_sim.io.storage import PartialResults
 from discharge_sim.model.replication import run_replication
 from discharge_sim.present.progress import Progress, ProgressBar
@@ -29,6 +32,21 @@ STAGE_STRIDE = 10_000
 
 Rows = list[list[dict[str, float]]]
 """Per point, one dict of metrics per replication."""
+
+
+@contextmanager
+def point_store(fingerprint: str, where: Where, name: str, say: Say) -> Iterator[PartialResults]:
+    """The command's resumable store, ``name``-<time> under results/ unless ``where.out`` says
+    otherwise, resumed (and said so) where an interrupted run of the same command stopped; Ctrl-C
+    inside stops the command keeping what was done, as every command does."""
+    header = {"started": now(), "command": list(where.command)}
+    with PartialResults.open(fingerprint, where.out, RESULTS, name, header, resume=where.resume) as store:
+        if store.resumed:
+            say(f"resuming: {len(store.done())} replication(s) already finished in {store.work}")
+        try:
+            yield store
+        except KeyboardInterrupt as exc:
+            raise interrupted(exc, store) from None
 
 
 class StageSink:

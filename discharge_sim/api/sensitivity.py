@@ -22,8 +22,8 @@ import numpy as np
 
 from discharge_sim.api.assumptions import Assumptions, check_positive, noise, points_table, undefined
 from discharge_sim.api.errors import UsageError
-from discharge_sim.api.points import check_points, point_configs, run_stage
-from discharge_sim.api.runner import RESULTS, Replications, Say, Where, interrupted, silent
+from discharge_sim.api.points import check_points, point_configs, point_store, run_stage
+from discharge_sim.api.runner import Replications, Say, Where, silent
 from discharge_sim.config import Config
 from discharge_sim.config.limits import MOST_SAMPLES, MOST_TRAJECTORIES
 from discharge_sim.experiments.sampling import from_unit
@@ -39,8 +39,7 @@ from discharge_sim.experiments.sensitivity import (
     sobol_indices,
 )
 from discharge_sim.io.formats import write_json, write_table
-from discharge_sim.io.manifests import now, tool, when_and_where
-from discharge_sim.io.storage import PartialResults
+from discharge_sim.io.manifests import tool, when_and_where
 from discharge_sim.present.progress import Progress
 from discharge_sim.version import __version__
 
@@ -91,26 +90,19 @@ def sensitivity(config: Config | str | Path | None = None, *, trajectories: int 
         f"Morris screening ({len(morris_points)} points), then Sobol indices of the {top} most influential "
         f"({samples * (top + 2)} points); {job.plan.describe()} at each, seed {job.seed}, {where.describe()}")
     fingerprint = job.fingerprint("sensitivity", __version__, design)
-    header = {"started": now(), "command": list(where.command)}
     clock = time.perf_counter()
-    with PartialResults.open(fingerprint, where.out, RESULTS, f"sensitivity-{job.base.name}", header,
-                             resume=resume) as store:
-        if store.resumed:
-            say(f"resuming: {len(store.done())} replication(s) already finished in {store.work}")
-        try:
-            screening = run_stage(store, 0, morris_configs, job.seed, job.plan, where.worker_count, scheduler, progress)
-            morris_outputs = job.outputs(screening.rows)
-            screened = morris_indices(job.keys, morris_unit,
-                                      {name: stats["mean"] for name, stats in morris_outputs.items()}, job.seed)
-            chosen = most_influential(screened, (*job.sides.outputs[:2], "delayed_bed_days"), top)
-            say(f"screening: {screening.replications} replication(s) a point; most influential: {', '.join(chosen)}")
-            sobol_unit = sobol_design(chosen, samples, job.seed)
-            sobol_points = from_unit(job.base, tuple(chosen), sobol_unit)
-            sobol_configs = point_configs(job.raw, [sobol_points.overrides(i) for i in range(len(sobol_points))],
-                                          str(job.path), "Sobol point")
-            variance = run_stage(store, 1, sobol_configs, job.seed, job.plan, where.worker_count, scheduler, progress)
-        except KeyboardInterrupt as exc:
-            raise interrupted(exc, store) from None
+    with point_store(fingerprint, where, f"sensitivity-{job.base.name}", say) as store:
+        screening = run_stage(store, 0, morris_configs, job.seed, job.plan, where.worker_count, scheduler, progress)
+        morris_outputs = job.outputs(screening.rows)
+        screened = morris_indices(job.keys, morris_unit,
+                                  {name: stats["mean"] for name, stats in morris_outputs.items()}, job.seed)
+        chosen = most_influential(screened, (*job.sides.outputs[:2], "delayed_bed_days"), top)
+        say(f"screening: {screening.replications} replication(s) a point; most influential: {', '.join(chosen)}")
+        sobol_unit = sobol_design(chosen, samples, job.seed)
+        sobol_points = from_unit(job.base, tuple(chosen), sobol_unit)
+        sobol_configs = point_configs(job.raw, [sobol_points.overrides(i) for i in range(len(sobol_points))],
+                                      str(job.path), "Sobol point")
+        variance = run_stage(store, 1, sobol_configs, job.seed, job.plan, where.worker_count, scheduler, progress)
         sobol_outputs = job.outputs(variance.rows)
         apportioned = sobol_indices(chosen, {name: stats["mean"] for name, stats in sobol_outputs.items()}, job.seed)
         wall = time.perf_counter() - clock
@@ -152,10 +144,7 @@ def sensitivity(config: Config | str | Path | None = None, *, trajectories: int 
 
                 draw_sensitivity(folder, document)
 
-        try:
-            store.finish(write)
-        except KeyboardInterrupt as exc:
-            raise interrupted(exc, store) from None
+        store.finish(write)
     return Sensitivity(store.out, document)
 
 

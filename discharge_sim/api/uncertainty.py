@@ -22,8 +22,8 @@ import numpy as np
 from discharge_sim.analysis.statistics import summarise
 from discharge_sim.api.assumptions import Assumptions, check_positive, noise, points_table, undefined
 from discharge_sim.api.errors import UsageError
-from discharge_sim.api.points import Rows, known_metrics, point_configs, run_stage
-from discharge_sim.api.runner import RESULTS, Replications, Say, Where, interrupted, silent
+from discharge_sim.api.points import Rows, known_metrics, point_configs, point_store, run_stage
+from discharge_sim.api.runner import Replications, Say, Where, silent
 from discharge_sim.config import Config, ConfigError, apply_overrides, config_from_dict, flatten
 from discharge_sim.config.limits import MOST_SAMPLE_POINTS
 from discharge_sim.experiments.calibration import Target, load_targets
@@ -39,8 +39,7 @@ from discharge_sim.experiments.uncertainty import (
     thresholds,
 )
 from discharge_sim.io.formats import write_json, write_table
-from discharge_sim.io.manifests import now, tool, when_and_where
-from discharge_sim.io.storage import PartialResults
+from discharge_sim.io.manifests import tool, when_and_where
 from discharge_sim.present.progress import Progress
 from discharge_sim.version import __version__
 
@@ -93,16 +92,9 @@ def uncertainty(config: Config | str | Path | None = None, *, points: int = 128,
     say(f"discharge-sim {__version__}: uncertainty of {job.base.name}: a Latin hypercube of {points} points over "
         f"{len(job.keys)} declared setting(s); {job.plan.describe()} at each, seed {job.seed}, {where.describe()}")
     fingerprint = job.fingerprint("uncertainty", __version__, {"points": points, "seed": job.seed})
-    header = {"started": now(), "command": list(where.command)}
     clock = time.perf_counter()
-    with PartialResults.open(fingerprint, where.out, RESULTS, f"uncertainty-{job.base.name}", header,
-                             resume=resume) as store:
-        if store.resumed:
-            say(f"resuming: {len(store.done())} replication(s) already finished in {store.work}")
-        try:
-            runs = run_stage(store, 0, configs, job.seed, job.plan, where.worker_count, scheduler, progress)
-        except KeyboardInterrupt as exc:
-            raise interrupted(exc, store) from None
+    with point_store(fingerprint, where, f"uncertainty-{job.base.name}", say) as store:
+        runs = run_stage(store, 0, configs, job.seed, job.plan, where.worker_count, scheduler, progress)
         outputs = job.outputs(runs.rows)
         matched = history_match(wanted, [summarise(rows) for rows in runs.rows], cutoff) if wanted else None
         document = _document(job, design, outputs, matched, wanted, runs.replications, runs.rule, targets)
@@ -123,10 +115,7 @@ def uncertainty(config: Config | str | Path | None = None, *, points: int = 128,
 
                 draw_uncertainty(folder, document, table)
 
-        try:
-            store.finish(write)
-        except KeyboardInterrupt as exc:
-            raise interrupted(exc, store) from None
+        store.finish(write)
     return Uncertainty(store.out, document, design, runs.rows)
 
 
