@@ -576,28 +576,27 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from discharge_sim import api
     from discharge_sim.present.assumption_text import sensitivity_lines
 
-    if args.replications != "auto" and args.replications is not None:
-        _no_precision_options(args)
-    done = api.sensitivity(args.config, trajectories=args.trajectories, top=args.top, samples=args.samples,
-                           convention=args.convention, **_experiment(args), **_where(args))
-    say = _printer(args.quiet)
-    say("")
-    say(sensitivity_lines(done.document))
-    say(f"\nResults: {done.out}")
-    return EXIT_OK
+    return _assumptions(args, api.sensitivity, sensitivity_lines, trajectories=args.trajectories, top=args.top,
+                        samples=args.samples)
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
     from discharge_sim import api
     from discharge_sim.present.assumption_text import uncertainty_lines
 
+    return _assumptions(args, api.uncertainty, uncertainty_lines, points=args.points, targets=args.targets,
+                        cutoff=args.cutoff)
+
+
+def _assumptions(args: argparse.Namespace, command: Callable[..., Any], lines: Callable[[dict[str, Any]], str],
+                 **chosen: Any) -> int:
+    """Run sensitivity or uncertainty with the options every experiment takes, and print what it found."""
     if args.replications != "auto" and args.replications is not None:
         _no_precision_options(args)
-    done = api.uncertainty(args.config, points=args.points, targets=args.targets, cutoff=args.cutoff,
-                           convention=args.convention, **_experiment(args), **_where(args))
+    done = command(args.config, convention=args.convention, **chosen, **_experiment(args), **_where(args))
     say = _printer(args.quiet)
     say("")
-    say(uncertainty_lines(done.document))
+    say(lines(done.document))
     say(f"\nResults: {done.out}")
     return EXIT_OK
 
