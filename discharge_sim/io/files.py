@@ -13,6 +13,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     reader never sees half a file, and an interrupted write leaves nothing behind."""
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent)
     os.close(handle)
+    os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file would be, not mkstemp's owner-only 0600
     try:
         write(Path(tmp))
         os.replace(tmp, path)
@@ -20,6 +21,12 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomically(path: Path, text: str) -> Path:

@@ -24,8 +24,9 @@ def fix_first(r: ResultsFolder, sc: Scenario) -> list[Block]:
     if r.has("attribution_steps.csv"):
         t = r.table("attribution_steps.csv")
         table = Table(f"What to fix first: the delayed bed-days taken away by removing one item at a time (a step "
-                      f"made instant, a team or pool unlimited), {sc.label}, mean and 95% interval over the "
-                      f"{r.measured_days:g} measured days (source: attribution_steps.csv)",
+                      f"made instant, a team or pool unlimited), {sc.label}: bed-days over the "
+                      f"{r.measured_days:g} measured days, mean of the replications with 95% interval (source: "
+                      "attribution_steps.csv)",
                       ["rank", "item", "owner", "delayed bed-days taken away", "share of all"])
         for i in range(min(FIX_FIRST, len(t["item"]))):
             item = str(t["item"][i])
@@ -38,7 +39,8 @@ def fix_first(r: ResultsFolder, sc: Scenario) -> list[Block]:
                                     "share_of_total", "value")])
         return [table, Paragraph("Removing one item at a time, under common random numbers: what each change would "
                                  "take away on its own. Removals do not add up: taking away one bottleneck can move "
-                                 "patients to queue at the next.")]
+                                 "patients to queue at the next. Items whose intervals overlap are not told apart by "
+                                 "these runs: their order is not a finding.")]
     return _recorded_ranking(r, sc)
 
 
@@ -52,7 +54,8 @@ def _recorded_ranking(r: ResultsFolder, sc: Scenario) -> list[Block]:
                      if _item_metric(item) in sc.metrics), key=lambda x: (-x[0], x[1]))
     names = [str(g["convention"]) for g in conventions]
     table = Table(f"Where the delay sits: items by the delayed bed-days the ledger records against them, "
-                  f"{sc.label}, mean and 95% interval over the {r.measured_days:g} measured days, with the side each "
+                  f"{sc.label}: bed-days over the {r.measured_days:g} measured days, mean of the replications with 95% "
+                  "interval, with the side each "
                   "counts against under each convention (source: summary.json)",
                   ["rank", "item", "owner", *(f"side ({name})" for name in names), "delayed bed-days",
                    "share of all"])
@@ -65,6 +68,7 @@ def _recorded_ranking(r: ResultsFolder, sc: Scenario) -> list[Block]:
                            Cell(share(value / total if total else math.nan), "summary.json", sc.key, metric,
                                 "share_of_delayed_bed_days")])
     return [table, Paragraph(
+        "Items whose intervals overlap are not told apart by these runs: their order is not a finding. "
         "This ranks where the delay is recorded, not what fixing an item would save: removing one bottleneck can "
         "move patients to queue at another. `discharge-sim attribute --by step` runs the counterfactuals that rank "
         "items by the delay their removal takes away; its folder's board pack shows that ranking instead.")]

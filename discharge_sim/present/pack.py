@@ -20,20 +20,27 @@ from typing import Any
 
 import numpy as np
 
+from discharge_sim.analysis.headline import prose
 from discharge_sim.analysis.spc import RULES, xmr
+from discharge_sim.config import flatten
 from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.storage import OutputError
 from discharge_sim.present.answer import per_year
 from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
 from discharge_sim.present.charts import demand_figure
 from discharge_sim.present.fix_first import fix_first
-from discharge_sim.present.formats import FORMATS, count, decimal, share
+from discharge_sim.present.formats import FORMATS, count, decimal, money, share
+from discharge_sim.present.labels import setting_label
 from discharge_sim.present.report import (
     QUESTION,
+    differences_from_first,
     limitations,
     mean_interval_text,
+    model_words,
+    parameter_tables,
     policy_blocks,
     result_cell,
+    setting_text,
     stress_des,
 )
 from discharge_sim.present.scenarios import Scenario, metric_cell, scenarios_of
@@ -74,7 +81,11 @@ AT_A_GLANCE: tuple[tuple[str, str, str], ...] = (
     ("stays_21_plus_mean", "Stays of 21 days or more, at midnight (mean)", "decimal"),
     ("occupancy", "Mean bed occupancy", "share"),
     ("mean_delay_days_of_delayed", "Mean delay of those delayed, days", "decimal"),
-    ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days", "money"),
+    ("pre_declaration_bed_days", "Pre-declaration bed-days: clinically ready, not yet found ready (the hospital's, "
+     "not in the delay)", "count"),
+    ("no_longer_benefiting_bed_days", "No longer benefiting from acute care (pre-declaration plus delay), bed-days",
+     "count"),
+    ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days over the measured days (notional)", "money"),
 )
 """The few numbers on each scenario's summary page."""
 
@@ -110,7 +121,9 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
                           "attribute results")
     scenarios = scenarios_of(r)
     daily = daily_series(r, scenarios)
-    title = f"Board pack: who causes delayed discharge? {_title(r)}"
+    counterfactual = any(sc.answer is not None and sc.answer.counterfactual for sc in scenarios)
+    asked = "who causes delayed discharge" if counterfactual else "where is delayed discharge recorded"
+    title = f"Board pack: {asked}? {_title(r)}"
     m = r.manifest
     opening: list[Block] = [
         Heading(title, 1),
@@ -121,6 +134,7 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
                   "intervals are 95% intervals over the replications (simulation noise, not uncertainty in the "
                   "inputs)."),
         Heading("The question"), Paragraph(QUESTION),
+        Heading("How to read this pack"), reading_guide(r, counterfactual),
     ]
     summaries = [(sc.label, summary_blocks(r, sc, daily.get(sc.key))) for sc in scenarios]
     sections: list[Block] = []
@@ -132,16 +146,51 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
                      "in the inputs")
     sections += [Heading("What to fix first"), *fix_first(r, scenarios[0])]
     if r.has("policy.csv"):
-        sections += [Heading("Policy comparison"), *policy_blocks(r)]
+        sections += [Heading("Policy comparison"), *policy_blocks(r), Paragraph(_money_note(r))]
     sections += [Heading("The measures boards see"), measures_table(scenarios), *demand_blocks(r, scenarios)]
     sections += [Heading("Daily variation: statistical process control"), *control_blocks(scenarios, daily)]
     if observed is not None:
         sections += observed_blocks(observed, scenarios[0], daily.get(scenarios[0].key))
     if not daily:
         notes.append("no daily series (occupancy.csv) in the folder: no control charts")
-    sections += [Heading("Limitations"), limitations(r)]
+    sections += [Heading("Assumptions and limitations"), limitations(r)]
+    sections += [Heading("The model in plain words"), *model_words(r.config)]
+    sections += [Heading("Parameters"), *parameter_tables(r.config), *differences_from_first(r)]
     sections += [Heading("Appendix: model documentation (STRESS-DES)"), *stress_des(r)]
     return BoardPack(title, opening, summaries, sections, notes)
+
+
+def reading_guide(r: ResultsFolder, counterfactual: bool) -> Bullets:
+    """What the pack's words and numbers mean, once, before any of them."""
+    return Bullets((
+        "Delayed bed-days: the hours patients found ready for discharge spent in a bed, over the measured days, "
+        "in days. Beds held by delayed patients is the same as an average number of beds. Patients with no "
+        "criteria to reside at midnight is the count the NHS's daily sitrep takes.",
+        "Two measures of delay: every delayed hour, and only days after the discharge-ready date (what national "
+        "statistics count). Hold-ups on the ready day itself drop out of the second, so a side whose delays are "
+        "mostly short, same-day ones has a smaller share there.",
+        "Pre-declaration time (clinically ready but not yet found ready at a board round) is the hospital's and "
+        "is not in the delay; each scenario's page gives it beside the delay.",
+        ("Who causes the delay is measured by counterfactual runs (each side removed, every combination, exact "
+         "Shapley values)." if counterfactual else
+         "Where the delay is recorded is not who causes it: removing one bottleneck can move patients to queue "
+         "at another. `discharge-sim attribute` runs the counterfactuals that say who causes it."),
+        f"{r.manifest.get('replications')} replication(s): intervals show simulation noise only; money is over the "
+        f"{r.measured_days:g} measured days unless it says a year, and the cost of a bed-day is notional (a bed "
+        "freed is not cash saved).",
+    ))
+
+
+def _money_note(r: ResultsFolder) -> str:
+    """What the policy table's money and bed-days are, in one place."""
+    cost = (r.config.get("finance") or {}).get("acute_bed_day_cost_gbp")
+    text = (f"Money and bed-days in the table are over the {r.measured_days:g} measured days. Hospital-internal "
+            "delayed bed-days include the hospital steps' necessary process (their unavoidable minimum), as the "
+            "total does. ")
+    if isinstance(cost, int | float):
+        text += (f"A delayed bed-day is costed at {money(float(cost))} (finance.acute_bed_day_cost_gbp): a notional "
+                 "cost, since a bed freed is used by the next patient, not returned as cash.")
+    return text
 
 
 def _title(r: ResultsFolder) -> str:
@@ -191,7 +240,7 @@ def answer_table(sc: Scenario) -> Table:
 def summary_blocks(r: ResultsFolder, sc: Scenario, daily: Mapping[str, np.ndarray] | None) -> list[Block]:
     """One scenario on a page: the answer, a few numbers, and its control chart of patients with no
     criteria to reside."""
-    blocks: list[Block] = []
+    blocks: list[Block] = [Paragraph(_what_it_is(r, sc))]
     if sc.answer is not None:
         blocks.append(answer_table(sc))
         blocks.append(Paragraph(_answer_sentence(sc)))
@@ -217,23 +266,38 @@ def summary_blocks(r: ResultsFolder, sc: Scenario, daily: Mapping[str, np.ndarra
     return blocks
 
 
+def _what_it_is(r: ResultsFolder, sc: Scenario) -> str:
+    """The scenario's own description, and for a later scenario of a comparison the settings in
+    which it differs from the first."""
+    text = " ".join(str(sc.config.get("description", "")).split()) or f"The config {sc.config.get('name', sc.label)}."
+    first = r.config
+    if sc.config is first or r.kind not in ("compare", "sweep"):
+        return text
+    mine, theirs = flatten(sc.config), flatten(first)
+    changed = [f"{setting_label(k)} {setting_text(theirs.get(k))} -> {setting_text(mine.get(k))}"
+               for k in sorted(set(mine) | set(theirs)) if k not in ("name", "description") and
+               mine.get(k) != theirs.get(k)]
+    if changed:
+        text += f" Settings changed from {r.keyed_scenarios()[0][1]}: " + "; ".join(changed[:12]) + (
+            f"; and {len(changed) - 12} more" if len(changed) > 12 else "") + "."
+    return text
+
+
 def _answer_sentence(sc: Scenario) -> str:
-    """Which side has the larger share under each convention, in words, from the table's numbers."""
+    """Each convention's split in words, every row in the table's order (no side singled out), with
+    what the convention is."""
     a = sc.answer
     assert a is not None
     column = "counterfactual" if a.counterfactual else "recorded"
     said = []
     for game in a.conventions:
         rows = [x for x in game["measures"]["delayed_bed_days"]["rows"]
-                if x["side"] not in ("total", "residual", "interaction", "unattributed", "necessary")]
-        if not rows:
-            continue
-        top = max(rows, key=lambda x: x[f"{column}_share"]["mean"])
-        said.append(f"{game['convention']}: {str(top['label']).lower()} "
-                    f"{share(top[f'{column}_share']['mean'])}")
-    verb = "causes" if a.counterfactual else "is recorded against"
-    return ("The largest share of delayed bed-days " + verb + ", by convention: " + "; ".join(said) + ". "
-            "Which side an item counts against is a convention, declared openly; each is shown.")
+                if x["side"] not in ("total", "residual", "interaction") and x[column]["mean"]]
+        parts = ", ".join(f"{prose(str(x['label']))} {share(x[f'{column}_share']['mean'])}" for x in rows)
+        said.append(f"{game['convention']} ({game.get('description', '')}): {parts}")
+    verb = "caused by" if a.counterfactual else "recorded against"
+    return (f"Shares of every delayed hour {verb} each side, by convention. " + "; ".join(said) + ". Which side an "
+            "item counts against is a convention, declared openly; each is shown, none is the answer alone.")
 
 
 # --- the measures boards see ---------------------------------------------------------------------
@@ -281,7 +345,7 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario]) -> list[Block
                      "share_above_zero")])
         blocks.append(table)
         first = _occupancy_rows(r, sc, [f"{name}_{part}_at_midnight" for name in pools for part in ("in_use", "queue")],
-                                first_replication=True)
+                                replication=int(t["replication"].min()))
         if first is not None:
             series = [(name.replace("_", " "), float(pool["places"]), first[f"{name}_in_use_at_midnight"],
                        first[f"{name}_queue_at_midnight"]) for name, pool in pools.items()]
@@ -302,47 +366,72 @@ def measured_day_rows(r: ResultsFolder, days: np.ndarray) -> np.ndarray:
 
 
 def _occupancy_rows(r: ResultsFolder, sc: Scenario, columns: Sequence[str],
-                    first_replication: bool = False) -> dict[str, np.ndarray] | None:
-    """Some columns of occupancy.csv's rows for the scenario's measured days (all replications, or
-    the first only), ordered by replication and day; None where the table has none."""
+                    replication: int | None = None) -> dict[str, np.ndarray] | None:
+    """Some columns of occupancy.csv's rows for the scenario's measured days (every replication, or
+    the one given), ordered by replication and day; None where the table has none."""
     column = r.scenario_column if r.kind != "run" else None
     t = r.columns("occupancy.csv", ("replication", "day", *columns), (column,) if column else ())
     rows = measured_day_rows(r, t["day"])
     if column and column in t:
         rows &= t[column] == sc.occupancy
+    if replication is not None:
+        rows &= t["replication"] == replication
     if not rows.any():
         return None
-    if first_replication:
-        rows &= t["replication"] == t["replication"][rows].min()
     order = np.lexsort((t["day"][rows], t["replication"][rows]))
     return {name: t[name][rows][order] for name in ("replication", "day", *columns)}
 
 
+def typical_replication(t: Mapping[str, np.ndarray], column: str) -> int:
+    """The replication whose mean of ``column`` is the median of the replications' means (the
+    lower of the middle two; the lower number on a tie): a typical one, not a lucky first."""
+    numbers_ = np.unique(t["replication"])
+    means = [float(np.mean(t[column][t["replication"] == k])) for k in numbers_]
+    order = sorted(range(len(numbers_)), key=lambda i: (means[i], numbers_[i]))
+    return int(numbers_[order[(len(order) - 1) // 2]])
+
+
 def daily_series(r: ResultsFolder, scenarios: Sequence[Scenario]) -> dict[str, dict[str, np.ndarray]]:
-    """Per scenario key: the first replication's daily series (measured days) the charts show."""
+    """Per scenario key: the daily series (measured days) the charts show, of one typical
+    replication of the first scenario (the same replication for every scenario, so they share its
+    random numbers)."""
     if not r.has("occupancy.csv"):
         return {}
+    columns = [c for c, _, _ in CONTROL_SERIES]
+    shown = [sc for sc in scenarios if sc.occupancy is not None]
+    every = _occupancy_rows(r, shown[0], columns) if shown else None
+    if every is None:
+        return {}
+    chosen = typical_replication(every, CONTROL_SERIES[0][0])
     out = {}
-    for sc in scenarios:
-        if sc.occupancy is None:
-            continue
-        t = _occupancy_rows(r, sc, [c for c, _, _ in CONTROL_SERIES], first_replication=True)
+    for sc in shown:
+        t = _occupancy_rows(r, sc, columns, replication=chosen)
         if t is not None and t["day"].size >= 2:
             out[sc.key] = t
     return out
 
 
 def _panels(daily: Mapping[str, np.ndarray]) -> list[ControlPanel]:
-    return [ControlPanel(words, daily["day"], xmr(daily[column]), better) for column, words, better in CONTROL_SERIES]
+    return [ControlPanel(words, daily["day"], xmr(daily[column]), better, "simulated")
+            for column, words, better in CONTROL_SERIES]
+
+
+def lag_correlation(values: np.ndarray) -> float:
+    """Correlation of each day's value with the day before's (0 for a constant series)."""
+    if values.size < 3 or np.std(values[1:]) == 0 or np.std(values[:-1]) == 0:
+        return 0.0
+    return float(np.corrcoef(values[1:], values[:-1])[0, 1])
 
 
 def _control_caption(daily: Mapping[str, np.ndarray]) -> str:
-    return ("The first replication of the simulation over the measured days: one simulated period as a trust would "
-            "see it. Solid line: the mean; dashed: the process limits (mean plus or minus 2.66 mean "
-            "moving ranges). Grey points are common cause variation; orange a special cause of concern, blue of "
-            "improvement, purple special either way (Making Data Count's rules: a point outside the limits, 7 "
-            "points on one side of the mean, 7 rising or falling, 2 of 3 beyond two sigma). Weekly patterns "
-            "(fewer discharges at weekends) show as special causes.")
+    return (f"Replication {int(daily['replication'][0]) + 1}, the typical one (its mean of patients with no criteria "
+            "to reside is the median of the replications'), over the measured days: one simulated period as a trust "
+            "would see it; every scenario is charted from the same replication. Solid line: the mean; dashed: the "
+            "process limits (mean plus or minus 2.66 mean moving ranges). Grey: common cause variation; purple: a "
+            "special cause by Making Data Count's rules (a point outside the limits, 7 on one side of the mean, 7 "
+            "rising or falling, 2 of 3 beyond two sigma). The model does not change over these days, so every "
+            "special cause here is chance and the carry-over of patients from one day to the next, which the "
+            "limits assume away: a stable system of this kind shows this many signals.")
 
 
 def control_blocks(scenarios: Sequence[Scenario], daily: Mapping[str, Mapping[str, np.ndarray]]) -> list[Block]:
@@ -357,10 +446,11 @@ def control_blocks(scenarios: Sequence[Scenario], daily: Mapping[str, Mapping[st
         panels = _panels(series)
         blocks.append(ImageBlock(f"control-all-{_slug(sc.key)}", f"{sc.label}: daily series on XmR charts",
                                  _control_caption(series), png_bytes(control_figure(panels, sc.label))))
-        table = Table(f"{sc.label}: XmR limits and special-cause points of the charts above, the first "
-                      f"replication, {series['day'].size} days (source: occupancy.csv)",
+        table = Table(f"{sc.label}: XmR limits and special-cause points of the charts above, replication "
+                      f"{int(series['replication'][0]) + 1}, {series['day'].size} days, with each series' "
+                      "correlation from one day to the next (source: occupancy.csv)",
                       ["series", "mean", "lower limit", "upper limit",
-                       *(f"points: {rule.replace('_', ' ')}" for rule in RULES)])
+                       *(f"points: {rule.replace('_', ' ')}" for rule in RULES), "day-to-day correlation"])
         for (column, words, _), panel in zip(CONTROL_SERIES, panels, strict=True):
             chart = panel.chart
             cells = [Cell(words)]
@@ -368,8 +458,13 @@ def control_blocks(scenarios: Sequence[Scenario], daily: Mapping[str, Mapping[st
                 cells.append(Cell(decimal(value), "occupancy.csv", sc.key, column, stat))
             cells += [Cell(str(n), "occupancy.csv", sc.key, column, f"xmr_{rule}") for rule, n in
                       chart.counts().items()]
+            cells.append(Cell(decimal(lag_correlation(chart.values)), "occupancy.csv", sc.key, column,
+                              "lag_correlation"))
             table.rows.append(cells)
         blocks.append(table)
+    blocks.append(Paragraph(
+        "Discharges have a weekly rhythm (fewer at weekends), which widens their process limits; a trust's own "
+        "charts of daily discharges are usually drawn by day of the week or as weekly totals for that reason."))
     return blocks
 
 
@@ -406,7 +501,9 @@ def observed_blocks(folder: Path, sc: Scenario, simulated: Mapping[str, np.ndarr
     months = [str(m) for m in t["month"]]
     caption = (f"Observed at each midnight in the extract the fit `{folder.name}` read, {months[0]} to {months[-1]}, "
                "after its first four weeks; counts rounded to the nearest 5 (disclosure control)"
-               + (f", {dropped} day(s) under 5 left out" if dropped else "") + ". Lines and colours as above.")
+               + (f", {dropped} day(s) under 5 left out" if dropped else "") + ". Lines as above; a special cause is "
+               "orange where it is a concern and blue where it is an improvement (fewer patients found ready still "
+               "in hospital is better), purple for patients in hospital, which has no better direction.")
     blocks: list[Block] = [Heading("Observed daily series", 3),
                            ImageBlock("control-observed", "Observed daily series on XmR charts", caption,
                                       png_bytes(control_figure(panels, "observed")))]

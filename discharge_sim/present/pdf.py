@@ -19,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -44,13 +45,16 @@ MAX_COLUMNS = 7
 
 _SHEET = getSampleStyleSheet()
 STYLES = {
-    1: ParagraphStyle("h1", parent=_SHEET["Heading1"], fontSize=15, leading=18, spaceAfter=6),
-    2: ParagraphStyle("h2", parent=_SHEET["Heading2"], fontSize=12.5, leading=15, spaceBefore=8, spaceAfter=4),
-    3: ParagraphStyle("h3", parent=_SHEET["Heading3"], fontSize=11, leading=13, spaceBefore=6, spaceAfter=3),
+    1: ParagraphStyle("h1", parent=_SHEET["Heading1"], fontSize=15, leading=18, spaceAfter=6, keepWithNext=1),
+    2: ParagraphStyle("h2", parent=_SHEET["Heading2"], fontSize=12.5, leading=15, spaceBefore=8, spaceAfter=4,
+                      keepWithNext=1),
+    3: ParagraphStyle("h3", parent=_SHEET["Heading3"], fontSize=11, leading=13, spaceBefore=6, spaceAfter=3,
+                      keepWithNext=1),
 }
 BODY = ParagraphStyle("body", parent=_SHEET["BodyText"], fontSize=8.8, leading=11.2, spaceAfter=4)
 CAPTION = ParagraphStyle("caption", parent=BODY, fontSize=7.6, leading=9.4, textColor=colors.HexColor("#444444"),
-                         fontName="Helvetica-Oblique")
+                         fontName="Helvetica-Oblique", keepWithNext=1)
+FIGURE_CAPTION = ParagraphStyle("figure caption", parent=CAPTION, keepWithNext=0)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=7.2, leading=8.6, spaceAfter=0)
 HEAD = ParagraphStyle("head", parent=CELL, fontName="Helvetica-Bold")
 
@@ -79,44 +83,65 @@ def flowables(block: Block, folder: Path) -> list[Flowable]:
     raise TypeError(f"no PDF form for {type(block).__name__}")
 
 
-def split_columns(header: Sequence[str], most: int = MAX_COLUMNS) -> list[list[int]]:
-    """Column indices of each part of a table too wide for the page: the first column in every part."""
-    rest = list(range(1, len(header)))
-    if len(rest) <= most:
-        return [[0, *rest]]
-    return [[0, *rest[i:i + most]] for i in range(0, len(rest), most)]
+def split_columns(block: Table) -> list[list[int]]:
+    """Column indices of each part of a table: as many columns as fit the page at the width of their
+    longest word (so no word is broken), at most :data:`MAX_COLUMNS` besides the first, which every
+    part repeats."""
+    least = [_least_width(block, c) for c in range(len(block.header))]
+    parts: list[list[int]] = [[0]]
+    for c in range(1, len(block.header)):
+        part = parts[-1]
+        if len(part) > 1 and (len(part) > MAX_COLUMNS or sum(least[i] for i in (*part, c)) > WIDTH):
+            parts.append([0])
+        parts[-1].append(c)
+    return parts
+
+
+def _texts(block: Table, c: int) -> list[str]:
+    return [block.header[c], *(row[c].text for row in block.rows if c < len(row))]
+
+
+def _least_width(block: Table, c: int) -> float:
+    """The width of the column's longest word (header in bold), with the cell's padding."""
+    words = [(w, "Helvetica-Bold" if i == 0 else "Helvetica") for i, text in enumerate(_texts(block, c))
+             for w in text.split()]
+    return max((stringWidth(w, font, CELL.fontSize) for w, font in words), default=10.0) + 8
+
+
+def column_widths(block: Table, columns: Sequence[int]) -> list[float]:
+    """Each column at least as wide as its longest word; the rest of the page shared in proportion
+    to how much wider each column's longest text would like to be."""
+    least = [_least_width(block, c) for c in columns]
+    want = [max(stringWidth(t, "Helvetica", CELL.fontSize) + 8 for t in _texts(block, c)) for c in columns]
+    spare = WIDTH - sum(least)
+    if spare <= 0:
+        return [WIDTH * w / sum(least) for w in least]
+    extra = [max(w - m, 0.0) for w, m in zip(want, least, strict=True)]
+    total = sum(extra)
+    if total <= spare:  # everything fits on one line: keep the table narrow, its width shared out
+        return [m + e for m, e in zip(least, extra, strict=True)]
+    return [m + spare * e / total for m, e in zip(least, extra, strict=True)]
 
 
 def table_flowables(block: Table) -> list[Flowable]:
-    """The table's caption, then the table (in parts if it has too many columns to fit)."""
-    parts = split_columns(block.header)
+    """The table's caption, then the table (in parts if its columns do not fit the page together)."""
+    parts = split_columns(block)
     out: list[Flowable] = [PdfParagraph(markup(block.caption) + (
         f" (in {len(parts)} parts, each repeating the first column)" if len(parts) > 1 else ""), CAPTION)]
     for columns in parts:
         data = [[PdfParagraph(markup(block.header[c]), HEAD) for c in columns]]
         data += [[PdfParagraph(markup(row[c].text) if c < len(row) else "", CELL) for c in columns]
                  for row in block.rows]
-        widths = column_widths(block, columns)
-        table = PdfTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table = PdfTable(data, colWidths=column_widths(block, columns), repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F0F0F0")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ]))
         out += [table, Spacer(1, 5)]
     return out
-
-
-def column_widths(block: Table, columns: Sequence[int]) -> list[float]:
-    """Widths in proportion to each column's longest text (between 4 and 40 characters), filling the page."""
-    want = []
-    for c in columns:
-        texts = [block.header[c], *(row[c].text for row in block.rows if c < len(row))]
-        longest = max(max(len(word) for word in text.split()) if text.split() else 1 for text in texts)
-        want.append(min(max(max(len(t) for t in texts), longest, 4), 40))
-    total = sum(want)
-    return [WIDTH * w / total for w in want]
 
 
 def image_flowables(png: bytes, title: str, caption: str) -> list[Flowable]:
@@ -128,14 +153,14 @@ def image_flowables(png: bytes, title: str, caption: str) -> list[Flowable]:
     if height > HEIGHT * 0.6:
         height = HEIGHT * 0.6
         width = height * w / h
-    return [Image(io.BytesIO(png), width=width, height=height, hAlign="LEFT"),
-            PdfParagraph(f"<b>{markup(title)}.</b> {markup(caption)}", CAPTION), Spacer(1, 4)]
+    image = Image(io.BytesIO(png), width=width, height=height, hAlign="LEFT")
+    image.keepWithNext = 1  # never a chart at the foot of one page and its caption at the head of the next
+    return [image, PdfParagraph(f"<b>{markup(title)}.</b> {markup(caption)}", FIGURE_CAPTION), Spacer(1, 4)]
 
 
 def summary_page(pack: BoardPack, label: str, blocks: Sequence[Block], folder: Path) -> list[Flowable]:
     """One scenario's summary, shrunk if need be to fit one page, then a page break."""
-    content: list[Flowable] = [PdfParagraph(markup(pack.title), STYLES[1]),
-                               PdfParagraph(markup(f"Summary: {label}"), STYLES[2])]
+    content: list[Flowable] = [PdfParagraph(markup(f"Summary: {label}"), STYLES[1])]
     for block in blocks:
         content += flowables(block, folder)
     return [KeepInFrame(WIDTH, HEIGHT, content, mode="shrink"), PageBreak()]
@@ -143,10 +168,13 @@ def summary_page(pack: BoardPack, label: str, blocks: Sequence[Block], folder: P
 
 def pdf_bytes(pack: BoardPack, folder: Path) -> bytes:
     """The pack as a PDF file's bytes (figures of the catalogue read from ``folder``)."""
-    story: list[Flowable] = []
+    opening: list[Flowable] = []
+    for block in pack.opening:
+        opening += flowables(block, folder)
+    story: list[Flowable] = [KeepInFrame(WIDTH, HEIGHT, opening, mode="shrink"), PageBreak()]
     for label, blocks in pack.summaries:
         story += summary_page(pack, label, blocks, folder)
-    for block in (*pack.opening[1:], *pack.sections):
+    for block in pack.sections:
         story += flowables(block, folder)
 
     def footer(canvas: Any, doc: Any) -> None:

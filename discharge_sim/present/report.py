@@ -298,12 +298,12 @@ def differences_from_first(r: ResultsFolder) -> list[Block]:
         for key in sorted(set(first) | set(mine)):
             if key in ("name", "description") or first.get(key) == mine.get(key):
                 continue
-            table.rows.append([Cell(str(sc["label"])), Cell(key), Cell(_show(first.get(key))),
-                               Cell(_show(mine.get(key)))])
+            table.rows.append([Cell(str(sc["label"])), Cell(key), Cell(setting_text(first.get(key))),
+                               Cell(setting_text(mine.get(key)))])
     return [table] if table.rows else []
 
 
-def _show(value: Any) -> str:
+def setting_text(value: Any) -> str:
     """A setting's value as a reader would write it: 0.25, Mon, Tue, Wed; 09:00 ... never a Python list."""
     if value is None:
         return "(not set)"
@@ -312,9 +312,9 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list | tuple):
-        return ", ".join(_show(v) for v in value) if value else "(none)"
+        return ", ".join(setting_text(v) for v in value) if value else "(none)"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items()) if value else "(none)"
+        return "; ".join(f"{k}: {setting_text(v)}" for k, v in value.items()) if value else "(none)"
     return str(value)
 
 

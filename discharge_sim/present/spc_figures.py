@@ -23,7 +23,7 @@ CONCERN = "#ED8B00"
 IMPROVEMENT = "#005EB8"
 NEITHER_WAY = "#AA4499"
 """Making Data Count's colours: grey common cause, orange concern, blue improvement (NHS
-palette); purple for a special cause in a series with no better direction."""
+palette); purple for a special cause in a series with no better direction, or simulated."""
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,14 @@ class ControlPanel:
 
 
 def special_colours(panel: ControlPanel) -> np.ndarray:
-    """Per point: its colour (common cause, concern, improvement or special either way)."""
+    """Per point: its colour (common cause, concern, improvement or special either way). A simulated
+    series is never judged a concern or an improvement: the model does not change over the days
+    charted, so its special causes are chance."""
     chart = panel.chart
     above = chart.values > chart.mean
     good = above if panel.better == "higher" else ~above
-    colours = np.where(good, IMPROVEMENT, CONCERN) if panel.better else np.full(above.size, NEITHER_WAY)
+    judged = panel.better is not None and panel.source != "simulated"
+    colours = np.where(good, IMPROVEMENT, CONCERN) if judged else np.full(above.size, NEITHER_WAY)
     return np.where(chart.special, colours, COMMON)
 
 

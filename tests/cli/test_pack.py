@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -59,6 +60,12 @@ def _write_ranking(folder: Path) -> None:
             w.writerow([columns[c][i] for c in columns])
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _summary(folder: Path) -> dict:
     return json.loads((folder / "summary.json").read_text())
 
@@ -69,14 +76,32 @@ def _measured(folder: Path) -> tuple[int, int]:
     return math.ceil(config["run"].get("warmup_days", 0)), math.floor(config["run"]["days"])
 
 
-def _occupancy(folder: Path, scenario: str, column: str, first_only: bool) -> np.ndarray:
-    """A column of occupancy.csv for one scenario's measured days, ordered by replication and day."""
+def _rows(folder: Path, scenario: str | None) -> list[dict]:
     lo, hi = _measured(folder)
     with (folder / "occupancy.csv").open(newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r.get("config", scenario) == scenario and lo <= int(r["day"]) < hi]
-    if first_only:
-        first = min(int(r["replication"]) for r in rows)
-        rows = [r for r in rows if int(r["replication"]) == first]
+        return [r for r in csv.DictReader(f) if (scenario is None or r.get("config", scenario) == scenario)
+                and lo <= int(r["day"]) < hi]
+
+
+def _typical(folder: Path) -> int:
+    """The replication the charts show: the median of the first scenario's replications by their mean
+    patients with no criteria to reside (the lower middle one; the lower number on a tie)."""
+    rows = _rows(folder, None)
+    first = rows[0].get("config")
+    by: dict[int, list[float]] = {}
+    for r in rows:
+        if r.get("config") == first:
+            by.setdefault(int(r["replication"]), []).append(float(r["nctr_patients_at_midnight"]))
+    ranked = sorted(by, key=lambda k: (np.mean(by[k]), k))
+    return ranked[(len(ranked) - 1) // 2]
+
+
+def _occupancy(folder: Path, scenario: str, column: str, charted: bool) -> np.ndarray:
+    """A column of occupancy.csv for one scenario's measured days (of the charted replication), ordered
+    by replication and day."""
+    rows = _rows(folder, scenario)
+    if charted:
+        rows = [r for r in rows if int(r["replication"]) == _typical(folder)]
     rows.sort(key=lambda r: (int(r["replication"]), int(r["day"])))
     return np.asarray([float(r[column]) for r in rows])
 
@@ -89,13 +114,16 @@ def pack_expected(folder: Path, attrs: dict[str, str]) -> str:
         return count(per_year(split_ci(folder, source, scenario, metric)["mean"], summary["days"] -
                               summary["warmup_days"]))
     if source == "occupancy.csv":
+        if stat == "lag_correlation":
+            values = _occupancy(folder, scenario, metric, charted=True)
+            return decimal(float(np.corrcoef(values[1:], values[:-1])[0, 1]))
         if stat.startswith("xmr_"):
-            chart = xmr(_occupancy(folder, scenario, metric, first_only=True))
+            chart = xmr(_occupancy(folder, scenario, metric, charted=True))
             values = {"xmr_mean": chart.mean, "xmr_lower": chart.lower, "xmr_upper": chart.upper}
             if stat in values:
                 return decimal(values[stat])
             return str(chart.counts()[stat.removeprefix("xmr_")])
-        values = _occupancy(folder, scenario, metric, first_only=False)
+        values = _occupancy(folder, scenario, metric, charted=False)
         return decimal(values.mean()) if stat == "mean" else share(float(np.mean(values > 0)))
     if source == "attribution_steps.csv":
         with (folder / source).open(newline="") as f:
@@ -149,7 +177,8 @@ def test_the_pack_has_every_section(packs):
     folder, _ = packs["compare"]
     text = (folder / "board-pack.html").read_text()
     for heading in ("The question", "Summary by scenario", "What to fix first", "Policy comparison",
-                    "The measures boards see", "Daily variation: statistical process control", "Limitations",
+                    "The measures boards see", "Daily variation: statistical process control", "Assumptions and limitations",
+                    "The model in plain words", "Parameters",
                     "Appendix: model documentation (STRESS-DES)"):
         assert f">{heading}</h" in text, heading
     assert "How much of the answer is assumption" not in text  # no uncertainty run given
@@ -162,19 +191,23 @@ def test_the_pdf_is_a4_with_a_one_page_summary_per_scenario(packs, kind):
     reader = PdfReader(folder / "board-pack.pdf")
     summary = _summary(folder)
     labels = summary["configs"] if kind == "compare" else [summary.get("config") or "baseline"]
-    assert len(reader.pages) > len(labels)
+    assert len(reader.pages) > len(labels) + 1
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
-    for k, label in enumerate(labels):
+    opening = reader.pages[0].extract_text()
+    assert "The question" in opening and "How to read this pack" in opening and "Summary:" not in opening
+    for k, label in enumerate(labels, start=1):  # then a page per scenario
         text = reader.pages[k].extract_text()
         assert f"Summary: {label}" in text
         assert all(f"Summary: {other}" not in text for other in labels if other != label)
-    rest = "".join(p.extract_text() for p in reader.pages[len(labels):])
+    rest = "".join(p.extract_text() for p in reader.pages[len(labels) + 1:])
     assert "Summary:" not in rest and "STRESS-DES" in rest
 
 
-def test_the_same_results_give_the_same_pack(packs, tmp_path):
+def test_the_same_results_give_the_same_pack_readable_by_others(packs, tmp_path):
     folder, _ = packs["run"]
+    for name in ("board-pack.html", "board-pack.pdf"):  # as an ordinary file: not mkstemp's owner-only 0600
+        assert (folder / name).stat().st_mode & 0o777 == 0o666 & ~_umask()
     before = {name: (folder / name).read_bytes() for name in ("board-pack.html", "board-pack.pdf")}
     assert main(["pack", str(folder), "--quiet"]) == 0
     assert {name: (folder / name).read_bytes() for name in before} == before
