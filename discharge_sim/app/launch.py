@@ -26,6 +26,7 @@ SETTINGS = {
     "client.toolbarMode": "minimal",
     "client.showErrorDetails": "none",
     "global.developmentMode": "false",
+    "runner.magicEnabled": "false",
 }
 """Streamlit's settings for a local, private server."""
 

@@ -16,15 +16,15 @@ import streamlit as st
 
 from discharge_sim import api
 from discharge_sim.api.board_pack import PACK_HTML, PACK_PDF
-from discharge_sim.app import outputs, params, sources, state
+from discharge_sim.app import jobs, outputs, params, sources, state
 from discharge_sim.config import Config, ConfigError, config_to_dict
 from discharge_sim.data.extract import ExtractError
 
 PRIVACY = ("**Your data never leaves this computer.** This app runs on your own machine, and only this machine "
            "can open it (it listens on 127.0.0.1). Configs, extracts and results are read and written here; "
            "nothing is sent anywhere, not even usage statistics.")
+# What the API raises for input it cannot use: shown as its message alone.
 BAD_INPUT = (ConfigError, ExtractError, api.UsageError, api.Interrupted)
-"""What the API raises for input it cannot use: shown as its message alone."""
 
 
 def main() -> None:
@@ -75,7 +75,8 @@ def choose_config() -> None:
         if st.button("Load this config", key="load-shipped") and label is not None:
             _use_file(label, shipped[label])
     elif way == "my own config file":
-        upload = st.file_uploader("A YAML config, or an Excel workbook from `discharge-sim template --xlsx`",
+        upload = st.file_uploader("A YAML config, or an Excel workbook of a config filled in (download one under "
+                                  "Downloads: *Config (Excel workbook)*)",
                                   type=[s.lstrip(".") for s in sources.CONFIG_SUFFIXES], key="config-upload")
         if upload is not None and not state.seen(upload.file_id):
             state.mark_seen(upload.file_id)
@@ -144,7 +145,7 @@ def edit_settings(current: state.Loaded) -> Config | None:
         st.caption(table.about)
         edits.append((table, entry_editor(table, raw, current.version)))
     try:
-        return params.check(params.apply(raw, edits))
+        return params.check(params.mark_edits(raw, params.apply(raw, edits)))
     except ConfigError as exc:
         show_problem("These settings are not a valid config", exc)
         return None
@@ -162,11 +163,9 @@ def general_fields(table: params.Table, raw: dict[str, Any], version: int) -> di
                 typed[column.key] = st.text_input(column.label, value="" if value is None else str(value),
                                                   key=key, help=column.help)
             else:
-                low, high = column.bounds
-                kind = int if column.whole else float
-                typed[column.key] = st.number_input(column.label, value=_as(kind, value), min_value=_as(kind, low),
-                                                    max_value=_as(kind, high), step=kind(1), key=key,
-                                                    help=column.help)
+                kind = int if column.whole else float  # no min or max: a value out of range would be dropped
+                typed[column.key] = st.number_input(column.label, value=_as(kind, value), step=kind(1), key=key,
+                                                    help=column.help)  # silently; the config's rules name it
             st.caption(f"Allowed: {column.allowed}")
     return typed
 
@@ -186,10 +185,9 @@ def entry_editor(table: params.Table, raw: dict[str, Any], version: int) -> pd.D
         elif column.as_text:
             config[column.key] = st.column_config.TextColumn(column.label, help=column.help)
         else:
-            low, high = column.bounds
-            config[column.key] = st.column_config.NumberColumn(
-                column.label, help=column.help, min_value=low, max_value=high,
-                step=1 if column.whole else None, format="%d" if column.whole else None)
+            config[column.key] = st.column_config.NumberColumn(  # no min or max, as in the fields above
+                column.label, help=column.help, step=1 if column.whole else None,
+                format="%d" if column.whole else None)
     edited = st.data_editor(params.frame(table, raw), column_config=config, num_rows="fixed",
                             key=f"table-{table.name}-{version}", width="stretch")
     with st.expander(f"What the columns of {table.title.lower()} mean"):
@@ -228,35 +226,47 @@ def run_section(config: Config, chosen: list[sources.Scenario]) -> None:
     root = state.results_root()
     what = f"compares {config.name} with {len(chosen)} scenario(s)" if chosen else f"runs {config.name}"
     st.markdown(f"This {what}: {config.run.replications} replication(s) of {config.run.days:g} days "
-                f"({config.run.warmup_days:g} of them warm-up) each. Results go to a new folder under `{root}`.")
-    if not st.button("Run", type="primary", key="run"):
-        return
-    try:
-        scenarios = [sources.with_scenario(config_to_dict(config), s) for s in chosen]
-    except ConfigError as exc:
-        show_problem("A scenario does not fit these settings", exc)
-        return
-    bar = st.progress(0.0, text="Starting...")
+                f"({config.run.warmup_days:g} of them warm-up) each, {config.hospital.beds:,} beds. Results go to "
+                f"a new folder under `{root}`.")
+    job = state.job()
+    running = job is not None and not job.finished
+    if st.button("Run", type="primary", key="run", disabled=running) and not running:
+        try:
+            scenarios = [sources.with_scenario(config_to_dict(config), s) for s in chosen]
+        except ConfigError as exc:
+            show_problem("A scenario does not fit these settings", exc)
+            return
+        folder = outputs.new_folder(root, f"compare-{config.name}" if scenarios else config.name)
+        state.set_job(jobs.start(what, lambda job: _experiment(config, scenarios, folder, job)))
+        st.rerun()  # draw the page again with Run disabled while the experiment goes on
+    if job is not None and not job.collected:
+        progress(job)
 
-    def tell(done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{done} of {total} replications done")
 
-    notes: list[str] = []
-    folder = outputs.new_folder(root, f"compare-{config.name}" if scenarios else config.name)
-    try:
-        if scenarios:
-            labels = _distinct([config.name, *(s.name for s in scenarios)])
-            results = api.compare([config, *scenarios], labels=labels, out=folder, progress=tell, say=notes.append)
-        else:
-            results = api.run(config, out=folder, progress=tell, say=notes.append)
-    except BAD_INPUT as exc:
-        show_problem("The run could not start", exc)
+def _experiment(config: Config, scenarios: list[Config], folder: Path, job: jobs.Job) -> Path:
+    """The run or comparison, telling ``job`` how far it has got."""
+    if scenarios:
+        labels = _distinct([config.name, *(s.name for s in scenarios)])
+        return api.compare([config, *scenarios], labels=labels, out=folder, progress=job.tell, say=job.say).out
+    return api.run(config, out=folder, progress=job.tell, say=job.say).out
+
+
+@st.fragment(run_every=1.0)
+def progress(job: jobs.Job) -> None:
+    """The running experiment's progress, redrawn every second; once it has finished, its results
+    (or what stopped it) on the whole page."""
+    if not job.finished:
+        st.progress(job.fraction, text=f"{job.done} of {job.total or '?'} replications done" if job.total
+                    else "Starting...")
         return
-    except Exception as exc:
-        show_problem("The run stopped", f"{type(exc).__name__}: {exc}")
+    job.collected = True
+    if job.error is not None:
+        show_problem("The run could not start" if isinstance(job.error, BAD_INPUT) else "The run stopped",
+                     job.error if isinstance(job.error, BAD_INPUT) else f"{type(job.error).__name__}: {job.error}")
         return
-    bar.progress(1.0, text="Done")
-    state.set_results(results.out, [n.removeprefix("note: ") for n in notes if n.startswith("note:")])
+    assert job.folder is not None
+    state.set_results(job.folder, [n.removeprefix("note: ") for n in job.notes if n.startswith("note:")])
+    st.rerun(scope="app")
 
 
 def _distinct(names: list[str]) -> list[str]:
@@ -283,25 +293,32 @@ def show_results(folder: Path) -> None:
         st.subheader("Who the delay is recorded against")
         st.caption("Each side's share of the delayed bed-days, mean over the replications with its 95% interval, "
                    "under each convention (which items count for which side); the first leads.")
-        st.dataframe(answer, hide_index=True, width="stretch")
+        st.dataframe(answer, hide_index=True, width="stretch", height=_rows_height(len(answer)))
     table = outputs.comparison(document)
     if table is not None:
         st.subheader("The scenarios compared")
         st.caption("Delayed bed-days over the measured days, mean with its 95% interval; the change from the "
                    "baseline is the paired difference under the same random numbers.")
-        st.dataframe(table, hide_index=True, width="stretch")
-    shown = outputs.figures(folder)
-    for start in range(0, len(shown), 2):
-        for figure, place in zip(shown[start:start + 2], st.columns(2)):
-            with place:
-                st.markdown(f"**{figure.title}**")
-                st.image(str(figure.png), caption=figure.caption, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", height=_rows_height(len(table)))
+    for figure in outputs.figures(folder):  # one to a row: a figure's text is unreadable at half width
+        st.markdown(f"**{figure.title}**")
+        st.image(str(figure.png), caption=figure.caption, width="stretch")
+
+
+def _rows_height(rows: int) -> int:
+    """A table's height in pixels to show every row without scrolling inside it."""
+    return 38 + 35 * rows
 
 
 def downloads(config: Config | None, folder: Path | None) -> None:
     if config is not None:
         st.download_button("Config (YAML)", api.config_text(config), file_name=f"{config.name}.yaml",
                            mime="application/x-yaml", key="download-config", on_click="ignore")
+        st.download_button("Config (Excel workbook)", lambda: outputs.workbook(config),
+                           file_name=f"{config.name}.xlsx", key="download-workbook", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           help="Every setting on a sheet per section, with units and allowed values: fill it in "
+                                "and upload it under 1. Config.")
     if folder is None or not folder.is_dir():
         st.caption("The results and the board pack can be downloaded once a run has finished.")
         return

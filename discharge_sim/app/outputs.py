@@ -9,6 +9,7 @@ import io
 import json
 import math
 import re
+import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from discharge_sim import api
+from discharge_sim.config import Config
 
 FIGURES = "figures"
 CATALOGUE = "figures.json"
@@ -167,3 +169,10 @@ def board_pack(folder: Path) -> tuple[Path, Path, list[str]]:
     return their paths with what the pack could not include."""
     made = api.pack(folder)
     return made.pdf, made.html, list(made.notes)
+
+
+def workbook(config: Config) -> bytes:
+    """The config as an Excel workbook (a sheet per section, units and allowed values in the
+    headers), as :func:`discharge_sim.api.template` writes it."""
+    with tempfile.TemporaryDirectory(prefix="discharge-sim-workbook-") as folder:
+        return api.template(config, xlsx=Path(folder) / "config.xlsx").read_bytes()

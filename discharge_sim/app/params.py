@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from discharge_sim.config import Config, ConfigError, config_from_dict
+from discharge_sim.config import Config, ConfigError, config_from_dict, flatten
 from discharge_sim.data.fields import Setting, strip
 from discharge_sim.data.layout import sheet
 
@@ -288,6 +288,27 @@ def cell_value(typed: Any, column: Column) -> Any:
     if column.setting.core is float and isinstance(typed, int) and not isinstance(typed, bool):
         return float(typed)
     return typed
+
+
+def mark_edits(loaded: Mapping[str, Any], edited: Mapping[str, Any]) -> dict[str, Any]:
+    """``edited``, named and described as an edited copy of ``loaded`` where any setting differs:
+    its name ends in ``-edited`` and its description lists each change, so the results folder, the
+    downloaded config and the board pack never pass it off as the config it came from."""
+    before, after = flatten(dict(loaded)), flatten(dict(edited))
+    changed = [f"{key} {_said(before.get(key))} -> {_said(after.get(key))}"
+               for key in sorted(set(before) | set(after))
+               if key not in ("name", "description") and before.get(key) != after.get(key)]
+    out = dict(edited)
+    if changed:
+        name = str(loaded.get("name", "config"))
+        out["name"] = name if name.endswith("-edited") else f"{name}-edited"
+        said = " ".join(str(loaded.get("description", "")).split())
+        out["description"] = (f"{said} " if said else "") + "Edited in the web app: " + "; ".join(changed) + "."
+    return out
+
+
+def _said(value: Any) -> str:
+    return "(not set)" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def check(raw: Mapping[str, Any]) -> Config:

@@ -11,6 +11,8 @@ from typing import Any
 
 import streamlit as st
 
+from discharge_sim.app.jobs import Job
+
 RESULTS_ENV = "DISCHARGE_SIM_APP_RESULTS"
 """The results folder root, set by ``discharge-sim app --results DIR`` for the page it starts."""
 DEFAULT_RESULTS = "results"
@@ -68,3 +70,13 @@ def set_results(folder: Path, notes: list[str]) -> None:
 
 def notes() -> list[str]:
     return list(st.session_state.get("notes", []))
+
+
+def job() -> Job | None:
+    """The experiment started from this session, running or finished, if any."""
+    found = st.session_state.get("job")
+    return found if isinstance(found, Job) else None
+
+
+def set_job(started: Job) -> None:
+    st.session_state["job"] = started

@@ -5,6 +5,7 @@ runs into a results folder under the root it was given, showing the answer and t
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,18 @@ def test_a_setting_out_of_line_shows_the_configs_own_message_and_no_run(page):
     assert not [b for b in page.button if b.key == "run"]
 
 
+@pytest.mark.parametrize(("field", "value", "words"), [("hospital.beds-0", -5, "hospital.beds = -5"),
+                                                        ("run.replications-0", 0, "run.replications = 0")])
+def test_an_impossible_number_is_named_and_the_run_waits_for_it(page, field, value, words):
+    """A number outside what the setting allows is never dropped in favour of the old one: the
+    config's own message names it, and there is no Run until it is put right."""
+    page.number_input(key=field).set_value(value).run()
+    assert not page.exception
+    (message,) = _errors(page)
+    assert words in message and "Traceback" not in message
+    assert not [b for b in page.button if b.key == "run"]
+
+
 def test_an_edited_cell_is_validated_with_its_field(results):
     at = AppTest.from_file(str(launch.PAGE), default_timeout=TIMEOUT)
     at.session_state["table-pools-0"] = {"edited_rows": {4: {"places": 0}}, "added_rows": [], "deleted_rows": []}
@@ -94,6 +107,20 @@ def test_scenarios_are_described_when_chosen(page):
     assert any("compares baseline with 1 scenario(s)" in m.value for m in page.markdown)
 
 
+def _until_finished(page: AppTest) -> None:
+    """Run the page again until the experiment started from it has finished and been shown."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        job = page.session_state["job"]
+        assert job.error is None, f"the run stopped: {job.error!r}"
+        if job.collected:
+            page.run()
+            return
+        time.sleep(0.5)
+        page.run()
+    raise AssertionError("the run did not finish")
+
+
 @pytest.mark.slow
 def test_a_run_writes_under_the_results_root_and_shows_the_answer_and_figures(page, results):
     page.number_input(key="run.days-0").set_value(40.0)
@@ -103,21 +130,27 @@ def test_a_run_writes_under_the_results_root_and_shows_the_answer_and_figures(pa
     page.run()
     page.button(key="run").click().run()
     assert not page.exception and not _errors(page)
+    assert page.button(key="run").disabled  # no second run while this one goes on
+    _until_finished(page)
+    assert not page.exception and not _errors(page)
+    assert not page.button(key="run").disabled
     (folder,) = results.iterdir()
-    assert folder.name.startswith("baseline-") and (folder / "summary.json").is_file()
+    assert folder.name.startswith("baseline-edited-") and (folder / "summary.json").is_file()
     assert api.load(BASELINE).hospital.beds != 560
-    assert '"beds": 560' in (folder / "manifest.json").read_text()  # the edited config was run
+    manifest = (folder / "manifest.json").read_text()
+    assert '"beds": 560' in manifest  # the edited config was run, and says it was edited
+    assert "Edited in the web app: hospital.beds 600 -> 560" in manifest
     assert any(f"`{folder}`" in m.value for m in page.markdown)
     answer = page.dataframe[-1].value
     assert {"convention", "side", "share of all delayed hours"} <= set(answer.columns)
     assert "Hospital-internal" in set(answer["side"])
     drawn = outputs.figures(folder)
     assert len(drawn) >= 4 and len(page.image) == len(drawn)
-    assert {b.key for b in page.get("download_button")} == {"download-config", "download-results"}
+    assert {b.key for b in page.get("download_button")} == {"download-config", "download-workbook", "download-results"}
     page.button(key="make-pack").click().run()
     assert not page.exception and not _errors(page)
     assert (folder / "board-pack.pdf").read_bytes()[:5] == b"%PDF-" and (folder / "board-pack.html").is_file()
-    assert {b.key for b in page.get("download_button")} == {"download-config", "download-results",
+    assert {b.key for b in page.get("download_button")} == {"download-config", "download-workbook", "download-results",
                                                             "download-pack-pdf", "download-pack-html"}
 
 

@@ -133,3 +133,16 @@ def test_cells_become_config_values(raw):
     assert params.cell_value(float("nan"), beds) is empty and params.cell_value(pd.NA, beds) is empty
     assert params.cell_value("  ", beds) is empty
     assert params.cell_value("many", beds) == "many"
+
+
+def test_an_edited_config_is_named_and_described_as_edited_and_an_unedited_one_is_not():
+    loaded = {"name": "baseline", "description": "Mid-sized trust.", "hospital": {"beds": 600},
+              "run": {"days": 425.0, "declaration": ["Mon", "Tue"]}}
+    assert params.mark_edits(loaded, loaded) == loaded
+    edited = {**loaded, "hospital": {"beds": 560}, "run": {"days": 90.0, "declaration": ["Mon", "Tue"]}}
+    marked = params.mark_edits(loaded, edited)
+    assert marked["name"] == "baseline-edited"
+    assert marked["description"] == ("Mid-sized trust. Edited in the web app: hospital.beds 600 -> 560; "
+                                     "run.days 425 -> 90.")
+    assert marked["hospital"] == {"beds": 560}
+    assert params.mark_edits(marked, {**marked, "hospital": {"beds": 550}})["name"] == "baseline-edited"
