@@ -214,14 +214,16 @@ def answer_table(sc: Scenario) -> Table:
     table = Table(f"{sc.label}: delayed bed-days {kind} each side, by convention; shares of all delayed bed-days "
                   "(ratio of totals over the replications) with 95% intervals; bed-days a year from every delayed "
                   f"hour (source: {a.source.split('#')[0]})",
-                  ["convention", "side", *(f"share: {words}" for _, words in ANSWER_MEASURES), "bed-days a year"])
+                  ["convention", "side", "bed-days a year", *(f"share: {words}" for _, words in ANSWER_MEASURES)])
     for index, game in enumerate(a.conventions):
         first_measure = ANSWER_MEASURES[0][0]
         for row in game["measures"][first_measure]["rows"]:
             side = str(row["side"])
             if side in ("total", "residual", "interaction") or (side == "unattributed" and not row[column]["mean"]):
                 continue
-            cells = [Cell(str(game["convention"])), Cell(str(row["label"]))]
+            cells = [Cell(str(game["convention"])), Cell(str(row["label"])),
+                     Cell(count(per_year(row[column]["mean"], a.window_days)), a.where(index, first_measure),
+                          side, column, "per_year")]  # bed-days first: a share can rise while its delay falls
             for measure, _ in ANSWER_MEASURES:
                 if measure not in game["measures"]:
                     cells.append(Cell("-"))
@@ -229,8 +231,6 @@ def answer_table(sc: Scenario) -> Table:
                 rows = {str(x["side"]): x for x in game["measures"][measure]["rows"]}
                 cells.append(result_cell(a.where(index, measure), side, f"{column}_share",
                                          rows[side][f"{column}_share"], "share"))
-            cells.append(Cell(count(per_year(row[column]["mean"], a.window_days)), a.where(index, first_measure),
-                              side, column, "per_year"))
             table.rows.append(cells)
     return table
 

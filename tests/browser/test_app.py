@@ -77,17 +77,18 @@ def test_a_first_experiment_from_the_browser(driver, app_url, app_results, downl
     choose.send_keys("more_home_care", Keys.ENTER)
     choose.send_keys(Keys.ESCAPE)
     _idle(driver)
-    assert "compares baseline with 1 scenario(s): 2 replication(s) of 60 days" in \
-        driver.find_element(By.TAG_NAME, "body").text
+    assert "compares baseline-edited with 1 scenario(s): 2 replication(s) of 60 days (10 of them warm-up) each, " \
+        "560 beds" in driver.find_element(By.TAG_NAME, "body").text  # an edited config says so
 
     _click(driver, "run")
     figure = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, '[data-testid="stImage"] img'))
     _idle(driver)
     assert figure.get_attribute("naturalWidth") and int(figure.get_attribute("naturalWidth")) > 100
     (folder,) = app_results.iterdir()
-    assert folder.name.startswith("compare-baseline-") and (folder / "summary.json").is_file()
+    assert folder.name.startswith("compare-baseline-edited-") and (folder / "summary.json").is_file()
     manifest = (folder / "manifest.json").read_text()
     assert '"beds": 560' in manifest and "more_home_care" in manifest
+    assert "Edited in the web app: hospital.beds 600 -> 560" in manifest
     text = driver.find_element(By.TAG_NAME, "body").text
     assert "The scenarios compared" in text and "Traceback" not in text
 
@@ -123,3 +124,28 @@ def test_page_overflow_finds_what_sticks_out(driver):
     assert not any("scrolls" in f for f in found)
     narrow = "data:text/html,<html><body><p>fits</p></body></html>"
     assert page_overflow(driver, narrow, 800) == []
+
+
+def _listening(port: int) -> set[str]:
+    """The local addresses with a socket listening on ``port`` (Linux's /proc/net tables, in hex)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def test_the_app_listens_on_this_machine_only(app_url):
+    """Nothing but the loopback address answers: other machines cannot reach the app."""
+    port = int(app_url.rsplit(":", 1)[1])
+    addresses = _listening(port)
+    if not Path("/proc/net/tcp").is_file():
+        pytest.skip("no /proc/net/tcp to read the listening sockets from")
+    assert addresses == {"0100007F"}, addresses  # 127.0.0.1, and no IPv6 or wildcard socket

@@ -54,5 +54,6 @@ def test_the_server_is_private_and_serves_the_page():
     assert options["--server.address"] == "127.0.0.1" and options["--server.port"] == "8642"
     assert options["--server.headless"] == "true" and options["--browser.gatherUsageStats"] == "false"
     assert options["--server.fileWatcherType"] == "none" and options["--client.showErrorDetails"] == "none"
+    assert options["--runner.magicEnabled"] == "false"  # no stray string shown on the page
     assert options["--client.toolbarMode"] == "minimal"
 
