@@ -34,6 +34,7 @@ def pack(results: str | Path, uncertainty: str | Path | None = None, observed: s
     folder = Path(results)
     extra = _folder(uncertainty, "an uncertainty run")
     fitted = _folder(observed, "discharge-sim fit")
+    _packable(folder)
     with reading(folder):
         built = build_pack(folder, extra, fitted)
         page = to_html(built.blocks(), folder)
@@ -56,3 +57,22 @@ def _folder(path: str | Path | None, writer: str) -> Path | None:
     if not Path(path).is_dir():
         raise OutputError(f"{path}: no such folder; give the folder {writer} wrote")
     return Path(path)
+
+
+OTHER_FOLDERS = (
+    ("uncertainty.json", "an uncertainty folder: add its range of the answer to the pack of a run or comparison, "
+                         "discharge-sim pack RESULTS_DIR --uncertainty {folder}"),
+    ("fit.json", "a fit folder: chart its observed daily series in the pack of a run of the fitted config, "
+                 "discharge-sim pack RESULTS_DIR --observed {folder}"),
+    ("sensitivity.json", "a sensitivity folder: its findings are in sensitivity.json and its figures (discharge-sim "
+                         "plot {folder}); a pack is made from a run, compare, sweep or attribute folder"),
+    ("calibration.json", "a calibrate folder: run its fitted.yaml, then pack that run's folder"),
+)
+"""Folders other commands write, and how each reaches a board pack."""
+
+
+def _packable(folder: Path) -> None:
+    """Refuse, with the way to use it, a folder another command wrote."""
+    for name, words in OTHER_FOLDERS:
+        if (folder / name).is_file():
+            raise OutputError(f"{folder}: {words.format(folder=folder)}")

@@ -281,3 +281,16 @@ def test_observed_daily_series_are_charted_beside_the_simulated_ones(packs, tmp_
     (fit / "daily.csv").unlink()
     assert main(["pack", str(copy), "--observed", str(fit), "--quiet"]) == 2
     assert "no daily.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("written", "hint"), [("uncertainty.json", "--uncertainty"), ("fit.json", "--observed"),
+                                               ("sensitivity.json", "discharge-sim plot"),
+                                               ("calibration.json", "fitted.yaml")])
+def test_a_folder_another_command_wrote_is_refused_with_the_way_to_use_it(tmp_path, capsys, written, hint):
+    folder = tmp_path / "other"
+    folder.mkdir()
+    (folder / written).write_text("{}")
+    assert main(["pack", str(folder), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert hint in err and str(folder) in err and "Traceback" not in err
+    assert sorted(p.name for p in folder.iterdir()) == [written]
