@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from discharge_sim.api.reports import plot, report
     from discharge_sim.api.runner import Results, default_config
     from discharge_sim.api.runs import attribute, compare, run, sweep, warmup
-    from discharge_sim.api.sensitivity import Sensitivity, sensitivity
+    from discharge_sim.api.sensitivities import Sensitivity, sensitivity
     from discharge_sim.api.templates import config_text, from_workbook, load, template, write_config
-    from discharge_sim.api.uncertainty import Uncertainty, uncertainty
+    from discharge_sim.api.uncertainties import Uncertainty, uncertainty
     from discharge_sim.api.validation import Validation, validate
 
 __all__ = [
@@ -86,9 +86,9 @@ _HOMES = {
     "reports": ("plot", "report"),
     "runner": ("Results", "default_config"),
     "runs": ("attribute", "compare", "run", "sweep", "warmup"),
-    "sensitivity": ("Sensitivity", "sensitivity"),
+    "sensitivities": ("Sensitivity", "sensitivity"),
     "templates": ("config_text", "from_workbook", "load", "template", "write_config"),
-    "uncertainty": ("Uncertainty", "uncertainty"),
+    "uncertainties": ("Uncertainty", "uncertainty"),
     "validation": ("Validation", "validate"),
 }
 """The module of this package each public name comes from."""
