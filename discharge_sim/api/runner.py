@@ -27,7 +27,7 @@ from discharge_sim.io.folders import read_json
 from discharge_sim.io.formats import size_text
 from discharge_sim.io.manifests import experiment_manifest, now
 from discharge_sim.io.outputs import Outcome, detail_files, write_outputs
-from discharge_sim.io.storage import PartialResults
+from discharge_sim.io.storage import PartialResults, default_out
 from discharge_sim.present.progress import Progress, ProgressBar
 from discharge_sim.version import __version__
 
@@ -40,6 +40,12 @@ FIGURE_KINDS = ("run", "compare", "sweep", "attribute")
 
 def silent(_text: str) -> None:
     """The default ``say``: a notebook call prints nothing unless asked."""
+
+
+def results_folder(parent: Path, name: str) -> Path:
+    """``parent/<name>-<time>``, made safe for a folder name and never an existing folder: where a
+    command puts its results unless told otherwise (the web app asks for one under its own root)."""
+    return default_out(parent, name)
 
 
 def default_config() -> Path:

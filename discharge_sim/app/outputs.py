@@ -8,18 +8,17 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
 import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from discharge_sim import api
+from discharge_sim.api.runner import results_folder
 from discharge_sim.config import Config
 
 FIGURES = "figures"
@@ -36,14 +35,8 @@ SIDE_METRICS = {"delayed_bed_days": "all delayed bed-days",
 
 def new_folder(root: Path, name: str) -> Path:
     """``root/<name>-<time>``: a results folder that does not exist yet, named as the command line
-    names its own."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "run"
-    stem = root / f"{safe}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    out, k = stem, 1
-    while out.exists():
-        k += 1
-        out = stem.with_name(f"{stem.name}-{k}")
-    return out
+    names its own (by the same function)."""
+    return results_folder(root, name)
 
 
 @dataclass(frozen=True)
