@@ -81,7 +81,8 @@ def _item_metric(item: str) -> str:
 
 def _item_words(item: str) -> str:
     what, _, name = item.partition(":")
-    kinds = {"step": "step", "staff": "staff team", "pool": "places", "budget": "budget", "escalation": "escalation",
+    kinds = {"step": "step", "staff": "staff team", "pool": "finding a provider and a place", "budget": "budget",
+             "escalation": "escalation",
              "bounce": "bounce-backs"}
     return f"{name.replace('_', ' ')} ({kinds.get(what, what)})"
 

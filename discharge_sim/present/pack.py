@@ -331,7 +331,9 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario]) -> list[Block
         if t is None:
             continue
         table = Table(f"{sc.label}: daily demand for each pathway's places against capacity, at each midnight of "
-                      "the measured days, over every replication (source: occupancy.csv)",
+                      "the measured days, over every replication; waiting means queueing for a place, while the time "
+                      "spent finding a provider (charged to the pool in what to fix first) is not a queue here "
+                      "(source: occupancy.csv)",
                       ["pool", "used by", "places", "in use (mean)", "waiting (mean)", "days with anyone waiting"])
         for name, pool in pools.items():
             used = [s for s, st in steps.items() if name in (st.get("pools") or [])]
