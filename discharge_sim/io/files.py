@@ -24,9 +24,15 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """The process's umask, read without setting it (setting it, even for a moment, would race with
+    files other threads create: the web app runs experiments in threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022  # where /proc is not there to ask: the usual mask
 
 
 def write_text_atomically(path: Path, text: str) -> Path:

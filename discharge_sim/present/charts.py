@@ -527,7 +527,9 @@ def demand_figure(days: np.ndarray, pools: Sequence[tuple[str, float, np.ndarray
         ax.plot(days, in_use, color=SERIES_COLOURS[2], linewidth=1.0, gid="demand-in-use", label="in use")
         ax.axhline(places, color=NEUTRAL, linestyle="--", linewidth=1.0, gid="demand-places", label="places")
         top = max(float(np.max(in_use + waiting)), places)
-        ax.set_ylim(0, top * 1.08 or 1.0)
+        bottom = min(float(np.min(in_use)), places)
+        pad = 0.15 * (top - bottom) or 1.0
+        ax.set_ylim(max(bottom - pad, 0.0), top + pad)  # zoomed on the gap between use and places
         ax.set_title(name, fontsize=9, loc="left")
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.25)

@@ -18,6 +18,12 @@ FIX_FIRST = 10
 """Items shown."""
 
 
+def fix_first_heading(r: ResultsFolder) -> str:
+    """What the ranking is: what fixing each item would save (removals were run), or only where
+    the delay sits."""
+    return "What to fix first" if r.has("attribution_steps.csv") else "Where the delay sits, item by item"
+
+
 def fix_first(r: ResultsFolder, sc: Scenario) -> list[Block]:
     """The items (steps, staff teams, pools, the budget) ranked: by the delay removing each takes
     away where ``attribute --by step`` was run, else by the delay the ledger records against each."""

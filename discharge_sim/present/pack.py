@@ -25,10 +25,9 @@ from discharge_sim.analysis.spc import RULES, xmr
 from discharge_sim.config import flatten
 from discharge_sim.io.folders import ResultsFolder, numbers, read_json
 from discharge_sim.io.storage import OutputError
-from discharge_sim.present.answer import per_year
 from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
 from discharge_sim.present.charts import demand_figure
-from discharge_sim.present.fix_first import fix_first
+from discharge_sim.present.fix_first import fix_first, fix_first_heading
 from discharge_sim.present.formats import FORMATS, count, decimal, money, share
 from discharge_sim.present.labels import setting_label
 from discharge_sim.present.report import (
@@ -83,11 +82,25 @@ AT_A_GLANCE: tuple[tuple[str, str, str], ...] = (
     ("mean_delay_days_of_delayed", "Mean delay of those delayed, days", "decimal"),
     ("pre_declaration_bed_days", "Pre-declaration bed-days: clinically ready, not yet found ready (the hospital's, "
      "not in the delay)", "count"),
+    ("pre_declaration_missed_round_bed_days", "of which after a board round that could have found them ready "
+     "missed them", "count"),
     ("no_longer_benefiting_bed_days", "No longer benefiting from acute care (pre-declaration plus delay), bed-days",
      "count"),
     ("delayed_bed_day_cost_gbp", "NHS cost of delayed bed-days over the measured days (notional)", "money"),
 )
 """The few numbers on each scenario's summary page."""
+
+OVERVIEW: tuple[tuple[str, str, str], ...] = (
+    ("delayed_bed_days", "delayed bed-days", "count"),
+    ("delayed_bed_days_hospital", "of which run by the hospital", "count"),
+    ("delayed_bed_days_social_care", "by social care", "count"),
+    ("delayed_bed_days_nhs_community", "by NHS community care", "count"),
+    ("delayed_bed_days_patient_family", "by patients and families", "count"),
+    ("pre_declaration_bed_days", "pre-declaration bed-days", "count"),
+    ("nctr_patients_mean", "no criteria to reside at midnight", "decimal"),
+)
+"""The first page's numbers, a row per scenario: the delay by owner (whoever runs each step, team
+or pool, before any convention), and the pre-declaration time beside it."""
 
 
 
@@ -135,6 +148,7 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
                   "inputs)."),
         Heading("The question"), Paragraph(QUESTION),
         Heading("How to read this pack"), reading_guide(r, counterfactual),
+        Heading("In numbers"), overview_table(r, scenarios),
     ]
     summaries = [(sc.label, summary_blocks(r, sc, daily.get(sc.key))) for sc in scenarios]
     sections: list[Block] = []
@@ -144,10 +158,12 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
     else:
         notes.append("no uncertainty run given: the intervals in the pack show simulation noise only, not uncertainty "
                      "in the inputs")
-    sections += [Heading("What to fix first"), *fix_first(r, scenarios[0])]
+    sections += [Heading(fix_first_heading(r)), *fix_first(r, scenarios[0])]
     if r.has("policy.csv"):
         sections += [Heading("Policy comparison"), *policy_blocks(r), Paragraph(_money_note(r))]
-    sections += [Heading("The measures boards see"), measures_table(scenarios), *demand_blocks(r, scenarios)]
+    charted = int(next(iter(daily.values()))["replication"][0]) if daily else None
+    sections += [Heading("The measures boards see"), measures_table(scenarios),
+                 *demand_blocks(r, scenarios, charted)]
     sections += [Heading("Daily variation: statistical process control"), *control_blocks(scenarios, daily)]
     if observed is not None:
         sections += observed_blocks(observed, scenarios[0], daily.get(scenarios[0].key))
@@ -158,6 +174,20 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
     sections += [Heading("Parameters"), *parameter_tables(r.config), *differences_from_first(r)]
     sections += [Heading("Appendix: model documentation (STRESS-DES)"), *stress_des(r)]
     return BoardPack(title, opening, summaries, sections, notes)
+
+
+def overview_table(r: ResultsFolder, scenarios: Sequence[Scenario]) -> Table:
+    """Each scenario's delay by owner and its pre-declaration time, on one page before the rest."""
+    shown = [(metric, words, fmt) for metric, words, fmt in OVERVIEW if any(metric in sc.metrics for sc in scenarios)]
+    table = Table(f"Over the {r.measured_days:g} measured days, mean of the replications with 95% interval: delayed "
+                  "bed-days by owner (whoever runs each step, staff team or pool, before any convention; the "
+                  "necessary process of each owner's steps included), pre-declaration bed-days (the hospital's, not "
+                  "in the delay) and patients with no criteria to reside at midnight (source: summary.json)",
+                  ["scenario", *(words for _, words, _ in shown)])
+    for sc in scenarios:
+        table.rows.append([Cell(sc.label), *(metric_cell(sc, metric, fmt) if metric in sc.metrics else Cell("-")
+                                             for metric, _, fmt in shown)])
+    return table
 
 
 def reading_guide(r: ResultsFolder, counterfactual: bool) -> Bullets:
@@ -185,7 +215,9 @@ def _money_note(r: ResultsFolder) -> str:
     """What the policy table's money and bed-days are, in one place."""
     cost = (r.config.get("finance") or {}).get("acute_bed_day_cost_gbp")
     text = (f"Money and bed-days in the table are over the {r.measured_days:g} measured days. Hospital-internal "
-            "delayed bed-days include the hospital steps' necessary process (their unavoidable minimum), as the "
+            "and social-care delayed bed-days are by owner (whoever runs each step, team or pool), before any "
+            "convention; NHS community care's and patients' and families' delay are in the total only. "
+            "Hospital-internal includes the hospital steps' necessary process (their unavoidable minimum), as the "
             "total does. ")
     if isinstance(cost, int | float):
         text += (f"A delayed bed-day is costed at {money(float(cost))} (finance.acute_bed_day_cost_gbp): a notional "
@@ -212,9 +244,10 @@ def answer_table(sc: Scenario) -> Table:
     column = "counterfactual" if a.counterfactual else "recorded"
     kind = "caused (counterfactual, Shapley)" if a.counterfactual else "recorded against"
     table = Table(f"{sc.label}: delayed bed-days {kind} each side, by convention; shares of all delayed bed-days "
-                  "(ratio of totals over the replications) with 95% intervals; bed-days a year from every delayed "
-                  f"hour (source: {a.source.split('#')[0]})",
-                  ["convention", "side", "bed-days a year", *(f"share: {words}" for _, words in ANSWER_MEASURES)])
+                  "(ratio of totals over the replications) with 95% intervals; bed-days from every delayed hour, "
+                  f"mean of the replications (source: {a.source.split('#')[0]})",
+                  ["convention", "side", f"bed-days over the {a.window_days:g} days",
+                   *(f"share: {words}" for _, words in ANSWER_MEASURES)])
     for index, game in enumerate(a.conventions):
         first_measure = ANSWER_MEASURES[0][0]
         for row in game["measures"][first_measure]["rows"]:
@@ -222,8 +255,8 @@ def answer_table(sc: Scenario) -> Table:
             if side in ("total", "residual", "interaction") or (side == "unattributed" and not row[column]["mean"]):
                 continue
             cells = [Cell(str(game["convention"])), Cell(str(row["label"])),
-                     Cell(count(per_year(row[column]["mean"], a.window_days)), a.where(index, first_measure),
-                          side, column, "per_year")]  # bed-days first: a share can rise while its delay falls
+                     Cell(count(row[column]["mean"]), a.where(index, first_measure), side, column,
+                          "mean")]  # bed-days first: a share can rise while its delay falls
             for measure, _ in ANSWER_MEASURES:
                 if measure not in game["measures"]:
                     cells.append(Cell("-"))
@@ -259,6 +292,9 @@ def summary_blocks(r: ResultsFolder, sc: Scenario, daily: Mapping[str, np.ndarra
                                 metric, "mean_interval") if metric in differences else Cell("-"))
             glance.rows.append(row)
     blocks.append(glance)
+    if differences and "mean_delay_days_of_delayed" in differences:
+        blocks.append(Paragraph("The mean delay of those delayed is over the patients still delayed: it can rise "
+                                "when a scenario takes away short delays, with fewer patients and bed-days delayed."))
     if daily is not None:
         panel = _panels(daily)[:1]
         blocks.append(ImageBlock(f"control-{_slug(sc.key)}", f"{sc.label}: patients with no criteria to reside",
@@ -315,8 +351,9 @@ def measures_table(scenarios: Sequence[Scenario]) -> Table:
     return table
 
 
-def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario]) -> list[Block]:
-    """Each pool's places against the people in them and waiting for them, at midnight, by scenario."""
+def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario], charted: int | None) -> list[Block]:
+    """Each pool's places against the people in them and waiting for them, at midnight, by scenario;
+    charted day by day for replication ``charted`` (the control charts' typical one)."""
     if not r.has("occupancy.csv"):
         return []
     blocks: list[Block] = []
@@ -327,7 +364,8 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario]) -> list[Block
         if not pools:
             continue
         steps = sc.config.get("steps") or {}
-        t = _occupancy_rows(r, sc, [f"{name}_{part}_at_midnight" for name in pools for part in ("in_use", "queue")])
+        columns = [f"{name}_{part}_at_midnight" for name in pools for part in ("in_use", "queue")]
+        t = _occupancy_rows(r, sc, columns)
         if t is None:
             continue
         table = Table(f"{sc.label}: daily demand for each pathway's places against capacity, at each midnight of "
@@ -346,15 +384,16 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario]) -> list[Block
                 Cell(share(float(np.mean(queue > 0))), "occupancy.csv", sc.key, f"{name}_queue_at_midnight",
                      "share_above_zero")])
         blocks.append(table)
-        first = _occupancy_rows(r, sc, [f"{name}_{part}_at_midnight" for name in pools for part in ("in_use", "queue")],
-                                replication=int(t["replication"].min()))
+        first = None if charted is None else _occupancy_rows(r, sc, columns, replication=charted)
         if first is not None:
             series = [(name.replace("_", " "), float(pool["places"]), first[f"{name}_in_use_at_midnight"],
                        first[f"{name}_queue_at_midnight"]) for name, pool in pools.items()]
+            shown = int(first["replication"][0]) + 1
             blocks.append(ImageBlock(f"demand-{_slug(sc.key)}", f"{sc.label}: daily demand for places against capacity",
-                                     "The first replication over the measured days, at each midnight: places in use, "
-                                     "demand (in use plus people waiting, from hospital and community), and the places "
-                                     "as configured (dashed). Demand above the dashed line is people waiting.",
+                                     f"Replication {shown} (as the control charts) over the measured days, at each "
+                                     "midnight: places in use, demand (in use plus people waiting, from hospital and "
+                                     "community), and the places as configured (dashed). Demand above the dashed line "
+                                     "is people waiting; the scale is zoomed on the gap between use and places.",
                                      png_bytes(demand_figure(first["day"], series, sc.label))))
     return blocks
 
@@ -385,8 +424,9 @@ def _occupancy_rows(r: ResultsFolder, sc: Scenario, columns: Sequence[str],
 
 
 def typical_replication(t: Mapping[str, np.ndarray], column: str) -> int:
-    """The replication whose mean of ``column`` is the median of the replications' means (the
-    lower of the middle two; the lower number on a tie): a typical one, not a lucky first."""
+    """The replication whose mean of ``column`` is in the middle of the replications' means (the
+    lower of the middle two when there is an even number; the lower number on a tie): a typical
+    one, not a lucky first."""
     numbers_ = np.unique(t["replication"])
     means = [float(np.mean(t[column][t["replication"] == k])) for k in numbers_]
     order = sorted(range(len(numbers_)), key=lambda i: (means[i], numbers_[i]))
@@ -427,7 +467,7 @@ def lag_correlation(values: np.ndarray) -> float:
 
 def _control_caption(daily: Mapping[str, np.ndarray]) -> str:
     return (f"Replication {int(daily['replication'][0]) + 1}, the typical one (its mean of patients with no criteria "
-            "to reside is the median of the replications'), over the measured days: one simulated period as a trust "
+            "to reside is in the middle of the replications'), over the measured days: one simulated period as a trust "
             "would see it; every scenario is charted from the same replication. Solid line: the mean; dashed: the "
             "process limits (mean plus or minus 2.66 mean moving ranges). Grey: common cause variation; purple: a "
             "special cause by Making Data Count's rules (a point outside the limits, 7 on one side of the mean, 7 "

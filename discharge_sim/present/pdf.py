@@ -40,7 +40,7 @@ from discharge_sim.present.pack import BoardPack
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
 HEIGHT = A4[1] - 2 * MARGIN - 8 * mm  # the footer's line
-MAX_COLUMNS = 7
+MAX_COLUMNS = 8
 """A table with more columns is split into tables of the first column and at most this many others."""
 
 _SHEET = getSampleStyleSheet()

@@ -35,7 +35,7 @@ from discharge_sim.present.blocks import (
     to_markdown,
 )
 from discharge_sim.present.figures import INDEX, draw_all, read_index
-from discharge_sim.present.fix_first import fix_first
+from discharge_sim.present.fix_first import fix_first, fix_first_heading
 from discharge_sim.present.formats import FORMATS, count, decimal, interval_text, mean_interval_text, money, share
 from discharge_sim.present.labels import HEADLINE
 from discharge_sim.present.scenarios import scenarios_of
@@ -137,7 +137,7 @@ def build(folder: Path) -> list[Block]:
     blocks += [Heading("The model in plain words"), *model_words(r.config)]
     blocks += [Heading("Parameters"), *parameter_tables(r.config), *differences_from_first(r)]
     blocks += [Heading("Results"), *result_blocks(r)]
-    blocks += [Heading("What to fix first"), *fix_first(r, scenarios_of(r)[0])]
+    blocks += [Heading(fix_first_heading(r)), *fix_first(r, scenarios_of(r)[0])]
     blocks += [Heading("Figures"), *figure_blocks(folder)]
     blocks += [Heading("Assumptions and limitations"), limitations(r)]
     blocks += [Heading("Appendix: model documentation (STRESS-DES)"), *stress_des(r)]

@@ -18,9 +18,8 @@ from pypdf import PdfReader
 from discharge_sim.analysis.attribution import ranking_table
 from discharge_sim.analysis.spc import xmr
 from discharge_sim.cli import main
-from discharge_sim.present.answer import per_year
 from discharge_sim.present.formats import FORMATS, count, decimal, mean_interval_text, share
-from discharge_sim.present.pack import AT_A_GLANCE, BOARD_MEASURES
+from discharge_sim.present.pack import AT_A_GLANCE, BOARD_MEASURES, OVERVIEW
 from tests.cli.test_report import Page, expected_text, split_ci
 
 pytestmark = pytest.mark.slow  # the results folders take more than ten seconds to write (tests/cli/conftest.py)
@@ -110,9 +109,6 @@ def pack_expected(folder: Path, attrs: dict[str, str]) -> str:
     """The text a pack cell must show, recomputed from the file it names."""
     source, scenario, metric, stat = (attrs[f"data-{k}"] for k in ("source", "scenario", "metric", "stat"))
     summary = _summary(folder)
-    if stat == "per_year":
-        return count(per_year(split_ci(folder, source, scenario, metric)["mean"], summary["days"] -
-                              summary["warmup_days"]))
     if source == "occupancy.csv":
         if stat == "lag_correlation":
             values = _occupancy(folder, scenario, metric, charted=True)
@@ -138,17 +134,20 @@ def pack_expected(folder: Path, attrs: dict[str, str]) -> str:
                    else summary["metrics"][scenario])
         if stat == "share_of_delayed_bed_days":
             return share(metrics[metric]["mean"] / metrics["delayed_bed_days"]["mean"])
-        kinds = {m: k for m, _, k in (*BOARD_MEASURES, *AT_A_GLANCE)}
+        kinds = {m: k for m, _, k in (*BOARD_MEASURES, *AT_A_GLANCE, *OVERVIEW)}
         assert stat == "mean_interval"
         return mean_interval_text(metrics[metric], FORMATS[kinds.get(metric, "count")])  # items: bed-days
     if source == "summary.json#differences":
-        kinds = {m: k for m, _, k in (*BOARD_MEASURES, *AT_A_GLANCE)}
+        kinds = {m: k for m, _, k in (*BOARD_MEASURES, *AT_A_GLANCE, *OVERVIEW)}
         kind = kinds[metric]
         return mean_interval_text(summary["differences"][scenario][metric], FORMATS["points" if kind == "share"
                                                                                     else kind])
     if source.startswith("summary.json#answers."):
+        ci = split_ci(folder, source, scenario, metric)
+        if stat == "mean":  # a side's bed-days
+            return count(ci["mean"])
         assert stat == "mean_interval"
-        return mean_interval_text(split_ci(folder, source, scenario, metric), share)
+        return mean_interval_text(ci, share)
     return expected_text(folder, attrs)
 
 
@@ -176,7 +175,7 @@ def test_every_number_in_the_pack_reconciles_with_the_results_files(packs, kind)
 def test_the_pack_has_every_section(packs):
     folder, _ = packs["compare"]
     text = (folder / "board-pack.html").read_text()
-    for heading in ("The question", "Summary by scenario", "What to fix first", "Policy comparison",
+    for heading in ("The question", "Summary by scenario", "Where the delay sits, item by item", "Policy comparison",
                     "The measures boards see", "Daily variation: statistical process control", "Assumptions and limitations",
                     "The model in plain words", "Parameters",
                     "Appendix: model documentation (STRESS-DES)"):

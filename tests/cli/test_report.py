@@ -197,7 +197,7 @@ def test_the_report_has_every_section_and_the_stress_des_checklist(pages):
     folder, _ = pages["run"]
     text = (folder / "report.md").read_text()
     for heading in ("## The question", "## The model in plain words", "## Parameters", "## Results",
-                    "## What to fix first", "## Figures",
+                    "## Where the delay sits, item by item", "## Figures",
                     "## Assumptions and limitations", "## Appendix: model documentation (STRESS-DES)"):
         assert heading in text
     for item in ("1.1 Purpose of the model", "2.5 Components", "3.1 Data sources", "4.1 Initialisation",
