@@ -350,8 +350,12 @@ def board_pack(folder: Path) -> None:
 
 
 def show_problem(headline: str, error: BaseException | str) -> None:
-    """A message for the user, one line per problem, with no traceback."""
+    """A message for the user, one line per problem, each saying where on the page its setting is,
+    with no traceback."""
     first, rest = params.problems(str(error))
+    current = state.loaded()
+    if current is not None:
+        rest = [params.located(line, current.raw) for line in rest]
     st.error("\n".join([f"**{headline}.** {first}", *(f"- {line}" for line in rest)]))
 
 

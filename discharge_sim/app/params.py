@@ -317,6 +317,34 @@ def check(raw: Mapping[str, Any]) -> Config:
     return config_from_dict(raw, source=SOURCE)
 
 
+def place(key: str, raw: Mapping[str, Any]) -> str | None:
+    """Where on the page a config key is set, in the page's words (``Hospital: beds``, ``Placement
+    pools, row home_care: places``), or None if the page does not show it."""
+    for table in general_tables():
+        for column in table.columns:
+            if column.key == key:
+                return f"{table.title}: {column.label}"
+    for table in entry_tables(raw):
+        head, _, rest = key.partition(".")
+        entry, _, setting = rest.partition(".")
+        if head == table.section and entry:
+            for column in table.columns:
+                if column.key == setting:
+                    return f"{table.title}, row {entry}: {column.label}"
+    return None
+
+
+def located(line: str, raw: Mapping[str, Any]) -> str:
+    """A problem line of a config error with, in front, where on the page its setting is."""
+    key = line.split(" ", 1)[0].rstrip(":")
+    where = place(key, raw)
+    if where is None and ":" in line:  # "run: warmup_days (120.0) must be ...": the section, then the key
+        section, rest = line.split(":", 1)
+        first = rest.strip().split(" ", 1)[0]
+        where = place(f"{section.strip()}.{first}", raw)
+    return f"{where} ({line})" if where else line
+
+
 def problems(error: ConfigError | str) -> tuple[str, list[str]]:
     """A config error as its first line and one line per problem (field, value, what is allowed)."""
     lines = [line.strip() for line in str(error).split("\n") if line.strip()]

@@ -146,3 +146,14 @@ def test_an_edited_config_is_named_and_described_as_edited_and_an_unedited_one_i
                                      "run.days 425 -> 90.")
     assert marked["hospital"] == {"beds": 560}
     assert params.mark_edits(marked, {**marked, "hospital": {"beds": 550}})["name"] == "baseline-edited"
+
+
+def test_a_problem_says_where_on_the_page_its_setting_is():
+    raw = config_to_dict(api.load(BASELINE))
+    assert params.located("hospital.beds = -5: Input should be greater than 0", raw) == (
+        "Hospital beds and emergency admissions: beds (hospital.beds = -5: Input should be greater than 0)")
+    assert params.located("run: warmup_days (120.0) must be shorter than days (90.0)", raw).startswith(
+        "How long and how often to run: warmup days (run: warmup_days")
+    assert params.located("pools.home_care.places = -3: Input should be greater than 0", raw).startswith(
+        "Places, row home_care: places (")
+    assert params.located("name: something the page does not show", raw) == "name: something the page does not show"
