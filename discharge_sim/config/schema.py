@@ -152,6 +152,8 @@ class Attributed(Strict):
     """Something a delay can be charged to: an owner and, for DToC tables, an organisation."""
 
     owner: Owner
+    """Who runs it: the hospital, social care, NHS community services or the patient and family;
+    the delay it holds is recorded against its owner, and each convention says which side that is."""
     dtoc_organisation: Organisation | None = None
     """nhs, social_care or both; by default by the DToC statistic's rules (see
     :func:`discharge_sim.vocabulary.responsible_organisation`)."""
@@ -168,9 +170,13 @@ class Distribution(Strict):
 
     distribution: Literal["lognormal", "gamma", "weibull", "exponential", "fixed", "empirical"]
     mean_hours: NonNegative | None = None
+    """The mean duration, in hours (or give mean_days)."""
     sd_hours: Positive | None = None
+    """Its standard deviation, in hours (lognormal, gamma and weibull need one)."""
     mean_days: NonNegative | None = None
+    """The mean duration, in days (or give mean_hours)."""
     sd_days: Positive | None = None
+    """Its standard deviation, in days."""
     quantiles_hours: list[NonNegative] | None = None
     """For ``empirical``: the durations at probabilities 0, 1/k, 2/k, ..., 1 (k + 1 values, at least
     2, never decreasing); a draw is interpolated linearly between them."""
@@ -303,9 +309,15 @@ class Window(Strict):
 
 class RunSettings(Strict):
     days: Annotated[float, Field(gt=0, le=MOST_DAYS)]
+    """Days simulated in each replication, the warm-up included."""
     warmup_days: RunDays = 0.0
+    """Days at the start of each replication left out of every result, while the empty hospital
+    fills to its usual state."""
     replications: int = Field(default=10, ge=1, le=MOST_REPLICATIONS)
+    """Independent runs of the same config; more give narrower 95% intervals."""
     seed: int = Field(default=20240401, ge=0, lt=SEED_LIMIT)
+    """The random numbers' seed: the same seed gives the same results, and scenarios run under it
+    share their random numbers, so their differences are the scenarios'."""
 
     @field_validator("seed", mode="before")
     @classmethod
@@ -376,6 +388,8 @@ class BedChange(Stretch):
 
 class HospitalSettings(Strict):
     beds: Count
+    """General and acute beds: patients in hospital, delayed or not, and emergencies waiting for
+    one share them."""
     bed_changes: list[BedChange] = Field(default_factory=list)
     """Beds opened or closed for stretches of days; changes that overlap add up, and at least one
     bed must stay open throughout."""
@@ -430,6 +444,7 @@ class Surge(Strict):
 
 class EmergencySettings(Strict):
     admissions_per_day: PerDay
+    """Emergency admissions a day on average, before the weekly and daily profiles and any surge."""
     hour_of_day_profile: list[NonNegative] = Field(default_factory=lambda: [1.0] * 24)
     day_of_week_profile: list[NonNegative] = Field(default_factory=lambda: [1.0] * 7)
     surges: list[Surge] = Field(default_factory=list)
@@ -607,7 +622,9 @@ class Staff(Attributed):
     """Staff who do a step (pharmacists, therapists, social workers), with their working hours."""
 
     count: Count
+    """Members of the team at work in its working hours."""
     schedule: str
+    """The name of the working hours (a schedule of the config) the team works."""
     dtoc_code: DtocCode | None = None
     hourly_cost_gbp: NonNegative = 0.0
     """Cost of one member of the team for an hour of its schedule (salary and on-costs), paid by
@@ -688,8 +705,12 @@ class Pool(Attributed):
 
     dtoc_code: DtocCode
     places: Count
+    """Places (packages or beds) at once, shared by hospital patients and people referred from
+    the community."""
     length_of_stay: Distribution
+    """How long a person keeps a place."""
     community_referrals_per_day: PerDay = 0.0
+    """People referred from the community a day, who queue for the same places."""
     initial_residents: int | None = Field(default=None, ge=0, le=MOST_UNITS)
     """People in the pool at time 0 (capped at places). A count, so that a scenario with more
     places starts with the same residents and more free places, as it would in life."""
@@ -784,6 +805,7 @@ class StepBase(Attributed):
     kind: Kind
     dtoc_code: DtocCode
     probability: Probability = 1.0
+    """Chance a patient on a pathway that has the step needs it."""
 
     @property
     def work(self) -> Distribution | None:
@@ -809,6 +831,7 @@ class DelayStep(StepBase):
 
     type: Literal["delay"]
     duration: Distribution
+    """How long the step takes."""
     schedule: str | None = None
 
 
@@ -834,6 +857,7 @@ class StaffedStep(StepBase):
     type: Literal["staffed"]
     staff: str
     duration: Distribution
+    """How long one member of staff works on it, once free."""
 
 
 class PlacementStep(StepBase):
@@ -848,6 +872,7 @@ class PlacementStep(StepBase):
     type: Literal["placement"]
     pools: dict[str, Probability] = Field(min_length=1)
     search: Distribution | None = None
+    """How long finding a provider willing to take the patient takes, before a place can be taken."""
     search_probability: Probability = 1.0
     """Chance a search is needed at all (otherwise a provider is known at once)."""
     self_funder_search: Distribution | None = None
