@@ -32,6 +32,7 @@ from discharge_sim.present.formats import FORMATS, count, decimal, money, share
 from discharge_sim.present.labels import setting_label
 from discharge_sim.present.report import (
     QUESTION,
+    council_blocks,
     differences_from_first,
     limitations,
     mean_interval_text,
@@ -162,6 +163,8 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
     if r.has("policy.csv"):
         sections += [Heading("Policy comparison"), *policy_blocks(r), Paragraph(_money_note(r))]
     charted = int(next(iter(daily.values()))["replication"][0]) if daily else None
+    if r.has("councils.csv"):
+        sections += [Heading("By home council"), *council_blocks(r)]
     sections += [Heading("The measures boards see"), measures_table(scenarios),
                  *demand_blocks(r, scenarios, charted)]
     sections += [Heading("Daily variation: statistical process control"), *control_blocks(scenarios, daily)]

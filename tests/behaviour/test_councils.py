@@ -293,6 +293,18 @@ def test_a_run_writes_each_councils_figures_and_reports_them(tmp_path: Any) -> N
     md, _html = api.report(results.out)
     text = md.read_text()
     assert "By home council" in text and "| county |" in text
+    from discharge_sim.present.report import COUNCIL_MONEY_REPORT, COUNCIL_REPORT
+    from tests.cli.test_report import Page
+
+    pack = api.pack(results.out)
+    page = Page()
+    page.feed(pack.html.read_text())
+    formats = {metric: fmt for metric, _, fmt in (*COUNCIL_REPORT, *COUNCIL_MONEY_REPORT)}
+    shown = [(a, t) for a, t in page.cells if a.get("data-source") == "councils.csv"]
+    assert {a["data-scenario"] for a, _ in shown} == {"city", "county"} and len(shown) > 20
+    by_council = {r["council"]: r for r in councils}
+    for attrs, cell in shown:  # the pack's table by council reconciles with councils.csv
+        assert cell == formats[attrs["data-metric"]](float(by_council[attrs["data-scenario"]][attrs["data-metric"]]))
 
 
 def _two_councils(**changes: Any) -> Any:
