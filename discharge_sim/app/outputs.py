@@ -10,7 +10,7 @@ import json
 import math
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,25 +69,23 @@ def summary(folder: Path) -> dict[str, Any]:
 
 def percent(share: Mapping[str, Any]) -> str:
     """A share with its 95% interval, in whole percent: ``21% (19% to 23%)``."""
-    mean = _number(share.get("mean"))
-    if not math.isfinite(mean):
-        return "-"
-    low, high = _number(share.get("ci_low")), _number(share.get("ci_high"))
-    text = f"{round(mean * 100) or 0}%"
-    if math.isfinite(low) and math.isfinite(high):
-        text += f" ({round(low * 100) or 0}% to {round(high * 100) or 0}%)"
-    return text
+    return _with_interval(share, lambda x: f"{round(x * 100) or 0}%")
 
 
 def bed_days(stat: Mapping[str, Any]) -> str:
     """Bed-days with their 95% interval: ``2,646 (2,007 to 3,284)``."""
+    return _with_interval(stat, lambda x: f"{x:,.0f}")
+
+
+def _with_interval(stat: Mapping[str, Any], shown: Callable[[float], str]) -> str:
+    """A mean and, where it has one, its interval in brackets; ``-`` for no mean."""
     mean = _number(stat.get("mean"))
     if not math.isfinite(mean):
         return "-"
     low, high = _number(stat.get("ci_low")), _number(stat.get("ci_high"))
-    text = f"{mean:,.0f}"
+    text = shown(mean)
     if math.isfinite(low) and math.isfinite(high):
-        text += f" ({low:,.0f} to {high:,.0f})"
+        text += f" ({shown(low)} to {shown(high)})"
     return text
 
 
