@@ -138,3 +138,10 @@ def test_the_zip_holds_every_file_under_the_folders_name(tmp_path):
         assert archive.read("baseline-20250301-141502/figures/a.png") == b"\x89PNG"
     assert not any(Path(tmp_path).glob("*.zip"))  # built in memory, nothing written beside the folder
 
+
+
+def test_a_mean_and_its_interval_read_as_the_page_shows_them():
+    assert outputs.percent({"mean": 0.2149, "ci_low": 0.19, "ci_high": 0.2351}) == "21% (19% to 24%)"
+    assert outputs.percent({"mean": -0.001, "ci_low": None, "ci_high": 0.01}) == "0%"
+    assert outputs.bed_days({"mean": 2646.4, "ci_low": 2007.2, "ci_high": 3284.0}) == "2,646 (2,007 to 3,284)"
+    assert outputs.bed_days({"mean": None}) == "-"
