@@ -17,13 +17,17 @@ from pathlib import Path
 
 @dataclass
 class Job:
-    """One experiment in its thread: replications done out of the total, and once finished, its
-    results folder or the error that stopped it, with the notes it made."""
+    """One experiment (a run, or a fit to an extract) in its thread: replications done out of the
+    total, and once finished, the path it wrote (a results folder, a fitted config) or the error
+    that stopped it, with the notes it made."""
 
+    kind: str
+    """``run`` or ``fit``: where on the page it is watched."""
     what: str
     done: int = 0
     total: int = 0
     folder: Path | None = None
+    """What the work returned: the results folder of a run, the fitted config of a fit."""
     error: BaseException | None = None
     notes: list[str] = field(default_factory=list)
     finished: bool = False
@@ -43,9 +47,10 @@ class Job:
         return min(self.done / self.total, 1.0) if self.total else 0.0
 
 
-def start(what: str, work: Callable[[Job], Path]) -> Job:
-    """Run ``work`` (an experiment writing a results folder, whose path it returns) in a thread."""
-    job = Job(what)
+def start(kind: str, what: str, work: Callable[[Job], Path]) -> Job:
+    """Run ``work`` (an experiment writing a results folder, or a fit writing a config, whose path
+    it returns) in a thread."""
+    job = Job(kind, what)
 
     def run() -> None:
         try:

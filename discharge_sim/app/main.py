@@ -34,6 +34,7 @@ def main() -> None:
                 "discharging patients each side holds.")
     st.info(PRIVACY)
     choose_config()
+    watch("fit")
     current = state.loaded()
     if current is None:
         return
@@ -46,6 +47,7 @@ def main() -> None:
         run_section(config, chosen)
     else:
         st.warning("Correct the settings above to run.")
+    watch("run")  # whatever the settings are now, a run started before is followed to its end
     folder = state.results()
     if folder is not None and folder.is_dir():
         show_results(folder)
@@ -111,22 +113,16 @@ def fit_section() -> None:
                               type=[s.lstrip(".") for s in sources.EXTRACT_SUFFIXES], key="extract-upload")
     correct = st.checkbox("Correct the fitted waits by simulation (slower, closer to the data)", value=True,
                           key="correct-waits")
-    if upload is None or not st.button("Fit a config to this extract", key="fit"):
+    if upload is None or not st.button("Fit a config to this extract", key="fit", disabled=_busy()):
         return
     current = state.loaded()
     base = current.path if current is not None else None
     out = outputs.new_folder(state.results_root(), f"fit-{Path(upload.name).stem}")
-    with st.spinner("Fitting the model to the extract..."):
-        try:
-            fitted = sources.fit_upload(upload.name, upload.getvalue(), base, out, correct)
-            config = api.load(fitted)
-        except BAD_INPUT as exc:
-            show_problem(f"{upload.name} cannot be fitted", exc)
-            return
-        except Exception as exc:
-            show_problem("The fit stopped", f"{type(exc).__name__}: {exc}")
-            return
-    state.use(config_to_dict(config), f"fitted to {upload.name}; the fit's report is in {out}", fitted)
+    name, data = upload.name, upload.getvalue()
+    state.set_job(jobs.start("fit", f"fits a config to {name}",
+                             lambda job: sources.fit_upload(name, data, base, out, correct)))
+    state.set_fit(name, out)
+    st.rerun()
 
 
 # --- 2. settings --------------------------------------------------------------------------------
@@ -228,19 +224,35 @@ def run_section(config: Config, chosen: list[sources.Scenario]) -> None:
     st.markdown(f"This {what}: {config.run.replications} replication(s) of {config.run.days:g} days "
                 f"({config.run.warmup_days:g} of them warm-up) each, {config.hospital.beds:,} beds. Results go to "
                 f"a new folder under `{root}`.")
-    job = state.job()
-    running = job is not None and not job.finished
-    if st.button("Run", type="primary", key="run", disabled=running) and not running:
+    if st.button("Run", type="primary", key="run", disabled=_busy()) and not _busy():
         try:
             scenarios = [sources.with_scenario(config_to_dict(config), s) for s in chosen]
         except ConfigError as exc:
             show_problem("A scenario does not fit these settings", exc)
             return
         folder = outputs.new_folder(root, f"compare-{config.name}" if scenarios else config.name)
-        state.set_job(jobs.start(what, lambda job: _experiment(config, scenarios, folder, job)))
+        state.set_job(jobs.start("run", what, lambda job: _experiment(config, scenarios, folder, job)))
         st.rerun()  # draw the page again with Run disabled while the experiment goes on
-    if job is not None and not job.collected:
-        progress(job)
+
+
+def _busy() -> bool:
+    """Whether a run or fit started from this page is still going."""
+    job = state.job()
+    return job is not None and not job.finished
+
+
+def watch(kind: str) -> None:
+    """Where a run or fit is followed: its progress while it goes, then what stopped it, once."""
+    job = state.job()
+    if job is None or job.kind != kind:
+        return
+    if job.collected:
+        if job.error is not None:  # shown until another run or fit replaces it
+            title = "could not start" if isinstance(job.error, BAD_INPUT) else "stopped"
+            show_problem(f"The {kind} {title}", job.error if isinstance(job.error, BAD_INPUT)
+                         else f"{type(job.error).__name__}: {job.error}")
+        return
+    progress(job)
 
 
 def _experiment(config: Config, scenarios: list[Config], folder: Path, job: jobs.Job) -> Path:
@@ -253,19 +265,23 @@ def _experiment(config: Config, scenarios: list[Config], folder: Path, job: jobs
 
 @st.fragment(run_every=1.0)
 def progress(job: jobs.Job) -> None:
-    """The running experiment's progress, redrawn every second; once it has finished, its results
-    (or what stopped it) on the whole page."""
+    """The running job's progress, redrawn every second; once it has finished, the whole page again,
+    with its results, its fitted config, or what stopped it."""
     if not job.finished:
-        st.progress(job.fraction, text=f"{job.done} of {job.total or '?'} replications done" if job.total
-                    else "Starting...")
+        if job.kind == "fit":
+            st.info(f"Fitting the model to {job.what.removeprefix('fits a config to ')}...")
+        else:
+            st.progress(job.fraction, text=f"{job.done} of {job.total or '?'} replications done" if job.total
+                        else "Starting...")
         return
     job.collected = True
-    if job.error is not None:
-        show_problem("The run could not start" if isinstance(job.error, BAD_INPUT) else "The run stopped",
-                     job.error if isinstance(job.error, BAD_INPUT) else f"{type(job.error).__name__}: {job.error}")
-        return
-    assert job.folder is not None
-    state.set_results(job.folder, [n.removeprefix("note: ") for n in job.notes if n.startswith("note:")])
+    if job.error is None and job.folder is not None:
+        if job.kind == "fit":
+            name, out = state.fit()
+            state.use(config_to_dict(api.load(job.folder)), f"fitted to {name}; the fit's report is in {out}",
+                      job.folder)
+        else:
+            state.set_results(job.folder, [n.removeprefix("note: ") for n in job.notes if n.startswith("note:")])
     st.rerun(scope="app")
 
 

@@ -80,3 +80,14 @@ def job() -> Job | None:
 
 def set_job(started: Job) -> None:
     st.session_state["job"] = started
+
+
+def set_fit(name: str, out: Path) -> None:
+    """The extract being fitted and the fit's folder, for the page to say once it is done."""
+    st.session_state["fitting"] = (name, str(out))
+
+
+def fit() -> tuple[str, Path]:
+    name, out = st.session_state.get("fitting", ("the extract", "."))
+    return str(name), Path(out)
+

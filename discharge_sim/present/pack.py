@@ -3,7 +3,7 @@ fix first, the policy table, the measures boards see, control charts of daily se
 limitations and the STRESS-DES appendix.
 
 It is built from the folder's files only (summary.json, occupancy.csv, policy.csv,
-attribution.json and attribution_steps.csv where written), and, where given, an uncertainty run
+councils.csv, attribution.json and attribution_steps.csv where written), and, where given, an uncertainty run
 (uncertainty.json) and a fitted extract's observed daily series. As in the report, every cell
 that shows a result names in the HTML the file, scenario, metric and statistic it came from. The
 pack is rendered as one HTML page and as an A4 PDF (:mod:`discharge_sim.present.pdf`) with a
@@ -23,7 +23,7 @@ import numpy as np
 from discharge_sim.analysis.headline import prose
 from discharge_sim.analysis.spc import RULES, xmr
 from discharge_sim.config import flatten
-from discharge_sim.io.folders import ResultsFolder, numbers, read_json
+from discharge_sim.io.folders import ResultsFolder, numbers, read_csv, read_json
 from discharge_sim.io.storage import OutputError
 from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
 from discharge_sim.present.charts import demand_figure
@@ -361,8 +361,6 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario], charted: int 
         return []
     blocks: list[Block] = []
     for sc in scenarios:
-        if sc.occupancy is None:
-            continue
         pools = sc.config.get("pools") or {}
         if not pools:
             continue
@@ -443,7 +441,7 @@ def daily_series(r: ResultsFolder, scenarios: Sequence[Scenario]) -> dict[str, d
     if not r.has("occupancy.csv"):
         return {}
     columns = [c for c, _, _ in CONTROL_SERIES]
-    shown = [sc for sc in scenarios if sc.occupancy is not None]
+    shown = list(scenarios)
     every = _occupancy_rows(r, shown[0], columns) if shown else None
     if every is None:
         return {}
@@ -482,7 +480,8 @@ def _control_caption(daily: Mapping[str, np.ndarray]) -> str:
 def control_blocks(scenarios: Sequence[Scenario], daily: Mapping[str, Mapping[str, np.ndarray]]) -> list[Block]:
     """Per scenario: the control charts of its daily series and a table of their limits and signals."""
     if not daily:
-        return [Paragraph("No daily series in this folder (occupancy.csv): rerun the experiment to chart them.")]
+        return [Paragraph("No daily series in this folder (occupancy.csv): run and compare keep them; a sweep or an "
+                          "attribution keeps them when run with --detail.")]
     blocks: list[Block] = []
     for sc in scenarios:
         series = daily.get(sc.key)
@@ -530,17 +529,17 @@ def observed_blocks(folder: Path, sc: Scenario, simulated: Mapping[str, np.ndarr
     path = folder / "daily.csv"
     if not path.is_file():
         raise OutputError(f"{folder}: no daily.csv; give a folder written by discharge-sim fit")
-    from discharge_sim.io.folders import read_csv
-
     t = read_csv(path)
     days = numbers(t["day"])
-    panels, dropped = [], 0
+    charted: list[tuple[str, str, ControlPanel]] = []
+    dropped = 0
     for column, words, better in OBSERVED_SERIES:
         values = _counts(t[column], path, column)
         shown = np.isfinite(values)
         dropped = max(dropped, int((~shown).sum()))
         if shown.sum() >= 2:
-            panels.append(ControlPanel(words, days[shown], xmr(values[shown]), better, "observed"))
+            charted.append((column, words, ControlPanel(words, days[shown], xmr(values[shown]), better, "observed")))
+    panels = [panel for _, _, panel in charted]
     if not panels:
         return [Paragraph(f"The fit folder `{folder.name}` has too few daily counts to chart.")]
     months = [str(m) for m in t["month"]]
@@ -554,7 +553,7 @@ def observed_blocks(folder: Path, sc: Scenario, simulated: Mapping[str, np.ndarr
                                       png_bytes(control_figure(panels, "observed")))]
     table = Table("Observed and simulated: XmR limits of each series (sources: daily.csv of the fit, occupancy.csv)",
                   ["series", "source", "mean", "lower limit", "upper limit", "special-cause points"])
-    for (column, words, _), panel in zip(OBSERVED_SERIES, panels, strict=False):
+    for column, words, panel in charted:  # only the series with counts enough to chart
         chart = panel.chart
         table.rows.append([Cell(words), Cell("observed"),
                            *(Cell(decimal(v), "daily.csv", "observed", column, stat) for stat, v in

@@ -3,6 +3,7 @@ summary.json, its words, its metrics, its answer (the split under each conventio
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,35 +23,42 @@ class Scenario:
     metrics: dict[str, dict[str, float]]
     answer: Answer | None
     config: dict[str, Any]
-    occupancy: str | None
-    """Its value in occupancy.csv's scenario column ('' for a run), None if the table has no rows for it."""
+    occupancy: str
+    """Its value in occupancy.csv's scenario column ('' for a run)."""
 
 
 def scenarios_of(r: ResultsFolder) -> list[Scenario]:
     """The scenarios the pack summarises: the run, each compared config, each sweep point, or the
     as-configured run of an attribution (with its counterfactual answer)."""
-    configs = {sc["label"]: sc["config"] for sc in r.manifest.get("scenarios") or []}
+    recorded = r.manifest.get("scenarios") or []  # in the order of the folder's scenarios
     answers = r.summary.get("answers") or []
     keyed = r.keyed_scenarios()
     if r.kind == "attribute":
         keyed = keyed[:1]
     out = []
     for k, (key, label, metrics) in enumerate(keyed):
-        answer = answer_of(r) if r.kind in ("run", "attribute") else scenario_answer(r, answers, k)
-        config = configs.get(key) or (r.config if k == 0 else {})
-        occupancy = "" if r.kind == "run" else key if r.kind == "compare" else None
-        out.append(Scenario(key, label, metrics, answer, config or r.config, occupancy))
+        answer = answer_of(r) if r.kind in ("run", "attribute") else scenario_answer(answers, k, metrics,
+                                                                                      r.measured_days)
+        config = recorded[k]["config"] if k < len(recorded) and r.kind in ("compare", "sweep") else r.config
+        out.append(Scenario(key, label, metrics, answer, config, _occupancy_key(r, k, key)))
     return out
 
 
-def scenario_answer(r: ResultsFolder, answers: Sequence[Mapping[str, Any]], k: int) -> Answer | None:
+def _occupancy_key(r: ResultsFolder, k: int, key: str) -> str:
+    """The scenario's value in occupancy.csv's scenario column: none for a run, the point's number
+    for a sweep, the label otherwise (as the experiment's ``scenario_key`` writes it)."""
+    return "" if r.kind == "run" else str(k) if r.kind == "sweep" else key
+
+
+def scenario_answer(answers: Sequence[Mapping[str, Any]], k: int, metrics: Mapping[str, Mapping[str, float]],
+                    days: float) -> Answer | None:
     """Scenario ``k``'s recorded split (summary.json's ``answers``), as an :class:`Answer`."""
     if k >= len(answers):
         return None
-    first = r.keyed_scenarios()[k][2]
-    pre = first.get("pre_declaration_bed_days", {}).get("mean")
-    return Answer(list(answers[k]["conventions"]), False, "delayed_bed_days_after_ready_day", {}, r.measured_days,
-                  f"summary.json#answers.{k}.conventions", "", pre if isinstance(pre, float) else None)
+    pre = metrics.get("pre_declaration_bed_days", {}).get("mean")
+    shown = float(pre) if isinstance(pre, int | float) and math.isfinite(pre) else None
+    return Answer(list(answers[k]["conventions"]), False, "delayed_bed_days_after_ready_day", {}, days,
+                  f"summary.json#answers.{k}.conventions", "", shown)
 
 
 def metric_cell(sc: Scenario, metric: str, fmt: str) -> Cell:

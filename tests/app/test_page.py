@@ -162,7 +162,30 @@ def test_a_config_fitted_to_an_uploaded_extract_becomes_the_config_in_use(page, 
     page.checkbox(key="correct-waits").uncheck()
     page.button(key="fit").click().run()
     assert not page.exception and not _errors(page)
+    assert page.button(key="fit").disabled  # a fit goes on in its own thread too
+    _until_finished(page)
+    assert not page.exception and not _errors(page)
     (folder,) = results.iterdir()
     assert folder.name.startswith("fit-our_extract-") and (folder / "fitted.yaml").is_file()
     assert any("**our_extract-fitted** (fitted to our extract.csv" in s.value for s in page.success)
     assert page.number_input(key="hospital.beds-1").value == api.load(folder / "fitted.yaml").hospital.beds
+
+
+def test_a_run_that_stops_says_why_and_run_can_be_pressed_again(page, monkeypatch):
+    def fails(*_args, **_kwargs):
+        raise api.UsageError("no room on the disk for the results")
+
+    monkeypatch.setattr(api, "run", fails)
+    page.number_input(key="run.days-0").set_value(40.0)
+    page.number_input(key="run.warmup_days-0").set_value(5.0)
+    page.run()
+    page.button(key="run").click().run()
+    deadline = time.monotonic() + TIMEOUT
+    while not page.session_state["job"].collected and time.monotonic() < deadline:
+        time.sleep(0.2)
+        page.run()
+    page.run()
+    assert not page.exception
+    (message,) = _errors(page)
+    assert "The run could not start" in message and "no room on the disk" in message
+    assert not page.button(key="run").disabled
