@@ -38,7 +38,7 @@ def pack(results: str | Path, uncertainty: str | Path | None = None, observed: s
     with reading(folder):
         built = build_pack(folder, extra, fitted)
         page = to_html(built.blocks(), folder)
-        document = pdf_bytes(built, folder)
+        document = pdf_bytes(built)
 
     def write_page(tmp: Path) -> None:
         tmp.write_text(page, encoding="utf-8")

@@ -31,10 +31,6 @@ SETTINGS = {
 """Streamlit's settings for a local, private server."""
 
 
-def url(port: int) -> str:
-    return f"http://{HOST}:{port}"
-
-
 def streamlit_args(port: int) -> list[str]:
     """``streamlit run`` of the page on ``port``, with :data:`SETTINGS`."""
     options = {**SETTINGS, "server.port": str(port), "browser.serverPort": str(port)}

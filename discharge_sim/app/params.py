@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from discharge_sim.config import Config, ConfigError, config_from_dict, flatten
+from discharge_sim.config import Config, ConfigError, changed_settings, config_from_dict
 from discharge_sim.data.fields import Setting, strip
 from discharge_sim.data.layout import sheet
 
@@ -294,10 +294,7 @@ def mark_edits(loaded: Mapping[str, Any], edited: Mapping[str, Any]) -> dict[str
     """``edited``, named and described as an edited copy of ``loaded`` where any setting differs:
     its name ends in ``-edited`` and its description lists each change, so the results folder, the
     downloaded config and the board pack never pass it off as the config it came from."""
-    before, after = flatten(dict(loaded)), flatten(dict(edited))
-    changed = [f"{key} {_said(before.get(key))} -> {_said(after.get(key))}"
-               for key in sorted(set(before) | set(after))
-               if key not in ("name", "description") and before.get(key) != after.get(key)]
+    changed = [f"{key} {_said(was)} -> {_said(now)}" for key, was, now in changed_settings(loaded, edited)]
     out = dict(edited)
     if changed:
         name = str(loaded.get("name", "config"))

@@ -17,7 +17,7 @@ from discharge_sim.lazy import exports
 
 if TYPE_CHECKING:
     from discharge_sim.config.errors import EXTENDS, ConfigError, format_validation_error
-    from discharge_sim.config.keys import flatten
+    from discharge_sim.config.keys import changed_settings, flatten
     from discharge_sim.config.loading import (
         apply_overrides,
         config_from_dict,
@@ -113,6 +113,7 @@ __all__ = [
     "Window",
     "YearEnd",
     "apply_overrides",
+    "changed_settings",
     "config_from_dict",
     "config_to_dict",
     "find_cycle",
@@ -126,7 +127,7 @@ __all__ = [
 
 _HOMES = {
     "errors": ("EXTENDS", "ConfigError", "format_validation_error"),
-    "keys": ("flatten",),
+    "keys": ("changed_settings", "flatten"),
     "loading": ("apply_overrides", "config_from_dict", "config_to_dict", "load_config", "overlay",
                 "read_config", "read_yaml"),
     "schema": ("STEP_MODELS", "STEP_TYPES", "Assessment", "Attributed", "AttributionSettings", "Benchmark",

@@ -22,7 +22,7 @@ import numpy as np
 
 from discharge_sim.analysis.headline import prose
 from discharge_sim.analysis.spc import RULES, xmr
-from discharge_sim.config import flatten
+from discharge_sim.config import changed_settings
 from discharge_sim.io.folders import ResultsFolder, numbers, read_csv, read_json
 from discharge_sim.io.storage import OutputError
 from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
@@ -312,10 +312,8 @@ def _what_it_is(r: ResultsFolder, sc: Scenario) -> str:
     first = r.config
     if sc.config is first or r.kind not in ("compare", "sweep"):
         return text
-    mine, theirs = flatten(sc.config), flatten(first)
-    changed = [f"{setting_label(k)} {setting_text(theirs.get(k))} -> {setting_text(mine.get(k))}"
-               for k in sorted(set(mine) | set(theirs)) if k not in ("name", "description") and
-               mine.get(k) != theirs.get(k)]
+    changed = [f"{setting_label(key)} {setting_text(theirs)} -> {setting_text(mine)}"
+               for key, theirs, mine in changed_settings(first, sc.config)]
     if changed:
         text += f" Settings changed from {r.keyed_scenarios()[0][1]}: " + "; ".join(changed[:12]) + (
             f"; and {len(changed) - 12} more" if len(changed) > 12 else "") + "."

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
@@ -34,7 +33,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
 
-from discharge_sim.present.blocks import Block, Bullets, FigureBlock, Heading, ImageBlock, Paragraph, Table
+from discharge_sim.present.blocks import Block, Bullets, Heading, ImageBlock, Paragraph, Table
 from discharge_sim.present.pack import BoardPack
 
 MARGIN = 15 * mm
@@ -65,7 +64,7 @@ def markup(text: str) -> str:
     return "".join(f'<font face="Courier">{p}</font>' if i % 2 else p for i, p in enumerate(parts))
 
 
-def flowables(block: Block, folder: Path) -> list[Flowable]:
+def flowables(block: Block) -> list[Flowable]:
     """One block as reportlab flowables."""
     if isinstance(block, Heading):
         return [PdfParagraph(markup(block.text), STYLES[min(block.level, 3)])]
@@ -78,8 +77,6 @@ def flowables(block: Block, folder: Path) -> list[Flowable]:
         return table_flowables(block)
     if isinstance(block, ImageBlock):
         return image_flowables(block.png, block.title, block.caption)
-    if isinstance(block, FigureBlock):
-        return image_flowables((folder / "figures" / f"{block.name}.png").read_bytes(), block.title, block.caption)
     raise TypeError(f"no PDF form for {type(block).__name__}")
 
 
@@ -158,24 +155,24 @@ def image_flowables(png: bytes, title: str, caption: str) -> list[Flowable]:
     return [image, PdfParagraph(f"<b>{markup(title)}.</b> {markup(caption)}", FIGURE_CAPTION), Spacer(1, 4)]
 
 
-def summary_page(pack: BoardPack, label: str, blocks: Sequence[Block], folder: Path) -> list[Flowable]:
+def summary_page(label: str, blocks: Sequence[Block]) -> list[Flowable]:
     """One scenario's summary, shrunk if need be to fit one page, then a page break."""
     content: list[Flowable] = [PdfParagraph(markup(f"Summary: {label}"), STYLES[1])]
     for block in blocks:
-        content += flowables(block, folder)
+        content += flowables(block)
     return [KeepInFrame(WIDTH, HEIGHT, content, mode="shrink"), PageBreak()]
 
 
-def pdf_bytes(pack: BoardPack, folder: Path) -> bytes:
-    """The pack as a PDF file's bytes (figures of the catalogue read from ``folder``)."""
+def pdf_bytes(pack: BoardPack) -> bytes:
+    """The pack as a PDF file's bytes."""
     opening: list[Flowable] = []
     for block in pack.opening:
-        opening += flowables(block, folder)
+        opening += flowables(block)
     story: list[Flowable] = [KeepInFrame(WIDTH, HEIGHT, opening, mode="shrink"), PageBreak()]
     for label, blocks in pack.summaries:
-        story += summary_page(pack, label, blocks, folder)
+        story += summary_page(label, blocks)
     for block in pack.sections:
-        story += flowables(block, folder)
+        story += flowables(block)
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

@@ -18,7 +18,7 @@ import numpy as np
 
 from discharge_sim.analysis.capacity import NEAR_FULL, bed_load, pool_loads
 from discharge_sim.analysis.policy import COST_PER_DAY, POLICY_MEASURES
-from discharge_sim.config import config_from_dict, flatten
+from discharge_sim.config import changed_settings, config_from_dict
 from discharge_sim.config.schema import empirical_moments
 from discharge_sim.io.folders import ResultsFolder, numbers
 from discharge_sim.io.formats import write_text_atomic
@@ -290,16 +290,12 @@ def differences_from_first(r: ResultsFolder) -> list[Block]:
     scenarios = r.manifest.get("scenarios") or []
     if r.kind not in ("compare", "sweep") or len(scenarios) < 2:
         return []
-    first = flatten(scenarios[0]["config"])
     table = Table(f"Settings that differ from the first scenario ({scenarios[0]['label']}), whose parameters are "
                   "shown above", ["scenario", "setting", "first scenario", "this scenario"])
     for sc in scenarios[1:]:
-        mine = flatten(sc["config"])
-        for key in sorted(set(first) | set(mine)):
-            if key in ("name", "description") or first.get(key) == mine.get(key):
-                continue
-            table.rows.append([Cell(str(sc["label"])), Cell(key), Cell(setting_text(first.get(key))),
-                               Cell(setting_text(mine.get(key)))])
+        for key, first, mine in changed_settings(scenarios[0]["config"], sc["config"]):
+            table.rows.append([Cell(str(sc["label"])), Cell(key), Cell(setting_text(first)),
+                               Cell(setting_text(mine))])
     return [table] if table.rows else []
 
 
