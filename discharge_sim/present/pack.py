@@ -12,6 +12,7 @@ one-page summary per scenario.
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,7 +135,8 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
         raise OutputError(f"{folder}: a {r.kind} folder has no board pack; pack works on run, compare, sweep and "
                           "attribute results")
     scenarios = scenarios_of(r)
-    daily = daily_series(r, scenarios)
+    table = DailyTable(r) if r.has("occupancy.csv") else None
+    daily = daily_series(table, scenarios)
     counterfactual = any(sc.answer is not None and sc.answer.counterfactual for sc in scenarios)
     asked = "who causes delayed discharge" if counterfactual else "where is delayed discharge recorded"
     title = f"Board pack: {asked}? {_title(r)}"
@@ -166,7 +168,7 @@ def build_pack(folder: Path, uncertainty: Path | None = None, observed: Path | N
     if r.has("councils.csv"):
         sections += [Heading("By home council"), *council_blocks(r)]
     sections += [Heading("The measures boards see"), measures_table(scenarios),
-                 *demand_blocks(r, scenarios, charted)]
+                 *demand_blocks(table, scenarios, charted)]
     sections += [Heading("Daily variation: statistical process control"), *control_blocks(scenarios, daily)]
     if observed is not None:
         sections += observed_blocks(observed, scenarios[0], daily.get(scenarios[0].key))
@@ -352,10 +354,10 @@ def measures_table(scenarios: Sequence[Scenario]) -> Table:
     return table
 
 
-def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario], charted: int | None) -> list[Block]:
+def demand_blocks(daily: DailyTable | None, scenarios: Sequence[Scenario], charted: int | None) -> list[Block]:
     """Each pool's places against the people in them and waiting for them, at midnight, by scenario;
     charted day by day for replication ``charted`` (the control charts' typical one)."""
-    if not r.has("occupancy.csv"):
+    if daily is None:
         return []
     blocks: list[Block] = []
     for sc in scenarios:
@@ -364,7 +366,7 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario], charted: int 
             continue
         steps = sc.config.get("steps") or {}
         columns = [f"{name}_{part}_at_midnight" for name in pools for part in ("in_use", "queue")]
-        t = _occupancy_rows(r, sc, columns)
+        t = daily.rows(sc, columns)
         if t is None:
             continue
         table = Table(f"{sc.label}: daily demand for each pathway's places against capacity, at each midnight of "
@@ -383,7 +385,7 @@ def demand_blocks(r: ResultsFolder, scenarios: Sequence[Scenario], charted: int 
                 Cell(share(float(np.mean(queue > 0))), "occupancy.csv", sc.key, f"{name}_queue_at_midnight",
                      "share_above_zero")])
         blocks.append(table)
-        first = None if charted is None else _occupancy_rows(r, sc, columns, replication=charted)
+        first = None if charted is None else daily.rows(sc, columns, replication=charted)
         if first is not None:
             series = [(name.replace("_", " "), float(pool["places"]), first[f"{name}_in_use_at_midnight"],
                        first[f"{name}_queue_at_midnight"]) for name, pool in pools.items()]
@@ -405,21 +407,32 @@ def measured_day_rows(r: ResultsFolder, days: np.ndarray) -> np.ndarray:
     return (days >= math.ceil(float(run.get("warmup_days", 0.0)))) & (days < math.floor(float(run["days"])))
 
 
-def _occupancy_rows(r: ResultsFolder, sc: Scenario, columns: Sequence[str],
-                    replication: int | None = None) -> dict[str, np.ndarray] | None:
-    """Some columns of occupancy.csv's rows for the scenario's measured days (every replication, or
-    the one given), ordered by replication and day; None where the table has none."""
-    column = r.scenario_column if r.kind != "run" else None
-    t = r.columns("occupancy.csv", ("replication", "day", *columns), (column,) if column else ())
-    rows = measured_day_rows(r, t["day"])
-    if column and column in t:
-        rows &= t[column] == sc.occupancy
-    if replication is not None:
-        rows &= t["replication"] == replication
-    if not rows.any():
-        return None
-    order = np.lexsort((t["day"][rows], t["replication"][rows]))
-    return {name: t[name][rows][order] for name in ("replication", "day", *columns)}
+class DailyTable:
+    """occupancy.csv, read once for the whole pack: every numeric column, and the scenario column
+    as text, with which rows are of whole days after the warm-up."""
+
+    def __init__(self, r: ResultsFolder):
+        self.column = r.scenario_column if r.kind != "run" else None
+        with (r.folder / "occupancy.csv").open(newline="", encoding="utf-8") as f:
+            header = next(csv.reader(f), [])
+        numeric = [name for name in header if name != self.column]
+        self.t = r.columns("occupancy.csv", numeric, (self.column,) if self.column else ())
+        self.measured = measured_day_rows(r, self.t["day"])
+
+    def rows(self, sc: Scenario, columns: Sequence[str],
+             replication: int | None = None) -> dict[str, np.ndarray] | None:
+        """Some columns of the scenario's measured days (every replication, or the one given),
+        ordered by replication and day; None where the table has none."""
+        t = self.t
+        rows = self.measured.copy()
+        if self.column and self.column in t:
+            rows &= t[self.column] == sc.occupancy
+        if replication is not None:
+            rows &= t["replication"] == replication
+        if not rows.any():
+            return None
+        order = np.lexsort((t["day"][rows], t["replication"][rows]))
+        return {name: t[name][rows][order] for name in ("replication", "day", *columns)}
 
 
 def typical_replication(t: Mapping[str, np.ndarray], column: str) -> int:
@@ -432,21 +445,21 @@ def typical_replication(t: Mapping[str, np.ndarray], column: str) -> int:
     return int(numbers_[order[(len(order) - 1) // 2]])
 
 
-def daily_series(r: ResultsFolder, scenarios: Sequence[Scenario]) -> dict[str, dict[str, np.ndarray]]:
+def daily_series(table: DailyTable | None, scenarios: Sequence[Scenario]) -> dict[str, dict[str, np.ndarray]]:
     """Per scenario key: the daily series (measured days) the charts show, of one typical
     replication of the first scenario (the same replication for every scenario, so they share its
     random numbers)."""
-    if not r.has("occupancy.csv"):
+    if table is None:
         return {}
     columns = [c for c, _, _ in CONTROL_SERIES]
     shown = list(scenarios)
-    every = _occupancy_rows(r, shown[0], columns) if shown else None
+    every = table.rows(shown[0], columns) if shown else None
     if every is None:
         return {}
     chosen = typical_replication(every, CONTROL_SERIES[0][0])
     out = {}
     for sc in shown:
-        t = _occupancy_rows(r, sc, columns, replication=chosen)
+        t = table.rows(sc, columns, replication=chosen)
         if t is not None and t["day"].size >= 2:
             out[sc.key] = t
     return out
