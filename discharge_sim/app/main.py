@@ -304,26 +304,24 @@ def show_results(folder: Path) -> None:
     for note in state.notes():
         st.warning(note)
     document = outputs.summary(folder)
-    answer = outputs.answer(document)
-    if answer is not None:
-        st.subheader("Who the delay is recorded against")
-        st.caption("Each side's share of the delayed bed-days, mean over the replications with its 95% interval, "
-                   "under each convention (which items count for which side); the first leads.")
-        st.dataframe(answer, hide_index=True, width="stretch", height=_rows_height(len(answer)))
-    table = outputs.comparison(document)
-    if table is not None:
-        st.subheader("The scenarios compared")
-        st.caption("Delayed bed-days over the measured days, mean with its 95% interval; the change from the "
-                   "baseline is the paired difference under the same random numbers.")
-        st.dataframe(table, hide_index=True, width="stretch", height=_rows_height(len(table)))
+    _table("Who the delay is recorded against", outputs.answer(document),
+           "Each side's share of the delayed bed-days, mean over the replications with its 95% interval, under "
+           "each convention (which items count for which side); the first leads.")
+    _table("The scenarios compared", outputs.comparison(document),
+           "Delayed bed-days over the measured days, mean with its 95% interval; the change from the baseline is "
+           "the paired difference under the same random numbers.")
     for figure in outputs.figures(folder):  # one to a row: a figure's text is unreadable at half width
         st.markdown(f"**{figure.title}**")
         st.image(str(figure.png), caption=figure.caption, width="stretch")
 
 
-def _rows_height(rows: int) -> int:
-    """A table's height in pixels to show every row without scrolling inside it."""
-    return 38 + 35 * rows
+def _table(title: str, frame: pd.DataFrame | None, caption: str) -> None:
+    """A table of results under its title, tall enough to show every row; nothing if there is none."""
+    if frame is None:
+        return
+    st.subheader(title)
+    st.caption(caption)
+    st.dataframe(frame, hide_index=True, width="stretch", height=38 + 35 * len(frame))
 
 
 def downloads(config: Config | None, folder: Path | None) -> None:

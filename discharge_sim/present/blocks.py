@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from discharge_sim.present.formats import FORMATS, mean_interval_text
 
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]+")
 """A figure's file stem: no path separators, dots or quotes."""
@@ -31,6 +33,12 @@ class Cell:
         attrs = " ".join(f'data-{k}="{html.escape(v)}"' for k, v in (
             ("source", self.source), ("scenario", self.scenario), ("metric", self.metric), ("stat", self.stat)))
         return f"<td {attrs}>{html.escape(self.text)}</td>"
+
+
+def result_cell(source: str, scenario: str, metric: str, ci: Mapping[str, float], kind: str) -> Cell:
+    """One cell with a mean and its interval (statistic ``mean_interval``), in the format ``kind``
+    (:data:`~discharge_sim.present.formats.FORMATS`), naming where the numbers came from."""
+    return Cell(mean_interval_text(ci, FORMATS[kind]), source, scenario, metric, "mean_interval")
 
 
 @dataclass

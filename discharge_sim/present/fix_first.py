@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from discharge_sim.io.folders import ResultsFolder, numbers
-from discharge_sim.present.blocks import Block, Cell, Paragraph, Table
-from discharge_sim.present.formats import count, mean_interval_text, share
+from discharge_sim.present.blocks import Block, Cell, Paragraph, Table, result_cell
+from discharge_sim.present.formats import share
 from discharge_sim.present.scenarios import Scenario, metric_cell
 
 FIX_FIRST = 10
@@ -39,8 +39,7 @@ def fix_first(r: ResultsFolder, sc: Scenario) -> list[Block]:
             ci = {"mean": numbers(t["removed"][i:i + 1])[0], "ci_low": numbers(t["ci_low"][i:i + 1])[0],
                   "ci_high": numbers(t["ci_high"][i:i + 1])[0]}
             table.rows.append([Cell(str(t["rank"][i])), Cell(_item_words(item)), Cell(str(t["owner"][i])),
-                               Cell(mean_interval_text(ci, count), "attribution_steps.csv", item, "removed",
-                                    "mean_interval"),
+                               result_cell("attribution_steps.csv", item, "removed", ci, "count"),
                                Cell(share(numbers(t["share_of_total"][i:i + 1])[0]), "attribution_steps.csv", item,
                                     "share_of_total", "value")])
         return [table, Paragraph("Removing one item at a time, under common random numbers: what each change would "

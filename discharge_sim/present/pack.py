@@ -26,21 +26,19 @@ from discharge_sim.analysis.spc import RULES, xmr
 from discharge_sim.config import changed_settings
 from discharge_sim.io.folders import ResultsFolder, numbers, read_csv, read_json
 from discharge_sim.io.storage import OutputError
-from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table
+from discharge_sim.present.blocks import Block, Bullets, Cell, Heading, ImageBlock, Paragraph, Table, result_cell
 from discharge_sim.present.charts import demand_figure
 from discharge_sim.present.fix_first import fix_first, fix_first_heading
-from discharge_sim.present.formats import FORMATS, count, decimal, money, share
+from discharge_sim.present.formats import count, decimal, money, share
 from discharge_sim.present.labels import setting_label
 from discharge_sim.present.report import (
     QUESTION,
     council_blocks,
     differences_from_first,
     limitations,
-    mean_interval_text,
     model_words,
     parameter_tables,
     policy_blocks,
-    result_cell,
     setting_text,
     stress_des,
 )
@@ -292,9 +290,8 @@ def summary_blocks(r: ResultsFolder, sc: Scenario, daily: Mapping[str, np.ndarra
         if metric in sc.metrics:
             row = [Cell(words), metric_cell(sc, metric, fmt)]
             if differences:
-                shown = FORMATS["points" if fmt == "share" else fmt]
-                row.append(Cell(mean_interval_text(differences[metric], shown), "summary.json#differences", sc.key,
-                                metric, "mean_interval") if metric in differences else Cell("-"))
+                row.append(result_cell("summary.json#differences", sc.key, metric, differences[metric],
+                                       "points" if fmt == "share" else fmt) if metric in differences else Cell("-"))
             glance.rows.append(row)
     blocks.append(glance)
     if differences and "mean_delay_days_of_delayed" in differences:

@@ -31,12 +31,13 @@ from discharge_sim.present.blocks import (
     Heading,
     Paragraph,
     Table,
+    result_cell,
     to_html,
     to_markdown,
 )
 from discharge_sim.present.figures import INDEX, draw_all, read_index
 from discharge_sim.present.fix_first import fix_first, fix_first_heading
-from discharge_sim.present.formats import FORMATS, count, decimal, interval_text, mean_interval_text, money, share
+from discharge_sim.present.formats import FORMATS, count, decimal, interval_text, money, share
 from discharge_sim.present.labels import HEADLINE
 from discharge_sim.present.scenarios import scenarios_of
 from discharge_sim.version import __version__
@@ -97,11 +98,6 @@ def result_cells(source: str, scenario: str, metric: str, ci: Mapping[str, float
     fmt = FORMATS[kind]
     return [Cell(fmt(ci.get("mean", math.nan)), source, scenario, metric, "mean"),
             Cell(interval_text(ci, fmt), source, scenario, metric, "interval")]
-
-
-def result_cell(source: str, scenario: str, metric: str, ci: Mapping[str, float], kind: str) -> Cell:
-    """One cell with a mean and its interval (statistic ``mean_interval``)."""
-    return Cell(mean_interval_text(ci, FORMATS[kind]), source, scenario, metric, "mean_interval")
 
 
 # --- the report's content -----------------------------------------------------------------------

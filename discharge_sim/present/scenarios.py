@@ -10,8 +10,7 @@ from typing import Any
 
 from discharge_sim.io.folders import ResultsFolder
 from discharge_sim.present.answer import Answer, answer_of
-from discharge_sim.present.blocks import Cell
-from discharge_sim.present.formats import FORMATS, mean_interval_text
+from discharge_sim.present.blocks import Cell, result_cell
 
 
 @dataclass(frozen=True)
@@ -62,5 +61,5 @@ def scenario_answer(answers: Sequence[Mapping[str, Any]], k: int, metrics: Mappi
 
 
 def metric_cell(sc: Scenario, metric: str, fmt: str) -> Cell:
-    return Cell(mean_interval_text(sc.metrics[metric], FORMATS[fmt]), "summary.json", sc.key, metric,
-                "mean_interval")
+    """The scenario's mean of ``metric`` with its interval, from summary.json."""
+    return result_cell("summary.json", sc.key, metric, sc.metrics[metric], fmt)
